@@ -1,0 +1,363 @@
+"""The BentoML local model store, read and written the way bentoml does it.
+
+Layout (PROTOCOL.md 8): ``$BENTOML_HOME/models/<name>/<version>/model.yaml`` plus a
+``<name>/latest`` file holding the newest version. Everything that writes goes
+through a staging folder under ``$BENTOML_HOME/tmp`` and one ``rename()``, because
+``bentoml.models.list()`` breaks on any stray folder under ``models/``: a model
+is either completely there or not there at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bentosync.core.errors import InvalidModel, InvalidTag, ModelExists, ModelNotFound
+from bentosync.core.modelinfo import (
+    MODEL_YAML,
+    ModelInfo,
+    new_model_document,
+    read_model_info,
+    write_model_document,
+)
+from bentosync.core.tags import LATEST, Tag, make_new_version, validate_part
+
+logger = logging.getLogger(__name__)
+
+STAGING_PREFIX = "bentosync-"
+
+
+def bentoml_home() -> Path:
+    """``$BENTOML_HOME`` with ``~`` and ``$VARS`` expanded, else ``~/bentoml``."""
+    configured = os.environ.get("BENTOML_HOME")
+    if configured:
+        return Path(os.path.expandvars(os.path.expanduser(configured)))
+    return Path.home() / "bentoml"
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    """Total bytes and count of the regular files below ``folder``.
+
+    This is bentoml's ``size_bytes``: symlinks are not followed or counted.
+    """
+    total = 0
+    count = 0
+    for root, _dirs, files in os.walk(folder):
+        for filename in files:
+            st = os.lstat(os.path.join(root, filename))
+            if not os.path.islink(os.path.join(root, filename)):
+                total += st.st_size
+                count += 1
+    return total, count
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    """One model version in the local store."""
+
+    info: ModelInfo
+    path: Path
+    size_bytes: int
+    file_count: int
+
+    @property
+    def tag(self) -> Tag:
+        return self.info.tag
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def version(self) -> str:
+        return self.info.version
+
+    @property
+    def module(self) -> str:
+        return self.info.module
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.info.labels
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return self.info.metadata
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.info.context
+
+    @property
+    def creation_time(self) -> datetime:
+        return self.info.creation_time
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``list --json`` record (DESIGN.md command-line contract)."""
+        return {
+            "tag": str(self.tag),
+            "name": self.name,
+            "version": self.version,
+            "module": self.module,
+            "size_bytes": self.size_bytes,
+            "file_count": self.file_count,
+            "creation_time": self.creation_time.isoformat(),
+            "labels": dict(self.labels),
+            "path": str(self.path),
+        }
+
+
+@dataclass(frozen=True)
+class StoreProblem:
+    """A folder under ``models/`` that is not a loadable model, and why."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class StoreListing:
+    models: list[LocalModel]
+    problems: list[StoreProblem]
+
+
+class LocalStore:
+    """The models half of a BentoML home folder."""
+
+    def __init__(self, home: Path | str | None = None) -> None:
+        self.home = Path(home) if home is not None else bentoml_home()
+        self.models_dir = self.home / "models"
+        self.tmp_dir = self.home / "tmp"
+
+    def __repr__(self) -> str:
+        return f"LocalStore({str(self.home)!r})"
+
+    # ---- reading -------------------------------------------------------------------
+
+    def load(self, folder: Path) -> LocalModel:
+        """Load one version folder, insisting its model.yaml names that folder."""
+        info = read_model_info(folder)
+        if (info.name, info.version) != (folder.parent.name, folder.name):
+            raise InvalidModel(
+                f"{folder / MODEL_YAML} says {info.tag} but the folder is "
+                f"{folder.parent.name}:{folder.name}."
+            )
+        size, count = folder_size(folder)
+        return LocalModel(info=info, path=folder, size_bytes=size, file_count=count)
+
+    def list(self) -> StoreListing:
+        """Every loadable model, plus a problem record for each broken entry.
+
+        Unlike ``bentoml.models.list()``, one bad folder never hides the rest.
+        """
+        models: list[LocalModel] = []
+        problems: list[StoreProblem] = []
+        for name_dir in self._children(self.models_dir):
+            if not name_dir.is_dir():
+                continue
+            reason = self._bad_name_reason(name_dir.name)
+            if reason:
+                problems.append(StoreProblem(name_dir, reason))
+                continue
+            for version_dir in self._children(name_dir):
+                if not version_dir.is_dir():
+                    continue
+                try:
+                    models.append(self.load(version_dir))
+                except (InvalidModel, OSError) as exc:
+                    problems.append(StoreProblem(version_dir, str(exc)))
+        models.sort(key=lambda m: (m.name, m.creation_time))
+        return StoreListing(models, problems)
+
+    def versions(self, name: str) -> list[LocalModel]:
+        """Loadable versions of one name, oldest first; broken ones are skipped."""
+        name_dir = self.models_dir / name
+        found = []
+        for version_dir in self._children(name_dir):
+            if version_dir.is_dir():
+                try:
+                    found.append(self.load(version_dir))
+                except (InvalidModel, OSError) as exc:
+                    logger.warning("Skipping %s: %s", version_dir, exc)
+        return sorted(found, key=lambda m: m.creation_time)
+
+    def get(self, tag: Tag | str) -> LocalModel:
+        """Resolve ``name``, ``name:latest``, ``name:version`` or a unique version prefix."""
+        tag = Tag.parse(tag) if isinstance(tag, str) else tag
+        name_dir = self.models_dir / tag.name
+        if tag.version is None:
+            return self._latest(tag.name)
+        exact = name_dir / tag.version
+        if exact.is_dir():
+            return self.load(exact)
+        matches = [
+            d for d in self._children(name_dir) if d.is_dir() and d.name.startswith(tag.version)
+        ]
+        if len(matches) == 1:
+            return self.load(matches[0])
+        if len(matches) > 1:
+            versions = ", ".join(sorted(d.name for d in matches))
+            raise InvalidTag(
+                f"{tag} matches several local versions ({versions}); give more of the version."
+            )
+        raise ModelNotFound(f"Model {tag} is not in the local store ({self.models_dir}).")
+
+    def exists(self, tag: Tag | str) -> bool:
+        try:
+            self.get(tag)
+        except ModelNotFound:
+            return False
+        return True
+
+    def read_latest(self, name: str) -> str | None:
+        """The version named by ``<name>/latest``, or None if the file is missing."""
+        try:
+            return (self.models_dir / name / LATEST).read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _latest(self, name: str) -> LocalModel:
+        version = self.read_latest(name)
+        if version and (self.models_dir / name / version).is_dir():
+            return self.load(self.models_dir / name / version)
+        # Missing or stale: heal it from the greatest creation_time, as bentoml does.
+        versions = self.versions(name)
+        if not versions:
+            raise ModelNotFound(f"There is no local model named {name!r} in {self.models_dir}.")
+        newest = versions[-1]
+        self._write_latest(name, newest.version)
+        return newest
+
+    # ---- writing -------------------------------------------------------------------
+
+    def new_staging_dir(self) -> Path:
+        """A fresh folder under ``$BENTOML_HOME/tmp``: same filesystem, never under models/."""
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.tmp_dir))
+
+    def install(self, staged: Path, *, replace: bool = False) -> LocalModel:
+        """Move a complete staged model folder into the store with one rename.
+
+        ``latest`` is written last, and only when the new model is at least as
+        new as the current latest (by creation_time), which is bentoml's rule.
+        """
+        info = read_model_info(staged)
+        target = self.models_dir / info.name / info.version
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(staged).st_dev != os.stat(target.parent).st_dev:
+            raise InvalidModel(
+                f"{staged} is not on the same filesystem as {self.models_dir}; "
+                "stage models under $BENTOML_HOME/tmp."
+            )
+        displaced: Path | None = None
+        if target.exists():
+            if not replace:
+                raise ModelExists(f"Model {info.tag} is already in the local store.")
+            displaced = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "old-", dir=self.tmp_dir))
+            os.rename(target, displaced / "model")
+        try:
+            os.rename(staged, target)
+        except OSError:
+            if displaced is not None:
+                os.rename(displaced / "model", target)
+            raise
+        if displaced is not None:
+            shutil.rmtree(displaced, ignore_errors=True)
+        current = self.read_latest(info.name)
+        current_model = None
+        if current and current != info.version:
+            try:
+                current_model = self.load(self.models_dir / info.name / current)
+            except (InvalidModel, OSError):
+                current_model = None
+        if current_model is None or info.creation_time >= current_model.creation_time:
+            self._write_latest(info.name, info.version)
+        logger.info("Installed %s into %s", info.tag, target)
+        return self.load(target)
+
+    def delete(self, tag: Tag | str) -> LocalModel:
+        """Remove one version; ``latest`` moves to the newest remaining version."""
+        model = self.get(tag)
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        trash = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "del-", dir=self.tmp_dir))
+        os.rename(model.path, trash / "model")  # gone from the store in one step
+        shutil.rmtree(trash, ignore_errors=True)
+        remaining = self.versions(model.name)
+        name_dir = self.models_dir / model.name
+        if remaining:
+            self._write_latest(model.name, remaining[-1].version)
+        else:
+            (name_dir / LATEST).unlink(missing_ok=True)
+            try:
+                name_dir.rmdir()
+            except OSError as exc:
+                logger.warning("Left %s in place: %s", name_dir, exc)
+        logger.info("Deleted %s", model.tag)
+        return model
+
+    def create_from_folder(
+        self,
+        folder: Path | str,
+        name: str,
+        labels: Mapping[str, str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> LocalModel:
+        """Make a new model version from the files of ``folder`` (copied, not moved).
+
+        Symlinks are copied as the files they point to, so the model stands on its
+        own the way a pushed archive must.
+        """
+        source = Path(folder)
+        if not source.is_dir():
+            raise InvalidModel(f"{source} is not a folder.")
+        if (source / MODEL_YAML).exists():
+            raise InvalidModel(
+                f"{source} already holds a {MODEL_YAML}; it is a model already, not a "
+                "folder of files to make one from."
+            )
+        tag = Tag(validate_part(name, "name"), make_new_version())
+        staged = self.new_staging_dir()
+        try:
+            shutil.copytree(source, staged, dirs_exist_ok=True)
+            os.chmod(staged, 0o700)
+            write_model_document(
+                staged, new_model_document(tag, labels=labels, metadata=metadata)
+            )
+            return self.install(staged)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+
+    # ---- helpers -------------------------------------------------------------------
+
+    def _write_latest(self, name: str, version: str) -> None:
+        name_dir = self.models_dir / name
+        tmp = name_dir / f".{LATEST}.{os.getpid()}.tmp"
+        tmp.write_text(version, encoding="utf-8")  # no trailing newline, like bentoml
+        os.replace(tmp, name_dir / LATEST)
+
+    @staticmethod
+    def _children(folder: Path) -> Iterator[Path]:
+        try:
+            entries = sorted(folder.iterdir())
+        except (FileNotFoundError, NotADirectoryError):
+            return iter(())
+        return iter(entries)
+
+    @staticmethod
+    def _bad_name_reason(dirname: str) -> str | None:
+        if dirname.startswith("."):
+            return f"hidden folder {dirname!r} is not a model name"
+        try:
+            if validate_part(dirname, "name") != dirname:
+                return f"folder {dirname!r} is not lowercase, so bentoml cannot find it"
+        except InvalidTag as exc:
+            return str(exc)
+        return None
