@@ -28,6 +28,11 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     base = tmp_path_factory.mktemp("xdg")
     for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(base / var.lower()))
-    for var in ("BENTO_CLOUD_API_KEY", "BENTO_CLOUD_API_ENDPOINT", "BENTOCLOUD_API_TOKEN",
-                "BENTOCLOUD_ENDPOINT", "BENTOML_CLOUD_CONTEXT"):
+    for var in (
+        "BENTO_CLOUD_API_KEY",
+        "BENTO_CLOUD_API_ENDPOINT",
+        "BENTOCLOUD_API_TOKEN",
+        "BENTOCLOUD_ENDPOINT",
+        "BENTOML_CLOUD_CONTEXT",
+    ):
         monkeypatch.delenv(var, raising=False)

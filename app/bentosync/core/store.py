@@ -327,9 +327,7 @@ class LocalStore:
         try:
             shutil.copytree(source, staged, dirs_exist_ok=True)
             os.chmod(staged, 0o700)
-            write_model_document(
-                staged, new_model_document(tag, labels=labels, metadata=metadata)
-            )
+            write_model_document(staged, new_model_document(tag, labels=labels, metadata=metadata))
             return self.install(staged)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)

@@ -1,0 +1,77 @@
+"""``bentosync list``: what is local, what is in the cloud, and how they compare."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+import humanize
+
+from bentosync.core.store import LocalStore
+
+logger = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "list",
+        help="list models in the local store and the cloud",
+        description="List models. Without --local or --cloud, both sides and their sync state.",
+    )
+    side = parser.add_mutually_exclusive_group()
+    side.add_argument("--local", action="store_true", help="only the local store")
+    side.add_argument("--cloud", action="store_true", help="only the cloud registry")
+    parser.add_argument("--json", action="store_true", help="print a JSON array")
+    parser.set_defaults(handler=_run_list)
+
+
+def _run_list(args: argparse.Namespace) -> int:
+    if args.local:
+        return _list_local(as_json=args.json)
+    from bentosync.commands.cloud_listing import list_cloud_or_both
+
+    return list_cloud_or_both(cloud_only=args.cloud, as_json=args.json)
+
+
+def _list_local(*, as_json: bool) -> int:
+    store = LocalStore()
+    listing = store.list()
+    for problem in listing.problems:
+        print(f"bentosync: skipped {problem.path}: {problem.reason}", file=sys.stderr)
+    if as_json:
+        print(json.dumps([m.to_json() for m in listing.models], indent=2))
+        return 0
+    if not listing.models:
+        print(
+            f"No models in {store.models_dir}. Create one with bentoml.models.create(...) "
+            "or pull one with `bentosync pull NAME`."
+        )
+        return 0
+    now = datetime.now(timezone.utc)
+    rows = [
+        (
+            str(m.tag),
+            humanize.naturalsize(m.size_bytes, binary=True),
+            humanize.naturaltime(now - m.creation_time),
+            format_labels(m.labels),
+        )
+        for m in listing.models
+    ]
+    print_table(("TAG", "SIZE", "CREATED", "LABELS"), rows)
+    return 0
+
+
+def format_labels(labels: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in labels.items())
+
+
+def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A plain aligned table: readable on a terminal and easy to grep."""
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        cells = (str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
