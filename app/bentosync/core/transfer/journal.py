@@ -1,0 +1,215 @@
+"""What an interrupted transfer needs to go on from where it stopped.
+
+A crash, a closed lid or a dropped network must not send 10 GB again. The
+journal keeps, per endpoint and model version: the multipart upload id with the
+parts already accepted (and their ETags), and for pulls the staging folder and
+how far into the archive it got. SQLite in WAL mode, so a SIGKILL between two
+writes leaves the last committed state, never a torn one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS uploads (
+    endpoint TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,
+    upload_id TEXT NOT NULL, part_size INTEGER NOT NULL, archive_size INTEGER NOT NULL,
+    layout_digest TEXT NOT NULL, started REAL NOT NULL,
+    PRIMARY KEY (endpoint, name, version)
+);
+CREATE TABLE IF NOT EXISTS parts (
+    endpoint TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,
+    upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, etag TEXT NOT NULL,
+    PRIMARY KEY (endpoint, name, version, upload_id, part_number)
+);
+CREATE TABLE IF NOT EXISTS downloads (
+    endpoint TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,
+    staging TEXT NOT NULL, archive_size INTEGER NOT NULL, checkpoint TEXT NOT NULL,
+    started REAL NOT NULL,
+    PRIMARY KEY (endpoint, name, version)
+);
+"""
+
+
+def default_journal_path() -> Path:
+    return Path(platformdirs.user_state_dir("bentosync")) / "journal.sqlite"
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    upload_id: str
+    part_size: int
+    archive_size: int
+    layout_digest: str
+    etags: dict[int, str]
+
+
+@dataclass(frozen=True)
+class DownloadRecord:
+    staging: Path
+    archive_size: int
+    checkpoint: dict[str, object]
+
+
+class Journal:
+    """Thread-safe access to the resume journal; one connection per instance."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_journal_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+            return db
+        except sqlite3.DatabaseError as exc:
+            # A damaged journal only costs resumability, so start a new one.
+            logger.warning("Resume journal %s is unreadable (%s); starting afresh", self.path, exc)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+            return db
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, self._db:
+            yield self._db
+
+    # ---- uploads -------------------------------------------------------------------
+
+    def upload(self, endpoint: str, name: str, version: str) -> UploadRecord | None:
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT upload_id, part_size, archive_size, layout_digest FROM uploads "
+                "WHERE endpoint=? AND name=? AND version=?",
+                (endpoint, name, version),
+            ).fetchone()
+            if row is None:
+                return None
+            parts = db.execute(
+                "SELECT part_number, etag FROM parts WHERE endpoint=? AND name=? AND version=? "
+                "AND upload_id=?",
+                (endpoint, name, version, row[0]),
+            ).fetchall()
+        return UploadRecord(row[0], row[1], row[2], row[3], {n: e for n, e in parts})
+
+    def start_upload(
+        self,
+        endpoint: str,
+        name: str,
+        version: str,
+        *,
+        upload_id: str,
+        part_size: int,
+        archive_size: int,
+        layout_digest: str,
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "DELETE FROM parts WHERE endpoint=? AND name=? AND version=?",
+                (endpoint, name, version),
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO uploads VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    endpoint,
+                    name,
+                    version,
+                    upload_id,
+                    part_size,
+                    archive_size,
+                    layout_digest,
+                    time.time(),
+                ),
+            )
+
+    def part_done(
+        self, endpoint: str, name: str, version: str, upload_id: str, part: int, etag: str
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO parts VALUES (?,?,?,?,?,?)",
+                (endpoint, name, version, upload_id, part, etag),
+            )
+
+    def forget_upload(self, endpoint: str, name: str, version: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "DELETE FROM parts WHERE endpoint=? AND name=? AND version=?",
+                (endpoint, name, version),
+            )
+            db.execute(
+                "DELETE FROM uploads WHERE endpoint=? AND name=? AND version=?",
+                (endpoint, name, version),
+            )
+
+    # ---- downloads -----------------------------------------------------------------
+
+    def download(self, endpoint: str, name: str, version: str) -> DownloadRecord | None:
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT staging, archive_size, checkpoint FROM downloads "
+                "WHERE endpoint=? AND name=? AND version=?",
+                (endpoint, name, version),
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            checkpoint = json.loads(row[2])
+        except ValueError:
+            return None
+        return DownloadRecord(Path(row[0]), int(row[1]), checkpoint)
+
+    def save_download(
+        self,
+        endpoint: str,
+        name: str,
+        version: str,
+        *,
+        staging: Path,
+        archive_size: int,
+        checkpoint: dict[str, object],
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO downloads VALUES (?,?,?,?,?,?,?)",
+                (
+                    endpoint,
+                    name,
+                    version,
+                    str(staging),
+                    archive_size,
+                    json.dumps(checkpoint),
+                    time.time(),
+                ),
+            )
+
+    def forget_download(self, endpoint: str, name: str, version: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "DELETE FROM downloads WHERE endpoint=? AND name=? AND version=?",
+                (endpoint, name, version),
+            )

@@ -1,0 +1,73 @@
+"""TransferProgress: thread-safe counters, snapshots and speed."""
+
+from __future__ import annotations
+
+import threading
+
+from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
+
+
+def test_advance_clamps_and_totals():
+    progress = TransferProgress("push", "m:v")
+    progress.set_files([("a", 10), ("b", 5 * 2**30)])
+    progress.advance("a", 4)
+    progress.advance("a", 100)  # clamped to the file size
+    progress.advance("b", 3 * 2**30)
+    progress.advance("missing", 1)  # unknown files are ignored
+    snap = progress.snapshot()
+    assert snap.total_bytes == 10 + 5 * 2**30
+    assert snap.done_bytes == 10 + 3 * 2**30
+    assert [f.done for f in snap.files] == [10, 3 * 2**30]
+    progress.advance("a", -6)  # a retried part takes its bytes back
+    assert progress.snapshot().done_bytes == 4 + 3 * 2**30
+
+
+def test_snapshot_is_immutable_copy_and_revision_moves():
+    progress = TransferProgress("pull", "m:v")
+    progress.set_files([("a", 1)])
+    first = progress.snapshot()
+    progress.set_checksum("a", ChecksumState.MISMATCH, "sha256 differs")
+    second = progress.snapshot()
+    assert first.files[0].checksum is ChecksumState.PENDING
+    assert second.files[0].checksum is ChecksumState.MISMATCH
+    assert second.files[0].reason == "sha256 differs"
+    assert second.revision > first.revision
+
+
+def test_concurrent_advances_add_up():
+    progress = TransferProgress("push", "m:v")
+    progress.set_files([(f"f{i}", 10_000) for i in range(4)])
+
+    def work(path: str) -> None:
+        for _ in range(10_000):
+            progress.advance(path, 1)
+
+    threads = [threading.Thread(target=work, args=(f"f{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert progress.snapshot().done_bytes == 40_000
+
+
+def test_listener_failure_does_not_break_the_job():
+    calls = []
+
+    def listener(p):
+        calls.append(p.revision)
+        raise RuntimeError("display broke")
+
+    progress = TransferProgress("push", "m:v", listener=listener)
+    progress.set_files([("a", 3)])
+    progress.advance("a", 1)
+    progress.set_phase(Phase.DONE)
+    assert len(calls) == 3
+    snap = progress.snapshot()
+    assert snap.phase.finished and snap.eta_seconds is None and snap.fraction == 1 / 3
+
+
+def test_empty_job_is_complete():
+    progress = TransferProgress("push", "m:v")
+    progress.set_files([("empty", 0)])
+    snap = progress.snapshot()
+    assert snap.fraction == 1.0 and snap.files[0].fraction == 1.0
