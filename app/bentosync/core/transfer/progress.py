@@ -120,6 +120,14 @@ class TransferProgress:
             self._touch()
         self._notify()
 
+    def add_file(self, path: str, size: int) -> None:
+        """Add a file found on the way (a pull without a server file list)."""
+        with self._lock:
+            if path not in self._files:
+                self._files[path] = _FileState(path, size)
+                self._touch()
+        self._notify()
+
     def set_phase(self, phase: Phase, message: str = "") -> None:
         with self._lock:
             self._phase = phase

@@ -1,0 +1,398 @@
+"""Unpack a model archive while it streams in: checked, hashed, resumable.
+
+The official client downloads to a temp tar, extracts it with a function that
+*skips* unsafe members, then copies the tree into the store (PROTOCOL.md 5, 9,
+10). Here every byte is written once, into a staging folder, hashed on the way,
+and anything unsafe or unexpected fails the job: a pull either yields exactly
+the files the server's list promises, or nothing.
+
+Resume: the extractor knows, at every moment, which member it is in and how many
+of its bytes are on disk. A new stream can start there: the member's headers are
+fetched again (a few hundred bytes), its bytes already on disk are re-hashed
+from disk instead of downloaded, and the rest continues from the same offset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tarfile
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from bentosync.core.archive import safe_member_path
+from bentosync.core.errors import BentoSyncError, Cancelled, UnsafeArchive
+from bentosync.core.filelist import FileEntry
+from bentosync.core.transfer.progress import ChecksumState, TransferProgress
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1 << 20
+BLOCK = tarfile.BLOCKSIZE
+COMPRESSED_MAGIC = (b"\x1f\x8b", b"\xfd7zXZ\x00", b"BZh")
+
+# (start, end_exclusive or None) -> a stream of the archive's bytes in that range.
+RangeOpener = Callable[[int, "int | None"], BinaryIO]
+
+
+class ChecksumMismatch(BentoSyncError):
+    """A file's bytes differ from the server's checksum list."""
+
+
+class IncompleteArchive(BentoSyncError):
+    """The archive ended early or lacks files: retry, or resume where it stopped."""
+
+
+@dataclass
+class _Member:
+    path: str
+    header_offset: int
+    data_offset: int
+    size: int
+    written: int = 0
+
+
+def _padded(size: int) -> int:
+    return (size + BLOCK - 1) // BLOCK * BLOCK
+
+
+class _ZeroFill:
+    """Stands in for member bytes already on disk, so tarfile's parser stays in step."""
+
+    def __init__(self, length: int) -> None:
+        self.remaining = length
+
+    def read(self, size: int) -> bytes:
+        n = min(size, self.remaining)
+        self.remaining -= n
+        return bytes(n)
+
+
+class _Concat:
+    """Read several streams one after the other, as one stream."""
+
+    def __init__(self, *parts: Any) -> None:
+        self.parts = list(parts)
+
+    def read(self, size: int = -1) -> bytes:
+        while self.parts:
+            data = self.parts[0].read(size if size >= 0 else CHUNK)
+            if data:
+                return data
+            self.parts.pop(0)
+        return b""
+
+
+class StreamingExtractor:
+    """Extracts one archive into ``staging``; can be run again to resume.
+
+    Args:
+        staging: an empty folder on the store's filesystem.
+        expected: the server's file list, or None (then files end "unverified").
+        size_limit: most bytes of file data to accept (manifest size_bytes).
+    """
+
+    def __init__(
+        self,
+        staging: Path,
+        *,
+        expected: list[FileEntry] | None,
+        progress: TransferProgress | None = None,
+        cancel: threading.Event | None = None,
+        size_limit: int | None = None,
+        checkpoint: dict[str, Any] | None = None,
+        on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
+        checkpoint_every: int = 16 * CHUNK,
+    ) -> None:
+        self.staging = staging
+        self.on_checkpoint = on_checkpoint
+        self.checkpoint_every = checkpoint_every
+        self._since_checkpoint = 0
+        self.expected = {e.path: e for e in expected} if expected is not None else None
+        self.progress = progress
+        self.cancel = cancel
+        self.size_limit = size_limit
+        self.done: dict[str, FileEntry] = {}
+        self.seen: set[str] = set()
+        self.next_offset = 0
+        self.current: _Member | None = None
+        self.finished = False
+        self.resumable = True
+        if checkpoint:
+            self._restore(checkpoint)
+
+    # ---- checkpoints ---------------------------------------------------------------
+
+    def checkpoint(self) -> dict[str, Any]:
+        """JSON-able state; ``StreamingExtractor(..., checkpoint=...)`` resumes from it."""
+        return {
+            "next_offset": self.next_offset,
+            "current": asdict(self.current) if self.current else None,
+            "done": [e.to_json() for e in self.done.values()],
+            "seen": sorted(self.seen),
+        }
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        self.next_offset = int(state["next_offset"])
+        self.current = _Member(**state["current"]) if state.get("current") else None
+        self.done = {d["path"]: FileEntry(d["path"], d["size"], d["sha256"]) for d in state["done"]}
+        self.seen = set(state.get("seen", []))
+        for entry in self.done.values():
+            self._report(entry.path, entry.size, entry.size)
+            if self.progress is not None and self.expected is not None:
+                self.progress.set_checksum(entry.path, ChecksumState.VERIFIED)
+
+    @property
+    def bytes_on_disk(self) -> int:
+        partial = self.current.written if self.current else 0
+        return sum(e.size for e in self.done.values()) + partial
+
+    # ---- the run -------------------------------------------------------------------
+
+    def run(self, open_range: RangeOpener) -> list[FileEntry]:
+        """Read the archive (from where the last run stopped) to its end."""
+        member = self.current
+        if member is not None and member.written > 0:
+            on_disk = self.staging / member.path
+            intact = on_disk.is_file() and on_disk.stat().st_size >= member.written
+            if not (self.resumable and intact):
+                member.written = 0  # cannot trust the partial file: fetch the member again
+        if member is not None and member.written > 0:
+            headers = open_range(member.header_offset, member.data_offset).read()
+            if len(headers) != member.data_offset - member.header_offset:
+                raise IncompleteArchive("The server sent a short header range while resuming.")
+            rest = open_range(member.data_offset + member.written, None)
+            stream: Any = _Concat(_Once(headers), _ZeroFill(member.written), rest)
+            base = member.header_offset
+        else:
+            base = member.header_offset if member is not None else self.next_offset
+            if member is not None:
+                member.written = 0
+            stream = open_range(base, None)
+        if base == 0:
+            head = stream.read(6)
+            if head.startswith(COMPRESSED_MAGIC):
+                self.resumable = False  # offsets in a compressed stream do not map to members
+            stream = _Concat(_Once(head), stream)
+        mode = "r|*" if base == 0 else "r|"
+        try:
+            with tarfile.open(fileobj=stream, mode=mode, bufsize=CHUNK) as tar:
+                for info in tar:
+                    self._check_cancel()
+                    self._extract_member(tar, info, base)
+        except tarfile.ReadError as exc:
+            raise IncompleteArchive(f"The archive is damaged or cut short: {exc}") from exc
+        except EOFError as exc:
+            raise IncompleteArchive(f"The archive ended in the middle of a file: {exc}") from exc
+        self.current = None
+        self._check_complete()
+        self.finished = True
+        return sorted(self.done.values())
+
+    def _extract_member(self, tar: tarfile.TarFile, info: tarfile.TarInfo, base: int) -> None:
+        header_offset = base + info.offset
+        data_offset = base + info.offset_data
+        path = safe_member_path(info)
+        if path in ("", "."):
+            self.next_offset = data_offset
+            return
+        resuming = (
+            self.current is not None
+            and self.current.header_offset == header_offset
+            and self.current.path == path
+        )
+        if path in self.seen and not resuming:
+            raise UnsafeArchive(f"The archive holds {path!r} twice.")
+        self.seen.add(path)
+        target = self.staging / path
+        self._check_parent(target)
+        if info.isdir():
+            target.mkdir(parents=True, exist_ok=True)
+            os.chmod(target, (info.mode & 0o777) | 0o700)
+        elif info.issym():
+            self._make_symlink(info, path, target)
+        elif info.isreg():
+            self._write_file(tar, info, path, target, header_offset, data_offset, resuming)
+            return
+        else:
+            kind = "hard link" if info.islnk() else "special file"
+            raise UnsafeArchive(f"The archive holds a {kind} {path!r}; models hold plain files.")
+        self.next_offset = data_offset
+
+    def _write_file(
+        self,
+        tar: tarfile.TarFile,
+        info: tarfile.TarInfo,
+        path: str,
+        target: Path,
+        header_offset: int,
+        data_offset: int,
+        resuming: bool,
+    ) -> None:
+        self._check_announced(path, info.size)
+        self._report(path, 0, info.size)
+        member = self.current if resuming and self.current else None
+        already = member.written if member is not None else 0
+        self.current = _Member(path, header_offset, data_offset, info.size, already)
+        digest = hashlib.sha256()
+        if already:
+            with open(target, "r+b") as handle:
+                handle.truncate(already)
+                _hash_prefix(handle, already, digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        if not already:
+            flags |= os.O_TRUNC
+        source = tar.extractfile(info)
+        assert source is not None
+        fd = os.open(target, flags, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.seek(already)
+            _discard(source, already)
+            while True:
+                self._check_cancel()
+                chunk = source.read(CHUNK)
+                if not chunk:
+                    break
+                out.write(chunk)
+                digest.update(chunk)
+                self.current.written += len(chunk)
+                self._report(path, self.current.written, info.size)
+                self._since_checkpoint += len(chunk)
+                due = self._since_checkpoint >= self.checkpoint_every
+                if self.on_checkpoint is not None and due:
+                    out.flush()  # the checkpoint must never claim bytes still in our buffer
+                    self._save_checkpoint()
+        if self.current.written != info.size:
+            raise IncompleteArchive(f"{path} ended after {self.current.written} bytes.")
+        os.chmod(target, (info.mode & 0o777) | 0o600)
+        os.utime(target, (info.mtime, info.mtime))
+        entry = FileEntry(path, info.size, digest.hexdigest())
+        self._verify(entry)
+        self.done[path] = entry
+        self.current = None
+        self.next_offset = data_offset + _padded(info.size)
+        if self.on_checkpoint is not None:
+            self._save_checkpoint()
+
+    def _save_checkpoint(self) -> None:
+        self._since_checkpoint = 0
+        assert self.on_checkpoint is not None
+        self.on_checkpoint(self.checkpoint())
+
+    # ---- checks --------------------------------------------------------------------
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("Pull cancelled.")
+
+    def _check_parent(self, target: Path) -> None:
+        """Never write through a symlinked folder that an earlier member planted."""
+        root = os.path.realpath(self.staging)
+        parent = os.path.realpath(target.parent)
+        if parent != root and not parent.startswith(root + os.sep):
+            raise UnsafeArchive(f"{target.relative_to(self.staging)} would land outside the model.")
+
+    def _make_symlink(self, info: tarfile.TarInfo, path: str, target: Path) -> None:
+        link_dir = os.path.dirname(os.path.join(self.staging, path))
+        resolved = os.path.normpath(os.path.join(link_dir, info.linkname))
+        root = os.path.normpath(self.staging)
+        if os.path.isabs(info.linkname) or not resolved.startswith(root + os.sep):
+            raise UnsafeArchive(f"The symlink {path!r} points outside the model ({info.linkname}).")
+        if target.is_symlink() or target.exists():
+            target.unlink()
+        os.symlink(info.linkname, target)
+
+    def _check_announced(self, path: str, size: int) -> None:
+        if self.expected is not None:
+            entry = self.expected.get(path)
+            if entry is None:
+                raise UnsafeArchive(
+                    f"The archive holds {path!r}, which the model's file list lacks."
+                )
+            if size != entry.size:
+                raise UnsafeArchive(
+                    f"{path} is {size} bytes in the archive but {entry.size} in the file list."
+                )
+        if self.size_limit is not None:
+            total = sum(e.size for e in self.done.values()) + size
+            if total > self.size_limit:
+                raise UnsafeArchive(
+                    f"The archive holds more data than the model's announced {self.size_limit} "
+                    f"bytes (at {path})."
+                )
+
+    def _verify(self, entry: FileEntry) -> None:
+        if self.expected is None:
+            if self.progress is not None:
+                self.progress.set_checksum(
+                    entry.path, ChecksumState.UNVERIFIED, "the server has no checksum for this file"
+                )
+            return
+        want = self.expected[entry.path]
+        if want.sha256 != entry.sha256:
+            if self.progress is not None:
+                self.progress.set_checksum(
+                    entry.path,
+                    ChecksumState.MISMATCH,
+                    f"sha256 {entry.sha256[:12]}… differs from the server's {want.sha256[:12]}…",
+                )
+            raise ChecksumMismatch(
+                f"Checksum mismatch in {entry.path}: the downloaded bytes differ from what the "
+                "server recorded at upload. The model was not installed."
+            )
+        if self.progress is not None:
+            self.progress.set_checksum(entry.path, ChecksumState.VERIFIED)
+
+    def _check_complete(self) -> None:
+        if self.expected is None:
+            return
+        missing = sorted(set(self.expected) - set(self.done))
+        if missing:
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            raise IncompleteArchive(f"The archive lacks {len(missing)} file(s): {shown}.")
+
+    def _report(self, path: str, done: int, size: int) -> None:
+        if self.progress is None:
+            return
+        if self.expected is None:
+            self.progress.add_file(path, size)
+        self.progress.set_done(path, done)
+
+
+class _Once:
+    """A bytes object as a stream."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0 or size >= len(self.data):
+            data, self.data = self.data, b""
+            return data
+        data, self.data = self.data[:size], self.data[size:]
+        return data
+
+
+def _hash_prefix(handle: BinaryIO, length: int, digest: Any) -> None:
+    handle.seek(0)
+    remaining = length
+    while remaining:
+        chunk = handle.read(min(CHUNK, remaining))
+        if not chunk:
+            raise IncompleteArchive("A partly downloaded file is shorter than the journal says.")
+        digest.update(chunk)
+        remaining -= len(chunk)
+
+
+def _discard(source: BinaryIO, length: int) -> None:
+    remaining = length
+    while remaining:
+        chunk = source.read(min(CHUNK, remaining))
+        if not chunk:
+            raise IncompleteArchive("The archive ended while resuming.")
+        remaining -= len(chunk)
