@@ -1,0 +1,234 @@
+"""A persistent sha256 cache, so the second look at an unchanged 10 GB model costs a stat.
+
+An entry is keyed by the file's absolute path and is only trusted while the
+file's size, mtime_ns, ctime_ns, inode and device all still match. ctime is
+in the key on purpose: tools such as ``cp -p`` or ``rsync -t`` can rewrite a
+file and put its old mtime back, but nothing in user space can set ctime, so a
+rewrite always shows. (A chmod also bumps ctime and costs one re-hash; that is
+the cheap side of the trade.)
+
+The cache is an optimisation and never a reason to fail: a corrupt, locked or
+unwritable database is logged, recreated or replaced by an in-memory one, and
+a lookup that fails is simply a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol
+
+import platformdirs
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_CREATE = """
+CREATE TABLE IF NOT EXISTS hashes (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode TEXT NOT NULL,
+    device TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    hashed_at REAL NOT NULL
+)
+"""
+# inode and device are TEXT: 64-bit unsigned inode numbers (btrfs, NFS, FUSE) overflow
+# SQLite's signed INTEGER.
+
+
+class FileIdentity(Protocol):
+    """What the cache needs to know about a file (``manifest.LocalFile`` has it)."""
+
+    @property
+    def abspath(self) -> Path: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def mtime_ns(self) -> int: ...
+    @property
+    def ctime_ns(self) -> int: ...
+    @property
+    def inode(self) -> int: ...
+    @property
+    def device(self) -> int: ...
+
+
+def default_cache_path() -> Path:
+    return Path(platformdirs.user_cache_dir("bentosync")) / "hashes.sqlite"
+
+
+class HashCache:
+    """Thread-safe sha256 cache in SQLite (WAL, so a GUI and a CLI can share it)."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else default_cache_path()
+        self.hits = 0
+        self.misses = 0
+        self.in_memory = False
+        self._lock = threading.Lock()
+        self._conn = self._open()
+
+    def __repr__(self) -> str:
+        return f"HashCache({str(self.path)!r}, hits={self.hits}, misses={self.misses})"
+
+    def __enter__(self) -> HashCache:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ---- public --------------------------------------------------------------------
+
+    def get(self, file: FileIdentity) -> str | None:
+        """The cached sha256 if the file is provably unchanged since it was hashed."""
+        with self._lock:
+            row = self._fetch(str(file.abspath))
+            expected = (file.size, file.mtime_ns, file.ctime_ns, str(file.inode), str(file.device))
+            if row is not None and row[:5] == expected:
+                self.hits += 1
+                return str(row[5])
+            self.misses += 1
+            return None
+
+    def put(self, file: FileIdentity, sha256: str) -> None:
+        """Remember a hash for the file as described (call it with the pre-hash identity)."""
+        values = (
+            str(file.abspath),
+            file.size,
+            file.mtime_ns,
+            file.ctime_ns,
+            str(file.inode),
+            str(file.device),
+            sha256,
+            time.time(),
+        )
+        with self._lock:
+            self._write("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+
+    def put_path(self, path: Path | str, sha256: str) -> None:
+        """Remember a hash computed elsewhere (e.g. while pull wrote the file), stat'ing it now."""
+        path = Path(os.path.realpath(path))
+        st = os.stat(path)
+        self.put(_Identity(path, st), sha256)
+
+    def forget(self, path: Path | str) -> None:
+        with self._lock:
+            self._write("DELETE FROM hashes WHERE path = ?", (os.path.realpath(path),))
+
+    def __len__(self) -> int:
+        with self._lock:
+            try:
+                return int(self._conn.execute("SELECT count(*) FROM hashes").fetchone()[0])
+            except sqlite3.Error as exc:
+                self._recover(exc)
+                return 0
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    # ---- internals -----------------------------------------------------------------
+
+    def _fetch(self, key: str) -> tuple[object, ...] | None:
+        try:
+            row = self._conn.execute(
+                "SELECT size, mtime_ns, ctime_ns, inode, device, sha256 FROM hashes WHERE path = ?",
+                (key,),
+            ).fetchone()
+        except sqlite3.Error as exc:
+            self._recover(exc)
+            return None
+        return tuple(row) if row else None
+
+    def _write(self, sql: str, values: tuple[object, ...]) -> None:
+        try:
+            self._conn.execute(sql, values)
+        except sqlite3.Error as exc:
+            self._recover(exc)
+
+    def _recover(self, exc: sqlite3.Error) -> None:
+        """Called with the lock held: a cache that broke mid-session starts over."""
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            logger.info("Hash cache %s is busy; treating this lookup as a miss.", self.path)
+            return
+        logger.warning("Hash cache %s failed (%s); starting a new one.", self.path, exc)
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        self._conn = self._open(fresh=True)
+
+    def _open(self, fresh: bool = False) -> sqlite3.Connection:
+        if not fresh:
+            try:
+                return self._connect(self.path)
+            except (sqlite3.Error, OSError) as exc:
+                logger.warning("Hash cache %s is unusable (%s); recreating it.", self.path, exc)
+        try:
+            self._remove_files()
+            return self._connect(self.path)
+        except (sqlite3.Error, OSError) as exc:
+            logger.warning(
+                "Cannot create the hash cache %s (%s); hashes are kept for this session only.",
+                self.path,
+                exc,
+            )
+        self.in_memory = True
+        return self._connect(None)
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    @staticmethod
+    def _connect(path: Path | None) -> sqlite3.Connection:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit: each put is its own short transaction; WAL with synchronous=NORMAL
+        # makes that cheap, and a crash loses at most a few cache entries, never the file.
+        conn = sqlite3.connect(
+            ":memory:" if path is None else str(path),
+            timeout=2.0,
+            isolation_level=None,
+            check_same_thread=False,  # our lock serialises every use
+        )
+        try:
+            if path is not None:
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            check = conn.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else '?'}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                conn.execute("DROP TABLE IF EXISTS hashes")
+            conn.execute(_CREATE)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+
+class _Identity:
+    """A ``FileIdentity`` made from a fresh stat."""
+
+    def __init__(self, path: Path, st: os.stat_result) -> None:
+        self.abspath = path
+        self.size = st.st_size
+        self.mtime_ns = st.st_mtime_ns
+        self.ctime_ns = st.st_ctime_ns
+        self.inode = st.st_ino
+        self.device = st.st_dev
