@@ -1,0 +1,429 @@
+"""The push archive as a "virtual tar": any byte range, produced on demand from the files.
+
+The archive is laid out exactly like the official client's (PROTOCOL.md 7):
+an uncompressed tar as ``tarfile.open(mode="w:")`` + ``tar.add(dir, arcname="./")``
+writes it, PAX format, ``./`` first, each directory's names sorted, depth
+first, two zero blocks at the end and the total padded to a multiple of
+``tarfile.RECORDSIZE``. Every header is made by ``TarInfo.tobuf`` in PAX
+format, so Python's tarfile and GNU tar read it like any other archive.
+
+Headers are stable, so that the same files always give the same bytes, on any
+machine, and a resumed multipart upload can prove that the parts it already
+sent still belong to the archive (``TarLayout.fingerprint``):
+
+* name: ``./`` for the folder, ``./<relative path>`` (``/`` appended for dirs).
+* mode: the permission bits (``st_mode & 0o777``); setuid, setgid and sticky
+  bits are dropped, since they mean nothing in a model and no puller should
+  restore them.
+* mtime: whole seconds. The official client writes a float, which costs every
+  member an extra PAX record; bentoml's pull restores the mtime and nothing
+  else, and sub-second precision buys a model nothing.
+* uid and gid 0, uname and gname empty: the archive goes to a shared registry,
+  and the local account name would both leak and make two colleagues' pushes
+  of the same files differ. Pullers write files as themselves anyway.
+* Symlinks inside the folder are symlink members (size 0), as in the official
+  archive; anything else is refused by ``manifest.walk_tree``, the same walk
+  the file list comes from. Hard links are regular members with their own
+  bytes (the official archive makes them tar hard links; pullers copy them).
+
+Only headers live in memory. File bytes are read from disk when a range asks
+for them, and a file whose size, mtime or inode differs from the layout's
+raises ``FileChanged`` rather than sending a corrupt archive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tarfile
+import threading
+from bisect import bisect_right
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bentosync.core.errors import BentoSyncError, Cancelled
+from bentosync.core.manifest import (
+    EntryKind,
+    FileChanged,
+    LocalFile,
+    TreeEntry,
+    advise_sequential,
+    walk_tree,
+)
+
+logger = logging.getLogger(__name__)
+
+BLOCKSIZE = tarfile.BLOCKSIZE  # 512
+RECORDSIZE = tarfile.RECORDSIZE  # 10240
+CHUNK_SIZE = 1024 * 1024
+ENCODING = "utf-8"  # fixed, not the machine's filesystem encoding: same bytes everywhere
+MODE_MASK = 0o777
+
+_ZEROS = bytes(RECORDSIZE)
+_HEADER, _DATA, _ZERO = 0, 1, 2
+
+
+def _padded(size: int) -> int:
+    return -(-size // BLOCKSIZE) * BLOCKSIZE
+
+
+@dataclass(frozen=True)
+class TarMember:
+    """One archive member and where its header and data sit in the archive."""
+
+    name: str  # the arcname tar.add uses: "./", "./model.yaml", "./sub" (read back as ".")
+    path: str  # POSIX, relative to the folder; "" for the folder itself
+    kind: EntryKind
+    source: Path  # the absolute path on disk
+    header_offset: int
+    data_offset: int
+    size: int  # data bytes: 0 for folders and symlinks
+    file: LocalFile | None = None  # regular files: the identity checked when read
+    header: bytes = field(default=b"", repr=False)
+
+    @property
+    def end(self) -> int:
+        """Offset just past this member's data padding."""
+        return self.data_offset + _padded(self.size)
+
+
+@dataclass(frozen=True)
+class FileSpan:
+    """``length`` bytes of the file ``path``, starting at ``offset`` within the file."""
+
+    path: str
+    offset: int
+    length: int
+
+
+def _tarinfo(entry: TreeEntry) -> tarfile.TarInfo:
+    info = tarfile.TarInfo("./" + entry.path)
+    info.mode = entry.st.st_mode & MODE_MASK
+    info.mtime = entry.st.st_mtime_ns // 1_000_000_000
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    if entry.kind is EntryKind.DIR:
+        info.type = tarfile.DIRTYPE
+    elif entry.kind is EntryKind.SYMLINK:
+        info.type = tarfile.SYMTYPE
+        info.linkname = entry.link_target or ""
+    else:
+        info.type = tarfile.REGTYPE
+        info.size = entry.st.st_size
+    return info
+
+
+class TarLayout:
+    """The member table of one model folder's archive; immutable and thread-safe to read."""
+
+    def __init__(self, root: Path, members: list[TarMember]) -> None:
+        self.root = root
+        self.members: tuple[TarMember, ...] = tuple(members)
+        self.data_end = members[-1].end if members else 0
+        eoa = self.data_end + 2 * BLOCKSIZE
+        self.total_size = -(-eoa // RECORDSIZE) * RECORDSIZE
+        # Segments: (start, end, kind, member index); bisect over their starts.
+        segs: list[tuple[int, int, int, int]] = []
+        for i, m in enumerate(self.members):
+            segs.append((m.header_offset, m.data_offset, _HEADER, i))
+            if m.size:
+                segs.append((m.data_offset, m.data_offset + m.size, _DATA, i))
+            if m.end > m.data_offset + m.size:
+                segs.append((m.data_offset + m.size, m.end, _ZERO, i))
+        segs.append((self.data_end, self.total_size, _ZERO, -1))
+        self._segs = segs
+        self._seg_starts = [s[0] for s in segs]
+        self._member_starts = [m.header_offset for m in self.members]
+
+    @classmethod
+    def from_folder(cls, folder: Path | str) -> TarLayout:
+        """Walk ``folder`` once and lay out its archive (headers in memory, no file data)."""
+        entries = walk_tree(folder)
+        members: list[TarMember] = []
+        offset = 0
+        for entry in entries:
+            info = _tarinfo(entry)
+            header = info.tobuf(tarfile.PAX_FORMAT, ENCODING, "surrogateescape")
+            data_offset = offset + len(header)
+            member = TarMember(
+                name=info.name,
+                path=entry.path,
+                kind=entry.kind,
+                source=entry.abspath,
+                header_offset=offset,
+                data_offset=data_offset,
+                size=info.size,
+                file=entry.local_file() if entry.kind is EntryKind.FILE else None,
+                header=header,
+            )
+            members.append(member)
+            offset = member.end
+        layout = cls(entries[0].abspath, members)
+        logger.debug("Laid out %s: %d members, %d bytes", folder, len(members), layout.total_size)
+        return layout
+
+    # ---- what the archive holds --------------------------------------------------------
+
+    @property
+    def files(self) -> list[TarMember]:
+        """The regular-file members, in archive order."""
+        return [m for m in self.members if m.kind is EntryKind.FILE]
+
+    def local_files(self) -> list[LocalFile]:
+        """The regular files, sorted by path: hash these for the manifest so both agree."""
+        files = [m.file for m in self.members if m.file is not None]
+        return sorted(files, key=lambda f: f.path)
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 over every header: equal fingerprints mean equal archives (data aside).
+
+        Headers carry each file's size and mtime, so a resumed upload can compare
+        this with the value it journaled before reusing parts already sent.
+        """
+        digest = hashlib.sha256(str(self.total_size).encode())
+        for m in self.members:
+            digest.update(m.header)
+        return digest.hexdigest()
+
+    # ---- byte ranges -------------------------------------------------------------------
+
+    def _checked(self, start: int, end: int | None) -> tuple[int, int]:
+        end = self.total_size if end is None else end
+        if not 0 <= start <= end <= self.total_size:
+            raise ValueError(
+                f"range [{start}, {end}) is outside the archive [0, {self.total_size})"
+            )
+        return start, end
+
+    def iter_range(
+        self,
+        start: int = 0,
+        end: int | None = None,
+        chunk_size: int = CHUNK_SIZE,
+        cancel: threading.Event | None = None,
+    ) -> Generator[bytes | memoryview, None, None]:
+        """The bytes ``[start, end)`` of the archive, in chunks of at most ``chunk_size``.
+
+        File data comes straight from ``read()`` (no copy); headers, padding and
+        small files are gathered into chunks so a region of tiny files does not
+        become thousands of tiny writes. Yielded chunks are never reused, so a
+        caller may keep them. Memory stays at about one chunk per iterator.
+        """
+        start, end = self._checked(start, end)
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be positive")
+        small = max(1, chunk_size // 4)
+        pending = bytearray()
+        for piece in self._pieces(start, end, chunk_size, cancel):
+            if len(piece) >= small:
+                if pending:
+                    yield bytes(pending)
+                    pending = bytearray()
+                yield piece
+                continue
+            if len(pending) + len(piece) > chunk_size:
+                yield bytes(pending)
+                pending = bytearray()
+            pending += piece
+        if pending:
+            yield bytes(pending)
+
+    def read_range(self, start: int = 0, end: int | None = None) -> bytes:
+        """The bytes ``[start, end)`` in memory: for small ranges and tests, never whole parts."""
+        return b"".join(self.iter_range(start, end))
+
+    def _pieces(
+        self, start: int, end: int, max_piece: int, cancel: threading.Event | None
+    ) -> Iterator[bytes | memoryview]:
+        i = bisect_right(self._seg_starts, start) - 1
+        pos = start
+        while pos < end:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("The upload was cancelled.")
+            seg_start, seg_end, kind, index = self._segs[i]
+            hi = min(seg_end, end)
+            if kind == _DATA:
+                yield from self._read_file(
+                    self.members[index], pos - seg_start, hi - seg_start, max_piece, cancel
+                )
+            else:
+                data = memoryview(self.members[index].header) if kind == _HEADER else None
+                at = pos
+                while at < hi:
+                    n = min(hi - at, max_piece, len(_ZEROS))
+                    if data is None:
+                        yield memoryview(_ZEROS)[:n]
+                    else:
+                        yield data[at - seg_start : at - seg_start + n]
+                    at += n
+            pos = hi
+            i += 1
+
+    def _read_file(
+        self, member: TarMember, lo: int, hi: int, max_piece: int, cancel: threading.Event | None
+    ) -> Iterator[bytes]:
+        """Bytes ``[lo, hi)`` of one member's file, refusing a file that is not the one laid out."""
+        assert member.file is not None
+        changed = f"file changed while pushing: {member.path}"
+        try:
+            f = open(member.source, "rb", buffering=0)  # noqa: SIM115 (closed by the with below)
+        except FileNotFoundError:
+            raise FileChanged(f"{changed} (it was deleted)") from None
+        except OSError as exc:
+            raise BentoSyncError(f"Cannot read {member.source}: {exc.strerror}.") from exc
+        with f:
+            if not member.file.unchanged(os.fstat(f.fileno())):
+                raise FileChanged(changed)
+            advise_sequential(f.fileno(), lo, hi - lo)
+            if lo:
+                f.seek(lo)
+            pos = lo
+            while pos < hi:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("The upload was cancelled.")
+                want = min(max_piece, hi - pos)
+                data = f.read(want)
+                while len(data) < want:  # short read: the file shrank, or a rare partial read
+                    more = f.read(want - len(data))
+                    if not more:
+                        raise FileChanged(changed)
+                    data += more
+                pos += want
+                yield data
+            if not member.file.unchanged(os.fstat(f.fileno())):
+                raise FileChanged(changed)
+
+    def file_spans(self, start: int = 0, end: int | None = None) -> list[FileSpan]:
+        """The file bytes a range of the archive carries, to drive per-file progress.
+
+        Lengths sum to the file-data bytes in the range. An empty file appears (with
+        length 0) in the range that holds the last byte of its header, so across a
+        split of the archive into parts every file shows up and completes exactly once.
+        """
+        start, end = self._checked(start, end)
+        spans: list[FileSpan] = []
+        first = max(0, bisect_right(self._member_starts, start) - 1)
+        for m in self.members[first:]:
+            if m.header_offset >= end:
+                break
+            if m.kind is not EntryKind.FILE:
+                continue
+            if m.size == 0:
+                if start < m.data_offset <= end:
+                    spans.append(FileSpan(m.path, 0, 0))
+                continue
+            lo = max(start, m.data_offset)
+            hi = min(end, m.data_offset + m.size)
+            if lo < hi:
+                spans.append(FileSpan(m.path, lo - m.data_offset, hi - lo))
+        return spans
+
+
+class RangeReader:
+    """A read-only file over ``[start, end)`` of a layout, for ``requests`` upload bodies.
+
+    ``len()`` is the range length, so requests sends an exact Content-Length and
+    never chunked encoding; ``seek(0)`` restarts the range, so a retry re-reads
+    from disk instead of keeping the part in memory. ``on_read(offset, length)``
+    gets the archive offset of every block handed out (combine it with
+    ``TarLayout.file_spans`` for per-file progress); ``cancel`` is checked on
+    every read.
+    """
+
+    def __init__(
+        self,
+        layout: TarLayout,
+        start: int = 0,
+        end: int | None = None,
+        *,
+        chunk_size: int = CHUNK_SIZE,
+        on_read: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        self.layout = layout
+        self.start, self.end = layout._checked(start, end)
+        self.chunk_size = chunk_size
+        self.on_read = on_read
+        self.cancel = cancel
+        self.closed = False
+        self._pos = 0
+        self._chunks: Generator[bytes | memoryview, None, None] | None = None
+        self._chunk: bytes | memoryview = b""
+        self._chunk_at = 0
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def __bool__(self) -> bool:  # requests tests ``if data:``; an empty range is still a body
+        return True
+
+    def __enter__(self) -> RangeReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: len(self)}[whence]
+        pos = min(max(0, base + offset), len(self))
+        if pos != self._pos:
+            self._reset()
+            self._pos = pos
+        return pos
+
+    def close(self) -> None:
+        self._reset()
+        self.closed = True
+
+    def _reset(self) -> None:
+        if self._chunks is not None:
+            self._chunks.close()  # closes the file it was reading
+        self._chunks = None
+        self._chunk = b""
+        self._chunk_at = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.closed:
+            raise ValueError("read from a closed RangeReader")
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("The upload was cancelled.")
+        remaining = len(self) - self._pos
+        want = remaining if size is None or size < 0 else min(size, remaining)
+        if want == 0:
+            return b""
+        if self._chunks is None:
+            self._chunks = self.layout.iter_range(
+                self.start + self._pos, self.end, self.chunk_size, self.cancel
+            )
+        parts: list[bytes | memoryview] = []
+        got = 0
+        while got < want:
+            if self._chunk_at >= len(self._chunk):
+                self._chunk = next(self._chunks)
+                self._chunk_at = 0
+            take = min(want - got, len(self._chunk) - self._chunk_at)
+            if self._chunk_at == 0 and take == len(self._chunk):
+                parts.append(self._chunk)  # a whole chunk: hand it on without copying
+            else:
+                parts.append(memoryview(self._chunk)[self._chunk_at : self._chunk_at + take])
+            self._chunk_at += take
+            got += take
+        first = parts[0]
+        data = first if len(parts) == 1 and isinstance(first, bytes) else b"".join(parts)
+        offset = self.start + self._pos
+        self._pos += got
+        if self.on_read is not None:
+            self.on_read(offset, got)
+        return data
