@@ -27,6 +27,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 COMMAND_MODULES = (
     "bentosync.commands.listing",
     "bentosync.commands.gui",
+    "bentosync.commands.account",
 )
 
 
