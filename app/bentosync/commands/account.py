@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_CONTEXT = "default"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     login = subparsers.add_parser(
         "login",
         help="log in to a BentoCloud-compatible registry",
@@ -117,13 +117,14 @@ def check_login(endpoint: str, token: str) -> CloudUser:
 
 
 def _run_login(args: argparse.Namespace) -> int:
+    parser: argparse.ArgumentParser = args.parser
     if args.import_yatai:
         if args.endpoint or args.token_stdin:
-            args.parser.error("--import-yatai takes no --endpoint or --token-stdin")
+            parser.error("--import-yatai takes no --endpoint or --token-stdin")
         return _import_yatai()
-    endpoint_text = args.endpoint or os.environ.get("BENTO_CLOUD_API_ENDPOINT")
+    endpoint_text: str | None = args.endpoint or os.environ.get("BENTO_CLOUD_API_ENDPOINT")
     if not endpoint_text:
-        args.parser.error("--endpoint URL is required (or --import-yatai)")
+        parser.error("--endpoint URL is required (or --import-yatai)")
     endpoint = normalize_endpoint(endpoint_text)
     storage, contexts = CredentialStorage(), ContextsFile()
     current = contexts.load().current

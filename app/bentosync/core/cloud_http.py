@@ -122,7 +122,7 @@ class _SizedBody:
                 sent += len(chunk)
                 yield bytes(chunk)
         else:
-            for chunk in self._body:  # type: ignore[union-attr]
+            for chunk in self._body:
                 sent += len(chunk)
                 if sent > self._length:
                     raise BodyLengthMismatch(

@@ -85,7 +85,7 @@ class Credentials:
             f"source={self.source!r}, token=<hidden>)"
         )
 
-    def __reduce__(self) -> object:  # pickling would write the token somewhere
+    def __reduce__(self) -> tuple[Any, ...]:  # pickling would write the token somewhere
         raise TypeError("Credentials cannot be pickled")
 
     @property
