@@ -1,0 +1,1 @@
+"""Item models: one ``QAbstractTableModel`` per list, plus the shared sort/filter proxy."""

@@ -1,0 +1,22 @@
+"""Custom item-data roles shared by every table model and the sort/filter proxy.
+
+Plain ints, so that the Local and (later) Cloud models agree on them and the
+proxy can sort and filter any of them without knowing their record types.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+
+logger = logging.getLogger(__name__)
+
+_BASE = int(Qt.ItemDataRole.UserRole)
+
+#: The raw Python value a column sorts by (int bytes, aware datetime, str...).
+SortRole = _BASE + 1
+#: The backing record of the row (e.g. a ``LocalModel``), on any column.
+ItemRole = _BASE + 2
+#: Lowercased text the filter box searches (name, version, labels), on column 0.
+FilterRole = _BASE + 3
