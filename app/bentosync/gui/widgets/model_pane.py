@@ -1,0 +1,279 @@
+"""A titled, filterable table of models with an empty state.
+
+The pane knows nothing about where its rows come from: it takes any table model
+that speaks the shared roles (``SortRole``, ``FilterRole``), so the Local pane
+and, later, the Cloud pane are two instances of this class side by side in a
+splitter, each fed by its own loader.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QByteArray, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bentosync.gui import icons
+from bentosync.gui.models.sort_proxy import ModelSortFilterProxy
+
+logger = logging.getLogger(__name__)
+
+PAGE_TABLE, PAGE_MESSAGE = 0, 1
+MAX_FITTED_COLUMN_CHARS = 40  # auto-fit never makes a column wider than this
+MESSAGE_ICON_SIZE = 64
+COLUMN_PADDING_CHARS = 3  # breathing room after the widest cell
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+class ModelPane(QWidget):
+    """One list of models: title, filter box, sortable table, and a message page.
+
+    The message page (in a QStackedWidget with the table) says why the table is
+    empty: still loading, the store could not be read, the store has no models
+    (with how to get some), or the filter hides every row.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        model: QAbstractItemModel,
+        *,
+        sort_column: int = 0,
+        sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._loading = False
+        self._error: tuple[str, str] | None = None
+        self._empty: tuple[str, str] = ("No models", "")
+        self._columns_fitted = False
+
+        self.proxy = ModelSortFilterProxy(self)
+        self.proxy.setSourceModel(model)
+
+        self.title_label = QLabel(title)
+        title_font = self.title_label.font()
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+        self.title_label.setFont(title_font)
+        self.count_label = QLabel()
+        # Disabled text is the theme's own grey for secondary text, in light and dark.
+        self.count_label.setEnabled(False)
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter models")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip("Show models whose name, version or labels contain every word")
+        self.filter_edit.setMaximumWidth(320)
+        self.filter_edit.setMinimumWidth(160)
+        self._search_action = self.filter_edit.addAction(
+            icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition
+        )
+        self.filter_edit.textChanged.connect(self._on_filter_changed)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self.filter_edit,
+            self.filter_edit.clear,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.title_label)
+        header_row.addWidget(self.count_label)
+        header_row.addStretch(1)
+        header_row.addWidget(self.filter_edit)
+
+        self.view = self._make_view(sort_column, sort_order)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self._make_message_page())
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header_row)
+        layout.addWidget(self.stack, 1)
+
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self._update_page)
+        self._update_page()
+
+    # ---- construction ------------------------------------------------------------
+
+    def _make_view(self, sort_column: int, sort_order: Qt.SortOrder) -> QTableView:
+        view = QTableView()
+        view.setModel(self.proxy)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.setShowGrid(False)
+        # Without a grid, a right-aligned size runs into the left-aligned time beside it.
+        view.setStyleSheet("QTableView::item { padding-right: 10px; }")
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        # The last column takes the spare width, so free space sits at the right edge
+        # instead of opening a gap in the middle of a row.
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # The indicator first: enabling sorting sorts by whatever it shows.
+        header.setSortIndicator(sort_column, sort_order)
+        view.setSortingEnabled(True)
+        return view
+
+    def _make_message_page(self) -> QWidget:
+        page = QWidget()
+        self.message_icon = QLabel()
+        self.message_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_title = QLabel()
+        title_font = self.message_title.font()
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
+        self.message_title.setFont(title_font)
+        self.message_body = QLabel()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(32, 0, 32, 0)
+        column.addStretch(1)
+        column.addWidget(self.message_icon)
+        for label in (self.message_title, self.message_body):
+            # Full width with centred text: a word-wrapped label given an alignment
+            # in its layout is squeezed to its narrowest and cut off.
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            column.addWidget(label)
+        column.addStretch(2)
+        return page
+
+    # ---- state set by the loader -------------------------------------------------
+
+    def set_empty_message(self, title: str, body: str) -> None:
+        """What to say when the source has no rows at all (how to get some)."""
+        self._empty = (title, body)
+        self._update_page()
+
+    def set_loading(self, loading: bool) -> None:
+        """While loading, an empty pane says so instead of "no models"."""
+        self._loading = loading
+        if loading:
+            self._error = None
+        self._update_page()
+
+    def set_error(self, title: str, body: str) -> None:
+        """Shown on the message page only when there are no rows to keep showing."""
+        self._error = (title, body)
+        self._loading = False
+        self._update_page()
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def is_showing_table(self) -> bool:
+        return self.stack.currentIndex() == PAGE_TABLE
+
+    def reload_icons(self) -> None:
+        """Pick the icon variants for the current palette again."""
+        self._search_action.setIcon(icons.icon("search"))
+        self._update_page()
+
+    # ---- persistence -------------------------------------------------------------
+
+    def save_state(self) -> QByteArray:
+        """Column order, widths and sort order, for QSettings."""
+        return self.view.horizontalHeader().saveState()
+
+    def restore_state(self, state: Any) -> bool:
+        """Restore :meth:`save_state` output; on success columns are not auto-fitted."""
+        if not isinstance(state, (QByteArray, bytes)) or not state:
+            return False
+        restored = self.view.horizontalHeader().restoreState(QByteArray(state))
+        if restored:
+            self._columns_fitted = True
+        return restored
+
+    # ---- internals ---------------------------------------------------------------
+
+    def _on_filter_changed(self, text: str) -> None:
+        self.proxy.set_filter_text(text)
+        self._update_page()
+
+    def _update_page(self) -> None:
+        total = self._model.rowCount()
+        shown = self.proxy.rowCount()
+        if total and shown == total:
+            self.count_label.setText(_plural(total, "model"))
+        elif total:
+            self.count_label.setText(f"{shown:,} of {_plural(total, 'model')}")
+        else:
+            self.count_label.setText("")
+
+        if total == 0:
+            if self._error is not None:
+                self._show_message("error", *self._error)
+            elif self._loading:
+                self._show_message(None, "Loading models…", "")
+            else:
+                self._show_message(icons.APP_ICON, *self._empty)
+        elif shown == 0:
+            self._show_message(
+                "search",
+                f"No models match “{self.filter_edit.text().strip()}”",
+                f"Clear the filter (Esc) to see all {_plural(total, 'model')}.",
+            )
+        else:
+            self.stack.setCurrentIndex(PAGE_TABLE)
+            if not self._columns_fitted:
+                self._fit_columns()
+
+    def _show_message(self, icon_name: str | None, title: str, body: str) -> None:
+        if icon_name is None:
+            self.message_icon.clear()
+            self.message_icon.hide()
+        else:
+            pixmap = icons.icon(icon_name).pixmap(MESSAGE_ICON_SIZE, MESSAGE_ICON_SIZE)
+            self.message_icon.setPixmap(pixmap)
+            self.message_icon.show()
+        self.message_title.setText(title)
+        self.message_body.setText(body)
+        self.message_body.setVisible(bool(body))
+        self.stack.setCurrentIndex(PAGE_MESSAGE)
+
+    def _fit_columns(self) -> None:
+        """Size columns to their contents once, capped, so one long label cannot
+        push the rest off screen; after that the user's widths are kept."""
+        header = self.view.horizontalHeader()
+        char = self.view.fontMetrics().averageCharWidth()
+        cap = char * MAX_FITTED_COLUMN_CHARS
+        for column in range(header.count() - 1):  # the last one stretches
+            self.view.resizeColumnToContents(column)
+            width = header.sectionSize(column) + COLUMN_PADDING_CHARS * char
+            header.resizeSection(column, min(width, cap))
+        self._columns_fitted = True
