@@ -1,0 +1,103 @@
+"""Start the window: the QApplication, its thread pools, and an orderly exit.
+
+Pools follow picard's ``_init_threads``: a 1-thread pool for quick lookups
+(listing the store) so they queue instead of racing; the bounded transfer pool
+joins later. On exit queued work is dropped and running work is waited for,
+so no pool thread still runs Python while the interpreter shuts down.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication
+
+from bentosync import __version__
+from bentosync.gui import icons
+from bentosync.gui.main_window import MainWindow
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "BentoSync"
+ORGANIZATION = "BentoSync"
+DESKTOP_FILE_NAME = "io.bentosync.BentoSync"
+POOL_SHUTDOWN_TIMEOUT_MS = 10_000
+
+
+def configure_application(app: QCoreApplication) -> None:
+    """Names QSettings, the desktop entry (Wayland app id) and the window icon use."""
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    if isinstance(app, QApplication):
+        app.setApplicationDisplayName(APP_NAME)
+        app.setDesktopFileName(DESKTOP_FILE_NAME)
+        app.setWindowIcon(icons.app_icon())
+
+
+def make_lookup_pool(parent: QCoreApplication | None = None) -> QThreadPool:
+    """One thread: lookups are quick, and queueing them keeps their order."""
+    pool = QThreadPool(parent)
+    pool.setObjectName("lookup_pool")
+    pool.setMaxThreadCount(1)
+    return pool
+
+
+def shutdown_pool(pool: QThreadPool, timeout_ms: int = POOL_SHUTDOWN_TIMEOUT_MS) -> bool:
+    """Drop queued work and wait for running work; False if it did not finish in time."""
+    pool.clear()
+    done = pool.waitForDone(timeout_ms)
+    if not done:
+        logger.warning("%s still busy after %d ms at exit", pool.objectName(), timeout_ms)
+    return done
+
+
+def _quit_on_sigint(app: QCoreApplication) -> QTimer:
+    """Ctrl+C in the terminal quits cleanly.
+
+    Python runs signal handlers only between bytecodes, and the Qt event loop is
+    C++, so a cheap timer gives the interpreter a turn four times a second.
+    """
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+    return timer
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Open the main window and run the event loop; returns the exit status.
+
+    Args:
+        argv: extra Qt arguments (e.g. ``-platform xcb``); the subcommand's own
+            arguments never reach Qt.
+    """
+    existing = QApplication.instance()
+    if existing is None:
+        app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
+    else:
+        app = existing
+    configure_application(app)
+    lookup_pool = make_lookup_pool(app)
+    sigint_timer = _quit_on_sigint(app)
+
+    window = MainWindow(lookup_pool)
+    window.show()
+    window.refresh()
+    try:
+        status = app.exec()
+    finally:
+        sigint_timer.stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        shutdown_pool(lookup_pool)
+        window.deleteLater()
+        # Quitting closes the window, and closing the last window posts a second
+        # Quit. Left queued, it would end the next event loop the moment it
+        # starts (a host application's, or the next test's), so drop it.
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+    logger.debug("Event loop finished with %d", status)
+    return int(status)
