@@ -28,6 +28,8 @@ COMMAND_MODULES = (
     "bentosync.commands.listing",
     "bentosync.commands.gui",
     "bentosync.commands.account",
+    "bentosync.commands.transfer",
+    "bentosync.registry.commands",
 )
 
 

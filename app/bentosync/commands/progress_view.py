@@ -1,0 +1,139 @@
+"""Per-file progress on a terminal; plain, append-only lines everywhere else.
+
+A thread polls the job's ``TransferProgress`` a few times a second (the engine
+never prints). On a TTY the block of lines is redrawn in place; in a pipe or a
+CI log each file is reported once, when its checksum state settles, so logs
+stay short and greppable.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import threading
+from typing import TextIO
+
+import humanize
+
+from bentosync.core.transfer.progress import (
+    ChecksumState,
+    FileSnapshot,
+    Phase,
+    ProgressSnapshot,
+    TransferProgress,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_LINES = 12
+SYMBOLS = {
+    ChecksumState.PENDING: "·",
+    ChecksumState.HASHING: "…",
+    ChecksumState.VERIFIED: "✓",
+    ChecksumState.MISMATCH: "✗",
+    ChecksumState.UNVERIFIED: "?",
+}
+SETTLED = (ChecksumState.VERIFIED, ChecksumState.MISMATCH, ChecksumState.UNVERIFIED)
+
+
+def _size(n: int) -> str:
+    return humanize.naturalsize(n, binary=True)
+
+
+def _bar(fraction: float, width: int = 20) -> str:
+    filled = round(fraction * width)
+    return "[" + "#" * filled + "-" * (width - filled) + "]"
+
+
+def summary_line(snap: ProgressSnapshot) -> str:
+    speed = f"{_size(int(snap.bytes_per_second))}/s" if snap.bytes_per_second > 0 else ""
+    eta = snap.eta_seconds
+    eta_text = f"ETA {humanize.naturaldelta(eta)}" if eta is not None and speed else ""
+    parts = [
+        f"{snap.kind} {snap.tag}",
+        snap.phase.value,
+        f"{_size(snap.done_bytes)}/{_size(snap.total_bytes)}",
+        speed,
+        eta_text,
+    ]
+    return "  ".join(p for p in parts if p)
+
+
+def file_line(f: FileSnapshot, width: int) -> str:
+    text = f"  {SYMBOLS[f.checksum]} {_bar(f.fraction)} {f.fraction * 100:5.1f}%  {f.path}"
+    if f.reason and f.checksum is ChecksumState.MISMATCH:
+        text += f"  ({f.reason})"
+    return text[:width]
+
+
+class ProgressView:
+    """Shows one job's progress until ``stop()``; use as a context manager."""
+
+    def __init__(
+        self,
+        progress: TransferProgress,
+        stream: TextIO | None = None,
+        interval: float = 0.25,
+        interactive: bool | None = None,
+    ) -> None:
+        self.progress = progress
+        self.stream = stream or sys.stderr
+        self.interval = interval
+        self.interactive = self.stream.isatty() if interactive is None else interactive
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="bentosync-progress", daemon=True)
+        self._drawn = 0
+        self._reported: set[str] = set()
+        self._last_phase: Phase | None = None
+
+    def __enter__(self) -> ProgressView:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._render(final=True)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._render(final=False)
+
+    def _render(self, *, final: bool) -> None:
+        snap = self.progress.snapshot()
+        if self.interactive:
+            self._redraw(snap)
+        else:
+            self._append(snap)
+        self.stream.flush()
+
+    def _redraw(self, snap: ProgressSnapshot) -> None:
+        width = shutil.get_terminal_size((100, 20)).columns - 1
+        active = [f for f in snap.files if f.checksum not in SETTLED or f.fraction < 1]
+        done = [f for f in snap.files if f not in active]
+        shown = (active + done)[:MAX_FILE_LINES]
+        lines = [summary_line(snap)[:width]] + [file_line(f, width) for f in shown]
+        hidden = len(snap.files) - len(shown)
+        if hidden > 0:
+            lines.append(f"  … and {hidden} more files")
+        if self._drawn:
+            self.stream.write(f"\x1b[{self._drawn}F")
+        for line in lines:
+            self.stream.write("\x1b[2K" + line + "\n")
+        self._drawn = len(lines)
+
+    def _append(self, snap: ProgressSnapshot) -> None:
+        if snap.phase is not self._last_phase:
+            self._last_phase = snap.phase
+            self.stream.write(summary_line(snap) + "\n")
+        for f in snap.files:
+            if f.checksum in SETTLED and f.path not in self._reported:
+                self._reported.add(f.path)
+                reason = f" ({f.reason})" if f.reason else ""
+                self.stream.write(
+                    f"  {f.checksum.value:<10} {_size(f.size):>10}  {f.path}{reason}\n"
+                )

@@ -1,0 +1,133 @@
+"""``bentosync push``, ``pull`` and ``verify``: the engine with a terminal face."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+
+from bentosync.core.errors import BentoSyncError
+
+logger = logging.getLogger(__name__)
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1000,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1000**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1000**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+}
+
+
+def parse_size(text: str) -> int:
+    """``104857600``, ``100MiB``, ``64MB`` → bytes (argparse type)."""
+    match = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", text)
+    unit = match.group(2).lower() if match else None
+    if match is None or unit not in _UNITS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size; use bytes or a unit such as 64MiB or 1GiB"
+        )
+    return int(match.group(1)) * _UNITS[unit]
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    push = subparsers.add_parser("push", help="upload a local model to the cloud")
+    push.add_argument("tag", metavar="TAG", help="name, name:version or name:latest")
+    push.add_argument("-f", "--force", action="store_true", help="push even if it is there")
+    push.add_argument(
+        "-t", "--threads", type=positive_int, default=10, help="parallel parts (default 10)"
+    )
+    push.add_argument(
+        "--part-size",
+        type=parse_size,
+        default=100 * 1024**2,
+        metavar="BYTES",
+        help="multipart part size (default 100MiB)",
+    )
+    push.set_defaults(handler=_run_push)
+
+    pull = subparsers.add_parser("pull", help="download a cloud model into the local store")
+    pull.add_argument("tag", metavar="TAG", help="name (newest), name:latest or name:version")
+    pull.add_argument("-f", "--force", action="store_true", help="replace the local copy")
+    pull.set_defaults(handler=_run_pull)
+
+    verify = subparsers.add_parser(
+        "verify", help="re-hash a local model against the cloud's file list"
+    )
+    verify.add_argument("tag", metavar="TAG")
+    verify.set_defaults(handler=_run_verify)
+
+
+def _run_push(args: argparse.Namespace) -> int:
+    from bentosync.commands.progress_view import ProgressView
+    from bentosync.core.session import open_session
+    from bentosync.core.transfer.push import Pusher
+
+    with open_session() as session:
+        pusher = Pusher(
+            session.client,
+            session.store,
+            args.tag,
+            force=args.force,
+            threads=args.threads,
+            part_size=args.part_size,
+            journal=session.journal,
+            hash_cache=session.hash_cache,
+        )
+        with ProgressView(pusher.progress):
+            result = pusher.run()
+    print(result.message)
+    return 0
+
+
+def _run_pull(args: argparse.Namespace) -> int:
+    from bentosync.commands.progress_view import ProgressView
+    from bentosync.core.session import open_session
+    from bentosync.core.transfer.pull import Puller
+
+    with open_session() as session:
+        puller = Puller(
+            session.client, session.store, args.tag, force=args.force, journal=session.journal
+        )
+        with ProgressView(puller.progress):
+            result = puller.run()
+    print(result.message)
+    return 0
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from bentosync.commands.progress_view import ProgressView
+    from bentosync.core.session import open_session
+    from bentosync.core.transfer.progress import TransferProgress
+    from bentosync.core.transfer.verify import verify_model
+
+    progress = TransferProgress("verify", args.tag)
+    with open_session() as session, ProgressView(progress):
+        result = verify_model(session.client, session.store, args.tag, progress=progress)
+    print(progress.snapshot().message)
+    if not result.ok:
+        for path in result.mismatched:
+            print(f"differs: {path}", file=sys.stderr)
+        for path in result.missing:
+            print(f"missing locally: {path}", file=sys.stderr)
+        for path in result.extra:
+            print(f"not in the cloud: {path}", file=sys.stderr)
+        raise BentoSyncError(f"{result.tag} does not match the cloud copy.")
+    return 0

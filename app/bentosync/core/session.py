@@ -1,0 +1,57 @@
+"""Everything one transfer needs, opened once: the cloud client, store, journal, cache.
+
+The CLI, the Python API and the window's workers all open a ``Session`` the same
+way, so credentials resolve in one order everywhere (DESIGN.md) and the journal
+and hash cache are the same files whichever face started the job.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bentosync.core.cloud import CloudClient
+from bentosync.core.hashcache import HashCache
+from bentosync.core.store import LocalStore
+from bentosync.core.transfer.journal import Journal
+
+logger = logging.getLogger(__name__)
+
+# One socket per part thread, plus room for the API calls between them.
+POOL_SIZE = 16
+
+
+@dataclass
+class Session:
+    client: CloudClient
+    store: LocalStore = field(default_factory=LocalStore)
+    journal: Journal = field(default_factory=Journal)
+    hash_cache: HashCache = field(default_factory=HashCache)
+
+    def close(self) -> None:
+        self.client.close()
+        self.journal.close()
+        self.hash_cache.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_session(
+    endpoint: str | None = None,
+    token: str | None = None,
+    *,
+    home: Path | None = None,
+) -> Session:
+    """A session for explicit credentials, else those of the environment or keyring."""
+    if endpoint is None or token is None:
+        from bentosync.core.credentials import resolve_credentials
+
+        credentials = resolve_credentials()
+        endpoint, token = credentials.endpoint, credentials.token
+    client = CloudClient(endpoint, token, pool_size=POOL_SIZE)
+    return Session(client=client, store=LocalStore(home))

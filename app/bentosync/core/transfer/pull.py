@@ -1,0 +1,305 @@
+"""Pull: cloud model → verified files in staging → one rename into the store.
+
+Differences from ``bentoml models pull`` that matter to users (PROTOCOL.md 10):
+``name``/``name:latest`` always asks the server (and takes the newest
+*successful* upload); the archive streams straight into a staging folder on
+the store's filesystem with MiB reads and per-file sha256; the model.yaml must
+name the requested model; interrupted downloads resume with HTTP Range.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bentosync.core.cloud import CloudClient, iter_body
+from bentosync.core.cloud_errors import AuthError, ConnectionFailed, ServerError
+from bentosync.core.cloud_records import CloudModel
+from bentosync.core.errors import BentoSyncError, Cancelled, InvalidModel
+from bentosync.core.modelinfo import read_model_info
+from bentosync.core.store import LocalModel, LocalStore
+from bentosync.core.tags import Tag
+from bentosync.core.transfer.extract import StreamingExtractor
+from bentosync.core.transfer.journal import Journal
+from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
+from bentosync.core.transfer.retrying import RetryPolicy
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 4 << 20
+RESUME_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class PullResult:
+    """What a pull did. ``model`` is None only for models with no files (HF refs)."""
+
+    tag: Tag
+    model: LocalModel | None
+    skipped: bool
+    verified: bool
+    message: str
+
+
+class _BodyStream:
+    """A streamed response as a file-like ``read()``, checking its Content-Length.
+
+    A body that ends before its Content-Length raises ``ConnectionFailed``, so a
+    cut connection is retried (and resumed) instead of read as a short archive.
+    """
+
+    def __init__(self, chunks: Iterator[bytes], expected: int | None, limit: int | None) -> None:
+        self._chunks = chunks
+        self._buffer = memoryview(b"")
+        self._expected = expected
+        self._limit = limit
+        self.received = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self._limit is not None and self.received >= self._limit:
+            return b""
+        if not self._buffer:
+            try:
+                self._buffer = memoryview(next(self._chunks))
+            except StopIteration:
+                if self._expected is not None and self.received < self._expected:
+                    raise ConnectionFailed(
+                        f"the download stopped after {self.received} of {self._expected} bytes"
+                    ) from None
+                return b""
+        if size < 0:
+            size = len(self._buffer)
+        if self._limit is not None:
+            size = min(size, self._limit - self.received)
+        data = self._buffer[:size].tobytes()
+        self._buffer = self._buffer[size:]
+        self.received += len(data)
+        return data
+
+
+class Puller:
+    """One pull job. Build it, then call ``run()`` on a worker thread."""
+
+    def __init__(
+        self,
+        client: CloudClient,
+        store: LocalStore,
+        tag: Tag | str,
+        *,
+        force: bool = False,
+        progress: TransferProgress | None = None,
+        cancel: threading.Event | None = None,
+        journal: Journal | None = None,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.tag = Tag.parse(tag) if isinstance(tag, str) else tag
+        self.force = force
+        self.progress = progress or TransferProgress("pull", str(self.tag))
+        self.cancel = cancel or threading.Event()
+        self.journal = journal
+        self._download_url: str | None = None
+        self.call = RetryPolicy(self.cancel).call
+
+    # ---- entry ---------------------------------------------------------------------
+
+    def run(self) -> PullResult:
+        progress = self.progress
+        try:
+            progress.set_phase(Phase.PREPARING, f"Looking up {self.tag}")
+            remote = self._resolve()
+            return self._pull(remote)
+        except Cancelled:
+            progress.set_phase(Phase.CANCELLED, "Cancelled")
+            raise
+        except BentoSyncError as exc:
+            progress.set_phase(Phase.FAILED, str(exc))
+            raise
+
+    def _resolve(self) -> CloudModel:
+        name, version = self.tag.name, self.tag.version
+        if version is None:
+            remote = self.call(self.client.latest_model, name)
+        else:
+            remote = self.call(self.client.get_model, name, version)
+        if not remote.is_uploaded:
+            reason = f": {remote.upload_finished_reason}" if remote.upload_finished_reason else ""
+            raise BentoSyncError(
+                f"{remote.tag} is not available on {self.client.endpoint}: its upload is "
+                f"{remote.upload_status or 'unknown'}{reason}. Push it again."
+            )
+        self.tag = Tag(remote.name, remote.version)
+        self.progress.tag = str(self.tag)
+        return remote
+
+    def _pull(self, remote: CloudModel) -> PullResult:
+        target = self.store.models_dir / remote.name / remote.version
+        if target.is_dir() and not self.force:
+            model = self.store.load(target)
+            message = f"{self.tag} is already in the local store; use --force to pull it again."
+            self.progress.set_phase(Phase.SKIPPED, message)
+            return PullResult(self.tag, model, skipped=True, verified=False, message=message)
+        if remote.manifest.get("metadata", {}).get("registry") == "huggingface":
+            message = f"{self.tag} is a Hugging Face reference: there are no files to pull."
+            self.progress.set_phase(Phase.SKIPPED, message)
+            return PullResult(self.tag, None, skipped=True, verified=False, message=message)
+        expected = remote.file_list
+        if expected is not None:
+            self.progress.set_files((e.path, e.size) for e in expected)
+        staging, checkpoint = self._staging()
+        extractor = StreamingExtractor(
+            staging,
+            expected=expected,
+            progress=self.progress,
+            cancel=self.cancel,
+            size_limit=remote.size_bytes or None,
+            checkpoint=checkpoint,
+            on_checkpoint=lambda state: self._save_checkpoint(staging, state),
+        )
+        try:
+            self.progress.set_phase(Phase.DOWNLOADING, f"Downloading {self.tag}")
+            self._download(extractor)
+            self.progress.set_phase(Phase.VERIFYING, "Checking model.yaml")
+            self._check_model_yaml(staging)
+            self.progress.set_phase(Phase.INSTALLING, "Installing")
+            model = self.store.install(staging, replace=self.force)
+        except (ConnectionFailed, ServerError):
+            # Keep staging and the journal: the next pull of this tag resumes.
+            raise
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            self._forget()
+            raise
+        self._forget()
+        verified = expected is not None
+        message = f"Pulled {self.tag} ({len(extractor.done)} files, " + (
+            "every file verified)" if verified else "unverified: the server has no checksums)"
+        )
+        self.progress.set_phase(Phase.DONE, message)
+        return PullResult(self.tag, model, skipped=False, verified=verified, message=message)
+
+    # ---- download with resume ------------------------------------------------------
+
+    def _download(self, extractor: StreamingExtractor) -> None:
+        attempt = 0
+        while True:
+            try:
+                extractor.run(self._open_range)
+                return
+            except (ConnectionFailed, ServerError) as exc:
+                attempt += 1
+                if self.journal is not None:
+                    self._save_checkpoint(extractor.staging, extractor.checkpoint())
+                if attempt >= RESUME_ATTEMPTS:
+                    raise type(exc)(
+                        f"{exc}. The download stopped at {extractor.bytes_on_disk} bytes; "
+                        "run the same pull again to resume from there."
+                    ) from exc
+                delay = min(30.0, 0.5 * 2 ** (attempt - 1))
+                logger.info("Download interrupted (%s); resuming in %.1fs", exc, delay)
+                self._sleep(delay)
+
+    def _sleep(self, seconds: float) -> None:
+        if self.cancel.wait(seconds):
+            raise Cancelled("Pull cancelled.")
+
+    def _open_range(self, start: int, end: int | None) -> Any:
+        """Open the archive from byte ``start`` (to ``end``, exclusive) as a stream."""
+
+        def request() -> Any:
+            return self._request(start)
+
+        resp = self.call(request)
+        skip = 0
+        if start and resp.status_code == 200:
+            skip = start  # the server ignored Range: read past what we have
+            logger.info("Server ignored Range; skipping %d bytes", start)
+        length = resp.headers.get("Content-Length")
+        expected = int(length) if length and length.isdigit() else None
+        body = _BodyStream(iter_body(resp, CHUNK), expected, None)
+        while skip:
+            skipped = len(body.read(min(skip, CHUNK)))
+            if not skipped:
+                raise ConnectionFailed("the download ended before the resume point")
+            skip -= skipped
+        if end is not None:
+            wanted = end - start
+            parts = []
+            while wanted:
+                data = body.read(wanted)
+                if not data:
+                    break
+                parts.append(data)
+                wanted -= len(data)
+            return _BodyStream(iter([b"".join(parts)]), end - start, end - start)
+        return body
+
+    def _request(self, start: int) -> Any:
+        if self._download_url is None:
+            self._download_url = self._download_source()
+        offset = start or None
+        if self._download_url == "":
+            return self.client.download(self.tag.name, self.tag.version or "", offset)
+        try:
+            return self.client.get_stream(self._download_url, auth=False, start_offset=offset)
+        except AuthError:
+            # A presigned URL expired during a long download: ask for a fresh one.
+            self._download_url = self._download_source()
+            return self.client.get_stream(self._download_url, auth=False, start_offset=offset)
+
+    def _download_source(self) -> str:
+        """The presigned URL, or "" for the proxy download (PROTOCOL.md 5.5)."""
+        assert self.tag.version is not None
+        model = self.call(self.client.presign_download_url, self.tag.name, self.tag.version)
+        if model.is_proxy or not model.presigned_download_url:
+            return ""
+        return model.presigned_download_url
+
+    # ---- staging and journal -------------------------------------------------------
+
+    def _staging(self) -> tuple[Path, dict[str, Any] | None]:
+        if self.journal is not None:
+            assert self.tag.version is not None
+            record = self.journal.download(self.client.endpoint, self.tag.name, self.tag.version)
+            tmp = self.store.tmp_dir.resolve()
+            if (
+                record is not None
+                and record.staging.is_dir()
+                and record.staging.resolve().parent == tmp
+            ):
+                logger.info("Resuming the pull of %s from %s", self.tag, record.staging)
+                return record.staging, record.checkpoint
+            if record is not None:
+                self.journal.forget_download(self.client.endpoint, self.tag.name, self.tag.version)
+        return self.store.new_staging_dir(), None
+
+    def _save_checkpoint(self, staging: Path, state: dict[str, Any]) -> None:
+        if self.journal is None or self.tag.version is None:
+            return
+        self.journal.save_download(
+            self.client.endpoint,
+            self.tag.name,
+            self.tag.version,
+            staging=staging,
+            archive_size=0,
+            checkpoint=state,
+        )
+
+    def _forget(self) -> None:
+        if self.journal is not None and self.tag.version is not None:
+            self.journal.forget_download(self.client.endpoint, self.tag.name, self.tag.version)
+
+    def _check_model_yaml(self, staging: Path) -> None:
+        """The archive must be the model we asked for (PROTOCOL.md 10.3)."""
+        info = read_model_info(staging)
+        if (info.name, info.version) != (self.tag.name, self.tag.version):
+            self.progress.set_checksum("model.yaml", ChecksumState.MISMATCH, "names another model")
+            raise InvalidModel(
+                f"The archive for {self.tag} holds a model.yaml for {info.tag}; "
+                "refusing to install a different model than the one requested."
+            )
