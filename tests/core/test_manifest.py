@@ -68,6 +68,10 @@ def test_known_sha256_values(tmp_path):
     assert sha256_file(tmp_path / "abc") == ABC_SHA
 
 
+def test_empty_folder_has_an_empty_file_list(tmp_path):
+    assert scan_files(tmp_path) == [] and compute_file_list(tmp_path) == []
+
+
 def test_scan_lists_regular_files_with_relative_posix_paths(tree):
     root, files = tree
     scanned = scan_files(root)

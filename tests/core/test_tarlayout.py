@@ -319,6 +319,13 @@ def test_range_reader_reads_any_sizes_and_reports_offsets(built):
     assert all(a + n == b for (a, n), (b, _) in itertools.pairwise(seen))
 
 
+def test_range_reader_iterates_in_chunks(built):
+    layout, full, _ = built
+    chunks = list(RangeReader(layout, 10, 300_000, chunk_size=65536))
+    assert b"".join(chunks) == full[10:300_000]
+    assert {len(c) for c in chunks[:-1]} == {65536}
+
+
 def test_range_reader_seek_restarts_from_disk(built):
     layout, full, _ = built
     reader = RangeReader(layout, 100, 200_000)

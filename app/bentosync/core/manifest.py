@@ -89,7 +89,7 @@ class HashProgress(Protocol):
     chunk; a cache hit is reported once with ``bytes_done == size``.
     """
 
-    def __call__(self, path: str, bytes_done: int, size: int) -> None: ...
+    def __call__(self, path: str, bytes_done: int, size: int, /) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -366,6 +366,11 @@ class RangeReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def __iter__(self) -> Iterator[bytes]:
+        """Blocks of ``chunk_size`` from the current position (file objects iterate too)."""
+        while data := self.read(self.chunk_size):
+            yield data
+
     def readable(self) -> bool:
         return True
 
