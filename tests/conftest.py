@@ -10,7 +10,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+from support.faulty_proxy import faulty_proxy  # noqa: F401  (fixture)
 from support.official import official  # noqa: F401  (fixture)
+from support.registry import registry, registry_factory  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

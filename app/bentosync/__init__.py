@@ -5,6 +5,8 @@ The public Python API lives here; the engine behind it is in ``bentosync.core``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bentosync.core.errors import (
     BentoSyncError,
     Cancelled,
@@ -15,6 +17,9 @@ from bentosync.core.errors import (
     UnsafeArchive,
 )
 from bentosync.core.store import LocalModel, LocalStore
+
+if TYPE_CHECKING:
+    from bentosync.core.cloud_records import CloudModel
 
 __version__ = "0.1.0"
 
@@ -29,10 +34,63 @@ __all__ = [
     "ModelNotFound",
     "UnsafeArchive",
     "__version__",
+    "list_cloud",
     "list_local",
+    "pull",
+    "push",
 ]
 
 
 def list_local() -> list[LocalModel]:
     """Every loadable model in ``$BENTOML_HOME/models``, sorted by name then age."""
     return LocalStore().list().models
+
+
+def list_cloud() -> list[CloudModel]:
+    """Every model version in the cloud registry of the current credentials."""
+    from bentosync.core.session import open_session
+
+    with open_session() as session:
+        return list(session.client.iter_all_models())
+
+
+def push(tag: str, *, force: bool = False) -> None:
+    """Upload a local model; every file's sha256 goes along and the server checks it.
+
+    Returns quietly when the cloud already holds that version (unless ``force``).
+    Raises a ``BentoSyncError`` with a message a person can act on otherwise.
+    """
+    from bentosync.core.session import open_session
+    from bentosync.core.transfer.push import Pusher
+
+    with open_session() as session:
+        Pusher(
+            session.client,
+            session.store,
+            tag,
+            force=force,
+            journal=session.journal,
+            hash_cache=session.hash_cache,
+        ).run()
+
+
+def pull(tag: str, *, force: bool = False) -> LocalModel | None:
+    """Download a cloud model into the local store, verified file by file.
+
+    ``name`` and ``name:latest`` ask the server for its newest successful upload.
+    Returns the local model (already there and not forced: the existing one), or
+    None for a Hugging Face reference, which has no files to download.
+    """
+    from bentosync.core.session import open_session
+    from bentosync.core.transfer.pull import Puller
+
+    with open_session() as session:
+        result = Puller(
+            session.client,
+            session.store,
+            tag,
+            force=force,
+            journal=session.journal,
+            hash_cache=session.hash_cache,
+        ).run()
+    return result.model

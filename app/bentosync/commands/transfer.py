@@ -104,7 +104,12 @@ def _run_pull(args: argparse.Namespace) -> int:
 
     with open_session() as session:
         puller = Puller(
-            session.client, session.store, args.tag, force=args.force, journal=session.journal
+            session.client,
+            session.store,
+            args.tag,
+            force=args.force,
+            journal=session.journal,
+            hash_cache=session.hash_cache,
         )
         with ProgressView(puller.progress):
             result = puller.run()

@@ -21,6 +21,7 @@ from bentosync.core.cloud import CloudClient, iter_body
 from bentosync.core.cloud_errors import AuthError, ConnectionFailed, ServerError
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.errors import BentoSyncError, Cancelled, InvalidModel
+from bentosync.core.hashcache import HashCache
 from bentosync.core.modelinfo import read_model_info
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.tags import Tag
@@ -95,8 +96,10 @@ class Puller:
         progress: TransferProgress | None = None,
         cancel: threading.Event | None = None,
         journal: Journal | None = None,
+        hash_cache: HashCache | None = None,
     ) -> None:
         self.client = client
+        self.hash_cache = hash_cache
         self.store = store
         self.tag = Tag.parse(tag) if isinstance(tag, str) else tag
         self.force = force
@@ -176,6 +179,7 @@ class Puller:
             self._forget()
             raise
         self._forget()
+        self._remember_hashes(model, extractor)
         verified = expected is not None
         message = f"Pulled {self.tag} ({len(extractor.done)} files, " + (
             "every file verified)" if verified else "unverified: the server has no checksums)"
@@ -293,6 +297,16 @@ class Puller:
     def _forget(self) -> None:
         if self.journal is not None and self.tag.version is not None:
             self.journal.forget_download(self.client.endpoint, self.tag.name, self.tag.version)
+
+    def _remember_hashes(self, model: LocalModel, extractor: StreamingExtractor) -> None:
+        """We just hashed every byte: a later push or verify need not read them again."""
+        if self.hash_cache is None:
+            return
+        for entry in extractor.done.values():
+            try:
+                self.hash_cache.put_path(model.path / entry.path, entry.sha256)
+            except OSError as exc:
+                logger.debug("Not caching the hash of %s: %s", entry.path, exc)
 
     def _check_model_yaml(self, staging: Path) -> None:
         """The archive must be the model we asked for (PROTOCOL.md 10.3)."""

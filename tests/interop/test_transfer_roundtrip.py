@@ -1,0 +1,267 @@
+"""Push and pull against the project's registry over HTTP on 127.0.0.1, every strategy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bentosync.core.cloud_errors import AuthError
+from bentosync.core.errors import ModelNotFound
+from bentosync.core.modelinfo import read_model_info, write_model_document
+from bentosync.core.session import open_session
+from bentosync.core.store import LocalStore
+from bentosync.core.transfer.extract import ChecksumMismatch
+from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
+from bentosync.core.transfer.pull import Puller
+from bentosync.core.transfer.push import Pusher
+from support.trees import make_tree
+
+PART = 5 * 1024 * 1024
+
+
+def make_model(home: Path, name: str, big_bytes: int = 12 * 1024 * 1024, seed: int = 3):
+    """A model with nested folders, odd sizes, an inward symlink and one big file."""
+    src = home.parent / f"src-{name}-{seed}"
+    make_tree(src, seed=seed)
+    (src / "model.yaml").unlink()  # create_from_folder writes the real one
+    (src / "weights" / "big.bin").parent.mkdir(exist_ok=True)
+    (src / "weights" / "big.bin").write_bytes(os.urandom(big_bytes))
+    return LocalStore(home).create_from_folder(src, name, labels={"team": "ml"})
+
+
+def tree_snapshot(folder: Path) -> dict[str, object]:
+    """Every entry of a folder: file bytes, symlink targets, folders."""
+    found: dict[str, object] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[rel] = ("link", os.readlink(path))
+        elif path.is_file():
+            found[rel] = path.read_bytes()
+        else:
+            found[rel] = "dir"
+    return found
+
+
+def push(endpoint, token, home, tag, **kwargs):
+    with open_session(endpoint, token, home=home) as session:
+        pusher = Pusher(
+            session.client,
+            session.store,
+            tag,
+            journal=session.journal,
+            hash_cache=session.hash_cache,
+            part_size=PART,
+            **kwargs,
+        )
+        return pusher.run(), pusher.progress.snapshot()
+
+
+def pull(endpoint, token, home, tag, **kwargs):
+    progress = TransferProgress("pull", tag)
+    seen: list[int] = []
+    original = progress.set_done
+
+    def record(path, done):
+        seen.append(done)
+        original(path, done)
+
+    progress.set_done = record  # type: ignore[method-assign]
+    with open_session(endpoint, token, home=home) as session:
+        result = Puller(
+            session.client,
+            session.store,
+            tag,
+            journal=session.journal,
+            progress=progress,
+            **kwargs,
+        ).run()
+    return result, progress.snapshot()
+
+
+@pytest.fixture
+def homes(tmp_path):
+    a, b = tmp_path / "home-a", tmp_path / "home-b"
+    a.mkdir()
+    b.mkdir()
+    return a, b
+
+
+@pytest.mark.parametrize("strategy", ["proxy", "presigned", "multipart"])
+def test_round_trip_every_file_verified(registry_factory, homes, strategy):
+    server = registry_factory(strategy=strategy)
+    home_a, home_b = homes
+    model = make_model(home_a, f"rt-{strategy}")
+    result, snap = push(server.endpoint, server.token, home_a, str(model.tag))
+    assert result.verified and not result.skipped
+    assert result.strategy == strategy
+    assert snap.phase is Phase.DONE and snap.done_bytes == snap.total_bytes
+    assert {f.checksum for f in snap.files} == {ChecksumState.VERIFIED}
+
+    pulled, psnap = pull(server.endpoint, server.token, home_b, f"rt-{strategy}")
+    assert pulled.verified and not pulled.skipped
+    assert {f.checksum for f in psnap.files} == {ChecksumState.VERIFIED}
+    assert psnap.done_bytes == psnap.total_bytes == model.size_bytes
+    assert tree_snapshot(pulled.model.path) == tree_snapshot(model.path)
+    assert pulled.model.creation_time == model.creation_time
+    assert LocalStore(home_b).read_latest(model.name) == model.version
+    tmp = LocalStore(home_b).tmp_dir
+    assert not tmp.exists() or list(tmp.iterdir()) == []
+
+
+def test_second_push_is_skipped_as_identical_and_force_sends_again(registry, homes):
+    home_a, _ = homes
+    model = make_model(home_a, "twice", big_bytes=1024)
+    push(registry.endpoint, registry.token, home_a, str(model.tag))
+    result, snap = push(registry.endpoint, registry.token, home_a, str(model.tag))
+    assert result.skipped and result.verified
+    assert "identical" in result.message
+    assert snap.phase is Phase.SKIPPED
+    forced, _ = push(registry.endpoint, registry.token, home_a, str(model.tag), force=True)
+    assert forced.verified and not forced.skipped
+
+
+def test_changed_local_copy_is_reported_as_different(registry, homes):
+    home_a, _ = homes
+    model = make_model(home_a, "drift", big_bytes=1024)
+    push(registry.endpoint, registry.token, home_a, str(model.tag))
+    (model.path / "weights" / "big.bin").write_bytes(b"changed")
+    result, _ = push(registry.endpoint, registry.token, home_a, str(model.tag))
+    assert result.skipped and not result.verified
+    assert "different files" in result.message and "--force" in result.message
+    replaced, _ = push(registry.endpoint, registry.token, home_a, str(model.tag), force=True)
+    assert replaced.verified
+
+
+def test_pull_name_asks_the_server_for_latest(registry, homes):
+    home_a, home_b = homes
+    old = make_model(home_a, "evolving", big_bytes=100, seed=1)
+    push(registry.endpoint, registry.token, home_a, str(old.tag))
+    pulled, _ = pull(registry.endpoint, registry.token, home_b, "evolving")
+    assert pulled.model.version == old.version
+    new = make_model(home_a, "evolving", big_bytes=200, seed=2)
+    info = read_model_info(new.path)
+    assert info.creation_time > old.creation_time
+    push(registry.endpoint, registry.token, home_a, str(new.tag))
+    # The official client would stop here because *some* version is local (PROTOCOL.md 10.1).
+    pulled, _ = pull(registry.endpoint, registry.token, home_b, "evolving:latest")
+    assert pulled.model.version == new.version and not pulled.skipped
+    assert LocalStore(home_b).read_latest("evolving") == new.version
+
+
+def test_pull_skips_an_exact_local_version_unless_forced(registry, homes):
+    home_a, home_b = homes
+    model = make_model(home_a, "kept", big_bytes=100)
+    push(registry.endpoint, registry.token, home_a, str(model.tag))
+    pull(registry.endpoint, registry.token, home_b, str(model.tag))
+    again, snap = pull(registry.endpoint, registry.token, home_b, str(model.tag))
+    assert again.skipped and snap.phase is Phase.SKIPPED
+    (LocalStore(home_b).get(str(model.tag)).path / "weights" / "big.bin").write_bytes(b"x")
+    forced, _ = pull(registry.endpoint, registry.token, home_b, str(model.tag), force=True)
+    assert not forced.skipped and forced.verified
+    assert (forced.model.path / "weights" / "big.bin").read_bytes() == (
+        model.path / "weights" / "big.bin"
+    ).read_bytes()
+
+
+def test_flipped_byte_in_the_stored_blob_fails_naming_the_file(registry, homes):
+    home_a, home_b = homes
+    model = make_model(home_a, "corrupt", big_bytes=2 * 1024 * 1024)
+    push(registry.endpoint, registry.token, home_a, str(model.tag))
+    blobs = [p for p in (registry.data_dir / "blobs").iterdir() if p.is_file()]
+    assert len(blobs) == 1
+    data = bytearray(blobs[0].read_bytes())
+    marker = (model.path / "weights" / "big.bin").read_bytes()[:4096]
+    data[bytes(data).index(marker) + 100] ^= 0x01
+    blobs[0].write_bytes(bytes(data))
+    with pytest.raises(ChecksumMismatch, match=r"weights/big\.bin"):
+        pull(registry.endpoint, registry.token, home_b, str(model.tag))
+    store = LocalStore(home_b)
+    assert not (store.models_dir / "corrupt").exists()
+    assert not store.tmp_dir.exists() or list(store.tmp_dir.iterdir()) == []
+
+
+def test_unknown_model_and_bad_token_say_what_to_do(registry, homes):
+    home_a, home_b = homes
+    with pytest.raises(ModelNotFound):
+        pull(registry.endpoint, registry.token, home_b, "nothing-here")
+    model = make_model(home_a, "secret", big_bytes=10)
+    with pytest.raises(AuthError, match="bentosync login") as excinfo:
+        push(registry.endpoint, "wrong-token", home_a, str(model.tag))
+    assert "wrong-token" not in str(excinfo.value)
+
+
+def test_flaky_network_transfers_complete(registry_factory, faulty_proxy, homes):
+    server = registry_factory(strategy="multipart")
+    proxy = faulty_proxy(server, fail_rate=0.2, drop_rate=0.2, seed=11)
+    home_a, home_b = homes
+    model = make_model(home_a, "flaky", big_bytes=20 * 1024 * 1024)
+    result, _ = push(proxy.endpoint, server.token, home_a, str(model.tag), threads=3)
+    assert result.verified
+    assert proxy.outcomes("503") and proxy.outcomes("dropped")
+    # The pull's download is cut twice mid-body; it must resume with Range each time.
+    cutting = faulty_proxy(server, drop_first=2, fault_paths=("/blobs/",), fault_methods=("GET",))
+    pulled, _ = pull(cutting.endpoint, server.token, home_b, str(model.tag))
+    assert pulled.verified
+    assert tree_snapshot(pulled.model.path) == tree_snapshot(model.path)
+    downloads = [s for s in cutting.seen if "/blobs/" in s.path]
+    outcomes = [s.outcome for s in downloads]
+    assert outcomes[:2] == ["dropped", "dropped"] and set(outcomes[2:]) == {"ok"}
+    assert downloads[0].range is None
+    # A cut before any file data is on disk starts over; later ones resume from disk.
+    assert any(s.range and s.range.startswith("bytes=") for s in downloads[1:]), downloads
+
+
+def test_cli_push_pull_verify_and_401(registry, homes, tmp_path):
+    home_a, home_b = homes
+    model = make_model(home_a, "cli-model", big_bytes=3 * 1024 * 1024)
+    env = {
+        **os.environ,
+        "BENTO_CLOUD_API_KEY": registry.token,
+        "BENTO_CLOUD_API_ENDPOINT": registry.endpoint,
+    }
+
+    def cli(*args, home, extra=None):
+        return subprocess.run(
+            [sys.executable, "-m", "bentosync", *args],
+            env={**env, "BENTOML_HOME": str(home), **(extra or {})},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    pushed = cli("push", str(model.tag), "--part-size", "5MiB", home=home_a)
+    assert pushed.returncode == 0, pushed.stderr
+    assert "every file verified" in pushed.stdout
+    assert "verified" in pushed.stderr and "weights/big.bin" in pushed.stderr
+    pulled = cli("pull", "cli-model", home=home_b)
+    assert pulled.returncode == 0, pulled.stderr
+    assert "every file verified" in pulled.stdout
+    verified = cli("verify", str(model.tag), home=home_b)
+    assert verified.returncode == 0, verified.stderr
+    (LocalStore(home_b).get("cli-model").path / "sub" / "cfg.json").write_text("tampered")
+    tampered = cli("verify", "cli-model", home=home_b)
+    assert tampered.returncode == 1
+    assert "differs: sub/cfg.json" in tampered.stderr
+    refused = cli("pull", "cli-model", home=home_b, extra={"BENTO_CLOUD_API_KEY": "nope"})
+    assert refused.returncode == 1
+    assert "bentosync login" in refused.stderr and "Traceback" not in refused.stderr
+    usage = cli("push", home=home_a)
+    assert usage.returncode == 2
+
+
+def test_model_yaml_creation_time_survives_the_round_trip(registry, homes):
+    home_a, home_b = homes
+    model = make_model(home_a, "timed", big_bytes=10)
+    doc = read_model_info(model.path).raw
+    earlier = model.creation_time - timedelta(days=30)
+    doc["creation_time"] = earlier.isoformat()
+    write_model_document(model.path, doc)
+    push(registry.endpoint, registry.token, home_a, str(model.tag))
+    pulled, _ = pull(registry.endpoint, registry.token, home_b, str(model.tag))
+    assert pulled.model.creation_time == earlier
