@@ -124,7 +124,9 @@ def test_display_text_is_preformatted(model):
     assert "2026-05-01" in cell(COL_CREATED, TOOLTIP)
     assert cell(COL_SIZE, TOOLTIP) == f"{5 * GIB:,} bytes in 2 files"
     assert cell(COL_LABELS, TOOLTIP) == "stage=prod\nteam=nlp"
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)] == list(HEADERS)
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(HEADERS))] == list(
+        HEADERS
+    )
 
 
 def test_sort_role_holds_raw_python_values(model):

@@ -25,7 +25,37 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 APP_ICON = "bentosync"
-ICON_NAMES = ("refresh", "warning", "error", "search")
+ICON_NAMES = (
+    # toolbar and menus
+    "refresh",
+    "push",
+    "pull",
+    "verify",
+    "delete",
+    "cancel",
+    "import",
+    "folder",
+    "copy",
+    "login",
+    # pane headers and messages
+    "cloud",
+    "computer",
+    "account",
+    "warning",
+    "error",
+    "search",
+    # the Sync column (core.sync_state.SyncState)
+    "sync-in-sync",
+    "sync-local-only",
+    "sync-cloud-only",
+    "sync-differs",
+    # per-file checksums (core.transfer.progress.ChecksumState)
+    "checksum-pending",
+    "checksum-hashing",
+    "checksum-verified",
+    "checksum-mismatch",
+    "checksum-unverified",
+)
 
 # Freedesktop icon names used when we do not ship an icon of that ID.
 _THEME_NAMES = {
@@ -33,6 +63,18 @@ _THEME_NAMES = {
     "warning": "dialog-warning",
     "error": "dialog-error",
     "search": "edit-find",
+    "push": "go-up",
+    "pull": "go-down",
+    "verify": "security-high",
+    "delete": "edit-delete",
+    "cancel": "process-stop",
+    "import": "folder-new",
+    "folder": "folder",
+    "copy": "edit-copy",
+    "login": "system-log-out",
+    "cloud": "network-server",
+    "computer": "computer",
+    "account": "user-identity",
     APP_ICON: "io.bentosync.BentoSync",
 }
 

@@ -20,3 +20,5 @@ SortRole = _BASE + 1
 ItemRole = _BASE + 2
 #: Lowercased text the filter box searches (name, version, labels), on column 0.
 FilterRole = _BASE + 3
+#: The row's ``core.sync_state.SyncEntry`` (or None before both sides are listed).
+SyncRole = _BASE + 4

@@ -1,0 +1,126 @@
+"""The cloud registry as a table: one row per model version the server lists.
+
+Rows are ``CloudModel`` records from ``CloudClient.iter_all_models``, fetched on
+a worker by the window; this model only renders them. "Created" is the
+model's ``build_at`` (when it was made, which a push keeps from the local
+creation_time), falling back to the server's ``created_at``. A version whose
+upload is not ``success`` says so in the Sync column, since it cannot be
+pulled whatever the comparison with the local side says.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bentosync.core.cloud_records import CloudModel
+from bentosync.core.sync_state import SyncEntry
+from bentosync.gui.models import mime, sync_display
+from bentosync.gui.models.local_models import (
+    format_age,
+    format_exact_time,
+    format_labels,
+    format_size,
+)
+from bentosync.gui.models.record_table import RecordTableModel
+
+logger = logging.getLogger(__name__)
+
+COL_NAME, COL_VERSION, COL_SIZE, COL_CREATED, COL_SYNC, COL_LABELS = range(6)
+HEADERS = ("Name", "Version", "Size", "Created", "Sync", "Labels")
+
+_STATUS_WORDS = {
+    "pending": "Upload pending",
+    "uploading": "Uploading",
+    "failed": "Upload failed",
+}
+
+
+def created_of(item: CloudModel) -> datetime | None:
+    return item.build_at or item.created_at
+
+
+def file_count_text(item: CloudModel) -> str:
+    if item.file_list is None:
+        return "the server keeps no file list"
+    count = len(item.file_list)
+    return f"{count:,} file" if count == 1 else f"{count:,} files"
+
+
+class CloudModelTableModel(RecordTableModel[CloudModel]):
+    """Cloud models for the table view; local rows dropped here ask for a push."""
+
+    HEADERS = HEADERS
+    SIZE_COLUMN = COL_SIZE
+    CREATED_COLUMN = COL_CREATED
+    SYNC_COLUMN = COL_SYNC
+    SIDE = mime.CLOUD
+
+    def row_key(self, item: CloudModel) -> str:
+        return item.tag
+
+    def models(self) -> list[CloudModel]:
+        return self.records()
+
+    def set_models(self, models: Sequence[CloudModel]) -> None:
+        self.set_records(models)
+
+    def _sync_cell(self, item: CloudModel, entry: SyncEntry | None) -> sync_display.SyncCell:
+        if not item.is_uploaded:
+            words = _STATUS_WORDS.get(item.upload_status, f"Upload {item.upload_status or '?'}")
+            why = item.upload_finished_reason or "It cannot be pulled until a push completes."
+            icon_name = "error" if item.upload_status == "failed" else "warning"
+            return sync_display.SyncCell(words, icon_name, why)
+        return sync_display.cell_for(entry)
+
+    # ---- per-role values -----------------------------------------------------------
+
+    def _display(self, item: CloudModel, column: int) -> str | None:
+        if column == COL_NAME:
+            return item.name
+        if column == COL_VERSION:
+            return item.version
+        if column == COL_SIZE:
+            return format_size(item.size_bytes) if item.size_bytes else "—"
+        if column == COL_CREATED:
+            created = created_of(item)
+            return format_age(created, self._now()) if created else ""
+        if column == COL_LABELS:
+            return format_labels(item.labels)
+        return None
+
+    def _sort_value(self, item: CloudModel, column: int) -> Any:
+        created = created_of(item)
+        if column == COL_NAME:
+            return (item.name, created.timestamp() if created else 0.0)
+        if column == COL_VERSION:
+            return item.version
+        if column == COL_SIZE:
+            return item.size_bytes
+        if column == COL_CREATED:
+            return created.timestamp() if created else 0.0
+        if column == COL_SYNC:
+            rank = sync_display.sort_key(self.sync_entry(item)) if item.is_uploaded else -1
+            return (rank, item.name)
+        if column == COL_LABELS:
+            return format_labels(item.labels).casefold()
+        return None
+
+    def _tooltip(self, item: CloudModel, column: int) -> str | None:
+        if column in (COL_NAME, COL_VERSION):
+            return item.description or item.tag
+        if column == COL_SIZE:
+            if not item.size_bytes:
+                return "The server did not state a size"
+            return f"{item.size_bytes:,} bytes, {file_count_text(item)}"
+        if column == COL_CREATED:
+            created = created_of(item)
+            return format_exact_time(created) if created else None
+        if column == COL_LABELS:
+            return format_labels(item.labels, "\n") or None
+        return None
+
+    def _filter_parts(self, item: CloudModel) -> list[str]:
+        return [item.name, item.version, format_labels(item.labels, " ")]

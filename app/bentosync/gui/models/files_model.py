@@ -1,0 +1,175 @@
+"""The files of one model for the details panel: path, size, sha256 and its standing.
+
+Rows come from the server's file list (cloud models) or from hashing the
+model folder on a worker (local models). When both lists exist for the same
+version, each local file is marked verified or mismatched against the cloud's
+entry, which is the per-file answer to "is my copy the one in the cloud?".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFontDatabase
+
+from bentosync.core.filelist import FileEntry
+from bentosync.core.transfer.progress import ChecksumState
+from bentosync.gui import icons
+from bentosync.gui.models.local_models import format_size
+from bentosync.gui.models.roles import ItemRole, SortRole
+
+logger = logging.getLogger(__name__)
+
+COL_PATH, COL_SIZE, COL_SHA256 = range(3)
+HEADERS = ("File", "Size", "SHA-256")
+SHORT_HASH = 16  # characters shown; the tooltip and the copy have all 64
+
+_Index = QModelIndex | QPersistentModelIndex
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+CHECKSUM_ICONS = {
+    ChecksumState.PENDING: "checksum-pending",
+    ChecksumState.HASHING: "checksum-hashing",
+    ChecksumState.VERIFIED: "checksum-verified",
+    ChecksumState.MISMATCH: "checksum-mismatch",
+    ChecksumState.UNVERIFIED: "checksum-unverified",
+}
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """One file; ``sha256`` is None while it is still being hashed."""
+
+    path: str
+    size: int
+    sha256: str | None
+    checksum: ChecksumState
+    reason: str = ""
+
+
+def compare_lists(
+    files: Sequence[FileEntry], reference: Sequence[FileEntry] | None, *, local: bool
+) -> list[FileRow]:
+    """Rows for ``files``, each judged against ``reference`` (the other side's list).
+
+    Without a reference there is nothing to compare: local hashes are just
+    "unverified" and a server's list is shown as what the server vouches for.
+    """
+    if reference is None:
+        reason = (
+            "Hashed here; no cloud file list to compare with"
+            if local
+            else "As listed by the server"
+        )
+        state = ChecksumState.UNVERIFIED if local else ChecksumState.VERIFIED
+        return [FileRow(f.path, f.size, f.sha256, state, reason) for f in files]
+    theirs = {e.path: e for e in reference}
+    rows = []
+    for entry in files:
+        other = theirs.get(entry.path)
+        if other is None:
+            rows.append(
+                FileRow(
+                    entry.path,
+                    entry.size,
+                    entry.sha256,
+                    ChecksumState.MISMATCH,
+                    "Not in the other side's file list",
+                )
+            )
+        elif other == entry:
+            rows.append(
+                FileRow(
+                    entry.path,
+                    entry.size,
+                    entry.sha256,
+                    ChecksumState.VERIFIED,
+                    "Same sha256 here and in the cloud",
+                )
+            )
+        else:
+            rows.append(
+                FileRow(
+                    entry.path,
+                    entry.size,
+                    entry.sha256,
+                    ChecksumState.MISMATCH,
+                    f"The cloud has sha256 {other.sha256[:SHORT_HASH]}…, {other.size:,} bytes",
+                )
+            )
+    return rows
+
+
+class FileListModel(QAbstractTableModel):
+    """Files of the selected model; replaced whole on each selection (a reset is right)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[FileRow] = []
+        self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+    def set_rows(self, rows: Sequence[FileRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[FileRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if section == COL_SIZE else _LEFT
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_PATH:
+                return row.path
+            if column == COL_SIZE:
+                return format_size(row.size)
+            if column == COL_SHA256:
+                return row.sha256[:SHORT_HASH] + "…" if row.sha256 else "hashing…"
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_SHA256:
+            return icons.icon(CHECKSUM_ICONS[row.checksum])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_SHA256:
+                return f"{row.sha256 or 'not hashed yet'}\n{row.reason}".strip()
+            if column == COL_SIZE:
+                return f"{row.size:,} bytes"
+            return row.path
+        if role == Qt.ItemDataRole.FontRole and column == COL_SHA256:
+            return self._mono
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column == COL_SIZE else _LEFT
+        if role == SortRole:
+            return (row.path, row.size, row.sha256 or "")[column] if column < 3 else None
+        if role == ItemRole:
+            return row
+        return None

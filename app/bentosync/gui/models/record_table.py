@@ -1,0 +1,320 @@
+"""What the Local and Cloud tables share: keyed updates, a Sync column, drag and drop.
+
+Both panes list model versions keyed by tag, both show the same sync verdict
+(``core.sync_state``), and each is the other's drop target. Keeping that here
+means the two models differ only in how they render their own record type.
+
+Drag and drop goes through the item model, as Qt's model/view intends
+(``mimeTypes``/``mimeData``/``canDropMimeData``/``dropMimeData``), not through
+widget event overrides: the proxy forwards these calls, the view asks
+``canDropMimeData`` on every drag move, and a test can drive a drop without a
+mouse. A drop only *requests* work (a signal carrying tags or folders); the
+window decides what to do, so a drop and a button press take the same path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from bentosync.core.sync_state import SyncEntry
+from bentosync.gui.models import mime, sync_display
+from bentosync.gui.models.roles import FilterRole, ItemRole, SortRole, SyncRole
+
+logger = logging.getLogger(__name__)
+
+Record = TypeVar("Record")
+_Index = QModelIndex | QPersistentModelIndex
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def ranges(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers grouped into inclusive (first, last) runs."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+class RecordTableModel(QAbstractTableModel, Generic[Record]):
+    """A table of model-version records keyed by tag, with a Sync column and DnD.
+
+    Subclasses set ``HEADERS``, ``SIZE_COLUMN``, ``CREATED_COLUMN``,
+    ``SYNC_COLUMN`` and ``SIDE`` (``mime.LOCAL`` or ``mime.CLOUD``) and render
+    their record type in ``_display``, ``_sort_value``, ``_tooltip`` and
+    ``_filter_parts``.
+    """
+
+    HEADERS: ClassVar[tuple[str, ...]] = ()
+    SIZE_COLUMN: ClassVar[int] = -1
+    CREATED_COLUMN: ClassVar[int] = -1
+    SYNC_COLUMN: ClassVar[int] = -1
+    SIDE: ClassVar[str] = ""
+
+    #: Tags dropped here from the other pane: a request to move them to this side.
+    transfer_dropped = Signal(object)  # list[str]
+    #: Local folders dropped from a file manager: a request to import them.
+    folders_dropped = Signal(object)  # list[pathlib.Path]
+
+    def __init__(self, parent: Any = None, now: Callable[[], datetime] = _utcnow) -> None:
+        super().__init__(parent)
+        self._rows: list[Record] = []
+        self._sync: dict[str, SyncEntry] = {}
+        self._now = now
+
+    # ---- subclass hooks ------------------------------------------------------------
+
+    def row_key(self, item: Record) -> str:
+        """The row's tag, ``name:version``: what matches rows across refreshes."""
+        raise NotImplementedError
+
+    def _display(self, item: Record, column: int) -> str | None:
+        raise NotImplementedError
+
+    def _sort_value(self, item: Record, column: int) -> Any:
+        raise NotImplementedError
+
+    def _tooltip(self, item: Record, column: int) -> str | None:
+        raise NotImplementedError
+
+    def _filter_parts(self, item: Record) -> list[str]:
+        raise NotImplementedError
+
+    def _sync_cell(self, item: Record, entry: SyncEntry | None) -> sync_display.SyncCell:
+        return sync_display.cell_for(entry)
+
+    # ---- Qt model API --------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if section == self.SIZE_COLUMN else LEFT
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        # Every cell and the empty viewport accept drops: a drop anywhere on the
+        # pane means "to this side"; where exactly it lands does not matter.
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDragEnabled
+            | Qt.ItemFlag.ItemIsDropEnabled
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        column = index.column()
+        if column == self.SYNC_COLUMN and role in sync_display.CELL_ROLES:
+            return self._sync_cell(item, self.sync_entry(item)).value(role)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(item, column)
+        if role == SortRole:
+            return self._sort_value(item, column)
+        if role == ItemRole:
+            return item
+        if role == SyncRole:
+            return self.sync_entry(item)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(item, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if column == self.SIZE_COLUMN else LEFT
+        if role == FilterRole:
+            return self._filter_text(item)
+        return None
+
+    # ---- contents ------------------------------------------------------------------
+
+    def records(self) -> list[Record]:
+        """The rows in model order (not view order)."""
+        return list(self._rows)
+
+    def record(self, tag: str) -> Record | None:
+        for item in self._rows:
+            if self.row_key(item) == tag:
+                return item
+        return None
+
+    def sync_entry(self, item: Record) -> SyncEntry | None:
+        return self._sync.get(self.row_key(item))
+
+    def set_records(self, records: Sequence[Record]) -> None:
+        """Replace the contents, signalling only what changed (keyed by tag).
+
+        Removed rows go first (highest first, in contiguous runs), then changed
+        rows get ``dataChanged`` (one full-range signal when more than half
+        changed, as qBittorrent's transfer list does), then new rows are
+        appended in one insert. Row order is not meaningful; the proxy sorts.
+        """
+        incoming = {self.row_key(m): m for m in records}
+        doomed = [row for row, old in enumerate(self._rows) if self.row_key(old) not in incoming]
+        for first, last in reversed(ranges(doomed)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first : last + 1]
+            self.endRemoveRows()
+
+        changed: list[int] = []
+        for row, old in enumerate(self._rows):
+            new = incoming[self.row_key(old)]
+            if new != old:
+                self._rows[row] = new
+                changed.append(row)
+        self._emit_rows_changed(changed)
+
+        present = {self.row_key(m) for m in self._rows}
+        added = [m for key, m in incoming.items() if key not in present]
+        if added:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
+            self._rows.extend(added)
+            self.endInsertRows()
+        logger.debug(
+            "%s: %d removed, %d changed, %d added",
+            type(self).__name__,
+            len(doomed),
+            len(changed),
+            len(added),
+        )
+
+    def set_sync_states(self, states: Mapping[str, SyncEntry]) -> None:
+        """New verdicts; only rows whose verdict changed are signalled (Sync column)."""
+        old = self._sync
+        self._sync = dict(states)
+        changed = [
+            row
+            for row, item in enumerate(self._rows)
+            if old.get(self.row_key(item)) != self._sync.get(self.row_key(item))
+        ]
+        if not changed:
+            return
+        many = len(changed) * 2 > len(self._rows)
+        runs = [(0, len(self._rows) - 1)] if many else ranges(changed)
+        for first, last in runs:
+            # The whole row: the filter text and tooltips mention the state too.
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.HEADERS) - 1))
+
+    def refresh_relative_times(self) -> None:
+        """Re-render "N minutes ago" texts, which go stale as time passes."""
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, self.CREATED_COLUMN),
+                self.index(len(self._rows) - 1, self.CREATED_COLUMN),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+
+    def reload_icons(self) -> None:
+        """After a palette change: the Sync column's icons come in light and dark."""
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, self.SYNC_COLUMN),
+                self.index(len(self._rows) - 1, self.SYNC_COLUMN),
+                [Qt.ItemDataRole.DecorationRole],
+            )
+
+    def _emit_rows_changed(self, rows: list[int]) -> None:
+        if not rows:
+            return
+        last_col = len(self.HEADERS) - 1
+        # Past half the rows, one signal over everything is cheaper than many.
+        many = len(rows) * 2 > len(self._rows)
+        runs = [(0, len(self._rows) - 1)] if many else ranges(rows)
+        for first, last in runs:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
+
+    def _filter_text(self, item: Record) -> str:
+        parts = self._filter_parts(item)
+        entry = self.sync_entry(item)
+        if entry is not None:
+            parts.append(entry.state.label)
+        return " ".join(parts).casefold()
+
+    # ---- drag and drop ---------------------------------------------------------------
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    def mimeTypes(self) -> list[str]:
+        return [mime.MIME_MODELS, mime.MIME_URI_LIST]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The dragged rows' tags, once each, in row order."""
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        tags = [self.row_key(self._rows[row]) for row in rows if row < len(self._rows)]
+        return mime.encode_models(self.SIDE, tags)
+
+    def canDropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: _Index,
+    ) -> bool:
+        if action not in (Qt.DropAction.CopyAction, Qt.DropAction.MoveAction):
+            return False
+        dragged = mime.decode_models(data)
+        if dragged is not None:
+            side, tags = dragged
+            return side != self.SIDE and bool(tags)  # never onto its own pane
+        return mime.has_local_urls(data)
+
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: _Index,
+    ) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        dragged = mime.decode_models(data)
+        if dragged is not None:
+            logger.info("Dropped %d model(s) on the %s pane", len(dragged[1]), self.SIDE)
+            self.transfer_dropped.emit(dragged[1])
+            return True
+        folders = mime.local_folders(data)
+        if not folders:
+            return False
+        logger.info("Dropped %d folder(s) on the %s pane", len(folders), self.SIDE)
+        self.folders_dropped.emit(folders)
+        return True

@@ -1,0 +1,76 @@
+"""How a sync verdict looks in a table cell: words, an icon and the reason as tooltip.
+
+Icons are looked up per paint through ``gui.icons`` (which caches them per
+palette variant), so a switch to dark mode only needs a ``dataChanged`` over
+the column's DecorationRole.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from bentosync.core.sync_state import SyncEntry, SyncState
+from bentosync.gui import icons
+
+logger = logging.getLogger(__name__)
+
+#: Roles the Sync column answers itself; the rest go to the record's renderer.
+CELL_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+    }
+)
+
+ICON_NAMES = {
+    SyncState.IN_SYNC: "sync-in-sync",
+    SyncState.LOCAL_ONLY: "sync-local-only",
+    SyncState.CLOUD_ONLY: "sync-cloud-only",
+    SyncState.DIFFERS: "sync-differs",
+}
+#: Sorting by the Sync column groups what needs attention first.
+SORT_ORDER = {
+    SyncState.DIFFERS: 0,
+    SyncState.LOCAL_ONLY: 1,
+    SyncState.CLOUD_ONLY: 2,
+    SyncState.IN_SYNC: 3,
+}
+
+
+@dataclass(frozen=True)
+class SyncCell:
+    """Text, icon ID and tooltip of one Sync cell."""
+
+    text: str
+    icon_name: str | None
+    tooltip: str
+
+    def value(self, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text
+        if role == Qt.ItemDataRole.DecorationRole:
+            return icons.icon(self.icon_name) if self.icon_name else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip or None
+        return None
+
+
+UNKNOWN = SyncCell("", None, "Not compared yet: both sides must be listed first.")
+
+
+def cell_for(entry: SyncEntry | None) -> SyncCell:
+    if entry is None:
+        return UNKNOWN
+    reason = entry.reason
+    if entry.state is SyncState.IN_SYNC:
+        reason = ("Verified: " if entry.verified else "") + reason
+    return SyncCell(entry.state.label, ICON_NAMES[entry.state], reason)
+
+
+def sort_key(entry: SyncEntry | None) -> int:
+    return len(SORT_ORDER) if entry is None else SORT_ORDER[entry.state]
