@@ -79,7 +79,7 @@ def test_cloud_model_stays_consistent_through_updates_and_states(cloud_model, qt
     cloud_model.set_models(sample_cloud())
     qtmodeltester.check(cloud_model)
     cloud_model.set_sync_states(compute_sync_states([], sample_cloud()))
-    cloud_model.set_models(sample_cloud()[:2] + [cloud("new", "eee")])
+    cloud_model.set_models([*sample_cloud()[:2], cloud("new", "eee")])
     cloud_model.set_sync_states({})
     cloud_model.set_models([])
     cloud_model.refresh_relative_times()
