@@ -1,0 +1,199 @@
+"""A hostile server: each bad archive is refused, nothing lands outside staging.
+
+The server is scripted (unit level): it answers the model record and serves a
+crafted archive through the proxy download, so the real Puller, extractor and
+store run exactly as they would against a compromised or broken registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tarfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bentosync.core.cloud import CloudClient
+from bentosync.core.errors import InvalidModel, UnsafeArchive
+from bentosync.core.filelist import FileEntry, to_manifest_value
+from bentosync.core.modelinfo import new_model_document
+from bentosync.core.store import LocalStore
+from bentosync.core.tags import Tag
+from bentosync.core.transfer.extract import IncompleteArchive
+from bentosync.core.transfer.journal import Journal
+from bentosync.core.transfer.pull import Puller
+from support.fake_cloud import Reply, model_json, running_fake_cloud
+
+NAME, VERSION = "victim", "v1"
+MODEL_YAML = yaml.safe_dump(new_model_document(Tag(NAME, VERSION)), sort_keys=False).encode()
+WEIGHTS = b"w" * 5000
+
+
+def member(name, data=None, **attrs):
+    info = tarfile.TarInfo(name)
+    for key, value in attrs.items():
+        setattr(info, key, value)
+    if data is not None:
+        info.size = len(data)
+    return info, data
+
+
+def archive(*members) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:", format=tarfile.PAX_FORMAT) as tar:
+        root = tarfile.TarInfo(".")
+        root.type = tarfile.DIRTYPE
+        root.mode = 0o755
+        tar.addfile(root)
+        for info, data in members:
+            tar.addfile(info, io.BytesIO(data) if data is not None else None)
+    return buf.getvalue()
+
+
+def good_members():
+    return [member("./model.yaml", MODEL_YAML), member("./weights.bin", WEIGHTS)]
+
+
+def file_list(files: dict[str, bytes]) -> dict:
+    return to_manifest_value(
+        FileEntry(p, len(d), hashlib.sha256(d).hexdigest()) for p, d in files.items()
+    )
+
+
+GOOD_FILES = {"model.yaml": MODEL_YAML, "weights.bin": WEIGHTS}
+
+CASES = {
+    "path traversal": (archive(*good_members(), member("./../escape.txt", b"x")), UnsafeArchive),
+    "absolute path": (archive(*good_members(), member("/tmp/escape.txt", b"x")), UnsafeArchive),
+    "symlink out": (
+        archive(*good_members(), member("./out", type=tarfile.SYMTYPE, linkname="../../..")),
+        UnsafeArchive,
+    ),
+    "hard link out": (
+        archive(*good_members(), member("./hl", type=tarfile.LNKTYPE, linkname="/etc/passwd")),
+        UnsafeArchive,
+    ),
+    "device": (
+        archive(*good_members(), member("./null", type=tarfile.CHRTYPE, devmajor=1, devminor=3)),
+        UnsafeArchive,
+    ),
+    "duplicate member": (
+        archive(*good_members(), member("./weights.bin", WEIGHTS)),
+        UnsafeArchive,
+    ),
+    "member larger than announced": (
+        archive(member("./model.yaml", MODEL_YAML), member("./weights.bin", WEIGHTS + b"more")),
+        UnsafeArchive,
+    ),
+    "model.yaml naming another model": (
+        archive(
+            member(
+                "./model.yaml",
+                yaml.safe_dump(new_model_document(Tag("other", "v9")), sort_keys=False).encode(),
+            ),
+            member("./weights.bin", WEIGHTS),
+        ),
+        (InvalidModel, UnsafeArchive),
+    ),
+}
+
+
+def serve(fake, body: bytes, manifest_files=GOOD_FILES, size=None):
+    manifest = {
+        "module": "",
+        "api_version": "v1",
+        "bentoml_version": "1.4.39",
+        "size_bytes": size if size is not None else sum(len(d) for d in GOOD_FILES.values()),
+        "metadata": {},
+        "bentosync": file_list(manifest_files) if manifest_files is not None else None,
+    }
+    if manifest_files is None:
+        del manifest["bentosync"]
+    record = model_json(NAME, VERSION, manifest=manifest)
+    base = f"/api/v1/model_repositories/{NAME}/models/{VERSION}"
+    fake.route("GET", base, Reply(200, record))
+    fake.route("PATCH", f"{base}/presign_download_url", Reply(200, record))
+    fake.route("GET", f"{base}/download", Reply(200, body))
+
+
+@pytest.fixture
+def env(tmp_path):
+    home = tmp_path / "home"
+    store = LocalStore(home)
+    store.models_dir.mkdir(parents=True)
+    journal = Journal(tmp_path / "journal.sqlite")
+    with running_fake_cloud() as fake:
+        yield fake, store, journal, tmp_path
+
+
+def run_pull(fake, store, journal):
+    client = CloudClient(fake.endpoint, "token")
+    try:
+        return Puller(client, store, f"{NAME}:{VERSION}", journal=journal).run()
+    finally:
+        client.close()
+
+
+def everything_under(root: Path) -> set[Path]:
+    return set(root.rglob("*"))
+
+
+def assert_untouched(store: LocalStore, tmp_path: Path, before: set[Path]):
+    assert list(store.models_dir.iterdir()) == []
+    assert not store.tmp_dir.exists() or list(store.tmp_dir.iterdir()) == []
+    new = everything_under(tmp_path) - before
+    assert all(p.name.startswith("journal.sqlite") or p == store.tmp_dir for p in new), new
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_a_good_archive_from_the_scripted_server_installs(env):
+    fake, store, journal, _ = env
+    serve(fake, archive(*good_members()))
+    result = run_pull(fake, store, journal)
+    assert result.verified
+    assert (result.model.path / "weights.bin").read_bytes() == WEIGHTS
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_archive_is_refused(env, case):
+    fake, store, journal, tmp_path = env
+    body, error = CASES[case]
+    serve(fake, body)
+    before = everything_under(tmp_path)
+    with pytest.raises(error) as excinfo:
+        run_pull(fake, store, journal)
+    assert str(excinfo.value)  # a message a person can read
+    assert_untouched(store, tmp_path, before)
+
+
+def test_unannounced_extra_data_without_a_file_list(env):
+    fake, store, journal, tmp_path = env
+    body = archive(*good_members(), member("./extra.bin", b"x" * 100_000))
+    serve(fake, body, manifest_files=None)
+    before = everything_under(tmp_path)
+    with pytest.raises(UnsafeArchive, match="more data than"):
+        run_pull(fake, store, journal)
+    assert_untouched(store, tmp_path, before)
+
+
+def test_archive_cut_inside_a_file_is_not_installed(env):
+    fake, store, journal, tmp_path = env
+    body = archive(*good_members())
+    serve(fake, body[: body.index(WEIGHTS) + 1000])
+    before = everything_under(tmp_path)
+    with pytest.raises(IncompleteArchive, match=r"cut short|ended"):
+        run_pull(fake, store, journal)
+    assert_untouched(store, tmp_path, before)
+
+
+def test_truncated_at_a_member_boundary_is_caught(env):
+    """A valid but shorter tar (PROTOCOL.md 10.2): the file list notices the loss."""
+    fake, store, journal, tmp_path = env
+    short = archive(member("./model.yaml", MODEL_YAML))
+    serve(fake, short)
+    before = everything_under(tmp_path)
+    with pytest.raises(IncompleteArchive, match=r"weights\.bin"):
+        run_pull(fake, store, journal)
+    assert_untouched(store, tmp_path, before)
