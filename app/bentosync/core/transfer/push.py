@@ -132,7 +132,10 @@ class Pusher:
             return remote
         self.strategy, remote = self._choose_strategy(remote)
         name, version = model.name, model.version
-        self.call(self.client.start_upload, name, version)
+        resumed = self._resumable_upload(layout, remote) if self.strategy == "multipart" else None
+        if resumed is None:
+            # start_upload voids any earlier attempt on the server, so a resume skips it.
+            self.call(self.client.start_upload, name, version)
         progress.set_phase(Phase.UPLOADING, f"Uploading {self.tag} ({self.strategy})")
         try:
             if self.strategy == "proxy":
@@ -141,7 +144,7 @@ class Pusher:
                 self._send_whole(layout, remote.presigned_upload_url)
                 self.call(self.client.finish_upload, name, version, "success")
             else:
-                self._send_multipart(layout)
+                self._send_multipart(layout, resumed)
                 self.call(self.client.finish_upload, name, version, "success")
         except BaseException as exc:
             self._report_failure(exc)
@@ -292,11 +295,13 @@ class Pusher:
 
         RetryPolicy(self.cancel, attempts=PART_ATTEMPTS, extra=self.retry.extra).call(attempt)
 
-    def _send_multipart(self, layout: TarLayout) -> None:
+    def _send_multipart(
+        self, layout: TarLayout, resumed: tuple[str, dict[int, str]] | None
+    ) -> None:
         name, version = self.tag.name, self.tag.version or ""
         total = layout.total_size
         parts = max(1, math.ceil(total / self.part_size))
-        upload_id, etags = self._multipart_session(layout, parts)
+        upload_id, etags = resumed or (self._start_multipart(layout), {})
         todo = [n for n in range(1, parts + 1) if n not in etags]
         for number in etags:  # parts the server already holds from an earlier run
             start = (number - 1) * self.part_size
@@ -346,20 +351,30 @@ class Pusher:
         if self.journal is not None:
             self.journal.forget_upload(self.client.endpoint, name, version)
 
-    def _multipart_session(self, layout: TarLayout, parts: int) -> tuple[str, dict[int, str]]:
-        """Reuse the journal's upload when it is for these exact bytes, else start one."""
+    def _resumable_upload(
+        self, layout: TarLayout, remote: CloudModel
+    ) -> tuple[str, dict[int, str]] | None:
+        """The journal's multipart upload, if it is for these exact bytes and still open."""
+        if self.journal is None:
+            return None
         name, version = self.tag.name, self.tag.version or ""
-        digest = layout.fingerprint
-        if self.journal is not None:
-            record = self.journal.upload(self.client.endpoint, name, version)
-            if (
-                record is not None
-                and record.layout_digest == digest
-                and record.part_size == self.part_size
-                and record.archive_size == layout.total_size
-            ):
-                logger.info("Resuming upload %s: %d/%d parts done", name, len(record.etags), parts)
-                return record.upload_id, dict(record.etags)
+        record = self.journal.upload(self.client.endpoint, name, version)
+        if record is None:
+            return None
+        if (
+            record.layout_digest == layout.fingerprint
+            and record.part_size == self.part_size
+            and record.archive_size == layout.total_size
+            and remote.upload_status == "uploading"
+            and remote.upload_id in (None, "", record.upload_id)
+        ):
+            logger.info("Resuming upload of %s: %d parts already sent", self.tag, len(record.etags))
+            return record.upload_id, dict(record.etags)
+        self.journal.forget_upload(self.client.endpoint, name, version)
+        return None
+
+    def _start_multipart(self, layout: TarLayout) -> str:
+        name, version = self.tag.name, self.tag.version or ""
         upload_id = self.call(self.client.start_multipart_upload, name, version).upload_id or ""
         if self.journal is not None:
             self.journal.start_upload(
@@ -369,9 +384,9 @@ class Pusher:
                 upload_id=upload_id,
                 part_size=self.part_size,
                 archive_size=layout.total_size,
-                layout_digest=digest,
+                layout_digest=layout.fingerprint,
             )
-        return upload_id, {}
+        return upload_id
 
     def _complete(self, upload_id: str, etags: dict[int, str]) -> None:
         """Complete the multipart upload; a retry after a lost answer may find it done."""
