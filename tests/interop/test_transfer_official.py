@@ -1,0 +1,101 @@
+"""BentoSync and the official ``bentoml`` client move models for each other.
+
+Both directions, through the project's registry: what BentoSync pushes, the
+official client pulls and loads; what the official client pushes (no checksums
+of its own), BentoSync pulls verified, thanks to the list the registry computed.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bentosync.core.session import open_session
+from bentosync.core.store import LocalStore
+from bentosync.core.transfer.progress import ChecksumState
+from bentosync.core.transfer.pull import Puller
+from bentosync.core.transfer.push import Pusher
+from interop.test_transfer_roundtrip import make_model, tree_snapshot
+
+pytestmark = pytest.mark.interop
+
+
+def cloud_env(server) -> dict[str, str]:
+    return {"BENTO_CLOUD_API_KEY": server.token, "BENTO_CLOUD_API_ENDPOINT": server.endpoint}
+
+
+@pytest.mark.parametrize("strategy", ["proxy", "multipart"])
+def test_official_client_pulls_and_loads_what_bentosync_pushed(
+    official, registry_factory, tmp_path, strategy
+):
+    server = registry_factory(strategy=strategy)
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir()
+    theirs.mkdir()
+    model = make_model(ours, f"to-official-{strategy}", big_bytes=7 * 1024 * 1024)
+    with open_session(server.endpoint, server.token, home=ours) as session:
+        result = Pusher(
+            session.client, session.store, str(model.tag), part_size=5 * 1024 * 1024
+        ).run()
+    assert result.verified
+    official.run_cli(["models", "pull", str(model.tag)], theirs, cloud_env(server))
+    loaded = official.run_python(
+        f"""
+        import json, bentoml
+        m = bentoml.models.get("{model.tag}")
+        print(json.dumps({{"tag": str(m.tag), "labels": m.info.labels, "path": m.path,
+                           "created": m.info.creation_time.isoformat()}}))
+        """,
+        theirs,
+    )
+    assert loaded["tag"] == str(model.tag)
+    assert loaded["labels"] == model.labels
+    assert loaded["created"] == model.creation_time.isoformat()
+    ours_tree = tree_snapshot(model.path)
+    theirs_tree = tree_snapshot(type(model.path)(loaded["path"]))
+    # The official extractor turns in-tree symlinks into copies (copytree); bytes agree.
+    assert {k: v for k, v in ours_tree.items() if isinstance(v, bytes)} == {
+        k: v for k, v in theirs_tree.items() if isinstance(v, bytes)
+    }
+
+
+@pytest.mark.parametrize("strategy", ["proxy", "presigned", "multipart"])
+def test_bentosync_pulls_verified_what_the_official_client_pushed(
+    official, registry_factory, tmp_path, strategy
+):
+    server = registry_factory(strategy=strategy)
+    theirs, ours = tmp_path / "theirs", tmp_path / "ours"
+    theirs.mkdir()
+    ours.mkdir()
+    made = official.run_python(
+        """
+        import json, os, bentoml
+        with bentoml.models.create("from-official", labels={"by": "bentoml"},
+                                   metadata={"acc": 0.5}) as m:
+            os.makedirs(os.path.join(m.path, "nested", "deep"))
+            with open(os.path.join(m.path, "nested", "deep", "w.bin"), "wb") as f:
+                f.write(os.urandom(6 * 1024 * 1024 + 7))
+            with open(os.path.join(m.path, "vocab.txt"), "w") as f:
+                f.write("a\\nb\\n")
+        print(json.dumps({"tag": str(m.tag), "path": bentoml.models.get(m.tag).path}))
+        """,
+        theirs,
+    )
+    official.run_cli(["models", "push", made["tag"]], theirs, cloud_env(server))
+    with open_session(server.endpoint, server.token, home=ours) as session:
+        puller = Puller(session.client, session.store, "from-official")
+        result = puller.run()
+    assert result.verified, "the registry computed checksums for the official push"
+    assert {f.checksum for f in puller.progress.snapshot().files} == {ChecksumState.VERIFIED}
+    assert str(result.tag) == made["tag"]
+    pulled = LocalStore(ours).get(made["tag"])
+    assert pulled.labels == {"by": "bentoml"}
+    assert tree_snapshot(pulled.path) == tree_snapshot(type(pulled.path)(made["path"]))
+    # And the official client can load what BentoSync installed.
+    loaded = official.run_python(
+        f'import json, bentoml; print(json.dumps(str(bentoml.models.get("{made["tag"]}").tag)))',
+        ours,
+    )
+    assert loaded == made["tag"]
+    assert os.path.getsize(pulled.path / "nested" / "deep" / "w.bin") == 6 * 1024 * 1024 + 7
