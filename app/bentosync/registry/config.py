@@ -1,0 +1,69 @@
+"""Settings of one registry server, shared by the CLI, the app factory and tests.
+
+Plain data with no FastAPI import, so ``bentosync registry --help`` and the
+desktop launcher can build a config without loading the web stack.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+STRATEGIES = ("proxy", "presigned", "multipart")
+TOKEN_ENV = "BENTOSYNC_REGISTRY_TOKEN"
+DB_NAME = "registry.db"
+
+
+def default_data_dir() -> Path:
+    """``platformdirs.user_data_dir("bentosync")/registry``: the embedded registry's home."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("bentosync")) / "registry"
+
+
+@dataclass(frozen=True)
+class RegistryConfig:
+    """Everything ``create_app`` and ``run_server`` need.
+
+    ``strategy`` only changes what the server *advertises* (PROTOCOL.md 6); every
+    upload and download route works in every mode, so a client may fall back.
+    """
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 3000
+    seed_token: str | None = None
+    strategy: str = "proxy"
+    # Presigned URLs live this long (Yatai uses one hour).
+    presign_expiry: float = 3600.0
+    # JSON bodies above this are refused with 413; a manifest's file list of
+    # 100k files is about 13 MB.
+    max_json_bytes: int = 16 * 1024 * 1024
+    # Multipart uploads untouched this long, and stray temp files, are removed.
+    stale_after: float = 24 * 3600.0
+    # finish_upload waits this long for an archive check still running, staying
+    # under the official client's 60 s read timeout; after that the check ends
+    # in the background and sets the status itself.
+    finish_wait: float = 45.0
+    # Base for presigned URLs when clients reach the server through a proxy;
+    # None means "as the client addressed us" (the request's base URL).
+    public_url: str | None = None
+    # Seconds uvicorn waits for running requests on SIGINT/SIGTERM.
+    shutdown_grace: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+
+    @classmethod
+    def from_env_token(
+        cls, data_dir: Path, token: str | None = None, **kwargs: object
+    ) -> RegistryConfig:
+        """A config whose seed token comes from the argument, else the environment."""
+        seed = token or os.environ.get(TOKEN_ENV) or None
+        return cls(data_dir=data_dir, seed_token=seed, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,130 @@
+"""Bringing disk and database back in line: at start, and every so often while running.
+
+The write order (temp file, fsync, rename, then commit) means a crash can only
+leave *extra* files, never a ``success`` record without its archive. Start-up
+removes those extras and re-checks what records claim: a successful model
+whose archive is gone or has the wrong size is marked failed rather than
+served short. Uploads that were running simply stay non-success, and the
+client can redo them. While running, a reaper drops multipart uploads nobody
+touched for ``stale_after`` seconds, since the official client never aborts
+one (PROTOCOL.md 10.6).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from bentosync.registry.blobs import BlobStore
+from bentosync.registry.catalog import FAILED, SUCCESS, UPLOADING, update_model
+from bentosync.registry.db import Database, utcnow
+
+logger = logging.getLogger(__name__)
+
+LOST_ARCHIVE = "The stored archive is missing or damaged; push this version again."
+STOPPED_DURING_CHECK = "The server stopped while checking the archive; push this version again."
+
+
+def recover(db: Database, blobs: BlobStore, stale_after: float) -> None:
+    """Start-up repair; runs before the first request, when nothing else writes."""
+    removed = blobs.sweep_tmp()
+    with db.transaction() as conn:
+        models = conn.execute(
+            "SELECT id, uid, upload_status, blob_ready, blob_size, finish_requested FROM models"
+        ).fetchall()
+        for row in models:
+            size = blobs.blob_size(row["uid"])
+            intact = size is not None and size == row["blob_size"]
+            if row["upload_status"] == SUCCESS and not intact:
+                logger.warning("Model %s lost its archive; marking it failed", row["uid"])
+                update_model(
+                    conn,
+                    row["id"],
+                    upload_status=FAILED,
+                    upload_finished_reason=LOST_ARCHIVE,
+                    upload_finished_at=utcnow(),
+                    blob_ready=False,
+                )
+            elif row["upload_status"] == UPLOADING and row["blob_ready"] and not intact:
+                update_model(conn, row["id"], blob_ready=False)
+            elif row["upload_status"] == UPLOADING and row["finish_requested"] and not intact:
+                update_model(
+                    conn,
+                    row["id"],
+                    upload_status=FAILED,
+                    upload_finished_reason=STOPPED_DURING_CHECK,
+                    upload_finished_at=utcnow(),
+                    finish_requested=False,
+                )
+        known = {row["uid"] for row in models}
+        upload_ids = {row[0] for row in conn.execute("SELECT upload_id FROM multipart_uploads")}
+        # Part rows whose file never made it (crash between write and rename).
+        for row in conn.execute("SELECT upload_id, part_number FROM parts").fetchall():
+            if not blobs.part_path(row["upload_id"], row["part_number"]).is_file():
+                conn.execute(
+                    "DELETE FROM parts WHERE upload_id = ? AND part_number = ?",
+                    (row["upload_id"], row["part_number"]),
+                )
+    orphans = blobs.blob_uids() - known
+    for uid in orphans:
+        blobs.remove_blob(uid)
+    stray = blobs.upload_ids() - upload_ids
+    for upload_id in stray:
+        blobs.remove_parts(upload_id)
+    reaped = reap_stale_uploads(db, blobs, stale_after)
+    logger.info(
+        "Recovered: %d temp files, %d orphan archives, %d stray part folders, "
+        "%d stale uploads removed",
+        removed,
+        len(orphans),
+        len(stray),
+        reaped,
+    )
+
+
+def reap_stale_uploads(db: Database, blobs: BlobStore, stale_after: float) -> int:
+    """Drop multipart uploads untouched for ``stale_after`` seconds, with their parts."""
+    cutoff = time.time() - stale_after
+    with db.transaction() as conn:
+        rows = conn.execute(
+            "SELECT upload_id, model_id FROM multipart_uploads WHERE touched_at < ?", (cutoff,)
+        ).fetchall()
+        for row in rows:
+            conn.execute("DELETE FROM multipart_uploads WHERE upload_id = ?", (row["upload_id"],))
+            conn.execute(
+                "UPDATE models SET upload_id = NULL WHERE id = ? AND upload_id = ?",
+                (row["model_id"], row["upload_id"]),
+            )
+    for row in rows:
+        blobs.remove_parts(row["upload_id"])
+        logger.info("Removed abandoned multipart upload %s", row["upload_id"])
+    return len(rows)
+
+
+class Reaper:
+    """A daemon thread that runs the stale-upload and temp-file clean-up periodically."""
+
+    def __init__(self, db: Database, blobs: BlobStore, stale_after: float) -> None:
+        self.db = db
+        self.blobs = blobs
+        self.stale_after = stale_after
+        self.interval = max(1.0, min(stale_after / 4, 600.0))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="registry-reaper", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                reap_stale_uploads(self.db, self.blobs, self.stale_after)
+                self.blobs.sweep_tmp(older_than=self.stale_after)
+            except Exception:
+                logger.exception("Periodic clean-up failed; will try again")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)

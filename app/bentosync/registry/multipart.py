@@ -1,0 +1,163 @@
+"""Multipart uploads, S3-style: an upload id, parts PUT to presigned URLs, one ETag each.
+
+A part's ETag is the quoted sha256 of its bytes, so a client can check what
+the server stored. Completion checks the client's part list against the ETags
+recorded here (a part re-sent after a retry must be the one listed), then
+assembles and checks the archive in a background job: the official client
+allows 60 s for the completion call, too little for a large model.
+Parts stay on disk until the upload ends or goes stale, so a client with a
+journal can resume after a crash, ours or its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bentosync.core.archive import ArchiveScan
+from bentosync.core.errors import UnsafeArchive
+from bentosync.registry.blobs import BlobStore
+from bentosync.registry.catalog import ModelRecord, fetch_model, update_model
+from bentosync.registry.db import Database, to_db, utcnow
+from bentosync.registry.errors import BadRequest, Conflict
+from bentosync.registry.uploads import Uploads, abort_multipart
+from bentosync.registry.verify import scan_file
+
+logger = logging.getLogger(__name__)
+
+MAX_PARTS = 10000
+
+
+@dataclass(frozen=True)
+class PartRef:
+    part_number: int
+    etag: str
+
+
+def etag_for(sha256_hex: str) -> str:
+    return f'"{sha256_hex}"'
+
+
+def normalize_etag(etag: str) -> str:
+    """``"abc"``, ``abc`` and ``W/"abc"`` all name the same part."""
+    value = etag.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    return value.strip('"')
+
+
+class Multipart:
+    def __init__(self, db: Database, blobs: BlobStore, uploads: Uploads) -> None:
+        self.db = db
+        self.blobs = blobs
+        self.uploads = uploads
+
+    def start(self, model: ModelRecord) -> ModelRecord:
+        """A new upload id for the model; any earlier multipart upload of it is dropped."""
+        self.uploads.require_uploading(model)
+        upload_id = secrets.token_hex(16)
+        with self.db.transaction() as conn:
+            stale = abort_multipart(conn, model.id)
+            conn.execute(
+                "INSERT INTO multipart_uploads (upload_id, model_id, upload_seq, created_at, "
+                "touched_at) VALUES (?, ?, ?, ?, ?)",
+                (upload_id, model.id, model.upload_seq, to_db(utcnow()), time.time()),
+            )
+            update_model(conn, model.id, upload_id=upload_id)
+            fresh = fetch_model(conn, model.id)
+        for old in stale:
+            self.blobs.remove_parts(old)
+        assert fresh is not None
+        return fresh
+
+    def check(self, model: ModelRecord, upload_id: str, part_number: int | None = None) -> None:
+        """Refuse unknown or finished upload ids and impossible part numbers."""
+        row = self.db.query_one(
+            "SELECT model_id, upload_seq FROM multipart_uploads WHERE upload_id = ?",
+            (upload_id,),
+        )
+        if row is None or row["model_id"] != model.id:
+            raise BadRequest(
+                f"Unknown upload_id {upload_id!r} for {model.tag}: call start_multipart_upload."
+            )
+        if row["upload_seq"] != model.upload_seq:
+            raise Conflict(f"Upload {upload_id!r} was replaced by a newer upload of {model.tag}.")
+        self.uploads.require_uploading(model)
+        if part_number is not None and not 1 <= part_number <= MAX_PARTS:
+            raise BadRequest(f"part_number must be between 1 and {MAX_PARTS}, not {part_number}.")
+
+    def store_part(self, upload_id: str, part_number: int, tmp: Path, sha256_hex: str) -> str:
+        """Move a received part into place and record its ETag; returns the ETag."""
+        etag = etag_for(sha256_hex)
+        size = tmp.stat().st_size
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        with self.db.transaction() as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM multipart_uploads WHERE upload_id = ?", (upload_id,)
+            ).fetchone()
+            if exists is None:
+                self.blobs.discard(tmp)
+                raise Conflict(f"Upload {upload_id!r} ended while this part was arriving.")
+            target = self.blobs.part_path(upload_id, part_number)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+            conn.execute(
+                "INSERT OR REPLACE INTO parts (upload_id, part_number, etag, size) "
+                "VALUES (?, ?, ?, ?)",
+                (upload_id, part_number, etag, size),
+            )
+            conn.execute(
+                "UPDATE multipart_uploads SET touched_at = ? WHERE upload_id = ?",
+                (time.time(), upload_id),
+            )
+        return etag
+
+    def complete(self, model: ModelRecord, upload_id: str, parts: list[PartRef]) -> ModelRecord:
+        """Check the part list, then assemble and check the archive in the background."""
+        self.check(model, upload_id)
+        if not parts:
+            raise BadRequest("parts is empty: list every uploaded part with its ETag.")
+        numbers = [part.part_number for part in parts]
+        if numbers != sorted(set(numbers)):
+            raise BadRequest("parts must be in ascending part_number order, each number once.")
+        stored = {
+            row["part_number"]: row["etag"]
+            for row in self.db.query(
+                "SELECT part_number, etag FROM parts WHERE upload_id = ?", (upload_id,)
+            )
+        }
+        for part in parts:
+            have = stored.get(part.part_number)
+            if have is None:
+                raise BadRequest(
+                    f"Part {part.part_number} of upload {upload_id!r} was not uploaded."
+                )
+            if normalize_etag(have) != normalize_etag(part.etag):
+                raise BadRequest(
+                    f"Part {part.part_number}: ETag {part.etag} does not match the stored "
+                    f"part ({have}); upload it again."
+                )
+        sources = [self.blobs.part_path(upload_id, n) for n in numbers]
+        self.uploads.submit_job(model, lambda: self._assemble(model, sources))
+        return model
+
+    def _assemble(self, model: ModelRecord, sources: list[Path]) -> None:
+        tmp = self.blobs.new_tmp(f"assemble-{model.uid}")
+        try:
+            self.blobs.assemble(sources, tmp)
+            scan: ArchiveScan | UnsafeArchive
+            try:
+                scan = scan_file(tmp)
+            except UnsafeArchive as exc:
+                scan = exc
+            self.uploads.accept(model, model.upload_seq, tmp, scan, finalize=False)
+        except OSError as exc:
+            reason = f"The server could not assemble the archive: {exc.strerror or exc}."
+            self.uploads.fail(model.id, model.upload_seq, reason)
+        finally:
+            self.blobs.discard(tmp)  # already renamed away when the archive was good

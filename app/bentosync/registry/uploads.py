@@ -1,0 +1,275 @@
+"""The upload state machine of PROTOCOL.md 4.1, with the integrity rule on top.
+
+pending --start_upload--> uploading --(archive checked + finish)--> success
+                                     \\-(bad archive, finish failed)--> failed
+
+What this adds to Yatai's behaviour: ``success`` needs a *checked* archive
+renamed into place first (``blob_ready``), whatever the client claims in
+finish_upload. Every writer carries the ``upload_seq`` it started under, and a
+start_upload in between makes its result void, so two pushes of one version
+can never mix their bytes with each other's status.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from pathlib import Path
+
+from bentosync.core.archive import ArchiveScan
+from bentosync.core.errors import UnsafeArchive
+from bentosync.core.filelist import MANIFEST_KEY, to_manifest_value
+from bentosync.registry.blobs import BlobStore, fsync_dir
+from bentosync.registry.catalog import (
+    FAILED,
+    SUCCESS,
+    UPLOADING,
+    Catalog,
+    ModelRecord,
+    fetch_model,
+    update_model,
+)
+from bentosync.registry.config import RegistryConfig
+from bentosync.registry.db import Database, utcnow
+from bentosync.registry.errors import BadRequest, Conflict
+from bentosync.registry.verify import Verdict, judge
+
+logger = logging.getLogger(__name__)
+
+NO_ARCHIVE = "finish_upload reported success, but no complete archive was received for this upload."
+
+
+class Uploads:
+    """Status changes of model records, and the archive jobs that lead to them."""
+
+    def __init__(
+        self, db: Database, catalog: Catalog, blobs: BlobStore, config: RegistryConfig
+    ) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.blobs = blobs
+        self.config = config
+        self._jobs: dict[int, Future[None]] = {}
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="archive-job")
+
+    # ---- starting ------------------------------------------------------------------
+
+    def start_upload(self, model: ModelRecord) -> ModelRecord:
+        """Any state -> uploading. A new upload_seq voids every writer of the previous one."""
+        if model.id in self._jobs:
+            raise Conflict(f"The archive of {model.tag} is still being checked; try again soon.")
+        with self.db.transaction() as conn:
+            stale = abort_multipart(conn, model.id)
+            update_model(
+                conn,
+                model.id,
+                upload_status=UPLOADING,
+                upload_started_at=utcnow(),
+                upload_finished_at=None,
+                upload_finished_reason="",
+                upload_id=None,
+                upload_seq=model.upload_seq + 1,
+                blob_ready=False,
+                finish_requested=False,
+            )
+            fresh = fetch_model(conn, model.id)
+        self._remove_parts(stale)
+        assert fresh is not None
+        return fresh
+
+    def require_uploading(self, model: ModelRecord) -> None:
+        if model.upload_status != UPLOADING:
+            raise Conflict(
+                f"Model {model.tag} is {model.upload_status}, not uploading: "
+                "call start_upload first."
+            )
+
+    # ---- an archive arrived --------------------------------------------------------
+
+    def accept(
+        self,
+        model: ModelRecord,
+        seq: int,
+        tmp: Path,
+        scan: ArchiveScan | UnsafeArchive,
+        *,
+        finalize: bool,
+    ) -> tuple[ModelRecord | None, Verdict]:
+        """Judge a received archive and, if good, move it into place.
+
+        ``finalize`` (proxy uploads, which get no finish_upload) sets success at
+        once; otherwise the record waits for finish_upload with ``blob_ready``.
+        Returns the fresh record (None if the upload was superseded) and the verdict.
+        """
+        verdict = (
+            Verdict(None, str(scan)) if isinstance(scan, UnsafeArchive) else judge(scan, model)
+        )
+        if not verdict.ok:
+            self.blobs.discard(tmp)
+            return self.fail(model.id, seq, verdict.reason), verdict
+        size = tmp.stat().st_size
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        target = self.blobs.blob_path(model.uid)
+        with self.db.transaction() as conn:
+            current = fetch_model(conn, model.id)
+            if current is None or current.upload_seq != seq or current.upload_status != UPLOADING:
+                current = None
+            else:
+                os.replace(tmp, target)
+                fsync_dir(target.parent)  # the rename is on disk before the commit says so
+                manifest = dict(current.manifest)
+                if not current.list_from_client:
+                    manifest[MANIFEST_KEY] = to_manifest_value(verdict.files or [])
+                done = finalize or current.finish_requested
+                fields: dict[str, object] = {"blob_ready": True, "blob_size": size}
+                if done:
+                    fields.update(
+                        upload_status=SUCCESS, upload_finished_at=utcnow(), finish_requested=False
+                    )
+                update_model(conn, model.id, manifest=manifest, **fields)
+                stale = abort_multipart(conn, model.id) if done else []
+                current = fetch_model(conn, model.id)
+        if current is None:
+            logger.info("Dropped an archive for %s: a newer upload started meanwhile", model.tag)
+            self.blobs.discard(tmp)
+            return None, verdict
+        self._remove_parts(stale)
+        logger.info("Archive of %s checked: %d files", model.tag, len(verdict.files or []))
+        return current, verdict
+
+    def fail(self, model_id: int, seq: int, reason: str) -> ModelRecord | None:
+        """uploading -> failed with ``reason``, unless a newer upload took over."""
+        with self.db.transaction() as conn:
+            current = fetch_model(conn, model_id)
+            if current is None or current.upload_seq != seq or current.upload_status != UPLOADING:
+                return current
+            update_model(
+                conn,
+                model_id,
+                upload_status=FAILED,
+                upload_finished_reason=reason,
+                upload_finished_at=utcnow(),
+                blob_ready=False,
+                finish_requested=False,
+            )
+            stale = abort_multipart(conn, model_id)
+            current = fetch_model(conn, model_id)
+        self._remove_parts(stale)
+        logger.info("Upload of %s failed: %s", current.tag if current else model_id, reason)
+        return current
+
+    # ---- finish_upload -------------------------------------------------------------
+
+    def finish(self, model: ModelRecord, status: str, reason: str) -> ModelRecord:
+        if status == FAILED:
+            return self._finish_failed(model, reason)
+        if status != SUCCESS:
+            raise BadRequest(f"status must be 'success' or 'failed', not {status!r}.")
+        if model.upload_status == SUCCESS:
+            return model
+        if model.upload_status == FAILED:
+            raise BadRequest(f"The upload of {model.tag} failed: {model.upload_finished_reason}")
+        self.require_uploading(model)
+        job = self._jobs.get(model.id)
+        if job is not None:
+            wait_futures([job], timeout=self.config.finish_wait)
+        with self.db.transaction() as conn:
+            current = fetch_model(conn, model.id)
+            if current is None or current.upload_seq != model.upload_seq:
+                raise Conflict(f"Another upload of {model.tag} started meanwhile.")
+            if current.upload_status == UPLOADING:
+                if current.blob_ready:
+                    update_model(conn, model.id, upload_status=SUCCESS, upload_finished_at=utcnow())
+                elif job is not None and not job.done():
+                    update_model(conn, model.id, finish_requested=True)
+                else:
+                    update_model(
+                        conn,
+                        model.id,
+                        upload_status=FAILED,
+                        upload_finished_reason=NO_ARCHIVE,
+                        upload_finished_at=utcnow(),
+                    )
+                current = fetch_model(conn, model.id)
+            stale = abort_multipart(conn, model.id) if current.upload_status != UPLOADING else []  # type: ignore[union-attr]
+        self._remove_parts(stale)
+        assert current is not None
+        if current.upload_status == FAILED:
+            raise BadRequest(f"The upload of {model.tag} failed: {current.upload_finished_reason}")
+        return current
+
+    def _finish_failed(self, model: ModelRecord, reason: str) -> ModelRecord:
+        if model.upload_status == SUCCESS:
+            raise Conflict(f"Model {model.tag} was uploaded successfully; nothing to fail.")
+        with self.db.transaction() as conn:
+            current = fetch_model(conn, model.id)
+            assert current is not None
+            # A reason the server found (the file that did not match) beats the client's.
+            keep = current.upload_status == FAILED and current.upload_finished_reason
+            update_model(
+                conn,
+                model.id,
+                upload_status=FAILED,
+                upload_finished_reason=current.upload_finished_reason if keep else reason,
+                upload_finished_at=utcnow(),
+                blob_ready=False,
+                finish_requested=False,
+            )
+            stale = abort_multipart(conn, model.id)
+            current = fetch_model(conn, model.id)
+        self._remove_parts(stale)
+        assert current is not None
+        return current
+
+    # ---- background archive jobs ---------------------------------------------------
+
+    def submit_job(self, model: ModelRecord, work: Callable[[], None]) -> None:
+        """Run ``work`` (assemble and check) off the request, one job per model at a time."""
+        if model.id in self._jobs:
+            raise Conflict(f"The archive of {model.tag} is already being assembled.")
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                logger.exception("Archive job for %s crashed", model.tag)
+                self.fail(model.id, model.upload_seq, "The server could not check the archive.")
+            finally:
+                self._jobs.pop(model.id, None)
+
+        self._jobs[model.id] = self._executor.submit(run)
+
+    def job_running(self, model_id: int) -> bool:
+        job = self._jobs.get(model_id)
+        return job is not None and not job.done()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # ---- deleting ------------------------------------------------------------------
+
+    def delete(self, model: ModelRecord) -> bool:
+        with self.db.transaction() as conn:
+            stale = abort_multipart(conn, model.id)
+        gone = self.catalog.delete_model(model)
+        self.blobs.remove_blob(model.uid)
+        self._remove_parts(stale)
+        return gone
+
+    def _remove_parts(self, upload_ids: list[str]) -> None:
+        for upload_id in upload_ids:
+            self.blobs.remove_parts(upload_id)
+
+
+def abort_multipart(conn: sqlite3.Connection, model_id: int) -> list[str]:
+    """Forget a model's multipart uploads; returns their ids so the caller removes the files."""
+    rows = conn.execute(
+        "SELECT upload_id FROM multipart_uploads WHERE model_id = ?", (model_id,)
+    ).fetchall()
+    conn.execute("DELETE FROM multipart_uploads WHERE model_id = ?", (model_id,))
+    return [row["upload_id"] for row in rows]

@@ -1,0 +1,184 @@
+"""The archive check that stands between "bytes received" and ``success``.
+
+One streamed pass over the archive (``core.archive.scan_tar_stream``) gives the
+safety verdict and every file's sha256. Then: model.yaml must name the record's
+own tag (else a pull would install a different model than the one asked for,
+PROTOCOL.md 10.3), and the files must match the list sent with create-model
+exactly. An archive pushed without a list (the official client) gets the
+computed list stored, so every successful model on this registry has checksums.
+
+For uploads that arrive as one request body the check runs *while* the bytes
+arrive, reading the temp file behind the writer (``FollowingReader``): the
+official client waits only 60 s for the answer after its last byte, too short
+to re-read a large model afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import yaml
+
+from bentosync.core.archive import ArchiveScan, scan_tar_stream
+from bentosync.core.errors import BentoSyncError, UnsafeArchive
+from bentosync.core.filelist import FileEntry, from_manifest
+from bentosync.core.modelinfo import MODEL_YAML, parse_model_info
+from bentosync.registry.catalog import ModelRecord
+
+logger = logging.getLogger(__name__)
+
+MAX_PROBLEMS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Either ``files`` (the checked list) or ``reason`` (why the upload failed)."""
+
+    files: list[FileEntry] | None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.files is not None
+
+
+def judge(scan: ArchiveScan, model: ModelRecord) -> Verdict:
+    """Compare one scan with the record: model.yaml's tag, then the file list."""
+    raw = scan.captured.get(MODEL_YAML)
+    if raw is None:
+        return Verdict(None, f"The archive has no {MODEL_YAML} at its root.")
+    try:
+        info = parse_model_info(yaml.safe_load(raw.decode("utf-8")), MODEL_YAML)
+    except (BentoSyncError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        return Verdict(None, f"The archive's {MODEL_YAML} is not valid: {exc}")
+    if (info.name, info.version) != (model.repository_name, model.version):
+        return Verdict(None, f"The archive's {MODEL_YAML} describes {info.tag}, not {model.tag}.")
+    expected = from_manifest(model.manifest) if model.list_from_client else None
+    if expected is None:
+        return Verdict(scan.files)
+    problems = compare(expected, scan.files)
+    if problems:
+        shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        suffix = f"; and {more} more" if more > 0 else ""
+        return Verdict(None, f"The archive does not match the file list: {shown}{suffix}.")
+    return Verdict(scan.files)
+
+
+def compare(expected: list[FileEntry], actual: list[FileEntry]) -> list[str]:
+    """One message per file that differs, naming it; empty when they agree."""
+    want = {entry.path: entry for entry in expected}
+    have = {entry.path: entry for entry in actual}
+    problems = []
+    for path in sorted(want.keys() | have.keys()):
+        wanted, got = want.get(path), have.get(path)
+        if got is None:
+            problems.append(f"file {path} is missing from the archive")
+        elif wanted is None:
+            problems.append(f"file {path} is in the archive but not in the file list")
+        elif wanted.size != got.size:
+            problems.append(f"file {path} has {got.size} bytes, the list says {wanted.size}")
+        elif wanted.sha256 != got.sha256:
+            problems.append(
+                f"file {path} has sha256 {got.sha256[:12]}…, the list says {wanted.sha256[:12]}…"
+            )
+    return problems
+
+
+def scan_file(path: Path) -> ArchiveScan:
+    with open(path, "rb") as handle:
+        return scan_tar_stream(handle, capture=(MODEL_YAML,))
+
+
+class FollowingReader:
+    """Reads a file that another thread is still writing, like ``tail -f``.
+
+    The writer calls ``advance`` after each write and ``close_writer`` at the
+    end (or ``abort``). Data is re-read from the page cache, so nothing is
+    buffered twice in memory and the writer is never held up.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._handle: BinaryIO = open(path, "rb")  # noqa: SIM115 (closed by close())
+        self._cond = threading.Condition()
+        self._written = 0
+        self._done = False
+        self._aborted = False
+        self._pos = 0
+
+    def advance(self, total_written: int) -> None:
+        with self._cond:
+            self._written = total_written
+            self._cond.notify_all()
+
+    def close_writer(self) -> None:
+        with self._cond:
+            self._done = True
+            self._cond.notify_all()
+
+    def abort(self) -> None:
+        with self._cond:
+            self._aborted = self._done = True
+            self._cond.notify_all()
+
+    def read(self, size: int = -1) -> bytes:
+        # Like a regular file: a short read only at the end, which tarfile's
+        # compression sniffing (it reads a few magic bytes) relies on.
+        with self._cond:
+            while not self._done and (size < 0 or self._written - self._pos < size):
+                self._cond.wait()
+            if self._aborted:
+                raise UnsafeArchive("The upload stopped before the archive was complete.")
+            available = self._written - self._pos
+        if size < 0 or size > available:
+            size = available
+        data = self._handle.read(size) if size else b""
+        self._pos += len(data)
+        return data
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class StreamVerifier:
+    """Runs the scan on a FollowingReader in its own thread while the body arrives."""
+
+    def __init__(self, path: Path) -> None:
+        self.reader = FollowingReader(path)
+        self._scan: ArchiveScan | None = None
+        self._error: UnsafeArchive | None = None
+        self._thread = threading.Thread(target=self._run, name="archive-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._scan = scan_tar_stream(self.reader, capture=(MODEL_YAML,))  # type: ignore[arg-type]
+        except UnsafeArchive as exc:
+            self._error = exc
+        except Exception as exc:  # pragma: no cover - a bug, reported as a failed check
+            logger.exception("Archive check crashed")
+            self._error = UnsafeArchive(f"The archive check failed: {exc}")
+        finally:
+            self.reader.close()
+
+    @property
+    def failed(self) -> bool:
+        """True once the scan has already refused the archive (the rest can be skipped)."""
+        return self._error is not None
+
+    def finish(self) -> ArchiveScan:
+        """Wait for the scan after the last byte; raises UnsafeArchive on a bad archive."""
+        self.reader.close_writer()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._scan is not None
+        return self._scan
+
+    def abort(self) -> None:
+        self.reader.abort()
+        self._thread.join()
