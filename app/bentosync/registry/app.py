@@ -1,0 +1,137 @@
+"""``create_app(config)``: the FastAPI application of one registry, ready for any ASGI server.
+
+Opening the data dir (database, archives, start-up repair) happens here, at
+creation, so a broken data dir fails before the server says it is listening.
+The lifespan's shutdown closes it again: background jobs stop, temp files go,
+the WAL is checkpointed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bentosync import __version__
+from bentosync.registry import routes_blobs, routes_models, routes_upload
+from bentosync.registry.auth import AuthMiddleware, TokenStore
+from bentosync.registry.blobs import BlobStore
+from bentosync.registry.catalog import Catalog
+from bentosync.registry.config import DB_NAME, RegistryConfig
+from bentosync.registry.context import Services
+from bentosync.registry.db import Database
+from bentosync.registry.errors import ApiError, RangeNotSatisfiable
+from bentosync.registry.maintenance import Reaper, recover
+from bentosync.registry.middleware import AccessLogMiddleware, JsonLimitMiddleware
+from bentosync.registry.multipart import Multipart
+from bentosync.registry.signing import Signer
+from bentosync.registry.uploads import Uploads
+
+logger = logging.getLogger(__name__)
+
+
+def open_services(config: RegistryConfig) -> Services:
+    """Open the data dir, repair what a crash left, seed the token."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    blobs = BlobStore(config.data_dir)
+    try:
+        db = Database(config.data_dir / DB_NAME)
+    except BaseException:
+        blobs.close()
+        raise
+    recover(db, blobs, config.stale_after)
+    tokens = TokenStore(db)
+    if config.seed_token:
+        tokens.seed(config.seed_token)
+    elif not tokens.any():
+        logger.warning(
+            "No API token can reach this registry: start it with a token, or run "
+            "`bentosync registry token create --data %s --name NAME`.",
+            config.data_dir,
+        )
+    catalog = Catalog(db)
+    uploads = Uploads(db, catalog, blobs, config)
+    return Services(
+        config=config,
+        db=db,
+        tokens=tokens,
+        catalog=catalog,
+        blobs=blobs,
+        uploads=uploads,
+        multipart=Multipart(db, blobs, uploads),
+        signer=Signer(db, config.presign_expiry),
+    )
+
+
+def close_services(services: Services) -> None:
+    services.uploads.close()
+    removed = services.blobs.sweep_tmp()
+    services.db.close()
+    services.blobs.close()
+    logger.info("Registry closed (%d temp files removed)", removed)
+
+
+def create_app(config: RegistryConfig) -> FastAPI:
+    services = open_services(config)
+    reaper = Reaper(services.db, services.blobs, config.stale_after)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        reaper.start()
+        try:
+            yield
+        finally:
+            reaper.stop()
+            close_services(services)
+
+    app = FastAPI(
+        title="BentoSync registry",
+        version=__version__,
+        description="A BentoCloud-compatible model registry (PROTOCOL.md).",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.include_router(routes_models.router)
+    app.include_router(routes_upload.router)
+    app.include_router(routes_blobs.router)
+    _install_error_handlers(app)
+    # Last added runs first: log everything, then authenticate, then cap JSON.
+    app.add_middleware(JsonLimitMiddleware, limit=config.max_json_bytes)
+    app.add_middleware(AuthMiddleware, tokens=services.tokens)
+    app.add_middleware(AccessLogMiddleware)
+    return app
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        headers = None
+        if isinstance(exc, RangeNotSatisfiable):
+            headers = {"Content-Range": f"bytes */{exc.size}"}
+        return _error(exc.status, exc.message, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for error in exc.errors()[:5]:
+            where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+            problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else error["msg"])
+        return _error(400, "Invalid request: " + "; ".join(problems))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.error("Unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
+        return _error(500, "Internal error in the registry; see its log.")

@@ -1,0 +1,182 @@
+"""Who am I, repositories, model records and the listings (PROTOCOL.md 3, #1-#8).
+
+Plain ``def`` routes: FastAPI runs them on its thread pool, where a short wait
+on the database lock never stalls the event loop that streams archives.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+
+from bentosync.registry.bodies import CreateModelBody, CreateRepositoryBody
+from bentosync.registry.catalog import ModelRecord
+from bentosync.registry.context import (
+    Services,
+    ServicesDep,
+    find_model,
+    find_repository,
+    model_version,
+    repository_name,
+)
+from bentosync.registry.errors import BadRequest
+from bentosync.registry.query import parse_query
+from bentosync.registry.schemas import (
+    list_schema,
+    model_schema,
+    organization_schema,
+    repository_schema,
+    user_schema,
+)
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/v1")
+JSON = dict[str, Any]
+
+
+@router.get("/auth/current")
+def current_user(request: Request) -> JSON:
+    return user_schema(request.state.token_name)
+
+
+@router.get("/current_org")
+def current_org() -> JSON:
+    return organization_schema()
+
+
+@router.get("/model_repositories")
+def list_repositories(
+    services: ServicesDep,
+    start: str | None = None,
+    count: str | None = None,
+) -> JSON:
+    latest = services.catalog.latest_models()
+    repositories = sorted(services.catalog.repositories().values(), key=lambda r: r.name)
+    first, size = _page(start, count, len(repositories))
+    items = [
+        repository_schema(repo, latest.get(repo.id), services.config.strategy)
+        for repo in repositories[first : first + size]
+    ]
+    return list_schema(first, len(items), len(repositories), items)
+
+
+@router.get("/model_repositories/{name}")
+def get_repository(name: str, services: ServicesDep) -> JSON:
+    repository = find_repository(services, name)
+    latest = services.catalog.latest_model(repository.id)
+    return repository_schema(repository, latest, services.config.strategy)
+
+
+@router.post("/model_repositories")
+def create_repository(body: CreateRepositoryBody, services: ServicesDep) -> JSON:
+    name = repository_name(body.name)
+    labels = [label.model_dump() for label in body.labels]
+    repository = services.catalog.create_repository(name, body.description, labels)
+    latest = services.catalog.latest_model(repository.id)
+    return repository_schema(repository, latest, services.config.strategy)
+
+
+@router.get("/model_repositories/{name}/models/{version}")
+def get_model(name: str, version: str, services: ServicesDep) -> JSON:
+    model = find_model(services, name, version)
+    return model_schema(model, services.config.strategy)
+
+
+@router.post("/model_repositories/{name}/models")
+def create_model(name: str, body: CreateModelBody, services: ServicesDep) -> JSON:
+    repository = find_repository(services, name)
+    version = model_version(body.version)
+    try:
+        build_at = body.build_time()
+        list_given = body.manifest.file_list_given()
+    except (ValueError, ValidationError) as exc:
+        raise BadRequest(str(exc)) from None
+    model = services.catalog.create_model(
+        repository,
+        version,
+        description=body.description,
+        labels=[label.model_dump() for label in body.labels],
+        manifest=body.manifest.model_dump(),
+        build_at=build_at,
+        list_from_client=list_given,
+    )
+    logger.info("Created model %s", model.tag)
+    return model_schema(model, services.config.strategy)
+
+
+@router.delete("/model_repositories/{name}/models/{version}")
+def delete_model(name: str, version: str, services: ServicesDep) -> JSON:
+    """Not in the official API: lets a team remove a version (and its archive) again."""
+    model = find_model(services, name, version)
+    services.uploads.delete(model)
+    logger.info("Deleted model %s", model.tag)
+    return model_schema(model, services.config.strategy)
+
+
+@router.get("/model_repositories/{name}/models")
+def list_repository_models(
+    services: ServicesDep,
+    name: str,
+    start: str | None = None,
+    count: str | None = None,
+    q: str | None = None,
+    search: str | None = None,
+) -> JSON:
+    """Newest first with successful uploads first: the official client's "latest" is items[0]."""
+    repository = find_repository(services, name)
+    models = services.catalog.list_models(repository.id)
+    return _listing(models, start, count, q, search, services, with_repository=False)
+
+
+@router.get("/models")
+def list_models(
+    services: ServicesDep,
+    start: str | None = None,
+    count: str | None = None,
+    q: str | None = None,
+    search: str | None = None,
+) -> JSON:
+    """Every model with its repository; everything when ``count`` is absent (model.list())."""
+    return _listing(services.catalog.list_models(), start, count, q, search, services, True)
+
+
+def _listing(
+    models: list[ModelRecord],
+    start: str | None,
+    count: str | None,
+    q: str | None,
+    search: str | None,
+    services: Services,
+    with_repository: bool,
+) -> JSON:
+    wanted = parse_query(q, search)
+    matched = [model for model in models if wanted.matches(model)]
+    first, size = _page(start, count, len(matched))
+    page = matched[first : first + size]
+    strategy = services.config.strategy
+    repositories = services.catalog.repositories() if with_repository else {}
+    latest = services.catalog.latest_models() if with_repository else {}
+    items = []
+    for model in page:
+        repository = None
+        if with_repository:
+            repo = repositories[model.repository_id]
+            repository = repository_schema(repo, latest.get(repo.id), strategy)
+        items.append(model_schema(model, strategy, repository=repository))
+    return list_schema(first, len(items), len(matched), items)
+
+
+def _page(start: str | None, count: str | None, total: int) -> tuple[int, int]:
+    """``start``/``count`` query strings as ints; no count means "all the rest"."""
+    try:
+        first = int(start) if start not in (None, "") else 0
+        size = int(count) if count not in (None, "") else total
+    except ValueError:
+        raise BadRequest("start and count must be whole numbers.") from None
+    if first < 0 or size < 0:
+        raise BadRequest("start and count must not be negative.")
+    return first, size
