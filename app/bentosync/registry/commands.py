@@ -1,0 +1,140 @@
+"""``bentosync registry serve`` and ``bentosync registry token create``.
+
+Only argparse at import time: ``bentosync`` builds every command's parser on
+each run, and FastAPI/uvicorn cost a noticeable fraction of a second to import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from bentosync.registry.config import (
+    DB_NAME,
+    STRATEGIES,
+    TOKEN_ENV,
+    RegistryConfig,
+    default_data_dir,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "registry",
+        help="run a BentoCloud-compatible model registry",
+        description="A self-hosted model registry that the official bentoml CLI and "
+        "BentoSync can push to and pull from.",
+    )
+    commands = parser.add_subparsers(dest="registry_command", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser("serve", help="serve the registry until interrupted")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=int, default=3000, help="port to bind; 0 picks a free one (default 3000)"
+    )
+    _add_data(serve)
+    serve.add_argument(
+        "--token",
+        help=f"an API token to accept, e.g. for CI (prefer the {TOKEN_ENV} environment "
+        "variable: arguments are visible to other users)",
+    )
+    serve.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default="proxy",
+        help="how clients are told to move archives: through the API (proxy), one "
+        "presigned PUT/GET (presigned), or presigned multipart parts (multipart)",
+    )
+    serve.add_argument(
+        "--presign-expiry",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="lifetime of presigned URLs (default 3600)",
+    )
+    serve.add_argument(
+        "--public-url",
+        help="base URL clients use to reach this server, for presigned URLs behind a proxy",
+    )
+    serve.add_argument(
+        "--max-json-bytes",
+        type=int,
+        default=16 * 1024 * 1024,
+        metavar="BYTES",
+        help="largest JSON request body accepted (default 16 MiB)",
+    )
+    serve.add_argument(
+        "--stale-after",
+        type=float,
+        default=24 * 3600.0,
+        metavar="SECONDS",
+        help="remove multipart uploads and temp files idle this long (default 86400)",
+    )
+    serve.set_defaults(handler=_serve)
+
+    token = commands.add_parser("token", help="manage API tokens")
+    token_commands = token.add_subparsers(dest="token_command", metavar="COMMAND", required=True)
+    create = token_commands.add_parser("create", help="create an API token and print it once")
+    _add_data(create)
+    create.add_argument("--name", required=True, help="who or what will use the token")
+    create.set_defaults(handler=_token_create)
+
+
+def _add_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"where models and the database live (default {default_data_dir()})",
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bentosync.registry.server import READY_PREFIX, run_server
+
+    logging.getLogger("bentosync.registry").setLevel(
+        logging.DEBUG if args.verbose >= 2 else logging.INFO
+    )
+    config = RegistryConfig.from_env_token(
+        args.data or default_data_dir(),
+        args.token,
+        host=args.host,
+        port=args.port,
+        strategy=args.strategy,
+        presign_expiry=args.presign_expiry,
+        public_url=args.public_url,
+        max_json_bytes=args.max_json_bytes,
+        stale_after=args.stale_after,
+    )
+
+    def announce(endpoint: str) -> None:
+        print(f"{READY_PREFIX}{endpoint}", flush=True)
+
+    run_server(config, announce)
+    return 0
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    from bentosync.registry.auth import TokenStore
+    from bentosync.registry.db import Database
+
+    data_dir: Path = args.data or default_data_dir()
+    db = Database(data_dir / DB_NAME)
+    try:
+        token = TokenStore(db).create(args.name)
+    except ValueError as exc:
+        print(f"bentosync: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.close()
+    print(token, flush=True)
+    print(
+        f"This is the only time the token is shown; the registry in {data_dir} keeps its hash.",
+        file=sys.stderr,
+    )
+    return 0
