@@ -1,0 +1,182 @@
+"""Building model archives and talking to a test registry the way clients do."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tarfile
+from datetime import datetime, timezone
+from typing import Any
+
+import requests
+import yaml
+
+from bentosync.core.modelinfo import new_model_document
+from bentosync.core.tags import Tag
+from support.registry import RegistryServer
+
+
+class Api:
+    """A requests session with the token, addressing paths under /api/v1."""
+
+    def __init__(self, server: RegistryServer, token: str | None = None) -> None:
+        self.server = server
+        self.session = requests.Session()
+        self.session.headers["X-YATAI-API-TOKEN"] = server.token if token is None else token
+        self.session.headers["X-Bentoml-Version"] = "1.4.39"
+
+    def url(self, path: str) -> str:
+        return self.server.api + path
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", 60)
+        return self.session.request(method, self.url(path), **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PATCH", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def model(self, name: str, version: str, action: str = "") -> str:
+        path = f"/model_repositories/{name}/models/{version}"
+        return f"{path}/{action}" if action else path
+
+    def ok(self, response: requests.Response) -> dict[str, Any]:
+        assert response.status_code == 200, f"{response.status_code}: {response.text}"
+        return response.json()  # type: ignore[no-any-return]
+
+
+def model_yaml(name: str, version: str, when: datetime | None = None) -> bytes:
+    document = new_model_document(Tag(name, version), creation_time=when)
+    return yaml.safe_dump(document, sort_keys=False).encode()
+
+
+def model_files(name: str, version: str, extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    files = {"model.yaml": model_yaml(name, version)}
+    files.update(extra or {"weights.bin": b"w" * 5000, "sub/cfg.json": b'{"a": 1}'})
+    return files
+
+
+def make_tar(
+    files: dict[str, bytes],
+    *,
+    mode: str = "w:",
+    symlinks: dict[str, str] | None = None,
+    extra: list[tuple[tarfile.TarInfo, bytes | None]] | None = None,
+) -> bytes:
+    """An archive laid out like the official client's: ``.`` first, then ``./path``."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=mode) as tar:  # type: ignore[call-overload]
+        root = tarfile.TarInfo(".")
+        root.type, root.mode = tarfile.DIRTYPE, 0o700
+        tar.addfile(root)
+        dirs = sorted(
+            {"/".join(p.split("/")[:i]) for p in files for i in range(1, p.count("/") + 1)}
+        )
+        for folder in dirs:
+            info = tarfile.TarInfo(f"./{folder}")
+            info.type, info.mode = tarfile.DIRTYPE, 0o755
+            tar.addfile(info)
+        for path in sorted(files):
+            info = tarfile.TarInfo(f"./{path}")
+            info.size = len(files[path])
+            tar.addfile(info, io.BytesIO(files[path]))
+        for path, target in (symlinks or {}).items():
+            info = tarfile.TarInfo(f"./{path}")
+            info.type, info.linkname = tarfile.SYMTYPE, target
+            tar.addfile(info)
+        for info, data in extra or []:
+            tar.addfile(info, io.BytesIO(data) if data is not None else None)
+    return buffer.getvalue()
+
+
+def file_list(files: dict[str, bytes]) -> dict[str, Any]:
+    return {
+        "format": 1,
+        "digest": "sha256",
+        "files": [
+            {"path": p, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()}
+            for p, d in sorted(files.items())
+        ],
+    }
+
+
+def create_body(
+    version: str,
+    files: dict[str, bytes],
+    *,
+    with_list: bool = True,
+    labels: dict[str, str] | None = None,
+    build_at: datetime | None = None,
+) -> dict[str, Any]:
+    manifest: dict[str, Any] = {
+        "module": "",
+        "api_version": "v1",
+        "bentoml_version": "1.4.39",
+        "size_bytes": sum(len(d) for d in files.values()),
+        "metadata": {"owner": "tests"},
+        "context": {"framework_name": "", "framework_versions": {}},
+        "options": {},
+    }
+    if with_list:
+        manifest["bentosync"] = file_list(files)
+    when = build_at or datetime.now(timezone.utc)
+    return {
+        "description": "",
+        "version": version,
+        "manifest": manifest,
+        "build_at": when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f"),
+        "labels": [{"key": k, "value": v} for k, v in (labels or {}).items()],
+    }
+
+
+def create_model(
+    api: Api,
+    name: str,
+    version: str,
+    files: dict[str, bytes] | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """Repository (if needed) and model record, as the official push does."""
+    files = files if files is not None else model_files(name, version)
+    if api.get(f"/model_repositories/{name}").status_code == 404:
+        api.ok(api.post("/model_repositories", json={"name": name, "description": ""}))
+    return api.ok(
+        api.post(f"/model_repositories/{name}/models", json=create_body(version, files, **kwargs))
+    )
+
+
+def push_proxy(
+    api: Api, name: str, version: str, files: dict[str, bytes] | None = None, **kwargs: Any
+) -> requests.Response:
+    """create + start_upload + PUT /upload; returns the PUT response."""
+    files = files if files is not None else model_files(name, version)
+    create_model(api, name, version, files, **kwargs)
+    api.ok(api.patch(api.model(name, version, "start_upload")))
+    return api.put(
+        api.model(name, version, "upload"),
+        data=make_tar(files),
+        headers={"Content-Type": "application/octet-stream"},
+    )
+
+
+def files_in(archive: bytes) -> dict[str, bytes]:
+    """Regular files of an archive, keyed without the ``./`` prefix."""
+    out = {}
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        for member in tar:
+            if member.isfile():
+                handle = tar.extractfile(member)
+                assert handle is not None
+                out[member.name.removeprefix("./")] = handle.read()
+    return out

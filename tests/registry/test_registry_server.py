@@ -1,0 +1,258 @@
+"""The server process: crashes and restarts, shutdown, concurrency, and what reaches its log."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from registry_helpers import Api, create_model, make_tar, model_files, push_proxy
+
+from support.registry import RegistryServer
+
+
+def wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.05)
+
+
+def tmp_bytes(server: RegistryServer) -> int:
+    return sum(p.stat().st_size for p in (server.data_dir / "tmp").iterdir() if p.is_file())
+
+
+def slow_put(url: str, archive: bytes, release: threading.Event, headers=None) -> threading.Thread:
+    """PUT the first half now and the rest after ``release`` (a chunked body)."""
+    result: dict[str, object] = {}
+
+    def body():
+        yield archive[: len(archive) // 2]
+        release.wait(30)
+        yield archive[len(archive) // 2 :]
+
+    def run() -> None:
+        try:
+            result["response"] = requests.put(url, data=body(), headers=headers, timeout=60)
+        except requests.RequestException as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.result = result  # type: ignore[attr-defined]
+    thread.start()
+    return thread
+
+
+def test_sigkill_during_an_upload_leaves_a_consistent_state(registry):
+    api = Api(registry)
+    files = model_files("demo", "v1", {"weights.bin": os.urandom(6 * 1024 * 1024)})
+    archive = make_tar(files)
+    create_model(api, "demo", "v1", files)
+    uid = api.ok(api.patch(api.model("demo", "v1", "start_upload")))["uid"]
+    release = threading.Event()
+    putter = slow_put(
+        api.url(api.model("demo", "v1", "upload")), archive, release, api.session.headers
+    )
+    wait_for(lambda: tmp_bytes(registry) >= len(archive) // 2 - 2 * 1024 * 1024)
+    registry.kill()
+    release.set()
+    putter.join(30)
+    assert "error" in putter.result  # type: ignore[attr-defined]
+
+    registry.restart()
+    model = api.ok(api.get(api.model("demo", "v1")))
+    assert model["upload_status"] == "uploading"
+    assert api.get(api.model("demo", "v1", "download")).status_code == 409
+    assert not list((registry.data_dir / "tmp").iterdir())
+    assert not (registry.data_dir / "blobs" / uid).exists()
+    # The upload can simply be done again.
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    assert api.put(api.model("demo", "v1", "upload"), data=archive).status_code == 200
+    assert api.get(api.model("demo", "v1", "download")).content == archive
+
+
+def test_multipart_upload_survives_a_crash_and_resumes(registry_factory):
+    server = registry_factory(strategy="multipart")
+    api = Api(server)
+    files = model_files("demo", "v1", {"weights.bin": os.urandom(300_000)})
+    archive = make_tar(files)
+    halves = [archive[: len(archive) // 2], archive[len(archive) // 2 :]]
+    create_model(api, "demo", "v1", files)
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    upload_id = api.ok(api.patch(api.model("demo", "v1", "start_multipart_upload")))["upload_id"]
+    urls = [
+        api.ok(
+            api.patch(
+                api.model("demo", "v1", "presign_multipart_upload_url"),
+                json={"upload_id": upload_id, "part_number": n},
+            )
+        )["presigned_upload_url"]
+        for n in (1, 2)
+    ]
+    etag1 = requests.put(urls[0], data=halves[0], timeout=30).headers["ETag"]
+    server.kill()
+    server.restart()
+    # URLs signed before the crash still work (same port, key kept in the database).
+    etag2 = requests.put(urls[1], data=halves[1], timeout=30).headers["ETag"]
+    parts = [{"part_number": 1, "etag": etag1}, {"part_number": 2, "etag": etag2}]
+    api.ok(
+        api.patch(
+            api.model("demo", "v1", "complete_multipart_upload"),
+            json={"upload_id": upload_id, "parts": parts},
+        )
+    )
+    done = api.ok(
+        api.patch(
+            api.model("demo", "v1", "finish_upload"), json={"status": "success", "reason": ""}
+        )
+    )
+    assert done["upload_status"] == "success"
+    assert api.get(api.model("demo", "v1", "download")).content == archive
+
+
+def test_restart_repairs_what_it_finds(registry):
+    api = Api(registry)
+    assert push_proxy(api, "kept", "v1").status_code == 200
+    assert push_proxy(api, "lost", "v1").status_code == 200
+    lost_uid = api.ok(api.get(api.model("lost", "v1")))["uid"]
+    registry.stop()
+    (registry.data_dir / "blobs" / lost_uid).unlink()
+    (registry.data_dir / "blobs" / "orphan-uid").write_bytes(b"x")
+    (registry.data_dir / "tmp" / "upload-stale").write_bytes(b"x" * 100)
+    (registry.data_dir / "parts" / "stray-upload").mkdir()
+    registry.start()
+    lost = api.ok(api.get(api.model("lost", "v1")))
+    assert lost["upload_status"] == "failed" and "missing" in lost["upload_finished_reason"]
+    assert api.ok(api.get(api.model("kept", "v1")))["upload_status"] == "success"
+    assert api.get(api.model("kept", "v1", "download")).status_code == 200
+    assert not (registry.data_dir / "blobs" / "orphan-uid").exists()
+    assert not list((registry.data_dir / "tmp").iterdir())
+    assert not (registry.data_dir / "parts" / "stray-upload").exists()
+    listing = api.ok(api.get("/model_repositories/lost/models"))
+    assert listing["items"][0]["upload_status"] == "failed"
+    assert api.ok(api.get("/model_repositories/lost"))["latest_model"] is None
+
+
+def test_a_newer_start_upload_voids_a_running_upload(registry):
+    api = Api(registry)
+    files = model_files("demo", "v1", {"weights.bin": os.urandom(3 * 1024 * 1024)})
+    archive = make_tar(files)
+    create_model(api, "demo", "v1", files)
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    release = threading.Event()
+    putter = slow_put(
+        api.url(api.model("demo", "v1", "upload")), archive, release, api.session.headers
+    )
+    wait_for(lambda: tmp_bytes(registry) > 0)
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))  # someone else restarts it
+    release.set()
+    putter.join(30)
+    stale = putter.result["response"]  # type: ignore[attr-defined]
+    assert stale.status_code == 409 and "meanwhile" in stale.text
+    assert api.ok(api.get(api.model("demo", "v1")))["upload_status"] == "uploading"
+    assert api.put(api.model("demo", "v1", "upload"), data=archive).status_code == 200
+
+
+def test_concurrent_pushes_of_different_models(registry_factory):
+    server = registry_factory()
+    api = Api(server)
+
+    def push(index: int) -> tuple[str, bytes]:
+        name = f"model-{index}"
+        files = model_files(name, "v1", {"weights.bin": os.urandom(1_500_000 + index)})
+        response = push_proxy(Api(server), name, "v1", files)
+        assert response.status_code == 200, response.text
+        return name, make_tar(files)
+
+    with ThreadPoolExecutor(8) as pool:
+        pushed = list(pool.map(push, range(8)))
+    for name, archive in pushed:
+        assert api.ok(api.get(api.model(name, "v1")))["upload_status"] == "success"
+        assert api.get(api.model(name, "v1", "download")).content == archive
+    assert api.ok(api.get("/models"))["total"] == 8
+
+
+@pytest.mark.parametrize(("stop", "codes"), [("stop", (0, -15)), ("interrupt", (0, 130))])
+def test_graceful_shutdown_closes_and_cleans(registry, stop, codes):
+    api = Api(registry)
+    assert push_proxy(api, "demo", "v1").status_code == 200
+    code = getattr(registry, stop)()
+    assert code in codes
+    log = registry.log_text()
+    assert "Registry closed" in log
+    assert "Traceback" not in log
+    assert not list((registry.data_dir / "tmp").iterdir())
+    assert not (registry.data_dir / "registry.db-wal").exists() or (
+        (registry.data_dir / "registry.db-wal").stat().st_size == 0
+    )
+
+
+def test_one_data_dir_one_server(registry):
+    second = RegistryServer(data_dir=registry.data_dir, token="other-token")
+    second.log_path = registry.data_dir.parent / "second.log"
+    with pytest.raises(RuntimeError, match="did not start"):
+        second.start()
+    assert "Another registry is already serving" in second.log_text()
+    assert "Traceback" not in second.log_text()
+
+
+def test_logs_carry_no_tokens_or_signatures(registry_factory, tmp_path: Path):
+    token = "secret-" + secrets.token_hex(16)
+    server = registry_factory(strategy="presigned", token=token)
+    api = Api(server)
+    files = model_files("demo", "v1")
+    create_model(api, "demo", "v1", files)
+    upload_url = api.ok(api.patch(api.model("demo", "v1", "presign_upload_url")))[
+        "presigned_upload_url"
+    ]
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    assert requests.put(upload_url, data=make_tar(files), timeout=30).status_code == 200
+    api.ok(
+        api.patch(
+            api.model("demo", "v1", "finish_upload"), json={"status": "success", "reason": ""}
+        )
+    )
+    download_url = api.ok(api.patch(api.model("demo", "v1", "presign_download_url")))[
+        "presigned_download_url"
+    ]
+    assert requests.get(download_url, timeout=30).status_code == 200
+    requests.get(download_url.replace("signature=", "signature=0"), timeout=30)
+    requests.get(
+        server.api + "/auth/current", headers={"X-YATAI-API-TOKEN": token + "x"}, timeout=10
+    )
+    server.stop()
+    log = server.log_text()
+    assert "GET /blobs/models/" in log and "PUT /blobs/models/" in log
+    assert token not in log
+    for url in (upload_url, download_url):
+        signature = parse_qs(urlsplit(url).query)["signature"][0]
+        assert signature not in log
+    assert "signature=" not in log and "expires=" not in log
+
+
+def test_a_client_that_hangs_up_mid_upload_fails_the_upload(registry):
+    api = Api(registry)
+    files = model_files("demo", "v1", {"weights.bin": os.urandom(2 * 1024 * 1024)})
+    archive = make_tar(files)
+    create_model(api, "demo", "v1", files)
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    path = "/api/v1" + api.model("demo", "v1", "upload")
+    head = (
+        f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-YATAI-API-TOKEN: {registry.token}\r\n"
+        f"Content-Length: {len(archive)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", registry.port), timeout=10) as sock:
+        sock.sendall(head + archive[: len(archive) // 2])
+        wait_for(lambda: tmp_bytes(registry) > 0)
+    wait_for(lambda: api.ok(api.get(api.model("demo", "v1")))["upload_status"] == "failed")
+    model = api.ok(api.get(api.model("demo", "v1")))
+    assert "interrupted" in model["upload_finished_reason"]
+    wait_for(lambda: not list((registry.data_dir / "tmp").iterdir()))

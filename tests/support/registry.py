@@ -1,0 +1,198 @@
+"""Run real ``bentosync registry serve`` processes for tests.
+
+Every test that needs a cloud gets a real server over loopback HTTP, started
+the way users start it, so tests cover the CLI, the startup repair and the
+signal handling too. The token travels in the environment, never in argv.
+
+Use in a test::
+
+    def test_something(registry):            # proxy strategy
+        requests.get(registry.endpoint + "/api/v1/auth/current",
+                     headers=registry.headers)
+
+    def test_other(registry_factory):
+        server = registry_factory(strategy="multipart", extra_args=["--presign-expiry", "1"])
+        server.kill(); server.restart()       # SIGKILL and start again, same port and data
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_PREFIX = "BentoSync registry listening on "
+TOKEN_ENV = "BENTOSYNC_REGISTRY_TOKEN"
+START_TIMEOUT = 30.0
+
+
+def server_python() -> str:
+    candidate = ROOT / ".venv" / "bin" / "python"
+    return str(candidate) if candidate.exists() else sys.executable
+
+
+@dataclass
+class RegistryServer:
+    """One registry process: its endpoint, token and data dir, and ways to end it."""
+
+    data_dir: Path
+    token: str
+    strategy: str = "proxy"
+    extra_args: list[str] = field(default_factory=list)
+    log_path: Path | None = None
+    endpoint: str = ""
+    port: int = 0
+    process: subprocess.Popen[str] | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-YATAI-API-TOKEN": self.token}
+
+    @property
+    def api(self) -> str:
+        return self.endpoint + "/api/v1"
+
+    def start(self) -> RegistryServer:
+        if self.process is not None and self.process.poll() is None:
+            raise RuntimeError("The registry is already running.")
+        log_path = self.log_path or self.data_dir.parent / f"{self.data_dir.name}.log"
+        self.log_path = log_path
+        args = [
+            server_python(),
+            "-m",
+            "bentosync",
+            "registry",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data",
+            str(self.data_dir),
+            "--strategy",
+            self.strategy,
+            *self.extra_args,
+        ]
+        env = dict(os.environ)
+        env[TOKEN_ENV] = self.token
+        env["PYTHONUNBUFFERED"] = "1"
+        with open(log_path, "a", encoding="utf-8") as log:
+            self.process = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
+        self.endpoint = self._wait_ready()
+        self.port = int(self.endpoint.rsplit(":", 1)[1])
+        return self
+
+    def _wait_ready(self) -> str:
+        assert self.process is not None and self.process.stdout is not None
+        deadline = time.monotonic() + START_TIMEOUT
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            while time.monotonic() < deadline:
+                if selector.select(timeout=0.2):
+                    line = self.process.stdout.readline()
+                    if line.startswith(READY_PREFIX):
+                        return line[len(READY_PREFIX) :].strip()
+                    if not line and self.process.poll() is not None:
+                        break
+                elif self.process.poll() is not None:
+                    break
+        code = self.process.poll()
+        if code is None:
+            self.kill()
+        raise RuntimeError(
+            f"The registry did not start (exit {code}); its log:\n{self.log_text()[-4000:]}"
+        )
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8") if self.log_path else ""
+
+    def _end(self, sig: int, timeout: float) -> int | None:
+        process = self.process
+        if process is None:
+            return None
+        if process.poll() is None:
+            process.send_signal(sig)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+        return process.returncode
+
+    def stop(self, timeout: float = 15.0) -> int | None:
+        """SIGTERM, as a service manager would; the exit code (or -signal)."""
+        return self._end(signal.SIGTERM, timeout)
+
+    def interrupt(self, timeout: float = 15.0) -> int | None:
+        """SIGINT, as Ctrl-C would."""
+        return self._end(signal.SIGINT, timeout)
+
+    def kill(self) -> int | None:
+        """SIGKILL: the crash case, nothing gets to clean up."""
+        return self._end(signal.SIGKILL, 10.0)
+
+    def restart(self) -> RegistryServer:
+        """Stop if running, then start again on the same port with the same data."""
+        if self.process is not None and self.process.poll() is None:
+            self.stop()
+        return self.start()
+
+
+RegistryFactory = Callable[..., RegistryServer]
+
+
+@pytest.fixture
+def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryFactory]:
+    """``factory(strategy="proxy", extra_args=(), token=None, data_dir=None)`` -> started server.
+
+    Every server it starts is stopped at teardown.
+    """
+    started: list[RegistryServer] = []
+
+    def factory(
+        strategy: str = "proxy",
+        extra_args: list[str] | tuple[str, ...] = (),
+        token: str | None = None,
+        data_dir: Path | None = None,
+    ) -> RegistryServer:
+        data = data_dir or tmp_path_factory.mktemp("registry") / "data"
+        server = RegistryServer(
+            data_dir=data,
+            token=token or "test-" + secrets.token_urlsafe(24),
+            strategy=strategy,
+            extra_args=list(extra_args),
+        )
+        started.append(server)
+        return server.start()
+
+    yield factory
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def registry(registry_factory: RegistryFactory) -> RegistryServer:
+    """A fresh proxy-strategy registry with its own data dir and token."""
+    return registry_factory()
+
+
+__all__ = ["RegistryFactory", "RegistryServer", "registry", "registry_factory"]
