@@ -1,0 +1,128 @@
+"""Confirm a delete, saying exactly what goes: which versions, how big, how many files, where.
+
+A model can be gigabytes of weights that took a day to train; "Delete 3
+items?" is not enough to decide on. The text is built by a pure function
+(:func:`describe_deletion`) so tests check the wording without a dialog, and
+the dialog is opened with ``open()``; :meth:`DeleteDialog.confirm` is what the
+Delete button calls, and what tests call.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from bentosync.gui.models.local_models import format_size
+
+logger = logging.getLogger(__name__)
+
+LOCAL, CLOUD = "local", "cloud"
+LISTED = 8  # versions named in the main text; all of them are in the details
+
+
+@dataclass(frozen=True)
+class DeletionItem:
+    """One version to delete; ``file_count`` None when the server keeps no file list."""
+
+    tag: str
+    size_bytes: int
+    file_count: int | None
+    location: str  # a folder for local models, the registry for cloud ones
+
+
+@dataclass(frozen=True)
+class DeletionText:
+    title: str
+    text: str
+    informative: str
+    details: str
+
+
+def _files(count: int | None) -> str:
+    if count is None:
+        return "files not listed by the server"
+    return f"{count:,} file" if count == 1 else f"{count:,} files"
+
+
+def describe_item(item: DeletionItem) -> str:
+    size = format_size(item.size_bytes) if item.size_bytes else "size unknown"
+    return f"{item.tag} ({size}, {_files(item.file_count)})"
+
+
+def describe_deletion(side: str, items: Sequence[DeletionItem], where: str) -> DeletionText:
+    """The dialog's wording for deleting ``items`` from ``side`` (``where`` names it)."""
+    count = len(items)
+    total = sum(item.size_bytes for item in items)
+    files = [item.file_count for item in items]
+    file_total = None if any(f is None for f in files) else sum(f or 0 for f in files)
+    noun = "model version" if count == 1 else f"{count} model versions"
+    if side == LOCAL:
+        title = "Delete from this computer"
+        consequence = (
+            "The folder is removed from the local model store. Copies in the cloud are not touched."
+        )
+    else:
+        title = "Delete from the cloud"
+        consequence = (
+            f"The version is removed from {where} for everyone who uses it. Copies on "
+            "this computer are not touched."
+        )
+    if count == 1:
+        text = f"Delete {describe_item(items[0])} from {where}?"
+    else:
+        size = format_size(total) if total else "size unknown"
+        listed = "\n".join(f"• {describe_item(item)}" for item in items[:LISTED])
+        more = f"\n…and {count - LISTED} more (see details)" if count > LISTED else ""
+        text = f"Delete {noun} ({size}, {_files(file_total)}) from {where}?\n\n{listed}{more}"
+    details = "\n".join(f"{describe_item(item)}\n    {item.location}" for item in items)
+    return DeletionText(title, text, consequence + " This cannot be undone.", details)
+
+
+class DeleteDialog(QMessageBox):
+    """A warning box with Delete and Cancel; emits ``confirmed`` with the tags."""
+
+    #: ``list[str]``: the tags to delete, once the user said yes.
+    confirmed = Signal(object)
+
+    def __init__(
+        self,
+        side: str,
+        items: Sequence[DeletionItem],
+        where: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.side = side
+        self.items = list(items)
+        wording = describe_deletion(side, self.items, where)
+        self.setIcon(QMessageBox.Icon.Warning)
+        self.setWindowTitle(wording.title)
+        self.setText(wording.text)
+        self.setInformativeText(wording.informative)
+        if len(self.items) > 1:
+            self.setDetailedText(wording.details)
+        else:
+            self.setToolTip(wording.details)
+        self.delete_button = self.addButton("&Delete", QMessageBox.ButtonRole.DestructiveRole)
+        self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
+        self.setDefaultButton(self.cancel_button)  # Enter must not delete
+        self.setEscapeButton(self.cancel_button)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.buttonClicked.connect(self._clicked)
+
+    def tags(self) -> list[str]:
+        return [item.tag for item in self.items]
+
+    def confirm(self) -> None:
+        """Yes, delete: what the Delete button does."""
+        logger.info("Confirmed deleting %s (%s)", self.tags(), self.side)
+        self.confirmed.emit(self.tags())
+        self.done(0)
+
+    def _clicked(self, button: object) -> None:
+        if button is self.delete_button:
+            self.confirmed.emit(self.tags())
