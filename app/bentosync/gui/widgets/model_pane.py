@@ -1,9 +1,11 @@
 """A titled, filterable table of models with an empty state.
 
 The pane knows nothing about where its rows come from: it takes any table model
-that speaks the shared roles (``SortRole``, ``FilterRole``), so the Local pane
-and, later, the Cloud pane are two instances of this class side by side in a
-splitter, each fed by its own loader.
+that speaks the shared roles (``SortRole``, ``FilterRole``, ``ItemRole``), so the
+Local and Cloud panes are two instances of this class side by side in a
+splitter, each fed by its own loader. A subtitle line says where the rows come
+from (the store's folder, or the registry and account). Drag and drop is the
+model's (see ``drop_views``); the pane only wires the view and the empty page.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QByteArray, Qt
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,21 +21,24 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from bentosync.gui import icons
+from bentosync.gui.models.roles import ItemRole
 from bentosync.gui.models.sort_proxy import ModelSortFilterProxy
+from bentosync.gui.widgets.drop_views import DropHint, DropMessagePage, ModelTableView
 
 logger = logging.getLogger(__name__)
 
 PAGE_TABLE, PAGE_MESSAGE = 0, 1
 MAX_FITTED_COLUMN_CHARS = 40  # auto-fit never makes a column wider than this
 MESSAGE_ICON_SIZE = 64
-COLUMN_PADDING_CHARS = 3  # breathing room after the widest cell
+SUBTITLE_ICON_SIZE = 16
+COLUMN_PADDING_CHARS = 2  # breathing room after the widest cell
 
 
 def _plural(count: int, word: str) -> str:
@@ -47,6 +52,13 @@ class ModelPane(QWidget):
     empty: still loading, the store could not be read, the store has no models
     (with how to get some), or the filter hides every row.
     """
+
+    #: Right-click (or the menu key) on the table, at this global position.
+    context_menu_requested = Signal(QPoint)
+    #: The selected rows changed (or their records did).
+    selection_changed = Signal()
+    #: The user clicked or tabbed into this pane: actions now act on it.
+    activated = Signal()
 
     def __init__(
         self,
@@ -63,6 +75,7 @@ class ModelPane(QWidget):
         self._error: tuple[str, str] | None = None
         self._empty: tuple[str, str] = ("No models", "")
         self._columns_fitted = False
+        self._min_chars: dict[int, int] = {}
 
         self.proxy = ModelSortFilterProxy(self)
         self.proxy.setSourceModel(model)
@@ -99,6 +112,17 @@ class ModelPane(QWidget):
         header_row.addStretch(1)
         header_row.addWidget(self.filter_edit)
 
+        self.subtitle_icon = QLabel()
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._subtitle_icon_name: str | None = None
+        subtitle_row = QHBoxLayout()
+        subtitle_row.setSpacing(6)
+        subtitle_row.addWidget(self.subtitle_icon)
+        subtitle_row.addWidget(self.subtitle_label, 1)
+        self.subtitle_icon.hide()
+
         self.view = self._make_view(sort_column, sort_order)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
@@ -106,8 +130,19 @@ class ModelPane(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addLayout(header_row)
+        layout.addLayout(subtitle_row)
         layout.addWidget(self.stack, 1)
+
+        self.view.selectionModel().selectionChanged.connect(
+            lambda *_: self.selection_changed.emit()
+        )
+        self.proxy.dataChanged.connect(lambda *_: self.selection_changed.emit())
+        self.view.customContextMenuRequested.connect(
+            lambda pos: self.context_menu_requested.emit(self.view.viewport().mapToGlobal(pos))
+        )
+        self.view.pressed.connect(lambda _index: self.activated.emit())
 
         for signal in (
             self.proxy.rowsInserted,
@@ -120,9 +155,10 @@ class ModelPane(QWidget):
 
     # ---- construction ------------------------------------------------------------
 
-    def _make_view(self, sort_column: int, sort_order: Qt.SortOrder) -> QTableView:
-        view = QTableView()
+    def _make_view(self, sort_column: int, sort_order: Qt.SortOrder) -> ModelTableView:
+        view = ModelTableView()
         view.setModel(self.proxy)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -142,13 +178,16 @@ class ModelPane(QWidget):
         # instead of opening a gap in the middle of a row.
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         # The indicator first: enabling sorting sorts by whatever it shows.
         header.setSortIndicator(sort_column, sort_order)
         view.setSortingEnabled(True)
         return view
 
     def _make_message_page(self) -> QWidget:
-        page = QWidget()
+        page = DropMessagePage(self.proxy)
+        self.message_page = page
         self.message_icon = QLabel()
         self.message_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message_title = QLabel()
@@ -192,6 +231,58 @@ class ModelPane(QWidget):
         self._loading = False
         self._update_page()
 
+    def set_subtitle(self, text: str, icon_name: str | None = None, tooltip: str = "") -> None:
+        """Where the rows come from, e.g. a folder, or an account on a registry."""
+        self.subtitle_label.setText(text)
+        self.subtitle_label.setToolTip(tooltip)
+        self._subtitle_icon_name = icon_name
+        self._apply_subtitle_icon()
+
+    def set_min_column_chars(self, widths: dict[int, int]) -> None:
+        """Columns whose content arrives later (the Sync verdict) get this much room."""
+        self._min_chars.update(widths)
+
+    def hide_columns(self, columns: list[int]) -> None:
+        """Hidden by default; the header's context menu shows them again."""
+        for column in columns:
+            self.view.setColumnHidden(column, True)
+
+    def set_drop_hint(self, hint: DropHint | None) -> None:
+        """What the drop banner says while something hovers over the pane."""
+        self.view.drop_hint = hint
+        self.message_page.drop_hint = hint
+
+    def selected_records(self) -> list[Any]:
+        """Backing records of the selected rows, in view order."""
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        records = (self.proxy.index(row, 0).data(ItemRole) for row in rows)
+        return [record for record in records if record is not None]
+
+    def current_record(self) -> Any:
+        """The record of the current row (the one with the focus rectangle), if any."""
+        index = self.view.currentIndex()
+        if not index.isValid() or not self.view.selectionModel().isSelected(index):
+            selected = self.selected_records()
+            return selected[0] if len(selected) == 1 else None
+        return index.siblingAtColumn(0).data(ItemRole)
+
+    def select_tags(self, tags: set[str], key: Any) -> None:
+        """Select the rows whose ``key(record)`` is in ``tags`` (after an import, say)."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        selection = QItemSelection()
+        for row in range(self.proxy.rowCount()):
+            record = self.proxy.index(row, 0).data(ItemRole)
+            if record is not None and key(record) in tags:
+                selection.select(self.proxy.index(row, 0), self.proxy.index(row, 0))
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.view.selectionModel().select(selection, flags)
+        if not selection.isEmpty():
+            self.view.scrollTo(selection.indexes()[0])
+
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
@@ -202,6 +293,7 @@ class ModelPane(QWidget):
     def reload_icons(self) -> None:
         """Pick the icon variants for the current palette again."""
         self._search_action.setIcon(icons.icon("search"))
+        self._apply_subtitle_icon()
         self._update_page()
 
     # ---- persistence -------------------------------------------------------------
@@ -220,6 +312,28 @@ class ModelPane(QWidget):
         return restored
 
     # ---- internals ---------------------------------------------------------------
+
+    def _column_menu(self, pos: QPoint) -> None:
+        """Right-click on the header: choose the columns (the first always stays)."""
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for column in range(1, self._model.columnCount()):
+            title = self._model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(str(title))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda shown, c=column: self.view.setColumnHidden(c, not shown))
+        menu.popup(header.viewport().mapToGlobal(pos))
+
+    def _apply_subtitle_icon(self) -> None:
+        name = self._subtitle_icon_name
+        if name is None:
+            self.subtitle_icon.hide()
+            return
+        size = SUBTITLE_ICON_SIZE
+        self.subtitle_icon.setPixmap(icons.icon(name).pixmap(size, size))
+        self.subtitle_icon.show()
 
     def _on_filter_changed(self, text: str) -> None:
         self.proxy.set_filter_text(text)
@@ -268,12 +382,15 @@ class ModelPane(QWidget):
 
     def _fit_columns(self) -> None:
         """Size columns to their contents once, capped, so one long label cannot
-        push the rest off screen; after that the user's widths are kept."""
+        push the rest off screen; after that the user's widths are kept. The last
+        visible column is left alone: it stretches over the spare width."""
         header = self.view.horizontalHeader()
         char = self.view.fontMetrics().averageCharWidth()
         cap = char * MAX_FITTED_COLUMN_CHARS
-        for column in range(header.count() - 1):  # the last one stretches
+        visible = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        for column in visible[:-1]:
             self.view.resizeColumnToContents(column)
             width = header.sectionSize(column) + COLUMN_PADDING_CHARS * char
-            header.resizeSection(column, min(width, cap))
+            width = max(min(width, cap), self._min_chars.get(column, 0) * char)
+            header.resizeSection(column, width)
         self._columns_fitted = True
