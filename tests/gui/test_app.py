@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from bentosync import cli
+from bentosync import cli, launcher
 from bentosync.gui import app as gui_app
 from bentosync.gui.main_window import MainWindow
 
@@ -67,8 +67,15 @@ def test_run_leaves_no_quit_behind(qtbot, qapp, bentoml_home):
 
 
 @pytest.mark.parametrize("argv", [[], ["gui"]])
-def test_cli_without_command_opens_the_window(monkeypatch, argv):
-    calls: list[object] = []
-    monkeypatch.setattr(gui_app, "run", lambda *args: calls.append(args) or 0)
+def test_cli_without_command_opens_the_window_with_the_launcher(monkeypatch, argv):
+    calls: list[tuple[object, ...]] = []
+    stopped: list[bool] = []
+    monkeypatch.setattr(
+        gui_app, "run", lambda *args, resolver=None: calls.append((args, resolver)) or 0
+    )
+    monkeypatch.setattr(launcher.Launcher, "stop", lambda self: stopped.append(True))
     assert cli.main(argv) == 0
-    assert calls == [()]
+    [(args, resolver)] = calls
+    assert args == ()
+    assert resolver.__self__.__class__ is launcher.Launcher  # the launcher's resolve
+    assert stopped == [True]  # the embedded registry never outlives the window

@@ -1,4 +1,11 @@
-"""``bentosync gui`` (and bare ``bentosync``): open the window."""
+"""``bentosync gui`` (and bare ``bentosync``): open the window, with a cloud to show.
+
+The launcher lives here, outside ``gui``: it may start the embedded registry
+(a child process), which the window must never import (DESIGN.md). The window
+gets a plain callable that it runs on a worker whenever it needs to know which
+registry to talk to; the registry child is stopped when the window is gone,
+whatever way the event loop ended.
+"""
 
 from __future__ import annotations
 
@@ -15,5 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _run_gui(args: argparse.Namespace) -> int:
     from bentosync.gui.app import run  # Qt only when the window is wanted
+    from bentosync.launcher import Launcher
 
-    return run()
+    launcher = Launcher()
+    try:
+        return run(resolver=launcher.resolve)
+    finally:
+        launcher.stop()

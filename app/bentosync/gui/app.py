@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
@@ -19,6 +20,9 @@ from PySide6.QtWidgets import QApplication
 from bentosync import __version__
 from bentosync.gui import icons
 from bentosync.gui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from bentosync.launcher import CloudTarget
 
 logger = logging.getLogger(__name__)
 
@@ -57,24 +61,36 @@ def shutdown_pool(pool: QThreadPool, timeout_ms: int = POOL_SHUTDOWN_TIMEOUT_MS)
 
 
 def _quit_on_sigint(app: QCoreApplication) -> QTimer:
-    """Ctrl+C in the terminal quits cleanly.
+    """Ctrl+C in the terminal, or SIGTERM (logout, ``kill``), quits cleanly.
 
     Python runs signal handlers only between bytecodes, and the Qt event loop is
     C++, so a cheap timer gives the interpreter a turn four times a second.
+    SIGTERM matters as much as SIGINT: Python's default would end the process
+    on the spot, skipping the ``finally`` that stops the embedded registry.
     """
     signal.signal(signal.SIGINT, lambda *_: app.quit())
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, lambda *_: app.quit())
     timer = QTimer(app)
     timer.timeout.connect(lambda: None)
     timer.start(250)
     return timer
 
 
-def run(argv: Sequence[str] | None = None) -> int:
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    resolver: Callable[[], CloudTarget] | None = None,
+) -> int:
     """Open the main window and run the event loop; returns the exit status.
 
     Args:
         argv: extra Qt arguments (e.g. ``-platform xcb``); the subcommand's own
             arguments never reach Qt.
+        resolver: says which registry the Cloud pane shows; called on a worker
+            at start and after a login. The launcher (``commands/gui.py``)
+            passes one that starts the embedded registry when there is no
+            login; without one, only an existing login is used.
     """
     existing = QApplication.instance()
     if existing is None:
@@ -85,7 +101,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     lookup_pool = make_lookup_pool(app)
     sigint_timer = _quit_on_sigint(app)
 
-    window = MainWindow(lookup_pool)
+    window = MainWindow(lookup_pool, resolver=resolver)
     window.show()
     window.refresh()
     try:
@@ -93,6 +109,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     finally:
         sigint_timer.stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        if hasattr(signal, "SIGTERM"):
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        window.shutdown()  # closing already did, unless the loop ended another way
         shutdown_pool(lookup_pool)
         window.deleteLater()
         # Quitting closes the window, and closing the last window posts a second

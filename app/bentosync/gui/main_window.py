@@ -1,89 +1,83 @@
-"""The main window: the Local pane, a toolbar, and a status bar about the store.
+"""The main window: the Local and Cloud panes side by side, details and transfers below.
 
-The window owns loading: it asks the core for a listing on the lookup pool
-(never on the GUI thread: a store on a network drive or a cold disk can take
-seconds), and pushes the result into the table model. A second pane (Cloud)
-will join the splitter beside the Local pane; nothing here assumes there is
-only one.
+The window composes; the work lives elsewhere. Listing the store runs on the
+lookup pool, the cloud on its own pool (``cloud_connection``), hashing for the
+details panel on a third (``workers.file_hashing``), and imports and deletes on
+a 1-thread write pool (``operations``), so nothing blocking ever runs on the
+GUI thread and a slow server never holds up the local listing. Actions live
+in ``actions``, drag and drop in ``dnd`` and the item models, dialogs in
+``dialogs``. What stays here: layout, the sync verdict of both listings
+(``core.sync_state``), what the details panel shows, and persistence.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 
-import humanize
 from PySide6.QtCore import QEvent, QSettings, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QLabel,
+    QApplication,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from bentosync import __version__
-from bentosync.core.errors import BentoSyncError
-from bentosync.core.store import LocalStore, StoreListing, StoreProblem
-from bentosync.gui import icons
-from bentosync.gui.models.local_models import COL_CREATED, LocalModelTableModel
+from bentosync.core.cloud_records import CloudModel
+from bentosync.core.filelist import FileEntry
+from bentosync.core.store import LocalModel, LocalStore
+from bentosync.gui import dnd, icons, window_state
+from bentosync.gui import window_commands as commands
+from bentosync.gui.actions import ActionState, WindowActions
+from bentosync.gui.catalog import SyncCatalog
+from bentosync.gui.cloud_connection import CloudConnection, CloudProblem, Resolver
+from bentosync.gui.local_listing import LocalListing, display_path
+from bentosync.gui.models import cloud_models as cloud_cols
+from bentosync.gui.models import local_models as local_cols
+from bentosync.gui.models.cloud_models import CloudModelTableModel
+from bentosync.gui.models.local_models import LocalModelTableModel
+from bentosync.gui.notifier import Notifier
+from bentosync.gui.operations import ModelOperations
+from bentosync.gui.widgets.cloud_pane import CloudPane
+from bentosync.gui.widgets.details_panel import DetailsPanel
+from bentosync.gui.widgets.local_pane import LocalPane
 from bentosync.gui.widgets.model_pane import ModelPane
-from bentosync.gui.workers.runnable import run_in_pool
+from bentosync.gui.workers.file_hashing import FileListHasher
+from bentosync.launcher import CloudTarget
 
 logger = logging.getLogger(__name__)
 
 RELATIVE_TIME_REFRESH_MS = 60_000
-DEFAULT_SIZE = (1100, 640)
-TOOLTIP_PROBLEMS = 15  # the details dialog lists them all
-_GEOMETRY_KEY = "main_window/geometry"
-_STATE_KEY = "main_window/state"
-_LOCAL_HEADER_KEY = "local_pane/header"
+DEFAULT_SIZE = (1400, 860)
+POOL_SHUTDOWN_MS = 10_000
+SYNC_COLUMN_CHARS = 16  # icon + "Upload failed"
+LOCAL, CLOUD = "local", "cloud"
 
 
-def display_path(path: Path) -> str:
-    """``~/bentoml/models`` rather than ``/home/me/bentoml/models``: shorter, and familiar."""
-    home = Path.home()
-    try:
-        return "~" + os.sep + str(path.relative_to(home))
-    except ValueError:
-        return str(path)
-
-
-def describe_error(exc: BaseException) -> str:
-    """A sentence for the user; tracebacks go to the log only."""
-    if isinstance(exc, BentoSyncError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror or exc}{where}"
-    return f"Unexpected error: {exc}"
-
-
-def describe_problems(problems: list[StoreProblem], limit: int | None = None) -> str:
-    """One line per broken entry; ``limit`` keeps a tooltip on the screen."""
-    shown = problems if limit is None else problems[:limit]
-    lines = [f"• {problem.path}: {problem.reason}" for problem in shown]
-    if len(problems) > len(shown):
-        lines.append(f"…and {len(problems) - len(shown)} more")
-    return "\n".join(lines)
+def _pool(name: str, parent: QWidget) -> QThreadPool:
+    pool = QThreadPool(parent)
+    pool.setObjectName(name)
+    pool.setMaxThreadCount(1)
+    return pool
 
 
 class MainWindow(QMainWindow):
-    """BentoSync's one window; listing runs on ``lookup_pool``, results land here.
+    """BentoSync's one window.
 
     Args:
-        lookup_pool: a small pool for quick reads (listing); never the GUI thread.
+        lookup_pool: a small pool for quick reads (listing the store).
         store: the local store to show; defaults to ``$BENTOML_HOME``.
         settings: where geometry and column state persist; tests pass their own.
+        resolver: which registry the Cloud pane shows (the launcher's
+            ``resolve``); by default only an existing login is used.
     """
 
-    #: Emitted after a refresh finished, successfully or not.
+    #: The local listing finished, successfully or not.
     refresh_finished = Signal()
+    #: The cloud listing finished, successfully or not.
+    cloud_refresh_finished = Signal()
 
     def __init__(
         self,
@@ -91,225 +85,312 @@ class MainWindow(QMainWindow):
         store: LocalStore | None = None,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
+        *,
+        resolver: Resolver | None = None,
     ) -> None:
         super().__init__(parent)
-        self._pool = lookup_pool
         self._store = store if store is not None else LocalStore()
         self._settings = settings if settings is not None else QSettings()
-        self._loading = False
-        self._reload_pending = False
-        self._problems: list[StoreProblem] = []
-        self._models_path = display_path(self._store.models_dir)
-
+        self._active_side = LOCAL
+        self._closed = False
+        self.cloud_pool = _pool("cloud_pool", self)
+        self.write_pool = _pool("write_pool", self)
+        self.hash_pool = _pool("hash_pool", self)
         self.setWindowTitle("BentoSync")
         self.setWindowIcon(icons.app_icon())
 
         self.local_model = LocalModelTableModel(self)
-        self.local_pane = ModelPane(
-            "Local",
-            self.local_model,
-            sort_column=COL_CREATED,
-            sort_order=Qt.SortOrder.DescendingOrder,
-        )
-        self.local_pane.setObjectName("local_pane")
-        self.local_pane.set_empty_message(
-            f"No models in {self._models_path} yet",
-            "Save one with bentoml.models.create(...) or pull one with bentosync pull NAME.",
-        )
-        self.splitter = QSplitter()
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.local_pane)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 6, 8, 4)
-        layout.addWidget(self.splitter)
-        self.setCentralWidget(central)
+        self.cloud_model = CloudModelTableModel(self)
+        self.catalog = SyncCatalog(self.local_model, self.cloud_model)
+        self.local_pane = LocalPane(self.local_model, display_path(self._store.models_dir))
+        self.local_pane.set_min_column_chars({local_cols.COL_SYNC: SYNC_COLUMN_CHARS})
+        self.cloud_pane = CloudPane(self.cloud_model)
+        self.cloud_pane.set_min_column_chars({cloud_cols.COL_SYNC: SYNC_COLUMN_CHARS})
+        self.details = DetailsPanel()
+        self.details.setObjectName("details_panel")
 
-        self._make_actions()
-        self._make_toolbar_and_menus()
-        self._make_status_bar()
-        self._apply_icons()
+        self.actions = WindowActions(self)
+        self.notifier = Notifier(self.statusBar(), self)
+        self.connection = CloudConnection(self.cloud_pool, resolver, self._store.home, self)
+        self.listing = LocalListing(
+            lookup_pool, self._store, self.local_pane, self.statusBar(), self
+        )
+        self.summary_label = self.listing.summary_label
+        self.problems_button = self.listing.problems_button
+        self.hasher = FileListHasher(self.hash_pool, parent=self)
+        self.operations = ModelOperations(
+            self, self._store, self.connection, self.catalog, self.write_pool, self.notifier
+        )
+        self.transfers_panel: QWidget | None = None
 
+        self._build_layout()
+        self._wire()
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(RELATIVE_TIME_REFRESH_MS)
         self._age_timer.timeout.connect(self.local_model.refresh_relative_times)
+        self._age_timer.timeout.connect(self.cloud_model.refresh_relative_times)
         self._age_timer.start()
-
         self._restore_settings()
+        self._update_actions()
 
     # ---- construction ------------------------------------------------------------
 
-    def _make_actions(self) -> None:
-        self.refresh_action = QAction("&Refresh", self)
-        shortcuts = QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh)
-        if not any(seq.matches(QKeySequence("F5")) for seq in shortcuts):
-            shortcuts.append(QKeySequence("F5"))
-        self.refresh_action.setShortcuts(shortcuts)
-        self.refresh_action.setToolTip("Read the local model store again (F5)")
-        self.refresh_action.triggered.connect(self.refresh)
+    @property
+    def refresh_action(self) -> QAction:
+        """The Refresh action (F5), under the name it had before ``actions`` existed."""
+        return self.actions.refresh
 
-        self.find_action = QAction("&Filter Models", self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(self.local_pane.focus_filter)
+    def _build_layout(self) -> None:
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("panes_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.local_pane)
+        self.splitter.addWidget(self.cloud_pane)
+        self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.bottom_splitter.setObjectName("bottom_splitter")
+        self.bottom_splitter.addWidget(self.details)
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.main_splitter.setObjectName("main_splitter")
+        self.main_splitter.addWidget(self.splitter)
+        self.main_splitter.addWidget(self.bottom_splitter)
+        self.main_splitter.setStretchFactor(0, 3)
+        self.main_splitter.setStretchFactor(1, 2)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addWidget(self.main_splitter)
+        self.setCentralWidget(central)
 
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
-
-        self.about_action = QAction("&About BentoSync", self)
-        self.about_action.triggered.connect(self._show_about)
-
-    def _make_toolbar_and_menus(self) -> None:
         toolbar = QToolBar("Main toolbar")
         toolbar.setObjectName("main_toolbar")  # saveState() needs a name
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addAction(self.refresh_action)
+        self.actions.fill_toolbar(toolbar)
         self.addToolBar(toolbar)
+        self.toolbar = toolbar
+        self.menus = self.actions.fill_menus(self.menuBar())
 
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.refresh_action)
-        file_menu.addAction(self.find_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.about_action)
+    def add_transfers_panel(self, panel: QWidget) -> None:
+        """Put the Transfers panel left of the details, taking most of the width."""
+        self.transfers_panel = panel
+        self.bottom_splitter.insertWidget(0, panel)
+        self.bottom_splitter.setStretchFactor(0, 3)
+        self.bottom_splitter.setStretchFactor(1, 2)
 
-    def _make_status_bar(self) -> None:
-        self.summary_label = QLabel()
-        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary_label.setContentsMargins(4, 0, 0, 0)
-        self.problems_button = QToolButton()
-        self.problems_button.setAutoRaise(True)
-        self.problems_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.problems_button.clicked.connect(self._show_problems)
-        self.problems_button.hide()
-        bar = self.statusBar()
-        bar.addWidget(self.summary_label, 1)
-        bar.addPermanentWidget(self.problems_button)
+    def _wire(self) -> None:
+        acts, ops = self.actions, self.operations
+        acts.refresh.triggered.connect(self.refresh)
+        acts.push.triggered.connect(lambda: ops.push(self._selected_tags(LOCAL)))
+        acts.pull.triggered.connect(lambda: ops.pull(self._selected_tags(CLOUD)))
+        acts.verify.triggered.connect(lambda: ops.verify(self._verifiable_tags()))
+        acts.delete.triggered.connect(
+            lambda: ops.delete(self._active_side, self._selected_tags(self._active_side))
+        )
+        acts.import_folder.triggered.connect(self._choose_folder)
+        acts.copy_tags.triggered.connect(
+            lambda: commands.copy_tags(self._selected_tags(self._active_side), self.statusBar())
+        )
+        acts.show_in_folder.triggered.connect(
+            lambda: commands.show_in_folder(self.local_pane.selected_records())
+        )
+        acts.find.triggered.connect(lambda: self._pane(self._active_side).focus_filter())
+        acts.quit.triggered.connect(self.close)
+        acts.about.triggered.connect(lambda: commands.show_about(self))
 
-    def _apply_icons(self) -> None:
-        self.refresh_action.setIcon(icons.icon("refresh"))
-        self.problems_button.setIcon(icons.icon("warning"))
+        dnd.connect_drops(self.local_model, self.cloud_model, ops)
+        self.local_pane.set_drop_hint(dnd.local_drop_hint)
+        self.cloud_pane.set_drop_hint(dnd.cloud_drop_hint(self.connection.where))
+        ops.local_changed.connect(self.listing.refresh)
+        ops.cloud_changed.connect(self.connection.refresh)
+        ops.imported.connect(self._select_imported)
+
+        self.listing.loaded.connect(self._on_local_listed)
+        self.listing.finished.connect(self.refresh_finished)
+        self.connection.target_changed.connect(self._on_target)
+        self.connection.account_named.connect(self.cloud_pane.show_account)
+        self.connection.listing_loaded.connect(self._on_cloud_listed)
+        self.connection.failed.connect(self._on_cloud_failed)
+
+        for side, pane in ((LOCAL, self.local_pane), (CLOUD, self.cloud_pane)):
+            pane.selection_changed.connect(lambda s=side: self._on_selection(s))
+            pane.activated.connect(lambda s=side: self._activate(s))
+            pane.context_menu_requested.connect(lambda pos, s=side: self._context_menu(s, pos))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
+
+        self.details.hash_requested.connect(self.hasher.request)
+        self.hasher.hashed.connect(self._on_hashed)
+        self.hasher.failed.connect(self.details.set_hash_failed)
+        self.hasher.progressed.connect(self.details.set_hash_progress)
 
     # ---- loading -----------------------------------------------------------------
 
     def refresh(self) -> None:
-        """List the store on the lookup pool; a refresh asked for mid-load runs after it."""
-        if self._loading:
-            self._reload_pending = True
-            return
-        self._loading = True
-        self.local_pane.set_loading(True)
-        self.summary_label.setText(f"Loading models from {self._models_path}…")
-        logger.debug("Listing %s", self._store.models_dir)
-        run_in_pool(
-            self._pool,
-            self._store.list,
-            self,
-            self._on_listing_loaded,
-            self._on_listing_failed,
-        )
+        """List both sides again: the store on the lookup pool, the cloud on its own."""
+        self.listing.refresh()
+        self.refresh_cloud()
+
+    def refresh_cloud(self) -> None:
+        self.cloud_pane.show_connecting()
+        self.connection.refresh()
+
+    def reconnect(self) -> None:
+        """Ask the launcher again which registry to use (after a login or logout)."""
+        self.catalog.set_cloud(None)
+        self.cloud_pane.target = None
+        self.cloud_pane.show_connecting()
+        self.connection.connect_target()
 
     def is_loading(self) -> bool:
-        return self._loading
+        return self.listing.is_loading()
 
-    def _on_listing_loaded(self, listing: StoreListing) -> None:
-        self.local_model.set_models(listing.models)
-        self.local_pane.set_loading(False)
-        self._show_summary(listing)
-        self._finish_refresh()
+    def _on_local_listed(self, models: list[LocalModel]) -> None:
+        self.catalog.update()
+        self._on_selection(self._active_side)
 
-    def _on_listing_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, (BentoSyncError, OSError)):
-            logger.warning("Listing %s failed: %s", self._store.models_dir, exc)
+    def _on_target(self, target: CloudTarget) -> None:
+        self.cloud_pane.show_target(target)
+        self._update_actions()
+
+    def _on_cloud_listed(self, models: list[CloudModel]) -> None:
+        self.catalog.set_cloud(models)
+        self.cloud_pane.set_loading(False)
+        self._on_selection(self._active_side)
+        self.cloud_refresh_finished.emit()
+
+    def _on_cloud_failed(self, problem: CloudProblem) -> None:
+        self.catalog.set_cloud(None)
+        self.cloud_pane.show_problem(problem)
+        self._update_actions()
+        self.cloud_refresh_finished.emit()
+
+    def _on_hashed(self, model: LocalModel, files: list[FileEntry]) -> None:
+        self.catalog.add_file_list(model, files)
+        self.details.set_local_files(model, files)
+
+    # ---- selection, focus and actions ------------------------------------------------
+
+    def _pane(self, side: str) -> ModelPane:
+        return self.local_pane if side == LOCAL else self.cloud_pane
+
+    def _selected_tags(self, side: str) -> list[str]:
+        if side == LOCAL:
+            return [str(m.tag) for m in self.local_pane.selected_records()]
+        return [m.tag for m in self.cloud_pane.selected_records()]
+
+    def _verifiable_tags(self) -> list[str]:
+        return [t for t in self._selected_tags(LOCAL) if self.catalog.cloud(t) is not None]
+
+    def _activate(self, side: str) -> None:
+        if side != self._active_side:
+            self._active_side = side
+            self._show_details()
+            self._update_actions()
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        for side, pane in ((LOCAL, self.local_pane), (CLOUD, self.cloud_pane)):
+            if new is not None and pane.isAncestorOf(new):
+                self._activate(side)
+
+    def _on_selection(self, side: str) -> None:
+        """Selecting rows makes a pane the active one; details follow the active pane."""
+        if self._pane(side).selected_records():
+            self._active_side = side
+        if side == self._active_side:
+            self._show_details()
+        self._update_actions()
+
+    def _show_details(self) -> None:
+        record = self._pane(self._active_side).current_record()
+        if record is None:
+            self.details.show_nothing()
+        elif self._active_side == LOCAL:
+            tag = str(record.tag)
+            self.details.show_local(record, self.catalog.cloud(tag), self.catalog.sync(tag))
         else:
-            logger.error("Listing %s failed", self._store.models_dir, exc_info=exc)
-        message = describe_error(exc)
-        self.local_pane.set_error(f"Cannot read {self._models_path}", message)
-        self.summary_label.setText(f"Cannot read {self._models_path}: {message}")
-        self._finish_refresh()
-
-    def _finish_refresh(self) -> None:
-        self._loading = False
-        self.refresh_finished.emit()
-        if self._reload_pending:
-            self._reload_pending = False
-            self.refresh()
-
-    def _show_summary(self, listing: StoreListing) -> None:
-        count = len(listing.models)
-        if count:
-            total = sum(model.size_bytes for model in listing.models)
-            noun = "model" if count == 1 else "models"
-            size = humanize.naturalsize(total, binary=True)
-            text = f"{count:,} {noun} · {size} in {self._models_path}"
-        else:
-            text = f"No models in {self._models_path}"
-        self.summary_label.setText(text)
-        self._problems = list(listing.problems)
-        if self._problems:
-            n = len(self._problems)
-            self.problems_button.setText(f"{n} broken {'entry' if n == 1 else 'entries'}")
-            self.problems_button.setToolTip(
-                "These folders under models/ are not loadable models "
-                "(click for details):\n" + describe_problems(self._problems, TOOLTIP_PROBLEMS)
+            self.details.show_cloud(
+                record, self.catalog.local(record.tag), self.catalog.sync(record.tag)
             )
-            self.problems_button.show()
-        else:
-            self.problems_button.hide()
 
-    # ---- dialogs -----------------------------------------------------------------
+    def _update_actions(self) -> None:
+        local = self._selected_tags(LOCAL)
+        self.actions.update(
+            ActionState(
+                local_selected=len(local),
+                cloud_selected=len(self._selected_tags(CLOUD)),
+                active_side=self._active_side,
+                cloud_ready=self.connection.target is not None and self.catalog.cloud_loaded,
+                local_with_cloud_copy=sum(1 for t in local if self.catalog.cloud(t) is not None),
+                cancellable=self._cancellable(),
+                one_local=len(local) == 1,
+            )
+        )
 
-    def _show_problems(self) -> None:
-        n = len(self._problems)
-        box = QMessageBox(self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Broken entries in the model store")
-        box.setText(
-            f"{n} {'folder' if n == 1 else 'folders'} under {self._models_path} "
-            f"{'is' if n == 1 else 'are'} not a loadable model."
-        )
-        box.setInformativeText(
-            "BentoML's own model list may fail on them. Move them out of the store "
-            "or repair their model.yaml."
-        )
-        box.setDetailedText(describe_problems(self._problems))
-        box.open()
+    def _cancellable(self) -> bool:
+        return False
 
-    def _show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About BentoSync",
-            f"<b>BentoSync {__version__}</b><br>"
-            "Sync BentoML models between this computer and BentoCloud.",
+    def _context_menu(self, side: str, pos: object) -> None:
+        self._activate(side)
+        menu = self.actions.context_menu(side, self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(pos)  # type: ignore[arg-type]
+
+    def _choose_folder(self) -> None:
+        """Pick a folder to import; from the Cloud pane, the new model is pushed too."""
+        push = self._active_side == CLOUD and self.connection.target is not None
+        commands.choose_folder(
+            self, lambda folder: self.operations.import_folders([folder], push=push)
         )
+
+    def _select_imported(self, model: LocalModel) -> None:
+        tag = str(model.tag)
+
+        def select() -> None:
+            self.local_pane.select_tags({tag}, lambda m: str(m.tag))
+
+        # The listing that shows it is on its way; select once it has landed.
+        self.listing.when_loaded(select)
 
     # ---- window events and persistence ----------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ThemeChange):
             icons.clear_cache()
-            self._apply_icons()
-            self.local_pane.reload_icons()
+            self.actions.apply_icons()
+            self.listing.reload_icons()
+            for pane, model in (
+                (self.local_pane, self.local_model),
+                (self.cloud_pane, self.cloud_model),
+            ):
+                pane.reload_icons()
+                model.reload_icons()
+            self.details.reload_icons()
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_settings()
+        self.shutdown()
         super().closeEvent(event)
 
+    def shutdown(self) -> None:
+        """Stop background work this window started; pool threads must not outlive it."""
+        if self._closed:
+            return
+        self._closed = True
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.disconnect(self._on_focus_changed)
+        self.hasher.cancel()
+        for pool in (self.hash_pool, self.write_pool, self.cloud_pool):
+            pool.clear()
+            if not pool.waitForDone(POOL_SHUTDOWN_MS):
+                logger.warning("%s still busy at close", pool.objectName())
+        self.hasher.close()
+        self.connection.close()
+        self.notifier.close()
+
     def _restore_settings(self) -> None:
-        geometry = self._settings.value(_GEOMETRY_KEY)
-        if not geometry or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
-        state = self._settings.value(_STATE_KEY)
-        if state:
-            self.restoreState(state)
-        self.local_pane.restore_state(self._settings.value(_LOCAL_HEADER_KEY))
+        window_state.restore(self, self._settings, DEFAULT_SIZE)
 
     def _save_settings(self) -> None:
-        self._settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
-        self._settings.setValue(_STATE_KEY, self.saveState())
-        self._settings.setValue(_LOCAL_HEADER_KEY, self.local_pane.save_state())
-        self._settings.sync()
+        window_state.save(self, self._settings)

@@ -1,0 +1,199 @@
+"""The window's actions: one QAction each, shared by toolbar, menus, context menus and keys.
+
+Every way to do something (a toolbar button, a menu item, a context menu, a
+shortcut, and for push/pull a drag) triggers the same QAction, so they cannot
+drift apart, and enabling an action enables all its faces at once. What each
+action *does* is wired by the window; this module owns their text, icons,
+shortcuts and when they are enabled.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar, QWidget
+
+from bentosync.gui import icons
+
+logger = logging.getLogger(__name__)
+
+# Shortcuts beyond the platform's standard keys; each is also in the tooltip.
+PUSH_KEY = "Ctrl+U"  # "up"
+PULL_KEY = "Ctrl+D"  # "down"
+VERIFY_KEY = "Ctrl+I"  # "integrity"
+CANCEL_KEY = "Ctrl+."  # the macOS convention for "stop"
+LOGIN_KEY = "Ctrl+L"
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """What the actions depend on; the window builds one after every change."""
+
+    local_selected: int = 0
+    cloud_selected: int = 0
+    active_side: str = "local"  # the pane that had the focus last
+    cloud_ready: bool = False  # a registry is connected
+    local_with_cloud_copy: int = 0  # selected local versions that are also in the cloud
+    cancellable: bool = False  # a transfer is running or queued
+    one_local: bool = False  # exactly one local row selected (show in folder)
+
+
+def _tip(text: str, key: QKeySequence | str | None) -> str:
+    if key is None:
+        return text
+    seq = key if isinstance(key, QKeySequence) else QKeySequence(key)
+    shown = seq.toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{text} ({shown})" if shown else text
+
+
+class WindowActions(QObject):
+    """Every action of the main window; ``update`` enables them from an ``ActionState``."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+
+        def make(text: str, tip: str, key: QKeySequence | str | None = None) -> QAction:
+            action = QAction(text, parent)
+            if key is not None:
+                action.setShortcut(key if isinstance(key, QKeySequence) else QKeySequence(key))
+            action.setToolTip(_tip(tip, key))
+            action.setStatusTip(tip)
+            parent.addAction(action)  # shortcuts work even when the menu bar is hidden
+            return action
+
+        self.refresh = make("&Refresh", "List the local store and the cloud again")
+        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh)
+        if not any(seq.matches(QKeySequence("F5")) for seq in keys):
+            keys.append(QKeySequence("F5"))
+        self.refresh.setShortcuts(keys)
+        self.refresh.setToolTip(_tip("List the local store and the cloud again", keys[0]))
+
+        self.push = make("&Push", "Upload the selected local models to the cloud", PUSH_KEY)
+        self.pull = make("P&ull", "Download the selected cloud models to this computer", PULL_KEY)
+        self.verify = make(
+            "&Verify",
+            "Re-read the selected local models and compare every file with the cloud's sha256",
+            VERIFY_KEY,
+        )
+        self.delete = make(
+            "&Delete…", "Delete the selected models", QKeySequence(QKeySequence.StandardKey.Delete)
+        )
+        self.cancel = make("&Cancel Transfers", "Cancel the selected or all transfers", CANCEL_KEY)
+        self.import_folder = make(
+            "&Import Folder…",
+            "Make a new local model from a folder of files",
+            QKeySequence(QKeySequence.StandardKey.Open),
+        )
+        self.copy_tags = make(
+            "&Copy Tag", "Copy the selected tags", QKeySequence(QKeySequence.StandardKey.Copy)
+        )
+        self.show_in_folder = make("Show in &File Manager", "Open the model's folder")
+        self.find = make(
+            "&Filter Models",
+            "Filter the current pane",
+            QKeySequence(QKeySequence.StandardKey.Find),
+        )
+        self.login = make("&Log In…", "Log in to BentoCloud or a compatible registry", LOGIN_KEY)
+        self.login.setVisible(False)  # shown once a login dialog is available
+        self.quit = make("&Quit", "Quit BentoSync", QKeySequence(QKeySequence.StandardKey.Quit))
+        self.about = QAction("&About BentoSync", parent)
+        self.apply_icons()
+        self.update(ActionState())
+
+    # ---- presentation --------------------------------------------------------------
+
+    def apply_icons(self) -> None:
+        """(Re)load icons for the current palette (after a light/dark switch)."""
+        for action, name in (
+            (self.refresh, "refresh"),
+            (self.push, "push"),
+            (self.pull, "pull"),
+            (self.verify, "verify"),
+            (self.delete, "delete"),
+            (self.cancel, "cancel"),
+            (self.import_folder, "import"),
+            (self.copy_tags, "copy"),
+            (self.show_in_folder, "folder"),
+            (self.find, "search"),
+            (self.login, "login"),
+        ):
+            action.setIcon(icons.icon(name))
+
+    def fill_toolbar(self, toolbar: QToolBar) -> None:
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for group in (
+            (self.refresh,),
+            (self.push, self.pull, self.verify),
+            (self.delete, self.cancel),
+            (self.import_folder,),
+        ):
+            for action in group:
+                toolbar.addAction(action)
+            toolbar.addSeparator()
+
+    def fill_menus(self, bar: QMenuBar) -> dict[str, QMenu]:
+        menus: dict[str, QMenu] = {}
+        file_menu = menus["file"] = bar.addMenu("&File")
+        file_menu.addAction(self.import_folder)
+        file_menu.addAction(self.refresh)
+        file_menu.addAction(self.find)
+        file_menu.addSeparator()
+        file_menu.addAction(self.login)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+        model_menu = menus["model"] = bar.addMenu("&Model")
+        for action in (self.push, self.pull, self.verify):
+            model_menu.addAction(action)
+        model_menu.addSeparator()
+        model_menu.addAction(self.copy_tags)
+        model_menu.addAction(self.show_in_folder)
+        model_menu.addSeparator()
+        model_menu.addAction(self.delete)
+        transfers_menu = menus["transfers"] = bar.addMenu("&Transfers")
+        transfers_menu.addAction(self.cancel)
+        help_menu = menus["help"] = bar.addMenu("&Help")
+        help_menu.addAction(self.about)
+        return menus
+
+    def context_menu(self, side: str, parent: QWidget) -> QMenu:
+        """The right-click menu of a pane: the same actions, filtered to that side."""
+        menu = QMenu(parent)
+        if side == "local":
+            menu.addAction(self.push)
+            menu.addAction(self.verify)
+            menu.addSeparator()
+            menu.addAction(self.copy_tags)
+            menu.addAction(self.show_in_folder)
+        else:
+            menu.addAction(self.pull)
+            menu.addSeparator()
+            menu.addAction(self.copy_tags)
+        menu.addSeparator()
+        menu.addAction(self.delete)
+        menu.addSeparator()
+        menu.addAction(self.import_folder)
+        menu.addAction(self.refresh)
+        return menu
+
+    # ---- enablement ----------------------------------------------------------------
+
+    def update(self, state: ActionState) -> None:
+        """Enable what makes sense now, and say in the text what Delete will delete."""
+        self.push.setEnabled(state.cloud_ready and state.local_selected > 0)
+        self.pull.setEnabled(state.cloud_ready and state.cloud_selected > 0)
+        self.verify.setEnabled(state.cloud_ready and state.local_with_cloud_copy > 0)
+        self.cancel.setEnabled(state.cancellable)
+        self.show_in_folder.setEnabled(state.active_side == "local" and state.one_local)
+        if state.active_side == "cloud":
+            selected = state.cloud_selected
+            self.delete.setText("&Delete from Cloud…")
+            self.delete.setEnabled(state.cloud_ready and selected > 0)
+        else:
+            selected = state.local_selected
+            self.delete.setText("&Delete from This Computer…")
+            self.delete.setEnabled(selected > 0)
+        self.copy_tags.setEnabled(selected > 0)
+        self.copy_tags.setText("&Copy Tags" if selected > 1 else "&Copy Tag")

@@ -1,0 +1,188 @@
+"""Listing the local store on the lookup pool, and the status bar line about it.
+
+A store on a network drive or a cold disk can take seconds to list, so the
+listing runs on the lookup pool and lands in the Local pane's table model. A
+refresh asked for mid-load runs once more after it (coalesced), so the pane
+always ends up showing the store as it is now. Broken folders under
+``models/`` are counted in the status bar with a button that explains them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import humanize
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QToolButton, QWidget
+
+from bentosync.core.errors import BentoSyncError
+from bentosync.core.store import LocalStore, StoreListing, StoreProblem
+from bentosync.gui import icons
+from bentosync.gui.models.local_models import LocalModelTableModel
+from bentosync.gui.operations import describe_error
+from bentosync.gui.widgets.model_pane import ModelPane
+from bentosync.gui.workers.runnable import run_in_pool
+
+logger = logging.getLogger(__name__)
+
+TOOLTIP_PROBLEMS = 15  # the details dialog lists them all
+
+
+def display_path(path: Path) -> str:
+    """``~/bentoml/models`` rather than ``/home/me/bentoml/models``: shorter, and familiar."""
+    home = Path.home()
+    try:
+        return "~" + os.sep + str(path.relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+def describe_problems(problems: list[StoreProblem], limit: int | None = None) -> str:
+    """One line per broken entry; ``limit`` keeps a tooltip on the screen."""
+    shown = problems if limit is None else problems[:limit]
+    lines = [f"• {problem.path}: {problem.reason}" for problem in shown]
+    if len(problems) > len(shown):
+        lines.append(f"…and {len(problems) - len(shown)} more")
+    return "\n".join(lines)
+
+
+class LocalListing(QObject):
+    """Loads the store into ``pane``'s model and keeps the status bar summary.
+
+    Signals:
+        loaded(list[LocalModel]): a listing landed in the model.
+        finished(): a refresh ended, successfully or not.
+    """
+
+    loaded = Signal(object)
+    finished = Signal()
+
+    def __init__(
+        self,
+        pool: QThreadPool,
+        store: LocalStore,
+        pane: ModelPane,
+        status_bar: QStatusBar,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self._pool = pool
+        self._store = store
+        self._pane = pane
+        self._window = parent
+        model = pane.proxy.sourceModel()
+        assert isinstance(model, LocalModelTableModel)
+        self._model = model
+        self._loading = False
+        self._reload_pending = False
+        self._problems: list[StoreProblem] = []
+        self._waiting: list[Callable[[], None]] = []
+        self._models_path = display_path(store.models_dir)
+
+        self.summary_label = QLabel()
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_label.setContentsMargins(4, 0, 0, 0)
+        self.problems_button = QToolButton()
+        self.problems_button.setAutoRaise(True)
+        self.problems_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.problems_button.clicked.connect(self._show_problems)
+        self.problems_button.hide()
+        status_bar.addWidget(self.summary_label, 1)
+        status_bar.addPermanentWidget(self.problems_button)
+        self.reload_icons()
+
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def refresh(self) -> None:
+        """List the store on the lookup pool; a refresh asked for mid-load runs after it."""
+        if self._loading:
+            self._reload_pending = True
+            return
+        self._loading = True
+        self._pane.set_loading(True)
+        self.summary_label.setText(f"Loading models from {self._models_path}…")
+        logger.debug("Listing %s", self._store.models_dir)
+        run_in_pool(self._pool, self._store.list, self, self._on_loaded, self._on_failed)
+
+    def when_loaded(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` after the next listing lands (now, if none is running)."""
+        if self._loading or self._reload_pending:
+            self._waiting.append(callback)
+        else:
+            callback()
+
+    def reload_icons(self) -> None:
+        self.problems_button.setIcon(icons.icon("warning"))
+
+    # ---- results -------------------------------------------------------------------
+
+    def _on_loaded(self, listing: StoreListing) -> None:
+        self._model.set_models(listing.models)
+        self._pane.set_loading(False)
+        self._show_summary(listing)
+        self.loaded.emit(listing.models)
+        self._finish()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, (BentoSyncError, OSError)):
+            logger.warning("Listing %s failed: %s", self._store.models_dir, exc)
+        else:
+            logger.error("Listing %s failed", self._store.models_dir, exc_info=exc)
+        message = describe_error(exc)
+        self._pane.set_error(f"Cannot read {self._models_path}", message)
+        self.summary_label.setText(f"Cannot read {self._models_path}: {message}")
+        self._finish()
+
+    def _finish(self) -> None:
+        self._loading = False
+        self.finished.emit()
+        if self._reload_pending:
+            self._reload_pending = False
+            self.refresh()
+            return
+        waiting, self._waiting = self._waiting, []
+        for callback in waiting:
+            callback()
+
+    def _show_summary(self, listing: StoreListing) -> None:
+        count = len(listing.models)
+        if count:
+            total = sum(model.size_bytes for model in listing.models)
+            noun = "model" if count == 1 else "models"
+            size = humanize.naturalsize(total, binary=True)
+            text = f"{count:,} {noun} · {size} in {self._models_path}"
+        else:
+            text = f"No models in {self._models_path}"
+        self.summary_label.setText(text)
+        self._problems = list(listing.problems)
+        if self._problems:
+            n = len(self._problems)
+            self.problems_button.setText(f"{n} broken {'entry' if n == 1 else 'entries'}")
+            self.problems_button.setToolTip(
+                "These folders under models/ are not loadable models "
+                "(click for details):\n" + describe_problems(self._problems, TOOLTIP_PROBLEMS)
+            )
+            self.problems_button.show()
+        else:
+            self.problems_button.hide()
+
+    def _show_problems(self) -> None:
+        n = len(self._problems)
+        box = QMessageBox(self._window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Broken entries in the model store")
+        box.setText(
+            f"{n} {'folder' if n == 1 else 'folders'} under {self._models_path} "
+            f"{'is' if n == 1 else 'are'} not a loadable model."
+        )
+        box.setInformativeText(
+            "BentoML's own model list may fail on them. Move them out of the store "
+            "or repair their model.yaml."
+        )
+        box.setDetailedText(describe_problems(self._problems))
+        box.open()

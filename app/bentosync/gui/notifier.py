@@ -1,0 +1,71 @@
+"""Tell the user when something finished or failed, even if the window is behind others.
+
+A 15 GB push takes long enough that people switch to other work. Where the
+desktop has a system tray, a tray balloon (a native notification on most
+desktops) says how it ended; without one (some GNOME setups, offscreen test
+runs) the window's status bar says it. Either way the last messages are kept
+for tests and for the status bar.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QStatusBar, QSystemTrayIcon
+
+from bentosync.gui import icons
+
+logger = logging.getLogger(__name__)
+
+STATUS_MS = 8000
+TRAY_MS = 6000
+
+
+@dataclass(frozen=True)
+class Notification:
+    title: str
+    message: str
+    error: bool = False
+
+
+class Notifier(QObject):
+    """Shows notifications in the tray when there is one, else in ``status_bar``."""
+
+    def __init__(
+        self, status_bar: QStatusBar, parent: QObject | None = None, *, use_tray: bool | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._status_bar = status_bar
+        self.history: list[Notification] = []
+        if use_tray is None:
+            use_tray = QSystemTrayIcon.isSystemTrayAvailable()
+        self._tray: QSystemTrayIcon | None = None
+        if use_tray:
+            self._tray = QSystemTrayIcon(icons.app_icon(), self)
+            self._tray.setToolTip("BentoSync")
+            self._tray.show()
+
+    @property
+    def uses_tray(self) -> bool:
+        return self._tray is not None
+
+    def notify(self, title: str, message: str, *, error: bool = False) -> None:
+        note = Notification(title, message, error)
+        self.history.append(note)
+        del self.history[:-50]
+        (logger.warning if error else logger.info)("%s: %s", title, message)
+        # The status bar always gets it: the tray balloon vanishes, this stays a while.
+        self._status_bar.showMessage(f"{title}: {message}", STATUS_MS)
+        if self._tray is not None and self._tray.supportsMessages():
+            kind = (
+                QSystemTrayIcon.MessageIcon.Warning
+                if error
+                else QSystemTrayIcon.MessageIcon.Information
+            )
+            self._tray.showMessage(title, message, kind, TRAY_MS)
+
+    def close(self) -> None:
+        if self._tray is not None:
+            self._tray.hide()

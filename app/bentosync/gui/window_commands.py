@@ -1,0 +1,57 @@
+"""Small window commands that need a widget but no state: clipboard, file manager, pickers.
+
+Each is a plain function of the window's widgets, so the main window only
+connects actions to them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
+
+from bentosync import __version__
+from bentosync.core.store import LocalModel
+
+logger = logging.getLogger(__name__)
+
+
+def copy_tags(tags: list[str], status_bar: QStatusBar) -> None:
+    """Tags to the clipboard, one per line (what ``bentosync pull`` takes)."""
+    if tags:
+        QGuiApplication.clipboard().setText("\n".join(tags))
+        status_bar.showMessage(f"Copied {', '.join(tags)}", 4000)
+
+
+def show_in_folder(models: list[LocalModel]) -> None:
+    """Open the model's folder in the file manager (asynchronous: the desktop opens it)."""
+    if len(models) == 1:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(models[0].path)))
+
+
+def choose_folder(parent: QWidget, chosen: Callable[[Path], None]) -> QFileDialog:
+    """A folder picker opened with ``open()`` (no nested event loop); calls ``chosen``."""
+    dialog = QFileDialog(parent, "Import a folder as a model")
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.fileSelected.connect(lambda path: chosen(Path(path)))
+    dialog.open()
+    return dialog
+
+
+def show_about(parent: QWidget) -> None:
+    box = QMessageBox(parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowTitle("About BentoSync")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(
+        f"<b>BentoSync {__version__}</b><br>"
+        "Sync BentoML models between this computer and BentoCloud."
+    )
+    box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
+    box.open()
