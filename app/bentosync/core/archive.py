@@ -153,15 +153,21 @@ def scan_tar_stream(
 ) -> ArchiveScan:
     """Read a tar stream once (plain, gzip, bz2 or xz), checking and hashing every file.
 
-    The stream is never seeked and never held in memory: 1 MiB at a time goes
-    through sha256. Files named in ``capture`` (e.g. ``model.yaml``) are kept in
-    memory too, if small. Raises UnsafeArchive for unsafe or unreadable archives.
+    The archive is read front to back and never held in memory: 1 MiB at a time
+    goes through sha256. A seekable ``fileobj`` is read in tarfile's
+    random-access mode, which still reads in order but is about four times
+    faster than its stream mode (that one copies every block twice); anything
+    else (a socket, a pipe) uses stream mode. Files named in ``capture`` (e.g.
+    ``model.yaml``) are kept in memory too, if small. Raises UnsafeArchive for
+    unsafe or unreadable archives.
     """
     guard = MemberGuard()
     entries: list[FileEntry] = []
     captured: dict[str, bytes] = {}
+    seekable = bool(getattr(fileobj, "seekable", lambda: False)())
+    options = {"mode": "r:*"} if seekable else {"mode": "r|*", "bufsize": bufsize}
     try:
-        with tarfile.open(fileobj=fileobj, mode="r|*", bufsize=bufsize) as tar:
+        with tarfile.open(fileobj=fileobj, **options) as tar:  # type: ignore[call-overload]
             for member in tar:
                 path = guard.check(member)
                 if not member.isfile():

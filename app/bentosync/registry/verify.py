@@ -99,7 +99,9 @@ class FollowingReader:
 
     The writer calls ``advance`` after each write and ``close_writer`` at the
     end (or ``abort``). Data is re-read from the page cache, so nothing is
-    buffered twice in memory and the writer is never held up.
+    buffered twice in memory and the writer is never held up. It is seekable
+    (a read past the written end waits), which lets tarfile use its fast
+    random-access mode while the file is still growing.
     """
 
     def __init__(self, path: Path) -> None:
@@ -125,20 +127,38 @@ class FollowingReader:
             self._aborted = self._done = True
             self._cond.notify_all()
 
-    def read(self, size: int = -1) -> bytes:
-        # Like a regular file: a short read only at the end, which tarfile's
-        # compression sniffing (it reads a few magic bytes) relies on.
+    def _wait_for(self, end: int | None) -> int:
+        """Block until ``end`` bytes exist (None: until the writer is done); the total."""
         with self._cond:
-            while not self._done and (size < 0 or self._written - self._pos < size):
+            while not self._done and (end is None or self._written < end):
                 self._cond.wait()
             if self._aborted:
                 raise UnsafeArchive("The upload stopped before the archive was complete.")
-            available = self._written - self._pos
-        if size < 0 or size > available:
-            size = available
+            return self._written
+
+    def read(self, size: int = -1) -> bytes:
+        # Like a regular file: a short read only at the end, which tarfile's
+        # compression sniffing (it reads a few magic bytes) relies on.
+        written = self._wait_for(None if size < 0 else self._pos + size)
+        available = max(0, written - self._pos)
+        size = available if size < 0 else min(size, available)
         data = self._handle.read(size) if size else b""
         self._pos += len(data)
         return data
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if whence == 1:
+            offset += self._pos
+        elif whence == 2:
+            offset += self._wait_for(None)
+        self._pos = self._handle.seek(offset)
+        return self._pos
 
     def close(self) -> None:
         self._handle.close()
