@@ -256,3 +256,35 @@ def test_a_client_that_hangs_up_mid_upload_fails_the_upload(registry):
     model = api.ok(api.get(api.model("demo", "v1")))
     assert "interrupted" in model["upload_finished_reason"]
     wait_for(lambda: not list((registry.data_dir / "tmp").iterdir()))
+
+
+def test_parts_damaged_by_a_crash_are_forgotten_at_start(registry_factory):
+    server = registry_factory(strategy="multipart")
+    api = Api(server)
+    files = model_files("demo", "v1")
+    create_model(api, "demo", "v1", files)
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    upload_id = api.ok(api.patch(api.model("demo", "v1", "start_multipart_upload")))["upload_id"]
+    etags = {}
+    for number in (1, 2):
+        presigned = api.ok(
+            api.patch(
+                api.model("demo", "v1", "presign_multipart_upload_url"),
+                json={"upload_id": upload_id, "part_number": number},
+            )
+        )["presigned_upload_url"]
+        etags[number] = requests.put(presigned, data=b"%d" % number * 1000, timeout=10).headers[
+            "ETag"
+        ]
+    server.kill()
+    part2 = server.data_dir / "parts" / upload_id / "2"
+    part2.write_bytes(b"\0" * 2000)  # what a power cut can leave of an unsynced file
+    server.restart()
+    assert (server.data_dir / "parts" / upload_id / "1").is_file()
+    assert not part2.exists()
+    parts = [{"part_number": n, "etag": e} for n, e in etags.items()]
+    response = api.patch(
+        api.model("demo", "v1", "complete_multipart_upload"),
+        json={"upload_id": upload_id, "parts": parts},
+    )
+    assert response.status_code == 400 and "Part 2" in response.json()["error"]

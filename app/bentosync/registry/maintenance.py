@@ -1,7 +1,8 @@
 """Bringing disk and database back in line: at start, and every so often while running.
 
 The write order (temp file, fsync, rename, then commit) means a crash can only
-leave *extra* files, never a ``success`` record without its archive. Start-up
+leave *extra* files, never a ``success`` record without its archive. Multipart
+parts skip the fsync, so the ones that outlive a crash are re-hashed here. Start-up
 removes those extras and re-checks what records claim: a successful model
 whose archive is gone or has the wrong size is marked failed rather than
 served short. Uploads that were running simply stay non-success, and the
@@ -12,17 +13,21 @@ one (PROTOCOL.md 10.6).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
+from pathlib import Path
 
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import FAILED, SUCCESS, UPLOADING, update_model
 from bentosync.registry.db import Database, utcnow
+from bentosync.registry.multipart import etag_for
 
 logger = logging.getLogger(__name__)
 
 LOST_ARCHIVE = "The stored archive is missing or damaged; push this version again."
+HASH_CHUNK = 1024 * 1024
 STOPPED_DURING_CHECK = "The server stopped while checking the archive; push this version again."
 
 
@@ -59,9 +64,14 @@ def recover(db: Database, blobs: BlobStore, stale_after: float) -> None:
                 )
         known = {row["uid"] for row in models}
         upload_ids = {row[0] for row in conn.execute("SELECT upload_id FROM multipart_uploads")}
-        # Part rows whose file never made it (crash between write and rename).
-        for row in conn.execute("SELECT upload_id, part_number FROM parts").fetchall():
-            if not blobs.part_path(row["upload_id"], row["part_number"]).is_file():
+        # Parts are not fsynced (see multipart.store_part): keep only those whose
+        # bytes still hash to the ETag the client was given.
+        rows = conn.execute("SELECT upload_id, part_number, etag, size FROM parts").fetchall()
+        for row in rows:
+            path = blobs.part_path(row["upload_id"], row["part_number"])
+            if not _part_intact(path, row["size"], row["etag"]):
+                logger.warning("Part %s of upload %s did not survive", row[1], row[0])
+                path.unlink(missing_ok=True)
                 conn.execute(
                     "DELETE FROM parts WHERE upload_id = ? AND part_number = ?",
                     (row["upload_id"], row["part_number"]),
@@ -81,6 +91,19 @@ def recover(db: Database, blobs: BlobStore, stale_after: float) -> None:
         len(stray),
         reaped,
     )
+
+
+def _part_intact(path: Path, size: int, etag: str) -> bool:
+    try:
+        if path.stat().st_size != size:
+            return False
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while chunk := handle.read(HASH_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return False
+    return etag_for(digest.hexdigest()) == etag
 
 
 def reap_stale_uploads(db: Database, blobs: BlobStore, stale_after: float) -> int:
