@@ -36,6 +36,18 @@ TOKEN_ENV = "BENTOSYNC_REGISTRY_TOKEN"
 START_TIMEOUT = 30.0
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, even by SIGKILL (Linux).
+
+    Without it, a pytest run that is killed leaves its servers running forever.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def server_python() -> str:
     candidate = ROOT / ".venv" / "bin" / "python"
     return str(candidate) if candidate.exists() else sys.executable
@@ -94,6 +106,7 @@ class RegistryServer:
                 stdout=subprocess.PIPE,
                 stderr=log,
                 text=True,
+                preexec_fn=_die_with_parent,
             )
         self.endpoint = self._wait_ready()
         self.port = int(self.endpoint.rsplit(":", 1)[1])
