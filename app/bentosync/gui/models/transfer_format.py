@@ -1,0 +1,124 @@
+"""Words and numbers for the transfers list and the status bar.
+
+Kept apart from the model so the texts can be tested without Qt, and so the
+status bar summary and the rows always say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+import humanize
+
+from bentosync.core.transfer.progress import FileSnapshot, Phase
+from bentosync.gui.workers.jobs import JobSnapshot, JobStatus
+
+logger = logging.getLogger(__name__)
+
+KIND_LABELS = {"push": "Push", "pull": "Pull", "verify": "Verify"}
+PHASE_LABELS = {
+    Phase.QUEUED: "Queued",
+    Phase.PREPARING: "Preparing",
+    Phase.HASHING: "Hashing",
+    Phase.UPLOADING: "Uploading",
+    Phase.DOWNLOADING: "Downloading",
+    Phase.VERIFYING: "Verifying",
+    Phase.INSTALLING: "Installing",
+    Phase.DONE: "Done",
+    Phase.SKIPPED: "Skipped",
+    Phase.FAILED: "Failed",
+    Phase.CANCELLED: "Cancelled",
+}
+
+
+def format_size(nbytes: int) -> str:
+    """Binary units ("3.4 GiB"), as file managers and ``du -h`` count."""
+    return humanize.naturalsize(nbytes, binary=True)
+
+
+def format_speed(bytes_per_second: float) -> str:
+    return f"{humanize.naturalsize(bytes_per_second, binary=True)}/s" if bytes_per_second else ""
+
+
+def format_eta(seconds: float | None) -> str:
+    """ "3 minutes", "20 seconds": coarse, for a narrow column; empty while unknown."""
+    if seconds is None:
+        return ""
+    return humanize.naturaldelta(timedelta(seconds=max(1.0, seconds)))
+
+
+def format_eta_exact(seconds: float | None) -> str:
+    """ "1 minute and 20 seconds", for the tooltip."""
+    if seconds is None:
+        return "Unknown until data moves"
+    delta = timedelta(seconds=round(max(1.0, seconds)))
+    return humanize.precisedelta(delta, minimum_unit="seconds", format="%0.0f") + " left"
+
+
+def format_percent(fraction: float) -> str:
+    """Whole percent, floored, so a bar never says 100% before it is complete."""
+    return f"{int(fraction * 100)}%"
+
+
+def job_title(snapshot: JobSnapshot) -> str:
+    return f"{KIND_LABELS.get(snapshot.kind, snapshot.kind)} {snapshot.tag}"
+
+
+def job_status_text(snapshot: JobSnapshot) -> str:
+    """The status cell: the phase while running, the outcome (and why) once finished."""
+    status = snapshot.status
+    if status is JobStatus.QUEUED:
+        return "Cancelling…" if snapshot.cancel_requested else "Queued"
+    if status is JobStatus.RUNNING:
+        if snapshot.cancel_requested:
+            return "Cancelling…"
+        return PHASE_LABELS.get(snapshot.progress.phase, snapshot.progress.phase.value)
+    if status is JobStatus.FAILED:
+        return f"Failed: {snapshot.error}" if snapshot.error else "Failed"
+    if status is JobStatus.SKIPPED:
+        return f"Skipped: {snapshot.message}" if snapshot.message else "Skipped"
+    return status.label
+
+
+def job_status_tooltip(snapshot: JobSnapshot) -> str:
+    if snapshot.status.finished:
+        return snapshot.error or snapshot.message
+    return snapshot.progress.message or job_status_text(snapshot)
+
+
+def file_status_text(file: FileSnapshot, job: JobSnapshot) -> str:
+    if (file.size and file.done >= file.size) or (not file.size and job.status is JobStatus.DONE):
+        return "Done"
+    if job.status.finished:
+        return "Stopped" if job.status in (JobStatus.FAILED, JobStatus.CANCELLED) else ""
+    return "Transferring" if file.done else "Waiting"
+
+
+def overall_text(snapshots: Iterable[JobSnapshot]) -> str:
+    """One line for the status bar about every listed job.
+
+    "2 transfers · 340 MiB of 1.0 GiB · 45.1 MiB/s · 20 seconds left", or the
+    outcome once everything ended ("3 transfers finished, 1 failed").
+    """
+    jobs = list(snapshots)
+    if not jobs:
+        return "No transfers"
+    running = [j for j in jobs if not j.finished]
+    if not running:
+        failed = sum(1 for j in jobs if j.status is JobStatus.FAILED)
+        noun = "transfer" if len(jobs) == 1 else "transfers"
+        text = f"{len(jobs)} {noun} finished"
+        return text + (f", {failed} failed" if failed else "")
+    total = sum(j.progress.total_bytes for j in running)
+    done = sum(min(j.progress.done_bytes, j.progress.total_bytes) for j in running)
+    speed = sum(j.bytes_per_second for j in running)
+    noun = "transfer" if len(running) == 1 else "transfers"
+    parts = [f"{len(running)} {noun} running"]
+    if total:
+        parts.append(f"{format_size(done)} of {format_size(total)}")
+    if speed > 0:
+        parts.append(format_speed(speed))
+        parts.append(f"{format_eta(max(0, total - done) / speed)} left")
+    return " · ".join(parts)

@@ -1,0 +1,232 @@
+"""The Transfers panel: the job tree, its progress bars, and Cancel / Retry / Clear finished.
+
+A view over :class:`TransfersModel` with :class:`ProgressBarDelegate` on one
+column; no widget per row (maestral-qt's and OnionShare's lists do not scale,
+STYLE.md). It owns no jobs: every action goes to the ``TransferManager``, and
+what the panel shows comes back through the model, so the window, a context
+menu or a shortcut starting a job all look the same here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bentosync.core.errors import BentoSyncError
+from bentosync.gui import icons
+from bentosync.gui.delegates.progress_delegate import ProgressBarDelegate
+from bentosync.gui.models import transfer_format as fmt
+from bentosync.gui.models.transfers_model import (
+    COL_CHECKSUM,
+    COL_ETA,
+    COL_NAME,
+    COL_PROGRESS,
+    COL_SIZE,
+    COL_SPEED,
+    COL_STATUS,
+    TransfersModel,
+)
+from bentosync.gui.workers.jobs import JobId, JobStatus
+from bentosync.gui.workers.transfer_manager import TransferManager
+
+logger = logging.getLogger(__name__)
+
+AUTO_EXPAND_FILES = 12  # expand a new job's file list when it is this short
+RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELLED)
+_WIDTHS = {COL_PROGRESS: 130, COL_SIZE: 80, COL_SPEED: 90, COL_ETA: 90, COL_CHECKSUM: 70}
+
+
+class TransfersPanel(QWidget):
+    """Jobs and their files, with actions on the selected jobs.
+
+    Args:
+        manager: runs the jobs; the panel only asks it to cancel, retry or clear.
+        parent: the owning widget.
+
+    Signals:
+        overall_changed(str): the status-bar summary changed (at most per update tick).
+        error_occurred(str): an action was refused (e.g. retrying a model that is busy).
+    """
+
+    overall_changed = Signal(str)
+    error_occurred = Signal(str)
+
+    def __init__(self, manager: TransferManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.manager = manager
+        self.model = TransfersModel(manager, self)
+        self._overall = ""
+        self._expanded: set[int] = set()
+
+        self.view = QTreeView(self)
+        self.view.setObjectName("transfers_view")
+        self.view.setModel(self.model)
+        self.view.setUniformRowHeights(True)  # many file rows: no per-row measuring
+        self.view.setAllColumnsShowFocus(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.progress_delegate = ProgressBarDelegate(COL_PROGRESS, self.view)
+        self.view.setItemDelegateForColumn(COL_PROGRESS, self.progress_delegate)
+        header = self.view.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Interactive)
+        self.view.setColumnWidth(COL_NAME, 280)
+        for column, width in _WIDTHS.items():
+            self.view.setColumnWidth(column, width)
+        self.view.setColumnWidth(COL_STATUS, 200)
+
+        self._make_actions()
+        self.toolbar = QToolBar("Transfers", self)
+        self.toolbar.setObjectName("transfers_toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.cancel_action, self.retry_action, self.clear_action):
+            self.toolbar.addAction(action)
+            self.view.addAction(action)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.view)
+
+        self.view.selectionModel().selectionChanged.connect(self._update_actions)
+        self.model.rowsInserted.connect(self._on_rows_inserted)
+        # Connected after the model's own slots, so the model is up to date here.
+        for signal in (
+            manager.job_added,
+            manager.jobs_updated,
+            manager.job_finished,
+            manager.jobs_removed,
+        ):
+            signal.connect(self._on_jobs_changed)
+        manager.jobs_removed.connect(self._forget_expanded)
+        self._apply_icons()
+        self._update_actions()
+        self._on_jobs_changed()
+
+    # ---- construction --------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        self.cancel_action = QAction("&Cancel", self)
+        self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+        self.cancel_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.cancel_action.setToolTip("Stop the selected transfers (Del)")
+        self.cancel_action.triggered.connect(self.cancel_selected)
+
+        self.retry_action = QAction("&Retry", self)
+        self.retry_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.retry_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.retry_action.setToolTip(
+            "Run the selected failed or cancelled transfers again (Ctrl+R)"
+        )
+        self.retry_action.triggered.connect(self.retry_selected)
+
+        self.clear_action = QAction("C&lear Finished", self)
+        self.clear_action.setShortcut(QKeySequence("Ctrl+Shift+Del"))
+        self.clear_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.clear_action.setToolTip("Remove finished transfers from the list (Ctrl+Shift+Del)")
+        self.clear_action.triggered.connect(self.clear_finished)
+
+    def _apply_icons(self) -> None:
+        self.cancel_action.setIcon(icons.icon("cancel"))
+        self.retry_action.setIcon(icons.icon("retry"))
+        self.clear_action.setIcon(icons.icon("clear"))
+
+    # ---- actions -------------------------------------------------------------------
+
+    def selected_job_ids(self) -> list[JobId]:
+        """Jobs with a selected row (a selected file row counts for its job), in order."""
+        seen: dict[JobId, None] = {}
+        for index in self.view.selectionModel().selectedRows(COL_NAME):
+            job_id = self.model.job_id_of(index)
+            if job_id is not None:
+                seen[job_id] = None
+        return list(seen)
+
+    def select_job(self, job_id: JobId) -> None:
+        index = self.model.job_index(job_id)
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+
+    def cancel_selected(self) -> None:
+        for job_id in self.selected_job_ids():
+            self.manager.cancel(job_id)
+        self._update_actions()
+
+    def retry_selected(self) -> None:
+        errors = []
+        for job_id in self.selected_job_ids():
+            if self.manager.snapshot(job_id).status not in RETRYABLE:
+                continue
+            try:
+                self.select_job(self.manager.retry(job_id))
+            except BentoSyncError as exc:
+                errors.append(str(exc))
+        if errors:
+            self.error_occurred.emit("\n".join(errors))
+        self._update_actions()
+
+    def clear_finished(self) -> None:
+        self.manager.clear_finished()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        statuses = [self.manager.snapshot(job_id).status for job_id in self.selected_job_ids()]
+        self.cancel_action.setEnabled(any(not s.finished for s in statuses))
+        self.retry_action.setEnabled(any(s in RETRYABLE for s in statuses))
+        self.clear_action.setEnabled(any(s.finished for s in self.model.snapshots()))
+
+    # ---- summary -------------------------------------------------------------------
+
+    def overall_text(self) -> str:
+        """One line about every listed job, for the window's status bar."""
+        return fmt.overall_text(self.model.snapshots())
+
+    def _on_jobs_changed(self, *_: object) -> None:
+        text = self.overall_text()
+        if text != self._overall:
+            self._overall = text
+            self.overall_changed.emit(text)
+        self.clear_action.setEnabled(any(s.finished for s in self.model.snapshots()))
+        if self.view.selectionModel().hasSelection():
+            self._update_actions()
+
+    def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        """Expand a job once its (short) file list appears; long lists stay folded."""
+        if not parent.isValid():  # new jobs, maybe with their files already
+            for row in range(first, last + 1):
+                self._maybe_expand(self.model.index(row, 0))
+        elif not parent.parent().isValid():  # files of a job
+            self._maybe_expand(parent)
+
+    def _forget_expanded(self, job_ids: list[JobId]) -> None:
+        self._expanded.difference_update(job_ids)
+
+    def _maybe_expand(self, job_index: QModelIndex) -> None:
+        job_id = self.model.job_id_of(job_index)
+        if job_id is None or job_id in self._expanded:
+            return
+        count = self.model.rowCount(job_index)
+        if 0 < count <= AUTO_EXPAND_FILES:
+            self._expanded.add(job_id)
+            self.view.expand(job_index)
+
+    # ---- events --------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ThemeChange):
+            self._apply_icons()
+            self.model.reload_icons()
+        super().changeEvent(event)
