@@ -1,0 +1,1 @@
+"""Dialogs: login, accounts and settings. Keyring and network calls run on workers."""
