@@ -30,6 +30,12 @@ logger = logging.getLogger(__name__)
 COPY_CHUNK = 8 * 1024 * 1024
 
 
+def fsync_file(path: Path) -> None:
+    """Make a file's bytes durable before it is renamed into place."""
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename in ``path`` durable (a no-op where directories cannot be opened)."""
     try:
@@ -84,17 +90,6 @@ class BlobStore:
         return Path(name)
 
     # ---- writing ---------------------------------------------------------------
-
-    def commit(self, tmp: Path, target: Path) -> None:
-        """fsync ``tmp`` and rename it over ``target``: all or nothing."""
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
-        fsync_dir(target.parent)
-
-    def commit_part(self, tmp: Path, upload_id: str, part_number: int) -> None:
-        self.commit(tmp, self.part_path(upload_id, part_number))
 
     def assemble(self, sources: Iterable[Path], target_tmp: Path) -> int:
         """Concatenate part files into ``target_tmp``; in-kernel copies where possible."""

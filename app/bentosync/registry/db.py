@@ -161,10 +161,6 @@ class Database:
         with self.lock:
             return self.conn.execute(sql, params).fetchone()
 
-    def get_meta(self, key: str) -> str | None:
-        row = self.query_one("SELECT value FROM meta WHERE key = ?", (key,))
-        return None if row is None else str(row["value"])
-
     def set_meta_once(self, key: str, value: str) -> str:
         """Store ``value`` unless the key exists; return what is stored."""
         with self.transaction() as conn:

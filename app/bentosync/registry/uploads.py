@@ -23,7 +23,7 @@ from pathlib import Path
 from bentosync.core.archive import ArchiveScan
 from bentosync.core.errors import UnsafeArchive
 from bentosync.core.filelist import MANIFEST_KEY, to_manifest_value
-from bentosync.registry.blobs import BlobStore, fsync_dir
+from bentosync.registry.blobs import BlobStore, fsync_dir, fsync_file
 from bentosync.registry.catalog import (
     FAILED,
     SUCCESS,
@@ -112,8 +112,7 @@ class Uploads:
             self.blobs.discard(tmp)
             return self.fail(model.id, seq, verdict.reason), verdict
         size = tmp.stat().st_size
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
+        fsync_file(tmp)
         target = self.blobs.blob_path(model.uid)
         with self.db.transaction() as conn:
             current = fetch_model(conn, model.id)
@@ -196,9 +195,10 @@ class Uploads:
                         upload_finished_at=utcnow(),
                     )
                 current = fetch_model(conn, model.id)
-            stale = abort_multipart(conn, model.id) if current.upload_status != UPLOADING else []  # type: ignore[union-attr]
+                assert current is not None
+            ended = current.upload_status != UPLOADING
+            stale = abort_multipart(conn, model.id) if ended else []
         self._remove_parts(stale)
-        assert current is not None
         if current.upload_status == FAILED:
             raise BadRequest(f"The upload of {model.tag} failed: {current.upload_finished_reason}")
         return current
