@@ -25,6 +25,7 @@ import logging
 import os
 import secrets
 import selectors
+import signal
 import subprocess
 import sys
 import threading
@@ -44,6 +45,7 @@ EMBEDDED_LABEL = "Local registry (this computer)"
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 LOG_TAIL_CHARS = 1500
+PID_FILE = "embedded.pid"  # in the data dir: "<registry pid> <window pid>"
 
 
 class RegistryStartFailed(BentoSyncError):
@@ -113,6 +115,26 @@ def default_log_path() -> Path:
     return Path(platformdirs.user_log_dir("bentosync", appauthor=False)) / "embedded-registry.log"
 
 
+def _parent_of(pid: int) -> int | None:
+    """The parent pid of ``pid`` from /proc (Linux), or None if unknown or gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # "pid (comm) state ppid ...": comm may hold spaces, so split after the ")".
+    fields = stat.rsplit(")", 1)[-1].split()
+    return int(fields[1]) if len(fields) > 1 else None
+
+
+def _is_registry_of(pid: int, data_dir: Path) -> bool:
+    """Whether ``pid`` is a ``registry serve`` on ``data_dir`` (Linux /proc), never a guess."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"serve" in argv and str(data_dir).encode() in argv
+
+
 def server_command(data_dir: Path) -> list[str]:
     """``python -m bentosync registry serve`` on 127.0.0.1 and a free port.
 
@@ -176,6 +198,7 @@ class EmbeddedRegistry:
         """Start the child and return its endpoint once it accepts connections."""
         if self.is_running():
             return self.endpoint
+        self._clear_stale()
         from bentosync.registry.config import TOKEN_ENV
 
         self._token = secrets.token_urlsafe(32)
@@ -201,6 +224,7 @@ class EmbeddedRegistry:
                 ) from exc
         self.endpoint = self._wait_ready()
         self._drain_stdout()
+        self._write_pid_file()
         logger.info("Embedded registry at %s (pid %d)", self.endpoint, self._process.pid)
         return self.endpoint
 
@@ -219,7 +243,51 @@ class EmbeddedRegistry:
                 logger.warning("The embedded registry ignored SIGTERM; killing it")
                 process.kill()
                 process.wait(timeout=timeout)
+        self._pid_file().unlink(missing_ok=True)
         return process.returncode
+
+    # ---- one registry per data dir ---------------------------------------------------
+
+    def _pid_file(self) -> Path:
+        return self.data_dir / PID_FILE
+
+    def _write_pid_file(self) -> None:
+        assert self._process is not None
+        try:
+            self._pid_file().write_text(f"{self._process.pid} {os.getpid()}\n", encoding="utf-8")
+        except OSError as exc:
+            logger.warning("Cannot record the registry's pid: %s", exc)
+
+    def _clear_stale(self) -> None:
+        """Deal with a registry an earlier window started on this data dir.
+
+        If that window crashed, its registry is an orphan nobody has the token
+        of; it is stopped, so two servers never share one database. If that
+        window is still open, starting a second server would repair away the
+        first one's uploads in progress, so this start is refused instead.
+        Only Linux can tell reliably (``/proc``); elsewhere the file is ignored.
+        """
+        try:
+            registry_pid, window_pid = map(int, self._pid_file().read_text().split())
+        except (OSError, ValueError):
+            return
+        if not _is_registry_of(registry_pid, self.data_dir):
+            self._pid_file().unlink(missing_ok=True)
+            return
+        if _parent_of(registry_pid) == window_pid and window_pid != os.getpid():
+            raise RegistryStartFailed(
+                f"Another BentoSync window (process {window_pid}) is already running the "
+                f"local registry in {self.data_dir}. Use that window, or close it first."
+            )
+        logger.warning("Stopping an orphaned embedded registry (pid %d)", registry_pid)
+        try:
+            os.kill(registry_pid, signal.SIGTERM)
+        except OSError:
+            return
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while time.monotonic() < deadline and _is_registry_of(registry_pid, self.data_dir):
+            time.sleep(0.1)
+        self._pid_file().unlink(missing_ok=True)
 
     # ---- internals ---------------------------------------------------------------
 

@@ -137,3 +137,62 @@ def test_bentosync_gui_hands_the_window_the_registry_and_stops_it_after(data_hom
     assert gui_command._run_gui(None) == 0
     assert seen["alive"] and seen["target"].embedded
     assert not port_open(seen["target"].endpoint)  # stopped when the window was done
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from bentosync.launcher import EmbeddedRegistry
+registry = EmbeddedRegistry(Path(sys.argv[1]), log_path=Path(sys.argv[1]).parent / "holder.log")
+print(registry.start(), flush=True)
+sys.stdin.read()  # until the test closes our stdin
+registry.stop()
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_a_second_window_does_not_start_a_second_server_on_the_same_data(tmp_path):
+    import subprocess
+
+    data = tmp_path / "data"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(data)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        endpoint = holder.stdout.readline().strip()
+        assert endpoint.startswith("http://127.0.0.1:")
+        with pytest.raises(RegistryStartFailed, match="Another BentoSync window"):
+            EmbeddedRegistry(data, log_path=tmp_path / "second.log").start()
+        assert port_open(endpoint)  # the first window's registry is untouched
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert not port_open(endpoint)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_an_orphan_from_a_crashed_window_is_stopped_first(tmp_path):
+    import subprocess
+
+    data = tmp_path / "data"
+    first = EmbeddedRegistry(data, log_path=tmp_path / "first.log")
+    old_endpoint = first.start()
+    orphan_pid = first.pid
+    # As if the window that started it had crashed: its pid is no longer the parent.
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    (data / "embedded.pid").write_text(f"{orphan_pid} {int(dead.stdout)}\n")
+    second = EmbeddedRegistry(data, log_path=tmp_path / "second.log")
+    try:
+        new_endpoint = second.start()
+        assert first._process.wait(timeout=15) is not None  # the orphan was stopped
+        assert not port_open(old_endpoint)
+        assert port_open(new_endpoint)
+    finally:
+        second.stop()
+        first.stop()
+    assert not (data / "embedded.pid").exists()
