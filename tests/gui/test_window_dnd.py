@@ -150,7 +150,7 @@ def test_a_folder_dropped_on_the_cloud_pane_is_imported_then_pushed(qtbot, windo
     assert drop(window.cloud_pane, mime.encode_folders([folder]))
     dialog = catcher.wait(qtbot, ImportDialog)
     assert dialog.push_box.isChecked()
-    assert "Local registry (this computer)" in dialog.push_box.text()
+    assert "the local registry on this computer" in dialog.push_box.text()
     with qtbot.waitSignal(window.operations.imported, timeout=TIMEOUT_MS) as imported:
         dialog.accept()
     qtbot.waitUntil(lambda: bool(requests.items), timeout=TIMEOUT_MS)

@@ -31,6 +31,7 @@ from bentosync.launcher import CloudTarget, RegistryStartFailed, logged_in_targe
 logger = logging.getLogger(__name__)
 
 Resolver = Callable[[], CloudTarget]
+EMBEDDED_IN_SENTENCE = "the local registry on this computer"
 
 
 @dataclass(frozen=True)
@@ -123,10 +124,10 @@ class CloudConnection(QObject):
         return self._problem
 
     def where(self) -> str:
-        """The registry in words, for dialogs ("Local registry (this computer)")."""
+        """The registry in words, for the middle of a sentence in a dialog."""
         if self._target is None:
             return "the cloud"
-        return self._target.label if self._target.embedded else self._target.endpoint
+        return EMBEDDED_IN_SENTENCE if self._target.embedded else self._target.endpoint
 
     def is_busy(self) -> bool:
         return self._busy > 0

@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 RELATIVE_TIME_REFRESH_MS = 60_000
 DEFAULT_SIZE = (1400, 860)
 POOL_SHUTDOWN_MS = 10_000
-SYNC_COLUMN_CHARS = 16  # icon + "Upload failed"
+SYNC_COLUMN_SAMPLE = "Upload failed"  # the widest Sync text
 LOCAL, CLOUD = "local", "cloud"
 
 
@@ -103,9 +103,9 @@ class MainWindow(QMainWindow):
         self.cloud_model = CloudModelTableModel(self)
         self.catalog = SyncCatalog(self.local_model, self.cloud_model)
         self.local_pane = LocalPane(self.local_model, display_path(self._store.models_dir))
-        self.local_pane.set_min_column_chars({local_cols.COL_SYNC: SYNC_COLUMN_CHARS})
+        self.local_pane.set_min_column_texts({local_cols.COL_SYNC: SYNC_COLUMN_SAMPLE})
         self.cloud_pane = CloudPane(self.cloud_model)
-        self.cloud_pane.set_min_column_chars({cloud_cols.COL_SYNC: SYNC_COLUMN_CHARS})
+        self.cloud_pane.set_min_column_texts({cloud_cols.COL_SYNC: SYNC_COLUMN_SAMPLE})
         self.details = DetailsPanel()
         self.details.setObjectName("details_panel")
 

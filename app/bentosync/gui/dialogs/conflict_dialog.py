@@ -60,9 +60,10 @@ def plan_transfers(tags: Sequence[str], answers: Mapping[str, Choice]) -> list[P
 
 def _question(kind: str, tag: str, where: str) -> tuple[str, str]:
     if kind == PUSH:
+        holder = where[:1].upper() + where[1:]
         return (
             f"{tag} is already in the cloud",
-            f"{where} already holds this version. Overwrite it with the copy on this "
+            f"{holder} already holds this version. Overwrite it with the copy on this "
             "computer, or skip it?",
         )
     return (

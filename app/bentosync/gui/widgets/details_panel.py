@@ -91,7 +91,7 @@ class DetailsPanel(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(3)
-        for key in ("Sync", "Size", "Created", "Framework", "Labels", "Metadata", "Location"):
+        for key in ("Sync", "Size", "Created", "Framework", "Labels", "Metadata", "Where"):
             label = QLabel()
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
@@ -180,7 +180,7 @@ class DetailsPanel(QWidget):
             framework = f"{model.module} · {framework}" if framework != "—" else model.module
         self.fields["Framework"].setText(framework)
         self._labels_and_metadata(model.labels, model.metadata)
-        self.fields["Location"].setText(str(model.path))
+        self.fields["Where"].setText(str(model.path))
         if not same:
             self.files_model.set_rows([])
             self.files_status.setText(f"Computing the sha256 of {_files_text(model.file_count)}…")
@@ -188,7 +188,11 @@ class DetailsPanel(QWidget):
         self.stack.setCurrentIndex(PAGE_DETAILS)
 
     def show_cloud(
-        self, model: CloudModel, local: LocalModel | None, sync: SyncEntry | None
+        self,
+        model: CloudModel,
+        local: LocalModel | None,
+        sync: SyncEntry | None,
+        where: str = "the cloud",
     ) -> None:
         """A cloud version; its files are the server's list, when it keeps one."""
         self._local, self._cloud, self._side = local, model, "cloud"
@@ -212,7 +216,7 @@ class DetailsPanel(QWidget):
         self._labels_and_metadata(model.labels, metadata if isinstance(metadata, dict) else {})
         status = model.upload_status or "unknown"
         reason = f" ({model.upload_finished_reason})" if model.upload_finished_reason else ""
-        self.fields["Location"].setText(f"Upload {status}{reason}")
+        self.fields["Where"].setText(f"{where} (upload {status}{reason})")
         if model.file_list is None:
             self.files_model.set_rows([])
             self.files_status.setText(

@@ -38,6 +38,7 @@ PAGE_TABLE, PAGE_MESSAGE = 0, 1
 MAX_FITTED_COLUMN_CHARS = 40  # auto-fit never makes a column wider than this
 MESSAGE_ICON_SIZE = 64
 SUBTITLE_ICON_SIZE = 16
+SAMPLE_ICON_ROOM = 28  # a 16 px decoration plus the style's margins around it
 COLUMN_PADDING_CHARS = 2  # breathing room after the widest cell
 
 
@@ -75,7 +76,7 @@ class ModelPane(QWidget):
         self._error: tuple[str, str] | None = None
         self._empty: tuple[str, str] = ("No models", "")
         self._columns_fitted = False
-        self._min_chars: dict[int, int] = {}
+        self._min_texts: dict[int, str] = {}
 
         self.proxy = ModelSortFilterProxy(self)
         self.proxy.setSourceModel(model)
@@ -238,9 +239,10 @@ class ModelPane(QWidget):
         self._subtitle_icon_name = icon_name
         self._apply_subtitle_icon()
 
-    def set_min_column_chars(self, widths: dict[int, int]) -> None:
-        """Columns whose content arrives later (the Sync verdict) get this much room."""
-        self._min_chars.update(widths)
+    def set_min_column_texts(self, samples: dict[int, str]) -> None:
+        """Columns whose content arrives later (the Sync verdict) get room for ``sample``
+        and an icon, measured in the view's font."""
+        self._min_texts.update(samples)
 
     def hide_columns(self, columns: list[int]) -> None:
         """Hidden by default; the header's context menu shows them again."""
@@ -293,6 +295,9 @@ class ModelPane(QWidget):
     def reload_icons(self) -> None:
         """Pick the icon variants for the current palette again."""
         self._search_action.setIcon(icons.icon("search"))
+        # A widget with a style sheet keeps the palette it was polished with;
+        # setting the sheet again repolishes it in the new (light or dark) one.
+        self.view.setStyleSheet(self.view.styleSheet())
         self._apply_subtitle_icon()
         self._update_page()
 
@@ -390,7 +395,11 @@ class ModelPane(QWidget):
         visible = [c for c in range(header.count()) if not header.isSectionHidden(c)]
         for column in visible[:-1]:
             self.view.resizeColumnToContents(column)
-            width = header.sectionSize(column) + COLUMN_PADDING_CHARS * char
-            width = max(min(width, cap), self._min_chars.get(column, 0) * char)
+            padding = COLUMN_PADDING_CHARS * char
+            width = min(header.sectionSize(column) + padding, cap)
+            sample = self._min_texts.get(column)
+            if sample:  # room for the icon, its gap, and the widest text
+                needed = self.view.fontMetrics().horizontalAdvance(sample) + SAMPLE_ICON_ROOM
+                width = max(width, needed + padding)
             header.resizeSection(column, width)
         self._columns_fitted = True
