@@ -140,11 +140,14 @@ def test_killed_pull_resumes_with_range(registry_factory, faulty_proxy, homes):
 
     def mid_file() -> bool:
         rows = query("SELECT checkpoint FROM downloads")
-        return bool(rows) and (json.loads(rows[0][0]).get("current") or {}).get("written", 0) > 0
+        if not rows:
+            return False
+        current = json.loads(rows[0][0])["extractor"].get("current") or {}
+        return current.get("written", 0) > 0
 
     kill_when(proc, mid_file)
     (staging, raw) = query("SELECT staging, checkpoint FROM downloads")[0]
-    current = json.loads(raw)["current"]
+    current = json.loads(raw)["extractor"]["current"]
     assert current["path"] == "weights/big.bin"
     assert Path(staging).is_dir()
     store = LocalStore(home_b)
@@ -167,3 +170,29 @@ def test_killed_pull_resumes_with_range(registry_factory, faulty_proxy, homes):
     assert current["written"] >= 16 * 1024 * 1024
     assert not Path(staging).exists()
     assert query("SELECT * FROM downloads") == []
+
+
+def test_a_checkpoint_for_another_upload_is_not_reused(registry, homes):
+    """A version re-pushed with --force is another archive: start over, never splice."""
+    home_a, home_b = homes
+    model = make_model(home_a, "replaced", big_bytes=3 * 1024 * 1024)
+    with open_session(registry.endpoint, registry.token, home=home_a) as session:
+        Pusher(session.client, session.store, str(model.tag)).run()
+    with open_session(registry.endpoint, registry.token, home=home_b) as session:
+        stale = session.store.new_staging_dir()
+        (stale / "weights").mkdir()
+        (stale / "weights" / "big.bin").write_bytes(b"from another upload")
+        session.journal.save_download(
+            session.client.endpoint,
+            model.name,
+            model.version,
+            staging=stale,
+            archive_size=0,
+            checkpoint={"identity": "an older upload", "extractor": {"next_offset": 999}},
+        )
+        result = Puller(
+            session.client, session.store, str(model.tag), journal=session.journal
+        ).run()
+    assert result.verified
+    assert not stale.exists()
+    assert tree_snapshot(result.model.path) == tree_snapshot(model.path)

@@ -9,6 +9,8 @@ name the requested model; interrupted downloads resume with HTTP Range.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import shutil
 import threading
@@ -107,6 +109,7 @@ class Puller:
         self.cancel = cancel or threading.Event()
         self.journal = journal
         self._download_url: str | None = None
+        self._identity = ""
         self.call = RetryPolicy(self.cancel).call
 
     # ---- entry ---------------------------------------------------------------------
@@ -154,6 +157,7 @@ class Puller:
         expected = remote.file_list
         if expected is not None:
             self.progress.set_files((e.path, e.size) for e in expected)
+        self._identity = archive_identity(remote)
         staging, checkpoint = self._staging()
         extractor = StreamingExtractor(
             staging,
@@ -275,10 +279,13 @@ class Puller:
                 record is not None
                 and record.staging.is_dir()
                 and record.staging.resolve().parent == tmp
+                and record.checkpoint.get("identity") == self._identity
             ):
                 logger.info("Resuming the pull of %s from %s", self.tag, record.staging)
-                return record.staging, record.checkpoint
+                return record.staging, record.checkpoint["extractor"]
             if record is not None:
+                # Another archive now (re-pushed with --force), or staging is gone: start over.
+                self._discard(record.staging)
                 self.journal.forget_download(self.client.endpoint, self.tag.name, self.tag.version)
         return self.store.new_staging_dir(), None
 
@@ -291,8 +298,14 @@ class Puller:
             self.tag.version,
             staging=staging,
             archive_size=0,
-            checkpoint=state,
+            checkpoint={"identity": self._identity, "extractor": state},
         )
+
+    def _discard(self, staging: Path) -> None:
+        """Remove an abandoned staging folder, but only one of ours under tmp/."""
+        tmp = self.store.tmp_dir.resolve()
+        if staging.is_dir() and staging.resolve().parent == tmp:
+            shutil.rmtree(staging, ignore_errors=True)
 
     def _forget(self) -> None:
         if self.journal is not None and self.tag.version is not None:
@@ -317,3 +330,17 @@ class Puller:
                 f"The archive for {self.tag} holds a model.yaml for {info.tag}; "
                 "refusing to install a different model than the one requested."
             )
+
+
+def archive_identity(remote: CloudModel) -> str:
+    """What makes a checkpoint valid: the same upload of the same files.
+
+    A version re-pushed with ``--force`` gets a new upload time and possibly new
+    files; resuming into its staging folder would splice two archives.
+    """
+    files = remote.file_list or []
+    digest = hashlib.sha256(
+        json.dumps([[e.path, e.size, e.sha256] for e in files]).encode()
+    ).hexdigest()
+    finished = remote.upload_finished_at.isoformat() if remote.upload_finished_at else ""
+    return f"{finished}|{remote.size_bytes}|{digest}"
