@@ -88,6 +88,10 @@ class FaultyProxy:
                 length = int(headers.get("content-length", "0"))
                 body = self._throttled_read(reader, length)
                 path = target.split("?", 1)[0]
+                if len(body) < length:
+                    # The client gave up mid-upload (cancel); so does the "network".
+                    self._record(method, path, headers, "aborted")
+                    return
                 faultable = (not self.fault_paths or any(p in path for p in self.fault_paths)) and (
                     not self.fault_methods or method in self.fault_methods
                 )

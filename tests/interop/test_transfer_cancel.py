@@ -1,0 +1,89 @@
+"""Cancel is cooperative and cleans up what it started, on both sides."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from bentosync.core.errors import Cancelled
+from bentosync.core.session import open_session
+from bentosync.core.store import LocalStore
+from bentosync.core.transfer.progress import Phase
+from bentosync.core.transfer.pull import Puller
+from bentosync.core.transfer.push import Pusher
+from interop.test_transfer_roundtrip import make_model
+
+PART = 5 * 1024 * 1024
+
+
+def cancel_when_moving(progress, cancel: threading.Event) -> threading.Thread:
+    """Set ``cancel`` once some bytes have moved, like a user clicking Cancel."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not cancel.is_set():
+            if progress.snapshot().done_bytes > 2 * 1024 * 1024:
+                cancel.set()
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("strategy", ["proxy", "multipart"])
+def test_cancelled_push_is_marked_failed_on_the_server(
+    registry_factory, faulty_proxy, tmp_path, strategy
+):
+    server = registry_factory(strategy=strategy)
+    slow = faulty_proxy(server, bytes_per_second=4 * 1024 * 1024)
+    model = make_model(tmp_path / "home", "cancel-push", big_bytes=20 * 1024 * 1024)
+    cancel = threading.Event()
+    with open_session(slow.endpoint, server.token, home=tmp_path / "home") as session:
+        pusher = Pusher(
+            session.client,
+            session.store,
+            str(model.tag),
+            part_size=PART,
+            threads=2,
+            cancel=cancel,
+            journal=session.journal,
+        )
+        watcher = cancel_when_moving(pusher.progress, cancel)
+        with pytest.raises(Cancelled):
+            pusher.run()
+        watcher.join()
+        assert pusher.progress.snapshot().phase is Phase.CANCELLED
+        remote = session.client.get_model(model.name, model.version)
+        assert remote.upload_status != "success"
+        assert session.journal.upload(session.client.endpoint, model.name, model.version) is None
+        # A later push starts cleanly and succeeds.
+        slow.bytes_per_second = None
+        again = Pusher(
+            session.client, session.store, str(model.tag), part_size=PART, journal=session.journal
+        ).run()
+    assert again.verified
+
+
+def test_cancelled_pull_leaves_no_staging_and_no_model(registry, faulty_proxy, tmp_path):
+    home_a, home_b = tmp_path / "a", tmp_path / "b"
+    model = make_model(home_a, "cancel-pull", big_bytes=20 * 1024 * 1024)
+    with open_session(registry.endpoint, registry.token, home=home_a) as session:
+        Pusher(session.client, session.store, str(model.tag)).run()
+    slow = faulty_proxy(registry, bytes_per_second=4 * 1024 * 1024)
+    cancel = threading.Event()
+    home_b.mkdir()
+    with open_session(slow.endpoint, registry.token, home=home_b) as session:
+        puller = Puller(
+            session.client, session.store, str(model.tag), cancel=cancel, journal=session.journal
+        )
+        watcher = cancel_when_moving(puller.progress, cancel)
+        with pytest.raises(Cancelled):
+            puller.run()
+        watcher.join()
+        assert session.journal.download(session.client.endpoint, model.name, model.version) is None
+    store = LocalStore(home_b)
+    assert not (store.models_dir / "cancel-pull").exists()
+    assert not store.tmp_dir.exists() or list(store.tmp_dir.iterdir()) == []
