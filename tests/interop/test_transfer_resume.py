@@ -13,16 +13,19 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import platformdirs
 import pytest
 
+from bentosync.core.cloud_errors import ServerError
 from bentosync.core.session import open_session
 from bentosync.core.store import LocalStore
 from bentosync.core.transfer.pull import Puller
 from bentosync.core.transfer.push import Pusher
+from bentosync.core.transfer.retrying import RetryPolicy
 from bentosync.core.transfer.tarlayout import TarLayout
 from interop.test_transfer_roundtrip import make_model, tree_snapshot
 
@@ -196,3 +199,56 @@ def test_a_checkpoint_for_another_upload_is_not_reused(registry, homes):
     assert result.verified
     assert not stale.exists()
     assert tree_snapshot(result.model.path) == tree_snapshot(model.path)
+
+
+def test_push_cut_by_a_lasting_outage_resumes_on_the_next_run(
+    registry_factory, faulty_proxy, homes
+):
+    server = registry_factory(strategy="multipart")
+    proxy = faulty_proxy(server, bytes_per_second=8 * 1024 * 1024)
+    home, _ = homes
+    model = make_model(home, "outage", big_bytes=BIG)
+
+    def outage_after_two_parts() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if len(query("SELECT part_number FROM parts")) >= 2:
+                proxy.fail_rate = 1.0  # every request from now on gets a 503
+                return
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=outage_after_two_parts, daemon=True)
+    watcher.start()
+    with open_session(proxy.endpoint, server.token, home=home) as session:
+        pusher = Pusher(
+            session.client,
+            session.store,
+            str(model.tag),
+            part_size=PART,
+            threads=1,
+            journal=session.journal,
+            hash_cache=session.hash_cache,
+        )
+        pusher.call = RetryPolicy(pusher.cancel, backoff=0.01).call  # keep the test quick
+        with pytest.raises(ServerError):
+            pusher.run()
+        watcher.join()
+        journaled = {n for (n,) in query("SELECT part_number FROM parts")}
+        assert len(journaled) >= 2
+        proxy.fail_rate = 0.0
+        proxy.bytes_per_second = None
+        before = len(proxy.seen)
+        result = Pusher(
+            session.client,
+            session.store,
+            str(model.tag),
+            part_size=PART,
+            threads=2,
+            journal=session.journal,
+            hash_cache=session.hash_cache,
+        ).run()
+    assert result.verified
+    rerun = proxy.seen[before:]
+    assert not any(s.path.endswith("/start_upload") for s in rerun)
+    sent = {int(s.path.rsplit("/", 1)[1]) for s in rerun if s.method == "PUT"}
+    assert sent and sent.isdisjoint(journaled)

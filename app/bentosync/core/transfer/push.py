@@ -11,14 +11,12 @@ manifest so the server can refuse an archive whose bytes are not what we hashed.
 from __future__ import annotations
 
 import logging
-import math
 import threading
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
-from bentosync.core.cloud import CloudClient
-from bentosync.core.cloud_errors import AuthError, CloudError, NotFound, RequestRejected
+from bentosync.core.cloud import CloudClient, is_retryable
+from bentosync.core.cloud_errors import CloudError, NotFound, RequestRejected
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.errors import BentoSyncError, Cancelled
 from bentosync.core.filelist import FileEntry, to_manifest_value
@@ -29,18 +27,14 @@ from bentosync.core.tags import Tag
 from bentosync.core.transfer.journal import Journal
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 from bentosync.core.transfer.retrying import RetryPolicy
-from bentosync.core.transfer.tarlayout import RangeReader, TarLayout
+from bentosync.core.transfer.tarlayout import TarLayout
+from bentosync.core.transfer.upload import ArchiveUploader, is_url_refusal
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PART_SIZE = 100 * 1024 * 1024  # the official client's FILE_CHUNK_SIZE
 MIN_PART_SIZE = 5 * 1024 * 1024  # S3's floor for every part but the last
 DEFAULT_THREADS = 10
-PART_ATTEMPTS = 5
-
-
-class PresignedUrlRefused(CloudError):
-    """Storage refused a presigned URL (expired or tampered): ask for a fresh one."""
 
 
 @dataclass(frozen=True)
@@ -103,10 +97,7 @@ class Pusher:
         self.journal = journal
         self.hash_cache = hash_cache
         self.strategy = ""
-        self.retry = RetryPolicy(
-            self.cancel, extra=lambda exc: isinstance(exc, PresignedUrlRefused)
-        )
-        self.call = self.retry.call
+        self.call = RetryPolicy(self.cancel, extra=is_url_refusal).call
 
     # ---- entry ---------------------------------------------------------------------
 
@@ -132,19 +123,29 @@ class Pusher:
             return remote
         self.strategy, remote = self._choose_strategy(remote)
         name, version = model.name, model.version
-        resumed = self._resumable_upload(layout, remote) if self.strategy == "multipart" else None
+        uploader = ArchiveUploader(
+            self.client,
+            self.tag,
+            layout,
+            progress,
+            self.cancel,
+            self.journal,
+            threads=self.threads,
+            part_size=self.part_size,
+        )
+        resumed = uploader.open_upload(remote) if self.strategy == "multipart" else None
         if resumed is None:
             # start_upload voids any earlier attempt on the server, so a resume skips it.
             self.call(self.client.start_upload, name, version)
         progress.set_phase(Phase.UPLOADING, f"Uploading {self.tag} ({self.strategy})")
         try:
             if self.strategy == "proxy":
-                self._send_whole(layout, None)
+                uploader.send_whole(None)
             elif self.strategy == "presigned":
-                self._send_whole(layout, remote.presigned_upload_url)
+                uploader.send_whole(remote.presigned_upload_url)
                 self.call(self.client.finish_upload, name, version, "success")
             else:
-                self._send_multipart(layout, resumed)
+                uploader.send_multipart(resumed)
                 self.call(self.client.finish_upload, name, version, "success")
         except BaseException as exc:
             self._report_failure(exc)
@@ -256,160 +257,20 @@ class Pusher:
             return "presigned", presigned
         return "proxy", presigned
 
-    # ---- sending -------------------------------------------------------------------
-
-    def _reader(self, layout: TarLayout, start: int, end: int, counted: list[int]) -> RangeReader:
-        """A part's bytes, reporting each chunk to the files it belongs to."""
-
-        def on_read(offset: int, length: int) -> None:
-            for span in layout.file_spans(offset, offset + length):
-                self.progress.advance(span.path, span.length)
-            counted[0] += length
-
-        return RangeReader(layout, start, end, on_read=on_read, cancel=self.cancel)
-
-    def _rewind(self, layout: TarLayout, start: int, counted: list[int]) -> None:
-        """Take back the progress of a failed attempt before retrying it."""
-        if counted[0]:
-            for span in layout.file_spans(start, start + counted[0]):
-                self.progress.advance(span.path, -span.length)
-            counted[0] = 0
-
-    def _send_whole(self, layout: TarLayout, url: str | None) -> None:
-        name, version = self.tag.name, self.tag.version or ""
-        total = layout.total_size
-        counted = [0]
-        state = {"url": url}
-
-        def attempt() -> None:
-            self._rewind(layout, 0, counted)
-            body = self._reader(layout, 0, total, counted)
-            if state["url"] is None:
-                self.client.upload(name, version, body, total)
-                return
-            try:
-                self.client.put_stream(state["url"], body, total, auth=False)
-            except AuthError as exc:
-                state["url"] = self.client.presign_upload_url(name, version).presigned_upload_url
-                raise PresignedUrlRefused(f"The storage refused the upload URL: {exc}") from exc
-
-        RetryPolicy(self.cancel, attempts=PART_ATTEMPTS, extra=self.retry.extra).call(attempt)
-
-    def _send_multipart(
-        self, layout: TarLayout, resumed: tuple[str, dict[int, str]] | None
-    ) -> None:
-        name, version = self.tag.name, self.tag.version or ""
-        total = layout.total_size
-        parts = max(1, math.ceil(total / self.part_size))
-        upload_id, etags = resumed or (self._start_multipart(layout), {})
-        todo = [n for n in range(1, parts + 1) if n not in etags]
-        for number in etags:  # parts the server already holds from an earlier run
-            start = (number - 1) * self.part_size
-            for span in layout.file_spans(start, min(total, start + self.part_size)):
-                self.progress.advance(span.path, span.length)
-        lock = threading.Lock()
-
-        def send_part(number: int) -> None:
-            start = (number - 1) * self.part_size
-            end = min(total, start + self.part_size)
-            counted = [0]
-
-            def attempt() -> str:
-                self._rewind(layout, start, counted)
-                url = self.client.presign_multipart_upload_url(name, version, upload_id, number)
-                try:
-                    resp = self.client.put_stream(
-                        url, self._reader(layout, start, end, counted), end - start, auth=False
-                    )
-                except AuthError as exc:
-                    raise PresignedUrlRefused(f"Storage refused part {number}: {exc}") from exc
-                etag = resp.headers.get("ETag")
-                if not etag:
-                    raise CloudError(f"The server accepted part {number} without an ETag.")
-                return etag
-
-            etag = RetryPolicy(self.cancel, attempts=PART_ATTEMPTS, extra=self.retry.extra).call(
-                attempt
-            )
-            with lock:
-                etags[number] = etag
-            if self.journal is not None:
-                self.journal.part_done(self.client.endpoint, name, version, upload_id, number, etag)
-
-        workers = max(1, min(self.threads, len(todo)))
-        with ThreadPoolExecutor(workers, thread_name_prefix="bentosync-part") as pool:
-            futures = [pool.submit(send_part, n) for n in todo]
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            failed = [f for f in done if f.exception() is not None]
-            if failed:
-                for future in pending:
-                    future.cancel()
-                wait(pending)
-                raise failed[0].exception()  # type: ignore[misc]
-        self.progress.set_phase(Phase.VERIFYING, "The server is checking every file")
-        self._complete(upload_id, etags)
-        if self.journal is not None:
-            self.journal.forget_upload(self.client.endpoint, name, version)
-
-    def _resumable_upload(
-        self, layout: TarLayout, remote: CloudModel
-    ) -> tuple[str, dict[int, str]] | None:
-        """The journal's multipart upload, if it is for these exact bytes and still open."""
-        if self.journal is None:
-            return None
-        name, version = self.tag.name, self.tag.version or ""
-        record = self.journal.upload(self.client.endpoint, name, version)
-        if record is None:
-            return None
-        if (
-            record.layout_digest == layout.fingerprint
-            and record.part_size == self.part_size
-            and record.archive_size == layout.total_size
-            and remote.upload_status == "uploading"
-            and remote.upload_id in (None, "", record.upload_id)
-        ):
-            logger.info("Resuming upload of %s: %d parts already sent", self.tag, len(record.etags))
-            return record.upload_id, dict(record.etags)
-        self.journal.forget_upload(self.client.endpoint, name, version)
-        return None
-
-    def _start_multipart(self, layout: TarLayout) -> str:
-        name, version = self.tag.name, self.tag.version or ""
-        upload_id = self.call(self.client.start_multipart_upload, name, version).upload_id or ""
-        if self.journal is not None:
-            self.journal.start_upload(
-                self.client.endpoint,
-                name,
-                version,
-                upload_id=upload_id,
-                part_size=self.part_size,
-                archive_size=layout.total_size,
-                layout_digest=layout.fingerprint,
-            )
-        return upload_id
-
-    def _complete(self, upload_id: str, etags: dict[int, str]) -> None:
-        """Complete the multipart upload; a retry after a lost answer may find it done."""
-        name, version = self.tag.name, self.tag.version or ""
-        attempts = [0]
-
-        def complete() -> None:
-            attempts[0] += 1
-            try:
-                self.client.complete_multipart_upload(name, version, upload_id, etags.items())
-            except RequestRejected:
-                if attempts[0] == 1:
-                    raise
-                logger.info("complete_multipart_upload retried; the server may have it already")
-
-        self.call(complete)
-
     # ---- the end -------------------------------------------------------------------
 
     def _report_failure(self, exc: BaseException) -> None:
-        """Never leave the record looking fine: say it failed, and why."""
+        """Never leave the record looking fine: say it failed, and why.
+
+        A multipart upload cut by the network or a failing server stays open
+        instead: the journal holds its parts, and the next push goes on from there
+        (finish_upload failed would close it on the server).
+        """
         if self.strategy == "proxy":
             return  # the server marks a broken proxy PUT failed itself (PROTOCOL.md 4.1)
+        if self.strategy == "multipart" and self.journal is not None and is_retryable(exc):
+            logger.info("Keeping the upload of %s open for a resumed push", self.tag)
+            return
         reason = "cancelled by the user" if isinstance(exc, Cancelled) else str(exc)
         try:
             self.client.finish_upload(self.tag.name, self.tag.version or "", "failed", reason)

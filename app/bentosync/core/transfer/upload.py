@@ -1,0 +1,220 @@
+"""Sending one model's archive: a whole PUT (proxy, presigned) or parallel parts.
+
+Every byte comes from the virtual tar, read from the model's files on demand, so
+no part is ever held whole in memory and a retry re-reads from disk. Progress is
+counted per file as blocks leave, and taken back when an attempt fails, so the
+bars never run ahead of what the server actually has.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+from bentosync.core.cloud import CloudClient
+from bentosync.core.cloud_errors import AuthError, CloudError, RequestRejected
+from bentosync.core.cloud_records import CloudModel
+from bentosync.core.tags import Tag
+from bentosync.core.transfer.journal import Journal
+from bentosync.core.transfer.progress import Phase, TransferProgress
+from bentosync.core.transfer.retrying import RetryPolicy
+from bentosync.core.transfer.tarlayout import RangeReader, TarLayout
+
+logger = logging.getLogger(__name__)
+
+PART_ATTEMPTS = 5
+
+# (upload id, {part number: ETag}) of a multipart upload already under way.
+OpenUpload = tuple[str, dict[int, str]]
+
+
+class PresignedUrlRefused(CloudError):
+    """Storage refused a presigned URL (expired or tampered): ask for a fresh one."""
+
+
+def is_url_refusal(exc: BaseException) -> bool:
+    return isinstance(exc, PresignedUrlRefused)
+
+
+class ArchiveUploader:
+    """Uploads ``layout`` into the cloud record ``tag`` with one strategy."""
+
+    def __init__(
+        self,
+        client: CloudClient,
+        tag: Tag,
+        layout: TarLayout,
+        progress: TransferProgress,
+        cancel: threading.Event,
+        journal: Journal | None,
+        *,
+        threads: int,
+        part_size: int,
+    ) -> None:
+        self.client = client
+        self.name, self.version = tag.name, tag.version or ""
+        self.tag = tag
+        self.layout = layout
+        self.progress = progress
+        self.cancel = cancel
+        self.journal = journal
+        self.threads = threads
+        self.part_size = part_size
+        self.call = RetryPolicy(cancel, extra=is_url_refusal).call
+        self.call_patiently = RetryPolicy(cancel, attempts=PART_ATTEMPTS, extra=is_url_refusal).call
+
+    # ---- progress ------------------------------------------------------------------
+
+    def _reader(self, start: int, end: int, counted: list[int]) -> RangeReader:
+        """A range's bytes, reporting each block to the files it belongs to."""
+
+        def on_read(offset: int, length: int) -> None:
+            for span in self.layout.file_spans(offset, offset + length):
+                self.progress.advance(span.path, span.length)
+            counted[0] += length
+
+        return RangeReader(self.layout, start, end, on_read=on_read, cancel=self.cancel)
+
+    def _rewind(self, start: int, counted: list[int]) -> None:
+        """Take back the progress of a failed attempt before retrying it."""
+        if counted[0]:
+            for span in self.layout.file_spans(start, start + counted[0]):
+                self.progress.advance(span.path, -span.length)
+            counted[0] = 0
+
+    # ---- one PUT -------------------------------------------------------------------
+
+    def send_whole(self, url: str | None) -> None:
+        """The whole archive in one PUT: the proxy route when ``url`` is None."""
+        total = self.layout.total_size
+        counted = [0]
+        state = {"url": url}
+
+        def attempt() -> None:
+            self._rewind(0, counted)
+            body = self._reader(0, total, counted)
+            if state["url"] is None:
+                self.client.upload(self.name, self.version, body, total)
+                return
+            try:
+                self.client.put_stream(state["url"], body, total, auth=False)
+            except AuthError as exc:
+                fresh = self.client.presign_upload_url(self.name, self.version)
+                state["url"] = fresh.presigned_upload_url
+                raise PresignedUrlRefused(f"The storage refused the upload URL: {exc}") from exc
+
+        self.call_patiently(attempt)
+
+    # ---- multipart -----------------------------------------------------------------
+
+    def open_upload(self, remote: CloudModel) -> OpenUpload | None:
+        """The journal's multipart upload, if it is for these exact bytes and still open."""
+        if self.journal is None:
+            return None
+        record = self.journal.upload(self.client.endpoint, self.name, self.version)
+        if record is None:
+            return None
+        if (
+            record.layout_digest == self.layout.fingerprint
+            and record.part_size == self.part_size
+            and record.archive_size == self.layout.total_size
+            and remote.upload_status == "uploading"
+            and remote.upload_id in (None, "", record.upload_id)
+        ):
+            logger.info("Resuming upload of %s: %d parts already sent", self.tag, len(record.etags))
+            return record.upload_id, dict(record.etags)
+        self.journal.forget_upload(self.client.endpoint, self.name, self.version)
+        return None
+
+    def send_multipart(self, resumed: OpenUpload | None) -> None:
+        total = self.layout.total_size
+        parts = max(1, math.ceil(total / self.part_size))
+        upload_id, etags = resumed or (self._start_multipart(), {})
+        for number in etags:  # parts the server already holds from an earlier run
+            start = (number - 1) * self.part_size
+            for span in self.layout.file_spans(start, min(total, start + self.part_size)):
+                self.progress.advance(span.path, span.length)
+        todo = [n for n in range(1, parts + 1) if n not in etags]
+        lock = threading.Lock()
+
+        def send_part(number: int) -> None:
+            etag = self._send_part(upload_id, number)
+            with lock:
+                etags[number] = etag
+            if self.journal is not None:
+                self.journal.part_done(
+                    self.client.endpoint, self.name, self.version, upload_id, number, etag
+                )
+
+        workers = max(1, min(self.threads, len(todo)))
+        with ThreadPoolExecutor(workers, thread_name_prefix="bentosync-part") as pool:
+            futures = [pool.submit(send_part, n) for n in todo]
+            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in done if f.exception() is not None]
+            if failed:
+                for future in pending:
+                    future.cancel()
+                wait(pending)
+                raise failed[0].exception()  # type: ignore[misc]
+        self.progress.set_phase(Phase.VERIFYING, "The server is checking every file")
+        self._complete(upload_id, etags)
+        if self.journal is not None:
+            self.journal.forget_upload(self.client.endpoint, self.name, self.version)
+
+    def _send_part(self, upload_id: str, number: int) -> str:
+        """One part, retried with a fresh presigned URL each time; returns its ETag."""
+        start = (number - 1) * self.part_size
+        end = min(self.layout.total_size, start + self.part_size)
+        counted = [0]
+
+        def attempt() -> str:
+            self._rewind(start, counted)
+            url = self.client.presign_multipart_upload_url(
+                self.name, self.version, upload_id, number
+            )
+            try:
+                resp = self.client.put_stream(
+                    url, self._reader(start, end, counted), end - start, auth=False
+                )
+            except AuthError as exc:
+                raise PresignedUrlRefused(f"Storage refused part {number}: {exc}") from exc
+            etag = resp.headers.get("ETag")
+            if not etag:
+                raise CloudError(f"The server accepted part {number} without an ETag.")
+            return etag
+
+        return self.call_patiently(attempt)
+
+    def _start_multipart(self) -> str:
+        model = self.call(self.client.start_multipart_upload, self.name, self.version)
+        upload_id = model.upload_id or ""
+        if self.journal is not None:
+            self.journal.start_upload(
+                self.client.endpoint,
+                self.name,
+                self.version,
+                upload_id=upload_id,
+                part_size=self.part_size,
+                archive_size=self.layout.total_size,
+                layout_digest=self.layout.fingerprint,
+            )
+        return upload_id
+
+    def _complete(self, upload_id: str, etags: dict[int, str]) -> None:
+        """Complete the multipart upload; a retry after a lost answer may find it done."""
+        attempts = [0]
+
+        def complete() -> None:
+            attempts[0] += 1
+            try:
+                self.client.complete_multipart_upload(
+                    self.name, self.version, upload_id, etags.items()
+                )
+            except RequestRejected:
+                if attempts[0] == 1:
+                    raise
+                logger.info("complete_multipart_upload retried; the server may have it already")
+
+        self.call(complete)
