@@ -61,17 +61,9 @@ def push(tag: str, *, force: bool = False) -> None:
     Raises a ``BentoSyncError`` with a message a person can act on otherwise.
     """
     from bentosync.core.session import open_session
-    from bentosync.core.transfer.push import Pusher
 
     with open_session() as session:
-        Pusher(
-            session.client,
-            session.store,
-            tag,
-            force=force,
-            journal=session.journal,
-            hash_cache=session.hash_cache,
-        ).run()
+        session.pusher(tag, force=force).run()
 
 
 def pull(tag: str, *, force: bool = False) -> LocalModel | None:
@@ -82,15 +74,6 @@ def pull(tag: str, *, force: bool = False) -> LocalModel | None:
     None for a Hugging Face reference, which has no files to download.
     """
     from bentosync.core.session import open_session
-    from bentosync.core.transfer.pull import Puller
 
     with open_session() as session:
-        result = Puller(
-            session.client,
-            session.store,
-            tag,
-            force=force,
-            journal=session.journal,
-            hash_cache=session.hash_cache,
-        ).run()
-    return result.model
+        return session.puller(tag, force=force).run().model

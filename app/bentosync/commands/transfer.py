@@ -78,18 +78,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _run_push(args: argparse.Namespace) -> int:
     from bentosync.commands.progress_view import ProgressView
     from bentosync.core.session import open_session
-    from bentosync.core.transfer.push import Pusher
 
     with open_session() as session:
-        pusher = Pusher(
-            session.client,
-            session.store,
-            args.tag,
-            force=args.force,
-            threads=args.threads,
-            part_size=args.part_size,
-            journal=session.journal,
-            hash_cache=session.hash_cache,
+        pusher = session.pusher(
+            args.tag, force=args.force, threads=args.threads, part_size=args.part_size
         )
         with ProgressView(pusher.progress):
             result = pusher.run()
@@ -100,17 +92,9 @@ def _run_push(args: argparse.Namespace) -> int:
 def _run_pull(args: argparse.Namespace) -> int:
     from bentosync.commands.progress_view import ProgressView
     from bentosync.core.session import open_session
-    from bentosync.core.transfer.pull import Puller
 
     with open_session() as session:
-        puller = Puller(
-            session.client,
-            session.store,
-            args.tag,
-            force=args.force,
-            journal=session.journal,
-            hash_cache=session.hash_cache,
-        )
+        puller = session.puller(args.tag, force=args.force)
         with ProgressView(puller.progress):
             result = puller.run()
     print(result.message)

@@ -10,11 +10,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bentosync.core.cloud import CloudClient
 from bentosync.core.hashcache import HashCache
 from bentosync.core.store import LocalStore
+from bentosync.core.tags import Tag
 from bentosync.core.transfer.journal import Journal
+from bentosync.core.transfer.pull import Puller
+from bentosync.core.transfer.push import Pusher
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,28 @@ class Session:
     store: LocalStore = field(default_factory=LocalStore)
     journal: Journal = field(default_factory=Journal)
     hash_cache: HashCache = field(default_factory=HashCache)
+
+    def pusher(self, tag: Tag | str, **options: Any) -> Pusher:
+        """A push job wired to this session's journal (resume) and hash cache."""
+        return Pusher(
+            self.client,
+            self.store,
+            tag,
+            journal=self.journal,
+            hash_cache=self.hash_cache,
+            **options,
+        )
+
+    def puller(self, tag: Tag | str, **options: Any) -> Puller:
+        """A pull job wired to this session's journal (resume) and hash cache."""
+        return Puller(
+            self.client,
+            self.store,
+            tag,
+            journal=self.journal,
+            hash_cache=self.hash_cache,
+            **options,
+        )
 
     def close(self) -> None:
         self.client.close()

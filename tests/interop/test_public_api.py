@@ -1,0 +1,33 @@
+"""``bentosync.push`` / ``bentosync.pull`` / ``list_*``: the Python API a script uses."""
+
+from __future__ import annotations
+
+import pytest
+
+import bentosync
+from interop.test_transfer_roundtrip import make_model, tree_snapshot
+
+
+def test_push_pull_and_listings_through_the_public_api(registry, tmp_path, monkeypatch):
+    home_a, home_b = tmp_path / "a", tmp_path / "b"
+    model = make_model(home_a, "api-model", big_bytes=2 * 1024 * 1024)
+    monkeypatch.setenv("BENTO_CLOUD_API_KEY", registry.token)
+    monkeypatch.setenv("BENTO_CLOUD_API_ENDPOINT", registry.endpoint)
+
+    monkeypatch.setenv("BENTOML_HOME", str(home_a))
+    assert bentosync.push("api-model") is None
+    assert bentosync.push(str(model.tag)) is None  # already there: quietly nothing
+    assert [str(m.tag) for m in bentosync.list_local()] == [str(model.tag)]
+    assert [m.tag for m in bentosync.list_cloud()] == [str(model.tag)]
+
+    monkeypatch.setenv("BENTOML_HOME", str(home_b))
+    pulled = bentosync.pull("api-model")
+    assert pulled is not None and str(pulled.tag) == str(model.tag)
+    assert tree_snapshot(pulled.path) == tree_snapshot(model.path)
+    assert bentosync.pull(str(model.tag)).path == pulled.path  # already local
+
+    with pytest.raises(bentosync.ModelNotFound):
+        bentosync.pull("no-such-model")
+    monkeypatch.setenv("BENTO_CLOUD_API_KEY", "wrong")
+    with pytest.raises(bentosync.BentoSyncError, match="bentosync login"):
+        bentosync.pull("api-model:latest", force=True)
