@@ -65,7 +65,12 @@ class WindowActions(QObject):
             return action
 
         self.refresh = make("&Refresh", "List the local store and the cloud again")
-        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh)
+        # Ctrl+R is Retry in the Transfers panel; two actions on one key fire neither.
+        keys = [
+            seq
+            for seq in QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh)
+            if not seq.matches(QKeySequence("Ctrl+R"))
+        ]
         if not any(seq.matches(QKeySequence("F5")) for seq in keys):
             keys.append(QKeySequence("F5"))
         self.refresh.setShortcuts(keys)
@@ -102,6 +107,21 @@ class WindowActions(QObject):
         self.about = QAction("&About BentoSync", parent)
         self.apply_icons()
         self.update(ActionState())
+
+    def scope_to_panes(self, panes: list[QWidget]) -> None:
+        """Del and Ctrl+C act on the model panes only.
+
+        Elsewhere the same keys mean something else (Del cancels the selected
+        transfer in the Transfers panel), and a key bound by two active actions
+        triggers neither, so these two are bound to the panes instead of the window.
+        """
+        window = self.parent()
+        for action in (self.delete, self.copy_tags):
+            if isinstance(window, QWidget):
+                window.removeAction(action)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            for pane in panes:
+                pane.addAction(action)
 
     # ---- presentation --------------------------------------------------------------
 

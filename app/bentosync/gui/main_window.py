@@ -44,6 +44,7 @@ from bentosync.gui.widgets.cloud_pane import CloudPane
 from bentosync.gui.widgets.details_panel import DetailsPanel
 from bentosync.gui.widgets.local_pane import LocalPane
 from bentosync.gui.widgets.model_pane import ModelPane
+from bentosync.gui.window_services import WindowServices
 from bentosync.gui.workers.file_hashing import FileListHasher
 from bentosync.launcher import CloudTarget
 
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.details.setObjectName("details_panel")
 
         self.actions = WindowActions(self)
+        self.actions.scope_to_panes([self.local_pane, self.cloud_pane])
         self.notifier = Notifier(self.statusBar(), self)
         self.connection = CloudConnection(self.cloud_pool, resolver, self._store.home, self)
         self.listing = LocalListing(
@@ -125,15 +127,20 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         self._wire()
+        self.services = WindowServices(self)
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(RELATIVE_TIME_REFRESH_MS)
         self._age_timer.timeout.connect(self.local_model.refresh_relative_times)
         self._age_timer.timeout.connect(self.cloud_model.refresh_relative_times)
         self._age_timer.start()
         self._restore_settings()
-        self._update_actions()
+        self.update_actions()
 
     # ---- construction ------------------------------------------------------------
+
+    def settings(self) -> QSettings:
+        """Where the window and its parts keep what they remember."""
+        return self._settings
 
     @property
     def refresh_action(self) -> QAction:
@@ -250,7 +257,7 @@ class MainWindow(QMainWindow):
 
     def _on_target(self, target: CloudTarget) -> None:
         self.cloud_pane.show_target(target)
-        self._update_actions()
+        self.update_actions()
 
     def _on_cloud_listed(self, models: list[CloudModel]) -> None:
         self.catalog.set_cloud(models)
@@ -261,7 +268,7 @@ class MainWindow(QMainWindow):
     def _on_cloud_failed(self, problem: CloudProblem) -> None:
         self.catalog.set_cloud(None)
         self.cloud_pane.show_problem(problem)
-        self._update_actions()
+        self.update_actions()
         self.cloud_refresh_finished.emit()
 
     def _on_hashed(self, model: LocalModel, files: list[FileEntry]) -> None:
@@ -274,9 +281,7 @@ class MainWindow(QMainWindow):
         return self.local_pane if side == LOCAL else self.cloud_pane
 
     def _selected_tags(self, side: str) -> list[str]:
-        if side == LOCAL:
-            return [str(m.tag) for m in self.local_pane.selected_records()]
-        return [m.tag for m in self.cloud_pane.selected_records()]
+        return self._pane(side).selected_tags()
 
     def _verifiable_tags(self) -> list[str]:
         return [t for t in self._selected_tags(LOCAL) if self.catalog.cloud(t) is not None]
@@ -285,7 +290,7 @@ class MainWindow(QMainWindow):
         if side != self._active_side:
             self._active_side = side
             self._show_details()
-            self._update_actions()
+            self.update_actions()
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         for side, pane in ((LOCAL, self.local_pane), (CLOUD, self.cloud_pane)):
@@ -298,7 +303,7 @@ class MainWindow(QMainWindow):
             self._active_side = side
         if side == self._active_side:
             self._show_details()
-        self._update_actions()
+        self.update_actions()
 
     def _show_details(self) -> None:
         record = self._pane(self._active_side).current_record()
@@ -308,11 +313,10 @@ class MainWindow(QMainWindow):
             tag = str(record.tag)
             self.details.show_local(record, self.catalog.cloud(tag), self.catalog.sync(tag))
         else:
-            self.details.show_cloud(
-                record, self.catalog.local(record.tag), self.catalog.sync(record.tag)
-            )
+            local, sync = self.catalog.local(record.tag), self.catalog.sync(record.tag)
+            self.details.show_cloud(record, local, sync, self.connection.where())
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         local = self._selected_tags(LOCAL)
         self.actions.update(
             ActionState(
@@ -321,13 +325,10 @@ class MainWindow(QMainWindow):
                 active_side=self._active_side,
                 cloud_ready=self.connection.target is not None and self.catalog.cloud_loaded,
                 local_with_cloud_copy=sum(1 for t in local if self.catalog.cloud(t) is not None),
-                cancellable=self._cancellable(),
+                cancellable=self.services.cancellable(),
                 one_local=len(local) == 1,
             )
         )
-
-    def _cancellable(self) -> bool:
-        return False
 
     def _context_menu(self, side: str, pos: object) -> None:
         self._activate(side)
@@ -365,6 +366,7 @@ class MainWindow(QMainWindow):
                 pane.reload_icons()
                 model.reload_icons()
             self.details.reload_icons()
+            self.services.reload_icons()
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -381,6 +383,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             app.focusChanged.disconnect(self._on_focus_changed)
         self.hasher.cancel()
+        self.services.shutdown()
         for pool in (self.hash_pool, self.write_pool, self.cloud_pool):
             pool.clear()
             if not pool.waitForDone(POOL_SHUTDOWN_MS):

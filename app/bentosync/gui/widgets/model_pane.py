@@ -260,6 +260,10 @@ class ModelPane(QWidget):
         records = (self.proxy.index(row, 0).data(ItemRole) for row in rows)
         return [record for record in records if record is not None]
 
+    def selected_tags(self) -> list[str]:
+        """``name:version`` of the selected rows, in view order."""
+        return [str(record.tag) for record in self.selected_records()]
+
     def current_record(self) -> Any:
         """The record of the current row (the one with the focus rectangle), if any."""
         index = self.view.currentIndex()
