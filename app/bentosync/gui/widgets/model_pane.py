@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -30,16 +29,14 @@ from PySide6.QtWidgets import (
 from bentosync.gui import icons
 from bentosync.gui.models.roles import ItemRole
 from bentosync.gui.models.sort_proxy import ModelSortFilterProxy
+from bentosync.gui.widgets import table_columns
 from bentosync.gui.widgets.drop_views import DropHint, DropMessagePage, ModelTableView
 
 logger = logging.getLogger(__name__)
 
 PAGE_TABLE, PAGE_MESSAGE = 0, 1
-MAX_FITTED_COLUMN_CHARS = 40  # auto-fit never makes a column wider than this
 MESSAGE_ICON_SIZE = 64
 SUBTITLE_ICON_SIZE = 16
-SAMPLE_ICON_ROOM = 28  # a 16 px decoration plus the style's margins around it
-COLUMN_PADDING_CHARS = 2  # breathing room after the widest cell
 
 
 def _plural(count: int, word: str) -> str:
@@ -180,7 +177,9 @@ class ModelPane(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._column_menu)
+        header.customContextMenuRequested.connect(
+            lambda pos: table_columns.column_menu(self.view, pos, self)
+        )
         # The indicator first: enabling sorting sorts by whatever it shows.
         header.setSortIndicator(sort_column, sort_order)
         view.setSortingEnabled(True)
@@ -322,19 +321,6 @@ class ModelPane(QWidget):
 
     # ---- internals ---------------------------------------------------------------
 
-    def _column_menu(self, pos: QPoint) -> None:
-        """Right-click on the header: choose the columns (the first always stays)."""
-        header = self.view.horizontalHeader()
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        for column in range(1, self._model.columnCount()):
-            title = self._model.headerData(column, Qt.Orientation.Horizontal)
-            action = menu.addAction(str(title))
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(column))
-            action.toggled.connect(lambda shown, c=column: self.view.setColumnHidden(c, not shown))
-        menu.popup(header.viewport().mapToGlobal(pos))
-
     def _apply_subtitle_icon(self) -> None:
         name = self._subtitle_icon_name
         if name is None:
@@ -390,20 +376,5 @@ class ModelPane(QWidget):
         self.stack.setCurrentIndex(PAGE_MESSAGE)
 
     def _fit_columns(self) -> None:
-        """Size columns to their contents once, capped, so one long label cannot
-        push the rest off screen; after that the user's widths are kept. The last
-        visible column is left alone: it stretches over the spare width."""
-        header = self.view.horizontalHeader()
-        char = self.view.fontMetrics().averageCharWidth()
-        cap = char * MAX_FITTED_COLUMN_CHARS
-        visible = [c for c in range(header.count()) if not header.isSectionHidden(c)]
-        for column in visible[:-1]:
-            self.view.resizeColumnToContents(column)
-            padding = COLUMN_PADDING_CHARS * char
-            width = min(header.sectionSize(column) + padding, cap)
-            sample = self._min_texts.get(column)
-            if sample:  # room for the icon, its gap, and the widest text
-                needed = self.view.fontMetrics().horizontalAdvance(sample) + SAMPLE_ICON_ROOM
-                width = max(width, needed + padding)
-            header.resizeSection(column, width)
+        table_columns.fit_columns(self.view, self._min_texts)
         self._columns_fitted = True
