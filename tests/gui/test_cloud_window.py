@@ -229,3 +229,19 @@ def test_reconnect_switches_the_cloud_pane(qtbot, make_window, registry_factory,
         window.reconnect()
     assert set(rows(window.cloud_pane)) == {str(model.tag)}
     assert window.connection.target.endpoint == second.endpoint
+
+
+def test_a_server_that_cannot_say_who_we_are_keeps_the_saved_label(
+    qtbot, make_window, registry, monkeypatch
+):
+    from bentosync.core.cloud import CloudClient, NotFound
+
+    def no_user(self):
+        raise NotFound("no /auth/current here")
+
+    monkeypatch.setattr(CloudClient, "current_user", no_user)
+    target = CloudTarget(registry.endpoint, registry.token, "work on https://yatai.example")
+    window = make_window(resolver=lambda: target)
+    load_both(qtbot, window)
+    assert window.cloud_pane.subtitle_label.text() == "work on https://yatai.example"
+    assert window.cloud_pane.message_title.text().startswith("No models on ")

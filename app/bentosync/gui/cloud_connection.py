@@ -20,7 +20,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from bentosync.core.cloud import AuthError, CloudClient, CloudError, ConnectionFailed
+from bentosync.core.cloud import (
+    AuthError,
+    CloudClient,
+    CloudError,
+    ConnectionFailed,
+    NotFound,
+    ProtocolError,
+)
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.credentials import KeyringUnavailable, NotLoggedIn
 from bentosync.core.errors import BentoSyncError
@@ -194,14 +201,26 @@ class CloudConnection(QObject):
         try:
             label = target.label
             if not target.embedded:
-                user = client.current_user()
-                who = user.email or user.display_name
-                label = f"{who} on {target.endpoint}" if who else target.label
+                label = self._account_label(client, target)
             models = list(client.iter_all_models())
         except BaseException:
             client.close()
             raise
         return target, client, label, models
+
+    @staticmethod
+    def _account_label(client: CloudClient, target: CloudTarget) -> str:
+        """ "alice@example.com on https://…" from the server; the saved label if it cannot say.
+
+        A refused token still fails the connect (``AuthError``): the listing would too.
+        """
+        try:
+            user = client.current_user()
+        except (NotFound, ProtocolError) as exc:
+            logger.info("%s does not say who we are (%s)", target.endpoint, exc)
+            return target.label
+        who = user.email or user.display_name
+        return f"{who} on {target.endpoint}" if who else target.label
 
     # ---- GUI side ------------------------------------------------------------------
 
