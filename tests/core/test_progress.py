@@ -71,3 +71,19 @@ def test_empty_job_is_complete():
     progress.set_files([("empty", 0)])
     snap = progress.snapshot()
     assert snap.fraction == 1.0 and snap.files[0].fraction == 1.0
+
+
+def test_speed_counts_moved_bytes_not_resumed_ones(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr("bentosync.core.transfer.progress.time.monotonic", lambda: clock[0])
+    progress = TransferProgress("pull", "m:v")
+    progress.set_files([("a", 10_000), ("b", 10_000)])
+    progress.set_done("a", 10_000, moved=False)  # found on disk when resuming
+    clock[0] += 1.0
+    progress.set_done("b", 1_000)
+    clock[0] += 1.0
+    progress.set_done("b", 3_000)
+    snap = progress.snapshot()
+    assert snap.done_bytes == 13_000
+    assert snap.bytes_per_second == 2_000  # only b's bytes, over one second
+    assert snap.eta_seconds == 3.5

@@ -142,7 +142,7 @@ class StreamingExtractor:
         self.done = {d["path"]: FileEntry(d["path"], d["size"], d["sha256"]) for d in state["done"]}
         self.seen = set(state.get("seen", []))
         for entry in self.done.values():
-            self._report(entry.path, entry.size, entry.size)
+            self._report(entry.path, entry.size, entry.size, moved=False)
             if self.progress is not None and self.expected is not None:
                 self.progress.set_checksum(entry.path, ChecksumState.VERIFIED)
 
@@ -243,6 +243,7 @@ class StreamingExtractor:
             with open(target, "r+b") as handle:
                 handle.truncate(already)
                 _hash_prefix(handle, already, digest)
+            self._report(path, already, info.size, moved=False)
         target.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         if not already:
@@ -356,12 +357,12 @@ class StreamingExtractor:
             shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
             raise IncompleteArchive(f"The archive lacks {len(missing)} file(s): {shown}.")
 
-    def _report(self, path: str, done: int, size: int) -> None:
+    def _report(self, path: str, done: int, size: int, *, moved: bool = True) -> None:
         if self.progress is None:
             return
         if self.expected is None:
             self.progress.add_file(path, size)
-        self.progress.set_done(path, done)
+        self.progress.set_done(path, done, moved=moved)
 
 
 class _Once:

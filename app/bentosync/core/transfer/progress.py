@@ -148,8 +148,12 @@ class TransferProgress:
             self._touch()
         self._notify()
 
-    def set_done(self, path: str, done: int) -> None:
-        """Set absolute progress of a file (used when resuming)."""
+    def set_done(self, path: str, done: int, *, moved: bool = True) -> None:
+        """Set the absolute progress of a file.
+
+        ``moved=False`` is for bytes found already done (a resumed transfer): they
+        count towards the total but not towards the speed.
+        """
         with self._lock:
             state = self._files.get(path)
             if state is None:
@@ -157,6 +161,10 @@ class TransferProgress:
             done = max(0, min(state.size, done))
             self._done += done - state.done
             state.done = done
+            if moved:
+                self._record_sample()
+            else:
+                self._samples.clear()
             self._touch()
         self._notify()
 
