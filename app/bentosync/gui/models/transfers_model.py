@@ -32,6 +32,7 @@ from bentosync.gui.delegates.checksum_icons import (
 )
 from bentosync.gui.models import transfer_format as fmt
 from bentosync.gui.models.roles import ItemRole, SortRole
+from bentosync.gui.workers import emit_guard
 from bentosync.gui.workers.jobs import JobId, JobSnapshot, JobStatus
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ class TransfersModel(QAbstractItemModel):
 
     def __init__(self, manager: TransferManager | None = None, parent: QObject | None = None):
         super().__init__(parent)
+        emit_guard.install()  # every update emits; see emit_guard
         self._rows: list[_JobRow] = []
         self._row_of: dict[int, int] = {}
         self._checksum_icons = ChecksumIcons()

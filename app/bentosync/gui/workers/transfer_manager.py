@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 
 from bentosync.core.tags import Tag
 from bentosync.gui.settings import TransferSettings
+from bentosync.gui.workers import emit_guard
 from bentosync.gui.workers.hub import TaskSignals
 from bentosync.gui.workers.job_runnable import TransferRunnable
 from bentosync.gui.workers.jobs import (
@@ -78,6 +79,7 @@ class TransferManager(QObject):
         poll_interval_ms: int = POLL_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
+        emit_guard.install()  # PySide6 6.12.0 would abort after a few thousand emits
         self._session_factory = session_factory
         self._settings = settings if settings is not None else TransferSettings()
         self._ids = itertools.count(1)
