@@ -20,21 +20,37 @@ logger = logging.getLogger(__name__)
 
 
 class TransferRunnable(QRunnable):
-    """Runs ``job`` with a session from ``session_factory``; emits ``ended(job_id)``."""
+    """Runs ``job`` with a session from ``session_factory``; emits ``ended(job_id)``.
+
+    With ``in_process`` the engine runs in a child process instead (see
+    ``job_process``) and this thread only relays its progress.
+    """
 
     def __init__(
-        self, job: TransferJob, session_factory: SessionFactory, ended: SignalInstance
+        self,
+        job: TransferJob,
+        session_factory: SessionFactory,
+        ended: SignalInstance,
+        *,
+        in_process: bool = False,
     ) -> None:
         super().__init__()
         self._job = job
         self._session_factory = session_factory
         self._ended = ended
+        self._in_process = in_process
         self.setAutoDelete(True)
 
     def run(self) -> None:
         """Runs on a pool thread: never touch widgets here, only emit."""
         try:
-            run_job(self._job, self._session_factory)
+            if self._in_process:
+                from bentosync.gui.workers.job_process import SessionSpec, run_job_in_process
+
+                assert isinstance(self._session_factory, SessionSpec)
+                run_job_in_process(self._job, self._session_factory)
+            else:
+                run_job(self._job, self._session_factory)
         finally:
             try:
                 self._ended.emit(self._job.job_id)

@@ -9,6 +9,7 @@ objects, which are safe to hand through ``Signal(object)``: byte counts pass
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import logging
 import threading
@@ -149,6 +150,8 @@ class TransferJob:
         self._message = "Waiting for a free slot"
         self._started_at: float | None = None
         self._finished_at: float | None = None
+        # Process isolation: the engine runs in a child and its snapshots land here.
+        self._remote: ProgressSnapshot | None = None
 
     def __repr__(self) -> str:
         return f"TransferJob(#{self.spec.job_id} {self.spec.kind} {self.spec.tag} {self._status})"
@@ -162,15 +165,28 @@ class TransferJob:
         return self._status
 
     @property
+    def revision(self) -> int:
+        """Changes whenever the progress does (the manager's cheap "anything new?" check)."""
+        remote = self._remote
+        return self.progress.revision if remote is None else remote.revision
+
+    @property
     def current_tag(self) -> Tag:
         """The tag this job holds: the resolved one when the engine has resolved it."""
+        remote = self._remote
+        tag = self.progress.tag if remote is None else remote.tag
         try:
-            return Tag.parse(self.progress.tag or self.spec.tag)
+            return Tag.parse(tag or self.spec.tag)
         except BentoSyncError:
             return Tag.parse(self.spec.tag)
 
+    def set_remote(self, snapshot: ProgressSnapshot) -> None:
+        """The latest progress of an engine running in another process."""
+        self._remote = snapshot
+
     def snapshot(self) -> JobSnapshot:
-        progress = self.progress.snapshot()
+        remote = self._remote
+        progress = self.progress.snapshot() if remote is None else remote
         with self._lock:
             return JobSnapshot(
                 job_id=self.spec.job_id,
@@ -214,13 +230,19 @@ class TransferJob:
             self._message = message
             self._error = error
             self._finished_at = time.monotonic()
-        if not self.progress.phase.finished:
-            phase = {
-                JobStatus.DONE: Phase.DONE,
-                JobStatus.SKIPPED: Phase.SKIPPED,
-                JobStatus.FAILED: Phase.FAILED,
-                JobStatus.CANCELLED: Phase.CANCELLED,
-            }[status]
+        phase = {
+            JobStatus.DONE: Phase.DONE,
+            JobStatus.SKIPPED: Phase.SKIPPED,
+            JobStatus.FAILED: Phase.FAILED,
+            JobStatus.CANCELLED: Phase.CANCELLED,
+        }[status]
+        remote = self._remote
+        if remote is not None:
+            if not remote.phase.finished:  # the child died mid-way
+                self._remote = dataclasses.replace(
+                    remote, phase=phase, message=message, revision=remote.revision + 1
+                )
+        elif not self.progress.phase.finished:
             self.progress.set_phase(phase, message)
 
 

@@ -25,6 +25,7 @@ from bentosync.core.tags import Tag
 from bentosync.gui.settings import TransferSettings
 from bentosync.gui.workers import emit_guard
 from bentosync.gui.workers.hub import TaskSignals
+from bentosync.gui.workers.job_process import SessionSpec
 from bentosync.gui.workers.job_runnable import TransferRunnable
 from bentosync.gui.workers.jobs import (
     KIND_PULL,
@@ -44,6 +45,8 @@ from bentosync.gui.workers.jobs import (
 logger = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 100
+ISOLATION_THREAD = "thread"
+ISOLATION_PROCESS = "process"
 SHUTDOWN_TIMEOUT_MS = 30_000
 
 
@@ -56,6 +59,10 @@ class TransferManager(QObject):
         settings: concurrency, threads per job and part size; read when a job is
             created, so a change applies to the next job.
         parent: the owning QObject (the window).
+        isolation: ``"thread"`` runs the engine on the pool thread; ``"process"``
+            runs it in a spawned child per job (the pool thread only relays), which
+            keeps the engine's threads off the GUI's GIL. Process isolation needs a
+            picklable ``SessionSpec`` as ``session_factory`` (a lambda cannot cross).
 
     Every signal carries Python objects (``Signal(object)``): byte counts pass
     2 GiB. All methods must be called on the GUI thread.
@@ -76,10 +83,19 @@ class TransferManager(QObject):
         settings: TransferSettings | None = None,
         parent: QObject | None = None,
         *,
+        isolation: str = ISOLATION_THREAD,
         poll_interval_ms: int = POLL_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
         emit_guard.install()  # PySide6 6.12.0 would abort after a few thousand emits
+        if isolation not in (ISOLATION_THREAD, ISOLATION_PROCESS):
+            raise ValueError(f"isolation must be 'thread' or 'process', not {isolation!r}")
+        if isolation == ISOLATION_PROCESS and not isinstance(session_factory, SessionSpec):
+            raise TypeError(
+                "isolation='process' needs a SessionSpec(endpoint, token, home) as the "
+                "session factory: a lambda cannot be sent to the job process."
+            )
+        self.isolation = isolation
         self._session_factory = session_factory
         self._settings = settings if settings is not None else TransferSettings()
         self._ids = itertools.count(1)
@@ -157,7 +173,11 @@ class TransferManager(QObject):
         self._remember(snapshot)
         logger.info("Job #%d: %s %s", spec.job_id, kind, tag)
         self.job_added.emit(snapshot)
-        self.pool.start(TransferRunnable(job, self._session_factory, self._hub.result))
+        in_process = self.isolation == ISOLATION_PROCESS
+        runnable = TransferRunnable(
+            job, self._session_factory, self._hub.result, in_process=in_process
+        )
+        self.pool.start(runnable)
         if not self._timer.isActive():
             self._timer.start()
         return spec.job_id
@@ -261,7 +281,7 @@ class TransferManager(QObject):
         """Timer tick: one ``jobs_updated`` with every running job that changed."""
         changed: list[JobSnapshot] = []
         for job_id, job in self._active.items():
-            key = (job.progress.revision, job.status.value, job.cancel_event.is_set())
+            key = (job.revision, job.status.value, job.cancel_event.is_set())
             if self._emitted.get(job_id) == key:
                 continue
             snapshot = job.snapshot()
