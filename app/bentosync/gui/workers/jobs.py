@@ -286,6 +286,7 @@ def _run_pull(session: Session, job: TransferJob) -> tuple[JobStatus, str]:
         progress=job.progress,
         cancel=job.cancel_event,
         journal=session.journal,
+        hash_cache=session.hash_cache,  # a later push of this model costs a stat, not a read
     ).run()
     return (JobStatus.SKIPPED if result.skipped else JobStatus.DONE), result.message
 
