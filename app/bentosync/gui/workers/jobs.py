@@ -257,36 +257,21 @@ def describe_failure(exc: BaseException) -> str:
 
 
 def _run_push(session: Session, job: TransferJob) -> tuple[JobStatus, str]:
-    from bentosync.core.transfer.push import Pusher
-
     spec = job.spec
-    result = Pusher(
-        session.client,
-        session.store,
+    result = session.pusher(
         spec.tag,
         force=spec.force,
         threads=spec.threads,
         part_size=spec.part_size,
         progress=job.progress,
         cancel=job.cancel_event,
-        journal=session.journal,
-        hash_cache=session.hash_cache,
     ).run()
     return (JobStatus.SKIPPED if result.skipped else JobStatus.DONE), result.message
 
 
 def _run_pull(session: Session, job: TransferJob) -> tuple[JobStatus, str]:
-    from bentosync.core.transfer.pull import Puller
-
-    result = Puller(
-        session.client,
-        session.store,
-        job.spec.tag,
-        force=job.spec.force,
-        progress=job.progress,
-        cancel=job.cancel_event,
-        journal=session.journal,
-        hash_cache=session.hash_cache,  # a later push of this model costs a stat, not a read
+    result = session.puller(
+        job.spec.tag, force=job.spec.force, progress=job.progress, cancel=job.cancel_event
     ).run()
     return (JobStatus.SKIPPED if result.skipped else JobStatus.DONE), result.message
 
