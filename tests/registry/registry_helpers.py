@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import tarfile
+import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,6 +16,14 @@ import yaml
 from bentosync.core.modelinfo import new_model_document
 from bentosync.core.tags import Tag
 from support.registry import RegistryServer
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.05)
 
 
 class Api:
@@ -180,3 +190,51 @@ def files_in(archive: bytes) -> dict[str, bytes]:
                 assert handle is not None
                 out[member.name.removeprefix("./")] = handle.read()
     return out
+
+
+# ---- multipart, as the official client does it (PROTOCOL.md 4, step 8) ----------------
+
+
+def split(data: bytes, parts: int) -> list[bytes]:
+    size = -(-len(data) // parts)
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+def start_multipart(
+    api: Api, name: str, version: str, files: dict[str, bytes], **kwargs: Any
+) -> str:
+    """create + start_upload + start_multipart_upload; returns the upload id."""
+    create_model(api, name, version, files, **kwargs)
+    api.ok(api.patch(api.model(name, version, "start_upload")))
+    upload_id = api.ok(api.patch(api.model(name, version, "start_multipart_upload")))["upload_id"]
+    assert upload_id
+    return str(upload_id)
+
+
+def put_part(
+    api: Api, name: str, version: str, upload_id: str, number: int, data: bytes
+) -> requests.Response:
+    """presign_multipart_upload_url, then PUT the part to it (no token, like S3)."""
+    model = api.ok(
+        api.patch(
+            api.model(name, version, "presign_multipart_upload_url"),
+            json={"upload_id": upload_id, "part_number": number},
+        )
+    )
+    return requests.put(model["presigned_upload_url"], data=data, timeout=60)
+
+
+def complete_and_finish(
+    api: Api, name: str, version: str, upload_id: str, etags: dict[int, str]
+) -> requests.Response:
+    """complete_multipart_upload with every part, then finish_upload(success)."""
+    parts = [{"part_number": n, "etag": etags[n]} for n in sorted(etags)]
+    api.ok(
+        api.patch(
+            api.model(name, version, "complete_multipart_upload"),
+            json={"upload_id": upload_id, "parts": parts},
+        )
+    )
+    return api.patch(
+        api.model(name, version, "finish_upload"), json={"status": "success", "reason": ""}
+    )

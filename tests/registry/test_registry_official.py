@@ -158,3 +158,5 @@ def test_official_push_and_pull_250_mib(official, registry_factory, tmp_path, st
     if strategy == "multipart":
         assert "PUT /blobs/parts/" in server.log_text()
         assert server.log_text().count("PUT /blobs/parts/") >= 3
+        # Its parts were assembled and checked while they arrived (pipeline.py).
+        assert "was assembled while its parts arrived" in server.log_text()

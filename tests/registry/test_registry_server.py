@@ -6,24 +6,15 @@ import os
 import secrets
 import socket
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from registry_helpers import Api, create_model, make_tar, model_files, push_proxy
+from registry_helpers import Api, create_model, make_tar, model_files, push_proxy, wait_for
 
 from support.registry import RegistryServer
-
-
-def wait_for(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.05)
 
 
 def tmp_bytes(server: RegistryServer) -> int:

@@ -20,6 +20,9 @@ from registry_helpers import (
     model_files,
     model_yaml,
     push_proxy,
+    put_part,
+    split,
+    start_multipart,
 )
 
 
@@ -318,29 +321,6 @@ def test_presigned_put_of_a_bad_archive_keeps_the_servers_reason(registry_factor
 
 
 # ---- multipart --------------------------------------------------------------------
-
-
-def split(data: bytes, parts: int) -> list[bytes]:
-    size = -(-len(data) // parts)
-    return [data[i : i + size] for i in range(0, len(data), size)]
-
-
-def start_multipart(api: Api, name: str, version: str, files: dict[str, bytes]) -> str:
-    create_model(api, name, version, files)
-    api.ok(api.patch(api.model(name, version, "start_upload")))
-    upload_id = api.ok(api.patch(api.model(name, version, "start_multipart_upload")))["upload_id"]
-    assert upload_id
-    return upload_id
-
-
-def put_part(api: Api, name: str, version: str, upload_id: str, number: int, data: bytes):
-    model = api.ok(
-        api.patch(
-            api.model(name, version, "presign_multipart_upload_url"),
-            json={"upload_id": upload_id, "part_number": number},
-        )
-    )
-    return requests.put(model["presigned_upload_url"], data=data, timeout=60)
 
 
 def test_multipart_round_trip(registry_factory):

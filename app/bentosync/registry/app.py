@@ -29,6 +29,7 @@ from bentosync.registry.errors import ApiError, RangeNotSatisfiable
 from bentosync.registry.maintenance import Reaper, recover
 from bentosync.registry.middleware import AccessLogMiddleware, JsonLimitMiddleware
 from bentosync.registry.multipart import Multipart
+from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.signing import Signer
 from bentosync.registry.uploads import Uploads
 
@@ -56,6 +57,11 @@ def open_services(config: RegistryConfig) -> Services:
         )
     catalog = Catalog(db)
     uploads = Uploads(db, catalog, blobs, config)
+    pipelines = Pipelines(
+        blobs,
+        max_active=config.max_pipelines,
+        idle_timeout=min(config.pipeline_idle, config.stale_after / 2),
+    )
     return Services(
         config=config,
         db=db,
@@ -63,12 +69,13 @@ def open_services(config: RegistryConfig) -> Services:
         catalog=catalog,
         blobs=blobs,
         uploads=uploads,
-        multipart=Multipart(db, blobs, uploads),
+        multipart=Multipart(db, blobs, uploads, pipelines),
         signer=Signer(db, config.presign_expiry),
     )
 
 
 def close_services(services: Services) -> None:
+    services.multipart.close()
     services.uploads.close()
     removed = services.blobs.sweep_tmp()
     services.db.close()

@@ -10,16 +10,22 @@ A reader never sees a half-written archive: bytes go to ``tmp/`` and reach
 ``blobs/`` with one ``rename()`` after an ``fsync``, and the database says
 ``success`` only after that. Names are model uids, not tags, so deleting and
 re-creating a version can never serve the old bytes.
+
+Parts may have a reader besides the final assembly (``pipeline.py`` assembles
+them as they arrive); ``on_parts_removed`` tells it before they go, whichever
+path ends the upload (start_upload, completion, failure, the reaper).
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -28,6 +34,7 @@ from bentosync.core.errors import BentoSyncError
 logger = logging.getLogger(__name__)
 
 COPY_CHUNK = 8 * 1024 * 1024
+SYNC_FILE_RANGE_WRITE = 2
 
 
 def fsync_file(path: Path) -> None:
@@ -69,6 +76,7 @@ class BlobStore:
         for folder in (self.blobs, self.parts, self.tmp):
             folder.mkdir(parents=True, exist_ok=True)
         self._lock = _lock_dir(root / "registry.lock")
+        self._parts_listeners: list[Callable[[str], None]] = []
 
     def close(self) -> None:
         if self._lock is not None:
@@ -98,7 +106,7 @@ class BlobStore:
             for source in sources:
                 with open(source, "rb") as src:
                     size = os.fstat(src.fileno()).st_size
-                    total += _copy(src.fileno(), out.fileno(), size)
+                    total += copy_range(src.fileno(), out.fileno(), size)
         return total
 
     # ---- removing --------------------------------------------------------------
@@ -106,7 +114,16 @@ class BlobStore:
     def remove_blob(self, model_uid: str) -> None:
         self.blob_path(model_uid).unlink(missing_ok=True)
 
+    def on_parts_removed(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(upload_id)`` just before an upload's parts are deleted."""
+        self._parts_listeners.append(listener)
+
     def remove_parts(self, upload_id: str) -> None:
+        for listener in self._parts_listeners:
+            try:
+                listener(upload_id)
+            except Exception:  # a listener's bug must not keep parts on disk forever
+                logger.exception("Listener for removed parts of %s failed", upload_id)
         shutil.rmtree(self.parts / upload_id, ignore_errors=True)
 
     def discard(self, path: Path | None) -> None:
@@ -159,10 +176,14 @@ def _lock_dir(path: Path) -> IO[bytes] | None:
     return handle
 
 
-def _copy(src_fd: int, dst_fd: int, size: int) -> int:
-    """Append ``size`` bytes of ``src_fd`` to ``dst_fd``: copy_file_range, else read/write."""
+def copy_range(src_fd: int, dst_fd: int, size: int, offset: int = 0) -> int:
+    """Append ``size`` bytes of ``src_fd`` from ``offset`` at ``dst_fd``'s position.
+
+    copy_file_range keeps the bytes in the kernel (page cache to page cache),
+    else read/write. ``dst_fd`` must not be opened with O_APPEND (the kernel
+    refuses copy_file_range into those).
+    """
     copied = 0
-    offset = 0
     use_kernel = hasattr(os, "copy_file_range")
     while copied < size:
         count = min(COPY_CHUNK, size - copied)
@@ -180,3 +201,29 @@ def _copy(src_fd: int, dst_fd: int, size: int) -> int:
         copied += done
         offset += done
     return copied
+
+
+def _sync_file_range() -> Callable[[int, int, int, int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function  # type: ignore[no-any-return]
+
+
+_SYNC_FILE_RANGE = _sync_file_range()
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Start writing a range of a file to disk without waiting for it (Linux).
+
+    A file assembled over a minute then needs only a short ``fsync`` at the
+    end instead of writing a gigabyte while the client waits. The pages stay
+    cached. Elsewhere this does nothing, and the final fsync does it all.
+    """
+    if _SYNC_FILE_RANGE is not None:
+        _SYNC_FILE_RANGE(fd, offset, length, SYNC_FILE_RANGE_WRITE)

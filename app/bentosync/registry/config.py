@@ -54,6 +54,12 @@ class RegistryConfig:
     public_url: str | None = None
     # Seconds uvicorn waits for running requests on SIGINT/SIGTERM.
     shutdown_grace: float = 10.0
+    # Multipart uploads assembled and checked while their parts arrive (one
+    # thread each), so completion is nearly instant; 0 turns it off. Others
+    # are assembled at completion, as are uploads whose parts stop coming for
+    # pipeline_idle seconds (or half of stale_after, if that is shorter).
+    max_pipelines: int = 4
+    pipeline_idle: float = 600.0
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:

@@ -4,7 +4,10 @@ A part's ETag is the quoted sha256 of its bytes, so a client can check what
 the server stored. Completion checks the client's part list against the ETags
 recorded here (a part re-sent after a retry must be the one listed), then
 assembles and checks the archive in a background job: the official client
-allows 60 s for the completion call, too little for a large model.
+allows 60 s for the completion call, too little for a large model. Usually
+that job finds the work done: ``pipeline.py`` assembles and checks parts as
+they arrive, and the job only takes its file if it holds exactly the listed
+parts; otherwise it assembles from the part files as before.
 Parts stay on disk until the upload ends or goes stale, so a client with a
 journal can resume after a crash, ours or its own (a part that did not survive
 intact is forgotten at start-up, and the client sends it again).
@@ -15,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +29,8 @@ from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import ModelRecord, fetch_model, update_model
 from bentosync.registry.db import Database, to_db, utcnow
 from bentosync.registry.errors import BadRequest, Conflict
+from bentosync.registry.pipeline import Assembled
+from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.uploads import Uploads, abort_multipart
 from bentosync.registry.verify import scan_file
 
@@ -52,10 +58,21 @@ def normalize_etag(etag: str) -> str:
 
 
 class Multipart:
-    def __init__(self, db: Database, blobs: BlobStore, uploads: Uploads) -> None:
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        uploads: Uploads,
+        pipelines: Pipelines | None = None,
+    ) -> None:
         self.db = db
         self.blobs = blobs
         self.uploads = uploads
+        self.pipelines = pipelines
+
+    def close(self) -> None:
+        if self.pipelines is not None:
+            self.pipelines.close()
 
     def start(self, model: ModelRecord) -> ModelRecord:
         """A new upload id for the model; any earlier multipart upload of it is dropped."""
@@ -117,7 +134,27 @@ class Multipart:
                 "UPDATE multipart_uploads SET touched_at = ? WHERE upload_id = ?",
                 (time.time(), upload_id),
             )
+            # Still under the database lock: the pipeline hears of parts in the
+            # order their files were replaced (pipeline.py relies on it).
+            self._tell_pipeline(conn, upload_id, part_number, etag, size)
         return etag
+
+    def _tell_pipeline(
+        self, conn: sqlite3.Connection, upload_id: str, part_number: int, etag: str, size: int
+    ) -> None:
+        if self.pipelines is None:
+            return
+
+        def known() -> list[tuple[int, str, int]]:
+            rows = conn.execute(
+                "SELECT part_number, etag, size FROM parts WHERE upload_id = ?", (upload_id,)
+            ).fetchall()
+            return [(row[0], normalize_etag(row[1]), row[2]) for row in rows]
+
+        try:
+            self.pipelines.part_stored(upload_id, part_number, normalize_etag(etag), size, known)
+        except Exception:  # an optimisation must never fail a part upload
+            logger.exception("Could not hand part %d of %s to its pipeline", part_number, upload_id)
 
     def complete(self, model: ModelRecord, upload_id: str, parts: list[PartRef]) -> ModelRecord:
         """Check the part list, then assemble and check the archive in the background."""
@@ -144,19 +181,28 @@ class Multipart:
                     f"Part {part.part_number}: ETag {part.etag} does not match the stored "
                     f"part ({have}); upload it again."
                 )
-        sources = [self.blobs.part_path(upload_id, n) for n in numbers]
-        self.uploads.submit_job(model, lambda: self._assemble(model, sources))
+        listed = [(part.part_number, normalize_etag(part.etag)) for part in parts]
+        self.uploads.submit_job(model, lambda: self._assemble(model, upload_id, listed))
         return model
 
-    def _assemble(self, model: ModelRecord, sources: list[Path]) -> None:
-        tmp = self.blobs.new_tmp(f"assemble-{model.uid}")
+    def _assemble(self, model: ModelRecord, upload_id: str, listed: list[tuple[int, str]]) -> None:
+        ready: Assembled | None = None
+        if self.pipelines is not None:
+            ready = self.pipelines.finish(upload_id, listed)
+        tmp: Path | None = None
         try:
-            self.blobs.assemble(sources, tmp)
             scan: ArchiveScan | UnsafeArchive
-            try:
-                scan = scan_file(tmp)
-            except UnsafeArchive as exc:
-                scan = exc
+            if ready is not None:
+                tmp, scan = ready.path, ready.scan
+                logger.info("Archive of %s was assembled while its parts arrived", model.tag)
+            else:
+                logger.info("Assembling the archive of %s from its parts", model.tag)
+                tmp = self.blobs.new_tmp(f"assemble-{model.uid}")
+                self.blobs.assemble([self.blobs.part_path(upload_id, n) for n, _ in listed], tmp)
+                try:
+                    scan = scan_file(tmp)
+                except UnsafeArchive as exc:
+                    scan = exc
             self.uploads.accept(model, model.upload_seq, tmp, scan, finalize=False)
         except OSError as exc:
             reason = f"The server could not assemble the archive: {exc.strerror or exc}."

@@ -128,7 +128,11 @@ class FollowingReader:
             self._cond.notify_all()
 
     def _wait_for(self, end: int | None) -> int:
-        """Block until ``end`` bytes exist (None: until the writer is done); the total."""
+        """Block until ``end`` bytes exist (None: until the writer is done); the total.
+
+        Every read and end-relative seek goes through here, so a subclass that
+        produces the bytes itself (``pipeline.PartFeeder``) overrides only this.
+        """
         with self._cond:
             while not self._done and (end is None or self._written < end):
                 self._cond.wait()
