@@ -302,3 +302,16 @@ def test_a_part_file_that_never_matches_its_notification_is_given_up(blobs, pipe
     started = time.monotonic()
     assert pipelines.finish("u1", parts.listed()) is None
     assert time.monotonic() - started < 3
+
+
+def test_parts_removed_on_a_request_path_go_at_once_and_are_deleted_behind(blobs, pipelines):
+    parts = Parts(blobs, pipelines)
+    parts.store(1, b"x" * 100_000)
+    blobs.remove_parts("u1", later=True)
+    assert not (blobs.parts / "u1").exists()  # atomically gone from parts/
+    wait_for(lambda: not (blobs.tmp / "removed-parts-u1").exists())
+    blobs.remove_parts("u1", later=True)  # nothing left: a no-op
+    blobs.drain()
+    parts.store(1, b"y" * 10)
+    blobs.remove_parts("u1", later=True)  # after drain (shutting down): deleted inline
+    assert not (blobs.parts / "u1").exists() and not list(blobs.tmp.glob("removed-*"))

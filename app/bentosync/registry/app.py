@@ -77,6 +77,7 @@ def open_services(config: RegistryConfig) -> Services:
 def close_services(services: Services) -> None:
     services.multipart.close()
     services.uploads.close()
+    services.blobs.drain()
     removed = services.blobs.sweep_tmp()
     services.db.close()
     services.blobs.close()

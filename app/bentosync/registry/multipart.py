@@ -88,7 +88,7 @@ class Multipart:
             update_model(conn, model.id, upload_id=upload_id)
             fresh = fetch_model(conn, model.id)
         for old in stale:
-            self.blobs.remove_parts(old)
+            self.blobs.remove_parts(old, later=True)
         assert fresh is not None
         return fresh
 

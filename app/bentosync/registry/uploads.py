@@ -263,7 +263,7 @@ class Uploads:
 
     def _remove_parts(self, upload_ids: list[str]) -> None:
         for upload_id in upload_ids:
-            self.blobs.remove_parts(upload_id)
+            self.blobs.remove_parts(upload_id, later=True)  # not on the client's time
 
 
 def abort_multipart(conn: sqlite3.Connection, model_id: int) -> list[str]:
