@@ -67,9 +67,9 @@ def pull(endpoint, token, home, tag, **kwargs):
     seen: list[int] = []
     original = progress.set_done
 
-    def record(path, done):
+    def record(path, done, **options):
         seen.append(done)
-        original(path, done)
+        original(path, done, **options)
 
     progress.set_done = record  # type: ignore[method-assign]
     with open_session(endpoint, token, home=home) as session:
