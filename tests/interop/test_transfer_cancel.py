@@ -87,3 +87,24 @@ def test_cancelled_pull_leaves_no_staging_and_no_model(registry, faulty_proxy, t
     store = LocalStore(home_b)
     assert not (store.models_dir / "cancel-pull").exists()
     assert not store.tmp_dir.exists() or list(store.tmp_dir.iterdir()) == []
+
+
+def test_a_network_error_after_cancel_counts_as_the_cancel(registry, tmp_path, monkeypatch):
+    """Aborting a request mid-body may surface as a connection error, not Cancelled."""
+    from bentosync.core.cloud_errors import ConnectionFailed
+
+    model = make_model(tmp_path / "home", "cancel-race", big_bytes=1024)
+    cancel = threading.Event()
+    with open_session(registry.endpoint, registry.token, home=tmp_path / "home") as session:
+        pusher = Pusher(
+            session.client, session.store, str(model.tag), cancel=cancel, journal=session.journal
+        )
+
+        def upload_aborted(*args, **kwargs):
+            cancel.set()
+            raise ConnectionFailed("connection aborted while sending")
+
+        monkeypatch.setattr(session.client, "upload", upload_aborted)
+        with pytest.raises(Cancelled):
+            pusher.run()
+        assert pusher.progress.snapshot().phase is Phase.CANCELLED

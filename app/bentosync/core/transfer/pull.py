@@ -175,9 +175,12 @@ class Puller:
             self._check_model_yaml(staging)
             self.progress.set_phase(Phase.INSTALLING, "Installing")
             model = self.store.install(staging, replace=self.force)
-        except (ConnectionFailed, ServerError):
-            # Keep staging and the journal: the next pull of this tag resumes.
-            raise
+        except (ConnectionFailed, ServerError) as exc:
+            if not self.cancel.is_set():
+                raise  # keep staging and the journal: the next pull of this tag resumes
+            shutil.rmtree(staging, ignore_errors=True)
+            self._forget()
+            raise Cancelled("Pull cancelled.") from exc
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             self._forget()

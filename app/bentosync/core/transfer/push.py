@@ -148,6 +148,12 @@ class Pusher:
                 uploader.send_multipart(resumed)
                 self.call(self.client.finish_upload, name, version, "success")
         except BaseException as exc:
+            if self.cancel.is_set() and not isinstance(exc, Cancelled):
+                # Cancel aborts requests mid-body, which can surface as a network
+                # error; once the user has cancelled, whatever escapes is a cancel.
+                cancelled = Cancelled("Push cancelled.")
+                self._report_failure(cancelled)
+                raise cancelled from exc
             self._report_failure(exc)
             raise
         return self._confirm(files)
