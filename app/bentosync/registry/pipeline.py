@@ -48,7 +48,7 @@ from pathlib import Path
 from bentosync.core.archive import ArchiveScan, scan_tar_stream
 from bentosync.core.errors import UnsafeArchive
 from bentosync.core.modelinfo import MODEL_YAML
-from bentosync.registry.blobs import COPY_CHUNK, BlobStore, copy_range, start_writeback
+from bentosync.registry.blobs import COPY_CHUNK, BlobStore, copy_range
 from bentosync.registry.verify import FollowingReader
 
 logger = logging.getLogger(__name__)
@@ -355,5 +355,5 @@ class Pipeline:
                     self._check_locked()
             count = min(COPY_CHUNK, part.size - copied)
             copied += copy_range(src, self._out, count, copied)
-        start_writeback(self._out, start, part.size)
+        self._blobs.write_behind.submit(self._out, start, part.size)
         self._size = start + part.size
