@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
@@ -44,7 +45,8 @@ from bentosync.gui.workers.jobs import (
 
 logger = logging.getLogger(__name__)
 
-POLL_INTERVAL_MS = 100
+POLL_INTERVAL_MS = 110  # a little over MIN_UPDATE_GAP_S, so on-time ticks are not skipped
+MIN_UPDATE_GAP_S = 0.1  # per job: at most 10 progress updates a second
 ISOLATION_THREAD = "thread"
 ISOLATION_PROCESS = "process"
 SHUTDOWN_TIMEOUT_MS = 30_000
@@ -103,6 +105,7 @@ class TransferManager(QObject):
         self._active: dict[JobId, TransferJob] = {}  # not finished yet
         self._latest: dict[JobId, JobSnapshot] = {}
         self._emitted: dict[JobId, tuple[int, str, bool]] = {}
+        self._emitted_at: dict[JobId, float] = {}  # monotonic time of the last update
         self._closed = False
 
         self.pool = QThreadPool(self)
@@ -278,14 +281,26 @@ class TransferManager(QObject):
         )
 
     def _poll(self) -> None:
-        """Timer tick: one ``jobs_updated`` with every running job that changed."""
+        """Timer tick: one ``jobs_updated`` with every running job that changed.
+
+        A job whose last update went out less than ``MIN_UPDATE_GAP_S`` ago waits
+        for the next tick unless its status changed: the timer's fixed grid lets a
+        late tick be followed by an early one, which would make 11 updates fit in
+        a second; the gap keeps every job at 10 a second or fewer.
+        """
         changed: list[JobSnapshot] = []
+        now = time.monotonic()
         for job_id, job in self._active.items():
             key = (job.revision, job.status.value, job.cancel_event.is_set())
-            if self._emitted.get(job_id) == key:
+            last = self._emitted.get(job_id)
+            if last == key:
+                continue
+            recent = now - self._emitted_at.get(job_id, float("-inf")) < MIN_UPDATE_GAP_S
+            if recent and last is not None and last[1:] == key[1:]:
                 continue
             snapshot = job.snapshot()
             self._remember(snapshot)
+            self._emitted_at[job_id] = now
             changed.append(snapshot)
         if changed:
             self.jobs_updated.emit(changed)
