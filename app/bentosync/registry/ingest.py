@@ -1,10 +1,13 @@
 """Receiving one request body into a temp file, fast and without holding it in memory.
 
-Chunks from the socket are gathered into 1 MiB writes done on a worker
+Chunks from the socket are gathered into 1 MiB batches written on a worker
 thread, and the next megabyte is received while the previous one is written,
 so the event loop never waits on the disk and the disk never waits on the
-loop. The file is opened unbuffered so that an ``advance`` told to the
-archive check means the bytes really are in the file for it to read.
+loop. A batch is the list of chunks as received, written with one
+``writev``: joining them first would copy every byte twice more in user space,
+which on a 2-core machine is a tenth of what an upload costs the server. The
+file is opened unbuffered so that an ``advance`` told to the archive check
+means the bytes really are in the file for it to read.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +25,7 @@ from starlette.requests import Request
 logger = logging.getLogger(__name__)
 
 WRITE_SIZE = 1024 * 1024
+_IOV_MAX = 64  # well under every platform's limit; a batch is about 16 chunks
 
 
 @dataclass(frozen=True)
@@ -48,41 +53,42 @@ async def receive_body(
     digest = hashlib.sha256() if hash_body else None
     total = 0
     pending: asyncio.Future[None] | None = None
-    buffer = bytearray()
+    batch: list[bytes] = []
+    batched = 0
     stopped = False
 
     with open(target, "wb", buffering=0) as out:
 
-        def write(data: bytes, end: int) -> None:
-            view = memoryview(data)
-            while view:
-                written = out.write(view)
-                view = view[written or 0 :]
+        def write(chunks: list[bytes], end: int) -> None:
+            write_all(out.fileno(), chunks)
             if digest is not None:
-                digest.update(data)
+                for chunk in chunks:
+                    digest.update(chunk)
             if on_progress is not None:
                 on_progress(end)
 
         async def flush() -> None:
-            nonlocal pending, buffer, total
+            nonlocal pending, batch, batched, total
             if pending is not None:
                 await pending
                 pending = None
-            if buffer:
-                data, buffer = bytes(buffer), bytearray()
-                total += len(data)
-                pending = loop.run_in_executor(None, write, data, total)
+            if batch:
+                chunks, batch = batch, []
+                total += batched
+                batched = 0
+                pending = loop.run_in_executor(None, write, chunks, total)
 
         try:
             async for chunk in request.stream():
-                if stopped:
+                if stopped or not chunk:
                     continue
                 if should_stop is not None and should_stop():
                     stopped = True
-                    buffer = bytearray()
+                    batch, batched = [], 0
                     continue
-                buffer += chunk
-                if len(buffer) >= WRITE_SIZE:
+                batch.append(chunk)
+                batched += len(chunk)
+                if batched >= WRITE_SIZE:
                     await flush()
             await flush()
             if pending is not None:
@@ -92,3 +98,21 @@ async def receive_body(
                 # Disconnected mid-write: let the write finish before the file closes.
                 await asyncio.wait([pending])
     return Received(total, digest.hexdigest() if digest is not None else "")
+
+
+def write_all(fd: int, chunks: list[bytes]) -> None:
+    """``writev`` until every byte of ``chunks`` is written (short writes resume)."""
+    views = [memoryview(chunk) for chunk in chunks]
+    while views:
+        written = _writev(fd, views[:_IOV_MAX])
+        while views and written >= len(views[0]):
+            written -= len(views[0])
+            views.pop(0)
+        if written:
+            views[0] = views[0][written:]
+
+
+def _writev(fd: int, views: list[memoryview]) -> int:
+    if hasattr(os, "writev"):
+        return os.writev(fd, views)
+    return os.write(fd, views[0])  # Windows: no writev; one chunk at a time
