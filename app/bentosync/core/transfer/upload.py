@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from bentosync.core.cloud import CloudClient
@@ -25,6 +27,9 @@ from bentosync.core.transfer.tarlayout import RangeReader, TarLayout
 logger = logging.getLogger(__name__)
 
 PART_ATTEMPTS = 5
+# A part starts once the one before it has sent 1/threads of its bytes, or
+# after this long at most (so a slow link still gets all its connections soon).
+STAGGER_MAX_WAIT = 0.5
 
 # (upload id, {part number: ETag}) of a multipart upload already under way.
 OpenUpload = tuple[str, dict[int, str]]
@@ -67,13 +72,21 @@ class ArchiveUploader:
 
     # ---- progress ------------------------------------------------------------------
 
-    def _reader(self, start: int, end: int, counted: list[int]) -> RangeReader:
+    def _reader(
+        self,
+        start: int,
+        end: int,
+        counted: list[int],
+        on_sent: Callable[[int], None] | None = None,
+    ) -> RangeReader:
         """A range's bytes, reporting each block to the files it belongs to."""
 
         def on_read(offset: int, length: int) -> None:
             for span in self.layout.file_spans(offset, offset + length):
                 self.progress.advance(span.path, span.length)
             counted[0] += length
+            if on_sent is not None:
+                on_sent(counted[0])
 
         return RangeReader(self.layout, start, end, on_read=on_read, cancel=self.cancel)
 
@@ -138,9 +151,15 @@ class ArchiveUploader:
                 self.progress.advance(span.path, span.length)
         todo = [n for n in range(1, parts + 1) if n not in etags]
         lock = threading.Lock()
+        workers = max(1, min(self.threads, len(todo)))
+        stagger = Stagger(todo, self.part_size // workers, self.cancel)
 
         def send_part(number: int) -> None:
-            etag = self._send_part(upload_id, number)
+            stagger.wait_turn(number)
+            try:
+                etag = self._send_part(upload_id, number, stagger.sender(number))
+            finally:
+                stagger.release(number)
             with lock:
                 etags[number] = etag
             if self.journal is not None:
@@ -148,7 +167,6 @@ class ArchiveUploader:
                     self.client.endpoint, self.name, self.version, upload_id, number, etag
                 )
 
-        workers = max(1, min(self.threads, len(todo)))
         with ThreadPoolExecutor(workers, thread_name_prefix="bentosync-part") as pool:
             futures = [pool.submit(send_part, n) for n in todo]
             done, pending = wait(futures, return_when=FIRST_EXCEPTION)
@@ -163,7 +181,9 @@ class ArchiveUploader:
         if self.journal is not None:
             self.journal.forget_upload(self.client.endpoint, self.name, self.version)
 
-    def _send_part(self, upload_id: str, number: int) -> str:
+    def _send_part(
+        self, upload_id: str, number: int, on_sent: Callable[[int], None] | None = None
+    ) -> str:
         """One part, retried with a fresh presigned URL each time; returns its ETag."""
         start = (number - 1) * self.part_size
         end = min(self.layout.total_size, start + self.part_size)
@@ -176,7 +196,7 @@ class ArchiveUploader:
             )
             try:
                 resp = self.client.put_stream(
-                    url, self._reader(start, end, counted), end - start, auth=False
+                    url, self._reader(start, end, counted, on_sent), end - start, auth=False
                 )
             except AuthError as exc:
                 raise PresignedUrlRefused(f"Storage refused part {number}: {exc}") from exc
@@ -218,3 +238,57 @@ class ArchiveUploader:
                 logger.info("complete_multipart_upload retried; the server may have it already")
 
         self.call(complete)
+
+
+class Stagger:
+    """Starts parts one after another instead of all at once.
+
+    Parts started together share the link evenly and so all finish together,
+    at the very end. A server that checks the archive as parts arrive in
+    order (ours does) can then only begin once the last byte is in, and the
+    user waits for the whole check after the upload. Started a little apart,
+    part n finishes well before part n+1 and the check keeps pace with the
+    upload. Only the first round is ever held back: later parts start when a
+    thread frees up, long after the part before them passed the mark.
+    """
+
+    def __init__(self, order: list[int], mark: int, cancel: threading.Event) -> None:
+        self._before = dict(zip(order[1:], order, strict=False))
+        self._mark = max(1, mark)
+        self._started: dict[int, float] = {}
+        self._changed = threading.Condition()
+        self._passed: set[int] = set()
+        self._cancel = cancel
+
+    def wait_turn(self, number: int) -> None:
+        """Until the part before ``number`` passed the mark, ended, or had its time.
+
+        Its time is ``STAGGER_MAX_WAIT`` from when it started, so on a slow link
+        the tenth connection opens a few seconds in, not minutes.
+        """
+        before = self._before.get(number)
+        with self._changed:
+            while before is not None and before not in self._passed:
+                if self._cancel.is_set():
+                    break
+                began = self._started.get(before)
+                left = 0.05 if began is None else began + STAGGER_MAX_WAIT - time.monotonic()
+                if left <= 0:
+                    break
+                self._changed.wait(min(left, 0.05))
+            self._started[number] = time.monotonic()
+
+    def sender(self, number: int) -> Callable[[int], None]:
+        """The callback that tells the next part to go once ``number`` sent enough."""
+        mark = self._mark
+
+        def on_sent(sent: int) -> None:
+            if sent >= mark and number not in self._passed:
+                self.release(number)
+
+        return on_sent
+
+    def release(self, number: int) -> None:
+        with self._changed:
+            self._passed.add(number)
+            self._changed.notify_all()
