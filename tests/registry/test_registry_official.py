@@ -158,5 +158,9 @@ def test_official_push_and_pull_250_mib(official, registry_factory, tmp_path, st
     if strategy == "multipart":
         assert "PUT /blobs/parts/" in server.log_text()
         assert server.log_text().count("PUT /blobs/parts/") >= 3
-        # Its parts were assembled and checked while they arrived (pipeline.py).
-        assert "was assembled while its parts arrived" in server.log_text()
+        # Its parts were checked while they arrived (pipeline.py) and are kept as
+        # the archive, never copied into one file (segments.py).
+        assert "was checked while its parts arrived" in server.log_text()
+        stored = list((server.data_dir / "blobs").iterdir())
+        assert len(stored) == 1 and stored[0].name.endswith(".parts")
+        assert len(list(stored[0].iterdir())) >= 3

@@ -26,6 +26,7 @@ from bentosync.registry import pipeline as pipeline_module
 from bentosync.registry.blobs import BlobStore, WriteBehind
 from bentosync.registry.pipeline import Assembled
 from bentosync.registry.pipeline_pool import Pipelines
+from bentosync.registry.segments import SegmentedFile
 
 
 class Parts:
@@ -91,9 +92,15 @@ def scan_of(data: bytes) -> ArchiveScan | UnsafeArchive:
         return exc
 
 
-def same_as_assembling_afterwards(result: Assembled | None, data: bytes) -> None:
+def same_as_assembling_afterwards(result: Assembled | None, data: bytes, parts: Parts) -> None:
+    """The verdict is about the part files on disk now, and equals a scan of ``data``."""
     assert result is not None
-    assert result.path.read_bytes() == data
+    stored = dict(parts.listed())
+    held = b""
+    for part in result.parts:  # a part stored again with the same ETag is the same bytes
+        assert stored[part.number] == part.etag
+        held += parts.blobs.part_path(parts.upload_id, part.number).read_bytes()
+    assert held == data
     expected = scan_of(data)
     if isinstance(expected, UnsafeArchive):
         assert isinstance(result.scan, UnsafeArchive) and str(result.scan) == str(expected)
@@ -108,8 +115,20 @@ def wait_for(predicate, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
-def pipeline_files(blobs: BlobStore) -> list[Path]:
-    return sorted(blobs.tmp.glob("pipeline-*"))
+def held_parts(blobs: BlobStore) -> list[Path]:
+    """The part files a pipeline holds open (it reads consumed parts in place)."""
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("watches this process's open files in /proc")
+    folder = str(blobs.parts.resolve()) + os.sep
+    held = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(folder) and os.path.exists(target):
+            held.add(Path(target))
+    return sorted(held)
 
 
 def test_parts_in_order(blobs, pipelines):
@@ -117,7 +136,7 @@ def test_parts_in_order(blobs, pipelines):
     parts = Parts(blobs, pipelines)
     for number, chunk in enumerate(split(data, 4), 1):
         parts.store(number, chunk)
-    same_as_assembling_afterwards(pipelines.finish("u1", parts.listed()), data)
+    same_as_assembling_afterwards(pipelines.finish("u1", parts.listed()), data, parts)
     wait_for(lambda: pipelines.active() == 0)
 
 
@@ -127,7 +146,7 @@ def test_parts_out_of_order(blobs, pipelines):
     chunks = split(data, 3)
     for number in (3, 1, 2):
         parts.store(number, chunks[number - 1])
-    same_as_assembling_afterwards(pipelines.finish("u1", parts.listed()), data)
+    same_as_assembling_afterwards(pipelines.finish("u1", parts.listed()), data, parts)
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -155,7 +174,7 @@ def test_any_order_with_retries_matches_assembling_afterwards(blobs, pipelines, 
         parts.store(n, per_part[n].pop(0))
         if rng.random() < 0.3:
             time.sleep(0.01)  # let the pipeline consume some parts first
-    same_as_assembling_afterwards(pipelines.finish(parts.upload_id, parts.listed()), data)
+    same_as_assembling_afterwards(pipelines.finish(parts.upload_id, parts.listed()), data, parts)
 
 
 def test_a_consumed_part_changed_for_good_ends_in_the_new_bytes(blobs, pipelines, caplog):
@@ -165,13 +184,13 @@ def test_a_consumed_part_changed_for_good_ends_in_the_new_bytes(blobs, pipelines
     parts = Parts(blobs, pipelines)
     parts.store(1, chunks[0])
     parts.store(2, chunks[1])
-    wait_for(lambda: sum(p.stat().st_size for p in pipeline_files(blobs)) >= len(chunks[0]))
+    wait_for(lambda: sum(p.stat().st_size for p in held_parts(blobs)) >= len(chunks[0]))
     tampered = chunks[0][:-2000] + b"X" * 2000  # inside weights.bin
     parts.store(1, tampered)
     parts.store(3, chunks[2])
     sent = tampered + chunks[1] + chunks[2]
     result = pipelines.finish("u1", parts.listed())
-    same_as_assembling_afterwards(result, sent)
+    same_as_assembling_afterwards(result, sent, parts)
     assert result is not None and isinstance(result.scan, ArchiveScan)
     weights = {e.path: e.sha256 for e in result.scan.files}["weights.bin"]
     assert weights != {e.path: e.sha256 for e in scan_of(data).files}["weights.bin"]  # type: ignore[union-attr]
@@ -184,7 +203,7 @@ def test_an_unsafe_archive_is_found_early_but_only_reported_in_the_result(blobs,
     for number, chunk in enumerate(split(bad, 2), 1):
         parts.store(number, chunk)
     result = pipelines.finish("u1", parts.listed())
-    same_as_assembling_afterwards(result, bad)
+    same_as_assembling_afterwards(result, bad, parts)
     assert result is not None and "outside" in str(result.scan)
 
 
@@ -195,7 +214,7 @@ def test_a_short_archive_is_judged_only_at_the_end(blobs, pipelines):
     for number, chunk in enumerate(split(data, 2), 1):
         parts.store(number, chunk)
     time.sleep(0.1)
-    same_as_assembling_afterwards(pipelines.finish("u1", parts.listed()), data)
+    same_as_assembling_afterwards(pipelines.finish("u1", parts.listed()), data, parts)
 
 
 @pytest.mark.parametrize("case", ["gap", "extra", "other-etag", "twice"])
@@ -210,7 +229,7 @@ def test_the_pipeline_vouches_only_for_exactly_the_listed_parts(blobs, pipelines
         listed = [listed[0], listed[2]]
     elif case == "extra":
         parts.store(4, b"\0" * 10240)
-        wait_for(lambda: sum(p.stat().st_size for p in pipeline_files(blobs)) > len(data))
+        wait_for(lambda: sum(p.stat().st_size for p in held_parts(blobs)) > len(data))
     elif case == "other-etag":
         listed[1] = (2, "0" * 64)
     elif case == "twice":
@@ -218,18 +237,18 @@ def test_the_pipeline_vouches_only_for_exactly_the_listed_parts(blobs, pipelines
     assert pipelines.finish("u1", listed) is None
     wait_for(lambda: pipelines.active() == 0)
     if case != "twice":
-        assert not pipeline_files(blobs)
+        assert not held_parts(blobs)
 
 
-def test_removing_the_parts_stops_the_pipeline_and_its_file(blobs, pipelines):
+def test_removing_the_parts_stops_the_pipeline(blobs, pipelines):
     chunks = split(archive(), 3)
     parts = Parts(blobs, pipelines)
     parts.store(1, chunks[0])
     parts.store(2, chunks[1])
-    wait_for(lambda: bool(pipeline_files(blobs)))
+    wait_for(lambda: bool(held_parts(blobs)))
     blobs.remove_parts("u1")  # what start_upload, failure, success and the reaper do
     wait_for(lambda: pipelines.active() == 0)
-    assert not pipeline_files(blobs)
+    assert not held_parts(blobs)
     assert pipelines.finish("u1", parts.listed()) is None
 
 
@@ -241,10 +260,10 @@ def test_an_idle_pipeline_gives_its_thread_back_and_a_new_part_starts_over(blobs
         parts = Parts(blobs, pool)
         parts.store(1, chunks[0])
         wait_for(lambda: pool.active() == 0)
-        assert not pipeline_files(blobs)
+        assert not held_parts(blobs)
         parts.store(2, chunks[1])  # a new pipeline, starting from the parts on disk
         parts.store(3, chunks[2])
-        same_as_assembling_afterwards(pool.finish("u1", parts.listed()), data)
+        same_as_assembling_afterwards(pool.finish("u1", parts.listed()), data, parts)
     finally:
         pool.close()
 
@@ -258,8 +277,8 @@ def test_threads_are_bounded_and_others_complete_the_old_way(blobs, pipelines):
     for parts in uploads:
         parts.store(2, split(data, 2)[1])
     results = [pipelines.finish(parts.upload_id, parts.listed()) for parts in uploads]
-    same_as_assembling_afterwards(results[0], data)
-    same_as_assembling_afterwards(results[1], data)
+    same_as_assembling_afterwards(results[0], data, uploads[0])
+    same_as_assembling_afterwards(results[1], data, uploads[1])
     assert results[2] is None
 
 
@@ -271,7 +290,7 @@ def test_close_stops_waiting_pipelines(blobs):
     started = time.monotonic()
     pool.close()
     assert time.monotonic() - started < 2
-    assert pool.active() == 0 and not pipeline_files(blobs)
+    assert pool.active() == 0 and not held_parts(blobs)
 
 
 def test_a_disk_error_is_not_mistaken_for_a_bad_archive(blobs, pipelines, monkeypatch):
@@ -280,13 +299,13 @@ def test_a_disk_error_is_not_mistaken_for_a_bad_archive(blobs, pipelines, monkey
     def full_disk(*args: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pipeline_module, "copy_range", full_disk)
+    monkeypatch.setattr(SegmentedFile, "pread", full_disk)
     parts = Parts(blobs, pipelines)
     for number, chunk in enumerate(split(archive(), 2), 1):
         parts.store(number, chunk)
     assert pipelines.finish("u1", parts.listed()) is None
     wait_for(lambda: pipelines.active() == 0)
-    assert not pipeline_files(blobs)
+    assert not held_parts(blobs)
 
 
 def test_a_part_file_that_never_matches_its_notification_is_given_up(blobs, pipelines, monkeypatch):

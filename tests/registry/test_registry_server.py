@@ -117,6 +117,8 @@ def test_restart_repairs_what_it_finds(registry):
     registry.stop()
     (registry.data_dir / "blobs" / lost_uid).unlink()
     (registry.data_dir / "blobs" / "orphan-uid").write_bytes(b"x")
+    (registry.data_dir / "blobs" / "orphan-parts.parts").mkdir()  # a multipart archive's form
+    (registry.data_dir / "blobs" / "orphan-parts.parts" / "000001").write_bytes(b"x")
     (registry.data_dir / "tmp" / "upload-stale").write_bytes(b"x" * 100)
     (registry.data_dir / "parts" / "stray-upload").mkdir()
     registry.start()
@@ -125,6 +127,7 @@ def test_restart_repairs_what_it_finds(registry):
     assert api.ok(api.get(api.model("kept", "v1")))["upload_status"] == "success"
     assert api.get(api.model("kept", "v1", "download")).status_code == 200
     assert not (registry.data_dir / "blobs" / "orphan-uid").exists()
+    assert not (registry.data_dir / "blobs" / "orphan-parts.parts").exists()
     assert not list((registry.data_dir / "tmp").iterdir())
     assert not (registry.data_dir / "parts" / "stray-upload").exists()
     listing = api.ok(api.get("/model_repositories/lost/models"))

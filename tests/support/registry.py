@@ -209,3 +209,18 @@ def registry(registry_factory: RegistryFactory) -> RegistryServer:
 
 
 __all__ = ["RegistryFactory", "RegistryServer", "registry", "registry_factory"]
+
+
+def stored_archive_files(data_dir: Path, uid: str) -> list[Path]:
+    """The files holding a model's stored archive, in order: one file, or its parts."""
+    single = data_dir / "blobs" / uid
+    if single.is_file():
+        return [single]
+    folder = data_dir / "blobs" / f"{uid}.parts"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def stored_archive(data_dir: Path, uid: str) -> bytes | None:
+    """A model's stored archive as bytes, None when the server holds none."""
+    files = stored_archive_files(data_dir, uid)
+    return b"".join(path.read_bytes() for path in files) if files else None

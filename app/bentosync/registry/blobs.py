@@ -3,13 +3,16 @@
 Layout under the data dir::
 
     blobs/<model uid>              the archive of a model, exactly as uploaded
+    blobs/<model uid>.parts/<n>    ... or, for a multipart upload, its parts in order
     parts/<upload id>/<n>          multipart parts until completion
     tmp/                           everything being written; emptied at start
 
-A reader never sees a half-written archive: bytes go to ``tmp/`` and reach
-``blobs/`` with one ``rename()`` after an ``fsync``, and the database says
-``success`` only after that. Names are model uids, not tags, so deleting and
-re-creating a version can never serve the old bytes.
+A reader never sees a half-written archive: bytes go to ``tmp/`` (parts are
+hard-linked into a folder there) and reach ``blobs/`` with one ``rename()``
+after an ``fsync``, and the database says ``success`` only after that. Names
+are model uids, not tags, so deleting and re-creating a version can never
+serve the old bytes. A multipart archive stays as its parts (``segments.py``
+says why); readers open it with ``open_blob`` whatever its form.
 
 Parts may have a reader besides the final assembly (``pipeline.py`` assembles
 them as they arrive); ``on_parts_removed`` tells it before they go, whichever
@@ -34,10 +37,11 @@ from pathlib import Path
 from typing import IO
 
 from bentosync.core.errors import BentoSyncError
+from bentosync.registry.segments import SegmentedFile
 
 logger = logging.getLogger(__name__)
 
-COPY_CHUNK = 8 * 1024 * 1024
+PARTS_SUFFIX = ".parts"
 SYNC_FILE_RANGE_WRITE = 2
 
 
@@ -98,7 +102,11 @@ class BlobStore:
     # ---- paths -----------------------------------------------------------------
 
     def blob_path(self, model_uid: str) -> Path:
+        """Where a single-file archive lives (``open_blob`` reads either form)."""
         return self.blobs / model_uid
+
+    def parts_blob_path(self, model_uid: str) -> Path:
+        return self.blobs / f"{model_uid}{PARTS_SUFFIX}"
 
     def part_path(self, upload_id: str, part_number: int) -> Path:
         return self.parts / upload_id / str(part_number)
@@ -111,20 +119,68 @@ class BlobStore:
 
     # ---- writing ---------------------------------------------------------------
 
-    def assemble(self, sources: Iterable[Path], target_tmp: Path) -> int:
-        """Concatenate part files into ``target_tmp``; in-kernel copies where possible."""
-        total = 0
-        with open(target_tmp, "wb") as out:
-            for source in sources:
-                with open(source, "rb") as src:
-                    size = os.fstat(src.fileno()).st_size
-                    total += copy_range(src.fileno(), out.fileno(), size)
-        return total
+    def stage_file(self, path: Path) -> StagedArchive:
+        """A received single-file archive in ``tmp/``, ready to be judged and installed."""
+        return StagedArchive(path, [path], path.stat().st_size)
+
+    def stage_parts(self, upload_id: str, numbers: Iterable[int]) -> StagedArchive:
+        """Hard-link the listed parts into a new folder in ``tmp/``: no byte is copied.
+
+        The links pin the exact files (``inodes``) whatever happens to the parts
+        afterwards, so the archive checked is the archive installed.
+        """
+        folder = Path(tempfile.mkdtemp(prefix=f"staged-{upload_id}-", dir=self.tmp))
+        files: list[Path] = []
+        size = 0
+        try:
+            for index, number in enumerate(numbers, start=1):
+                target = folder / f"{index:06d}"
+                os.link(self.part_path(upload_id, number), target)
+                files.append(target)
+                size += target.stat().st_size
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return StagedArchive(folder, files, size)
+
+    def install(self, staged: StagedArchive, model_uid: str) -> None:
+        """Rename a synced archive into place, replacing either form of an older one."""
+        if staged.path.is_dir():
+            target, other = self.parts_blob_path(model_uid), self.blob_path(model_uid)
+            self._retire(target)  # a folder cannot be renamed over a full one
+            os.rename(staged.path, target)
+        else:
+            target, other = self.blob_path(model_uid), self.parts_blob_path(model_uid)
+            os.replace(staged.path, target)
+        fsync_dir(self.blobs)  # the rename is on disk before the database says so
+        self._retire(other)
+
+    def open_blob(self, model_uid: str) -> SegmentedFile:
+        """The stored archive, opened; FileNotFoundError if there is none."""
+        try:
+            return SegmentedFile.open([self.blob_path(model_uid)])
+        except FileNotFoundError:
+            folder = self.parts_blob_path(model_uid)
+            return SegmentedFile.open(sorted(folder.iterdir()))
 
     # ---- removing --------------------------------------------------------------
 
     def remove_blob(self, model_uid: str) -> None:
         self.blob_path(model_uid).unlink(missing_ok=True)
+        shutil.rmtree(self.parts_blob_path(model_uid), ignore_errors=True)
+
+    def _retire(self, path: Path) -> None:
+        """Move ``path`` (if any) out of the way now, delete it in the background."""
+        trash = Path(tempfile.mkdtemp(prefix="retired-", dir=self.tmp))
+        try:
+            os.rename(path, trash / path.name)
+        except FileNotFoundError:
+            os.rmdir(trash)
+            return
+        try:
+            self._cleaner.submit(shutil.rmtree, trash, ignore_errors=True)
+        except RuntimeError:  # shutting down: delete now
+            shutil.rmtree(trash, ignore_errors=True)
 
     def on_parts_removed(self, listener: Callable[[str], None]) -> None:
         """Call ``listener(upload_id)`` just before an upload's parts are deleted."""
@@ -160,8 +216,14 @@ class BlobStore:
                     folder = trash
         shutil.rmtree(folder, ignore_errors=True)
 
-    def discard(self, path: Path | None) -> None:
-        if path is not None:
+    def discard(self, path: Path | StagedArchive | None) -> None:
+        if isinstance(path, StagedArchive):
+            path = path.path
+        if path is None:
+            return
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
             path.unlink(missing_ok=True)
 
     def sweep_tmp(self, older_than: float | None = None) -> int:
@@ -182,7 +244,7 @@ class BlobStore:
         return removed
 
     def blob_uids(self) -> set[str]:
-        return {entry.name for entry in self.blobs.iterdir() if entry.is_file()}
+        return {entry.name.removesuffix(PARTS_SUFFIX) for entry in self.blobs.iterdir()}
 
     def upload_ids(self) -> set[str]:
         return {entry.name for entry in self.parts.iterdir() if entry.is_dir()}
@@ -191,7 +253,34 @@ class BlobStore:
         try:
             return self.blob_path(model_uid).stat().st_size
         except FileNotFoundError:
+            pass
+        try:
+            return sum(p.stat().st_size for p in self.parts_blob_path(model_uid).iterdir())
+        except (FileNotFoundError, NotADirectoryError):
             return None
+
+
+class StagedArchive:
+    """A checked-or-to-be-checked archive in ``tmp/``: one file, or a folder of parts."""
+
+    def __init__(self, path: Path, files: list[Path], size: int) -> None:
+        self.path = path
+        self.files = files
+        self.size = size
+
+    def inodes(self) -> list[tuple[int, int]]:
+        stats = [os.stat(file) for file in self.files]
+        return [(stat.st_dev, stat.st_ino) for stat in stats]
+
+    def open(self) -> SegmentedFile:
+        return SegmentedFile.open(self.files)
+
+    def sync(self) -> None:
+        """Make every byte durable before the rename that publishes it."""
+        for file in self.files:
+            fsync_file(file)
+        if self.path.is_dir():
+            fsync_dir(self.path)
 
 
 def _lock_dir(path: Path) -> IO[bytes] | None:
@@ -208,33 +297,6 @@ def _lock_dir(path: Path) -> IO[bytes] | None:
             f"Another registry is already serving {path.parent}; stop it or use another --data."
         ) from None
     return handle
-
-
-def copy_range(src_fd: int, dst_fd: int, size: int, offset: int = 0) -> int:
-    """Append ``size`` bytes of ``src_fd`` from ``offset`` at ``dst_fd``'s position.
-
-    copy_file_range keeps the bytes in the kernel (page cache to page cache),
-    else read/write. ``dst_fd`` must not be opened with O_APPEND (the kernel
-    refuses copy_file_range into those).
-    """
-    copied = 0
-    use_kernel = hasattr(os, "copy_file_range")
-    while copied < size:
-        count = min(COPY_CHUNK, size - copied)
-        if use_kernel:
-            try:
-                done = os.copy_file_range(src_fd, dst_fd, count, offset)
-            except OSError:
-                use_kernel = False
-                continue
-        else:
-            data = os.pread(src_fd, count, offset)
-            done = os.write(dst_fd, data) if data else 0
-        if done == 0:
-            raise OSError(f"A multipart part shrank while it was being assembled ({copied} bytes).")
-        copied += done
-        offset += done
-    return copied
 
 
 def _sync_file_range() -> Callable[[int, int, int, int], int] | None:

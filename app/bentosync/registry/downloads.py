@@ -1,25 +1,24 @@
 """Serving an archive: streamed, with Content-Length, and HTTP Range for resuming.
 
-The file is opened once and everything is read from that descriptor, so a
-forced re-push renaming a new archive into place mid-download cannot mix two
-archives in one response. ``ETag`` changes with every upload, and ``If-Range``
-with a stale ETag gets the whole new archive instead of a spliced range.
-One range per request; a multi-range request is answered with the whole
-archive, which RFC 9110 allows.
+The archive (one file, or a multipart upload's parts) is opened once and
+everything is read from those descriptors, so a forced re-push renaming a new
+archive into place mid-download cannot mix two archives in one response.
+``ETag`` changes with every upload, and ``If-Range`` with a stale ETag gets
+the whole new archive instead of a spliced range. One range per request; a
+multi-range request is answered with the whole archive, which RFC 9110 allows.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 
 from starlette.responses import StreamingResponse
 
 from bentosync.registry.errors import NotFound, RangeNotSatisfiable
+from bentosync.registry.segments import SegmentedFile
 
 logger = logging.getLogger(__name__)
 
@@ -56,18 +55,21 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
 
 
 def archive_response(
-    path: Path, etag: str, range_header: str | None, if_range: str | None
+    open_archive: Callable[[], SegmentedFile],
+    etag: str,
+    range_header: str | None,
+    if_range: str | None,
 ) -> StreamingResponse:
-    """A 200 or 206 response streaming ``path`` from one open descriptor."""
+    """A 200 or 206 response streaming the archive ``open_archive()`` opens."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        archive = open_archive()
     except FileNotFoundError:
         raise NotFound("model archive") from None
     try:
-        size = os.fstat(fd).st_size
+        size = archive.size
         wanted = parse_range(range_header, size) if if_range in (None, etag) else None
     except BaseException:
-        os.close(fd)
+        archive.close()
         raise
     headers = {"Accept-Ranges": "bytes", "ETag": etag}
     if wanted is None:
@@ -78,24 +80,24 @@ def archive_response(
         headers["Content-Range"] = f"bytes {first}-{last}/{size}"
     headers["Content-Length"] = str(last - first + 1)
     return StreamingResponse(
-        _read(fd, first, last + 1),
+        _read(archive, first, last + 1),
         status_code=status,
         headers=headers,
         media_type="application/x-tar",
     )
 
 
-async def _read(fd: int, start: int, end: int) -> AsyncIterator[bytes]:
+async def _read(archive: SegmentedFile, start: int, end: int) -> AsyncIterator[bytes]:
     loop = asyncio.get_running_loop()
     try:
         offset = start
         while offset < end:
             chunk = await loop.run_in_executor(
-                None, os.pread, fd, min(READ_SIZE, end - offset), offset
+                None, archive.pread, min(READ_SIZE, end - offset), offset
             )
             if not chunk:
                 raise OSError(f"The archive ended early at byte {offset}.")
             offset += len(chunk)
             yield chunk
     finally:
-        os.close(fd)
+        archive.close()

@@ -25,14 +25,14 @@ from pathlib import Path
 
 from bentosync.core.archive import ArchiveScan
 from bentosync.core.errors import UnsafeArchive
-from bentosync.registry.blobs import BlobStore
+from bentosync.registry.blobs import BlobStore, StagedArchive
 from bentosync.registry.catalog import ModelRecord, fetch_model, update_model
 from bentosync.registry.db import Database, to_db, utcnow
 from bentosync.registry.errors import BadRequest, Conflict
 from bentosync.registry.pipeline import Assembled
 from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.uploads import Uploads, abort_multipart
-from bentosync.registry.verify import scan_file
+from bentosync.registry.verify import scan_staged
 
 logger = logging.getLogger(__name__)
 
@@ -186,26 +186,28 @@ class Multipart:
         return model
 
     def _assemble(self, model: ModelRecord, upload_id: str, listed: list[tuple[int, str]]) -> None:
+        """Check the listed parts as one archive and keep them, as they are, as the model's.
+
+        The parts are hard-linked, never copied. The pipeline's verdict counts
+        only if it read those very files (same inodes); otherwise they are
+        scanned here.
+        """
         ready: Assembled | None = None
         if self.pipelines is not None:
             ready = self.pipelines.finish(upload_id, listed)
-        tmp: Path | None = None
+        staged: StagedArchive | None = None
         try:
+            staged = self.blobs.stage_parts(upload_id, [number for number, _ in listed])
             scan: ArchiveScan | UnsafeArchive
-            if ready is not None:
-                tmp, scan = ready.path, ready.scan
-                logger.info("Archive of %s was assembled while its parts arrived", model.tag)
+            if ready is not None and [part.inode for part in ready.parts] == staged.inodes():
+                scan = ready.scan
+                logger.info("Archive of %s was checked while its parts arrived", model.tag)
             else:
-                logger.info("Assembling the archive of %s from its parts", model.tag)
-                tmp = self.blobs.new_tmp(f"assemble-{model.uid}")
-                self.blobs.assemble([self.blobs.part_path(upload_id, n) for n, _ in listed], tmp)
-                try:
-                    scan = scan_file(tmp)
-                except UnsafeArchive as exc:
-                    scan = exc
-            self.uploads.accept(model, model.upload_seq, tmp, scan, finalize=False)
+                logger.info("Checking the archive of %s from its parts", model.tag)
+                scan = scan_staged(staged)
+            self.uploads.accept(model, model.upload_seq, staged, scan, finalize=False)
         except OSError as exc:
-            reason = f"The server could not assemble the archive: {exc.strerror or exc}."
+            reason = f"The server could not store the archive: {exc.strerror or exc}."
             self.uploads.fail(model.id, model.upload_seq, reason)
         finally:
-            self.blobs.discard(tmp)  # already renamed away when the archive was good
+            self.blobs.discard(staged)  # already renamed away when the archive was good

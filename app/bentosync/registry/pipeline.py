@@ -1,19 +1,20 @@
-"""Multipart parts assembled and checked while they arrive, so completion is nearly instant.
+"""Multipart parts checked while they arrive, so completion is nearly instant.
 
-Without this, complete_multipart_upload concatenates every part and re-reads
-the whole archive after the last byte: about a minute of "verifying" for a
-10 GB model, for every client. Parts arrive roughly in order (clients send
-them from a few threads, lowest numbers first), so one thread per upload can
-append part n to a temp file as soon as parts 1..n-1 are in (copy_file_range:
-the bytes are still in the page cache) and feed it to the same streaming scan
-the proxy PUT uses. At completion only the tail is left to do.
+Without this, complete_multipart_upload reads the whole archive after the
+last byte: about a minute of "verifying" for a 10 GB model, for every
+client. Parts arrive roughly in order (clients send them from a few threads,
+lowest numbers first), so one thread per upload feeds part n to the same
+streaming scan the proxy PUT uses as soon as parts 1..n-1 are in, reading the
+part files where they are (the bytes are still in the page cache; the parts
+themselves become the stored archive, see ``segments.py``). At completion
+only the tail is left to do.
 
 The pipeline is a cache, never the authority:
 
 * The client's part list at completion decides. The pipeline's file counts
   only if it holds exactly those parts with those ETags, in order 1..N;
   anything else (gaps, extra parts, a different ETag, a pipeline that gave up
-  or never started) falls back to assembling from the part files as before.
+  or never started) falls back to scanning the listed part files at completion.
 * A part stored again with other bytes after it was consumed restarts the
   pipeline from part 1 (the tar scan cannot rewind). The same bytes again
   (same ETag) change nothing.
@@ -26,9 +27,8 @@ The pipeline is a cache, never the authority:
   assembled file would. Its verdict is judged at completion, in the archive
   job, like before: nothing here touches the database or a model's status.
 * A pipeline lives only as long as its parts: ``BlobStore.remove_parts`` (any
-  end of the upload) stops it and its temp file goes. After a crash the temp
-  file is swept at start, and the next part to arrive starts a new pipeline
-  from the parts on disk.
+  end of the upload) stops it. After a crash the next part to arrive starts a
+  new pipeline from the parts on disk.
 
 Threads are bounded (``pipeline_pool.Pipelines``): one per running pipeline,
 and only a few pipelines at once. A pipeline that sees no part for
@@ -43,18 +43,17 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from bentosync.core.archive import ArchiveScan, scan_tar_stream
 from bentosync.core.errors import UnsafeArchive
 from bentosync.core.modelinfo import MODEL_YAML
-from bentosync.registry.blobs import COPY_CHUNK, BlobStore, copy_range
-from bentosync.registry.verify import FollowingReader
+from bentosync.registry.blobs import BlobStore
+from bentosync.registry.segments import SegmentedFile, SegmentReader
 
 logger = logging.getLogger(__name__)
 
 # A client that keeps replacing consumed parts with other bytes gets no more
-# restarts than this; its upload then completes the old way.
+# restarts than this; completion then scans the parts itself.
 MAX_RESTARTS = 8
 # How often to look again at a part file that is newer than its last notification
 # (the notification is on its way), and when to stop believing it will come.
@@ -74,9 +73,9 @@ class StoredPart:
 
 @dataclass(frozen=True)
 class Assembled:
-    """A finished pipeline's file (now the caller's to rename or delete) and its scan."""
+    """A finished pipeline's verdict on exactly these stored parts, in order."""
 
-    path: Path
+    parts: tuple[StoredPart, ...]
     scan: ArchiveScan | UnsafeArchive
 
 
@@ -86,27 +85,25 @@ class _Restart(BaseException):
 
 
 class _Stopped(BaseException):
-    """The pipeline was discarded or gave up; its file is deleted."""
+    """The pipeline was discarded or gave up; completion scans the parts itself."""
 
 
 _Broken = Callable[[OSError], _Stopped]
 
 
-class PartFeeder(FollowingReader):
-    """The scan's view of the assembly file; reading past its end appends the next part.
+class PartFeeder(SegmentReader):
+    """The scan's view of the parts consumed so far; reading past their end takes the next.
 
     The scan turns OSError into "not a readable tar archive", a verdict about
     the client's bytes; a failing disk here is ours, so it stops the pipeline
     (``_Stopped`` passes through the scan) and completion does the work again.
     """
 
-    def __init__(self, path: Path, pull: Callable[[int | None], int], broken: _Broken) -> None:
-        super().__init__(path)
-        self._pull = pull
+    def __init__(
+        self, joined: SegmentedFile, pull: Callable[[int | None], int], broken: _Broken
+    ) -> None:
+        super().__init__(joined, pull)
         self._broken = broken
-
-    def _wait_for(self, end: int | None) -> int:
-        return self._pull(end)
 
     def read(self, size: int = -1) -> bytes:
         try:
@@ -122,7 +119,7 @@ class PartFeeder(FollowingReader):
 
 
 class Pipeline:
-    """One upload's assembly file and scan, run by one thread (``run``).
+    """One upload's scan over its parts in order, run by one thread (``run``).
 
     Other threads only call ``part_stored``, ``finish`` and ``stop``, which
     change state under ``_cond`` and never do I/O.
@@ -136,7 +133,7 @@ class Pipeline:
         self._idle_timeout = idle_timeout
         self._cond = threading.Condition()
         self._pending = {part.number: part for part in known}  # latest version of each part
-        self._consumed: list[StoredPart] = []  # parts 1..k in the file, or being copied in
+        self._consumed: list[StoredPart] = []  # parts 1..k, open in _joined
         self._final: list[tuple[int, str]] | None = None
         self._stop_reason = ""
         self._restart = False
@@ -145,9 +142,7 @@ class Pipeline:
         self._mismatch_since = 0.0
         self._done = threading.Event()
         self._result: Assembled | None = None
-        self._tmp: Path | None = None
-        self._out = -1
-        self._size = 0
+        self._joined = SegmentedFile()
 
     # ---- called from other threads ---------------------------------------------------
 
@@ -165,10 +160,10 @@ class Pipeline:
             return True
 
     def finish(self, parts: list[tuple[int, str]]) -> Assembled | None:
-        """Hand over the client's final list; wait for the tail. None: assemble the old way.
+        """Hand over the client's final list; wait for the tail. None: scan at completion.
 
         The result is handed out once: a second completion of the same upload
-        assembles from the part files (the first one's file is gone by then).
+        scans the part files itself.
         """
         with self._cond:
             if self._final is not None:
@@ -201,8 +196,6 @@ class Pipeline:
     def run(self) -> None:
         restarts = 0
         try:
-            self._tmp = self._blobs.new_tmp(f"pipeline-{self.upload_id}")
-            self._out = os.open(self._tmp, os.O_WRONLY)
             while True:
                 try:
                     scan = self._one_pass()
@@ -222,42 +215,33 @@ class Pipeline:
             logger.exception("Assembling upload %s crashed", self.upload_id)
             self.stop("it crashed")
         finally:
-            if self._out >= 0:
-                os.close(self._out)
-            if not self._handed_off:
-                self._blobs.discard(self._tmp)
+            self._joined.close()
             self._done.set()
 
     def _one_pass(self) -> ArchiveScan | UnsafeArchive:
         with self._cond:
             self._restart = False
             self._consumed.clear()
-        os.ftruncate(self._out, 0)
-        os.lseek(self._out, 0, os.SEEK_SET)
-        self._size = 0
-        assert self._tmp is not None
-        reader = PartFeeder(self._tmp, self._pull, self._broken)
+        self._joined.close()
+        reader = PartFeeder(self._joined, self._pull, self._broken)
+        scan: ArchiveScan | UnsafeArchive
         try:
-            scan: ArchiveScan | UnsafeArchive
-            try:
-                scan = scan_tar_stream(reader, capture=(MODEL_YAML,))  # type: ignore[arg-type]
-            except UnsafeArchive as exc:
-                scan = exc  # reported at completion, if these turn out to be the parts
-            while self._append_next():  # the bytes after the tar's end, up to the last part
-                pass
-        finally:
-            reader.close()
+            scan = scan_tar_stream(reader, capture=(MODEL_YAML,))  # type: ignore[arg-type]
+        except UnsafeArchive as exc:
+            scan = exc  # reported at completion, if these turn out to be the parts
+        while self._append_next():  # the bytes after the tar's end, up to the last part
+            pass
         return scan
 
     def _hand_off(self, scan: ArchiveScan | UnsafeArchive) -> None:
-        """The file is exactly the listed parts: it becomes the caller's."""
+        """The scan read exactly the listed parts: its verdict is the caller's."""
         with self._cond:
             self._check_locked()
             consumed = [(part.number, part.etag) for part in self._consumed]
             if consumed != self._final:
                 self._stop_locked("the parts it holds are not the ones listed at completion")
                 raise _Stopped
-            self._result = Assembled(self._tmp, scan)  # type: ignore[arg-type]
+            self._result = Assembled(tuple(self._consumed), scan)
             self._handed_off = True
 
     def _broken(self, exc: OSError) -> _Stopped:
@@ -275,10 +259,10 @@ class Pipeline:
         if self._stop_reason or self._restart:  # read without the lock: checked per read
             with self._cond:
                 self._check_locked()
-        while end is None or self._size < end:
+        while end is None or self._joined.size < end:
             if not self._append_next():
                 break  # every listed part is in: a short read is the true end
-        return self._size
+        return self._joined.size
 
     def _append_next(self) -> bool:
         """Append the next part, waiting for it if needed; False once the last listed is in."""
@@ -315,7 +299,7 @@ class Pipeline:
             self._cond.wait(left)
 
     def _take(self, part: StoredPart) -> bool:
-        """Copy ``part`` in if the file on disk is that version; False to look again."""
+        """Take ``part`` in if the file on disk is that version; False to look again."""
         try:
             src = os.open(self._blobs.part_path(self.upload_id, part.number), os.O_RDONLY)
         except FileNotFoundError:
@@ -340,20 +324,12 @@ class Pipeline:
                     return False
                 self._mismatch_since = 0.0
                 self._consumed.append(current)  # from now on a change restarts us
-            self._copy_in(src, current)
+            # Start its writeback now: if these parts become the archive, the
+            # fsync at completion then has little left to write.
+            self._blobs.write_behind.submit(src, 0, current.size)
+            self._joined.append(src, current.size)
+            src = -1  # owned by _joined now
             return True
         finally:
             if src >= 0:
                 os.close(src)
-
-    def _copy_in(self, src: int, part: StoredPart) -> None:
-        start = self._size
-        copied = 0
-        while copied < part.size:
-            if self._stop_reason or self._restart:
-                with self._cond:
-                    self._check_locked()
-            count = min(COPY_CHUNK, part.size - copied)
-            copied += copy_range(src, self._out, count, copied)
-        self._blobs.write_behind.submit(self._out, start, part.size)
-        self._size = start + part.size

@@ -52,7 +52,7 @@ def get_archive(uid: str, request: Request, services: ServicesDep) -> Response:
     model = _authorize(services, request, BlobRef("GET", uid))
     require_downloadable(model)
     return archive_response(
-        services.blobs.blob_path(model.uid),
+        lambda: services.blobs.open_blob(model.uid),
         archive_etag(model),
         request.headers.get("range"),
         request.headers.get("if-range"),

@@ -82,7 +82,7 @@ def download(name: str, version: str, request: Request, services: ServicesDep) -
     model = find_model(services, name, version)
     require_downloadable(model)
     return archive_response(
-        services.blobs.blob_path(model.uid),
+        lambda: services.blobs.open_blob(model.uid),
         archive_etag(model),
         request.headers.get("range"),
         request.headers.get("if-range"),

@@ -13,7 +13,6 @@ can never mix their bytes with each other's status.
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,7 +22,7 @@ from pathlib import Path
 from bentosync.core.archive import ArchiveScan
 from bentosync.core.errors import UnsafeArchive
 from bentosync.core.filelist import MANIFEST_KEY, to_manifest_value
-from bentosync.registry.blobs import BlobStore, fsync_dir, fsync_file
+from bentosync.registry.blobs import BlobStore, StagedArchive
 from bentosync.registry.catalog import (
     FAILED,
     SUCCESS,
@@ -94,7 +93,7 @@ class Uploads:
         self,
         model: ModelRecord,
         seq: int,
-        tmp: Path,
+        tmp: Path | StagedArchive,
         scan: ArchiveScan | UnsafeArchive,
         *,
         finalize: bool,
@@ -111,16 +110,15 @@ class Uploads:
         if not verdict.ok:
             self.blobs.discard(tmp)
             return self.fail(model.id, seq, verdict.reason), verdict
-        size = tmp.stat().st_size
-        fsync_file(tmp)
-        target = self.blobs.blob_path(model.uid)
+        staged = tmp if isinstance(tmp, StagedArchive) else self.blobs.stage_file(tmp)
+        staged.sync()
+        size = staged.size
         with self.db.transaction() as conn:
             current = fetch_model(conn, model.id)
             if current is None or current.upload_seq != seq or current.upload_status != UPLOADING:
                 current = None
             else:
-                os.replace(tmp, target)
-                fsync_dir(target.parent)  # the rename is on disk before the commit says so
+                self.blobs.install(staged, model.uid)
                 manifest = dict(current.manifest)
                 if not current.list_from_client:
                     manifest[MANIFEST_KEY] = to_manifest_value(verdict.files or [])

@@ -27,7 +27,9 @@ from bentosync.core.archive import ArchiveScan, scan_tar_stream
 from bentosync.core.errors import BentoSyncError, UnsafeArchive
 from bentosync.core.filelist import FileEntry, from_manifest
 from bentosync.core.modelinfo import MODEL_YAML, parse_model_info
+from bentosync.registry.blobs import StagedArchive
 from bentosync.registry.catalog import ModelRecord
+from bentosync.registry.segments import SegmentReader
 
 logger = logging.getLogger(__name__)
 
@@ -89,9 +91,15 @@ def compare(expected: list[FileEntry], actual: list[FileEntry]) -> list[str]:
     return problems
 
 
-def scan_file(path: Path) -> ArchiveScan:
-    with open(path, "rb") as handle:
-        return scan_tar_stream(handle, capture=(MODEL_YAML,))
+def scan_staged(staged: StagedArchive) -> ArchiveScan | UnsafeArchive:
+    """The verdict on a staged archive (one file or its parts), never raising UnsafeArchive."""
+    joined = staged.open()
+    try:
+        return scan_tar_stream(SegmentReader(joined), capture=(MODEL_YAML,))  # type: ignore[arg-type]
+    except UnsafeArchive as exc:
+        return exc
+    finally:
+        joined.close()
 
 
 class FollowingReader:
