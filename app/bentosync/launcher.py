@@ -155,6 +155,7 @@ def server_command(data_dir: Path) -> list[str]:
         "0",
         "--data",
         str(data_dir),
+        "--background",  # the window keeps its core while uploads are checked
     ]
 
 

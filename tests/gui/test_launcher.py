@@ -110,9 +110,9 @@ def test_a_registry_that_never_answers_is_stopped(data_home, tmp_path):
     assert not registry.is_running()
 
 
-def test_the_server_command_binds_loopback_on_a_free_port(tmp_path):
+def test_the_server_command_binds_loopback_on_a_free_port_in_the_background(tmp_path):
     command = server_command(tmp_path)
-    assert command[-8:] == [
+    assert command[-9:] == [
         "registry",
         "serve",
         "--host",
@@ -121,6 +121,7 @@ def test_the_server_command_binds_loopback_on_a_free_port(tmp_path):
         "0",
         "--data",
         str(tmp_path),
+        "--background",
     ]
 
 

@@ -74,6 +74,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="remove multipart uploads and temp files idle this long (default 86400)",
     )
+    serve.add_argument(
+        "--background",
+        action="store_true",
+        help="run at a lower CPU priority, as the desktop app's local registry does, so "
+        "the window stays responsive while it checks uploads",
+    )
     serve.set_defaults(handler=_serve)
 
     token = commands.add_parser("token", help="manage API tokens")
@@ -95,7 +101,11 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from bentosync.core.background import lower_process_priority
     from bentosync.registry.server import READY_PREFIX, run_server
+
+    if args.background:
+        lower_process_priority()
 
     logging.getLogger("bentosync.registry").setLevel(
         logging.DEBUG if args.verbose >= 2 else logging.INFO

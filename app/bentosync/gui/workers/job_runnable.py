@@ -14,6 +14,7 @@ import logging
 
 from PySide6.QtCore import QRunnable, SignalInstance
 
+from bentosync.core.background import lower_thread_priority
 from bentosync.gui.workers.jobs import SessionFactory, TransferJob, run_job
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class TransferRunnable(QRunnable):
 
     def run(self) -> None:
         """Runs on a pool thread: never touch widgets here, only emit."""
+        lower_thread_priority()  # the window first (core/background.py); pool threads stay low
         try:
             if self._in_process:
                 from bentosync.gui.workers.job_process import SessionSpec, run_job_in_process
