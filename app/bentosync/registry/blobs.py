@@ -14,8 +14,8 @@ are model uids, not tags, so deleting and re-creating a version can never
 serve the old bytes. A multipart archive stays as its parts (``segments.py``
 says why); readers open it with ``open_blob`` whatever its form.
 
-Parts may have a reader besides the final assembly (``pipeline.py`` assembles
-them as they arrive); ``on_parts_removed`` tells it before they go, whichever
+Parts may have a reader besides completion (``pipeline.py`` checks them as
+they arrive); ``on_parts_removed`` tells it before they go, whichever
 path ends the upload (start_upload, completion, failure, the reaper). Parts
 removed on a request's path are deleted in the background (``later``).
 """
