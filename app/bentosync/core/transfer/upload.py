@@ -26,7 +26,7 @@ from bentosync.core.transfer.tarlayout import RangeReader, TarLayout
 
 logger = logging.getLogger(__name__)
 
-PART_ATTEMPTS = 5
+PART_ATTEMPTS = 8  # per part, with backoff: a flaky link costs time, not the upload
 # A part starts once the one before it has sent 1/threads of its bytes, or
 # after this long at most (so a slow link still gets all its connections soon).
 STAGGER_MAX_WAIT = 0.5
@@ -191,8 +191,9 @@ class ArchiveUploader:
 
         def attempt() -> str:
             self._rewind(start, counted)
-            url = self.client.presign_multipart_upload_url(
-                self.name, self.version, upload_id, number
+            # Retried on its own: a lost presign answer must not use up the part's attempts.
+            url = self.call(
+                self.client.presign_multipart_upload_url, self.name, self.version, upload_id, number
             )
             try:
                 resp = self.client.put_stream(
