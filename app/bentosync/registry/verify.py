@@ -19,7 +19,6 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import yaml
 
@@ -29,7 +28,7 @@ from bentosync.core.filelist import FileEntry, from_manifest
 from bentosync.core.modelinfo import MODEL_YAML, parse_model_info
 from bentosync.registry.blobs import StagedArchive
 from bentosync.registry.catalog import ModelRecord
-from bentosync.registry.segments import SegmentReader
+from bentosync.registry.segments import SegmentedFile, SegmentReader
 
 logger = logging.getLogger(__name__)
 
@@ -102,23 +101,24 @@ def scan_staged(staged: StagedArchive) -> ArchiveScan | UnsafeArchive:
         joined.close()
 
 
-class FollowingReader:
+class FollowingReader(SegmentReader):
     """Reads a file that another thread is still writing, like ``tail -f``.
 
     The writer calls ``advance`` after each write and ``close_writer`` at the
     end (or ``abort``). Data is re-read from the page cache, so nothing is
     buffered twice in memory and the writer is never held up. It is seekable
     (a read past the written end waits), which lets tarfile use its fast
-    random-access mode while the file is still growing.
+    random-access mode while the file is still growing. Reading and seeking
+    are SegmentReader's, over a one-file SegmentedFile that grows.
     """
 
     def __init__(self, path: Path) -> None:
-        self._handle: BinaryIO = open(path, "rb")  # noqa: SIM115 (closed by close())
+        self._file = SegmentedFile.open([path])
+        super().__init__(self._file, self._wait_for)
         self._cond = threading.Condition()
         self._written = 0
         self._done = False
         self._aborted = False
-        self._pos = 0
 
     def advance(self, total_written: int) -> None:
         with self._cond:
@@ -136,44 +136,17 @@ class FollowingReader:
             self._cond.notify_all()
 
     def _wait_for(self, end: int | None) -> int:
-        """Block until ``end`` bytes exist (None: until the writer is done); the total.
-
-        Every read and end-relative seek goes through here, so a subclass that
-        produces the bytes itself (``pipeline.PartFeeder``) overrides only this.
-        """
+        """Block until ``end`` bytes exist (None: until the writer is done); the total."""
         with self._cond:
             while not self._done and (end is None or self._written < end):
                 self._cond.wait()
             if self._aborted:
                 raise UnsafeArchive("The upload stopped before the archive was complete.")
+            self._file.grow(self._written)
             return self._written
 
-    def read(self, size: int = -1) -> bytes:
-        # Like a regular file: a short read only at the end, which tarfile's
-        # compression sniffing (it reads a few magic bytes) relies on.
-        written = self._wait_for(None if size < 0 else self._pos + size)
-        available = max(0, written - self._pos)
-        size = available if size < 0 else min(size, available)
-        data = self._handle.read(size) if size else b""
-        self._pos += len(data)
-        return data
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        if whence == 1:
-            offset += self._pos
-        elif whence == 2:
-            offset += self._wait_for(None)
-        self._pos = self._handle.seek(offset)
-        return self._pos
-
     def close(self) -> None:
-        self._handle.close()
+        self._file.close()
 
 
 class StreamVerifier:
