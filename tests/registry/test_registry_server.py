@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 import requests
 from registry_helpers import Api, create_model, make_tar, model_files, push_proxy, wait_for
 
+from bentosync.registry.config import DB_NAME
+from bentosync.registry.db import SCHEMA_VERSION, Database
 from support.registry import RegistryServer
 
 
@@ -252,7 +255,8 @@ def test_a_client_that_hangs_up_mid_upload_fails_the_upload(registry):
     wait_for(lambda: not list((registry.data_dir / "tmp").iterdir()))
 
 
-def test_parts_damaged_by_a_crash_are_forgotten_at_start(registry_factory):
+def test_parts_a_crash_may_have_damaged_are_forgotten_at_start(registry_factory):
+    """Parts are not fsynced: those of an earlier boot, or of the wrong size, go."""
     server = registry_factory(strategy="multipart")
     api = Api(server)
     files = model_files("demo", "v1")
@@ -260,7 +264,7 @@ def test_parts_damaged_by_a_crash_are_forgotten_at_start(registry_factory):
     api.ok(api.patch(api.model("demo", "v1", "start_upload")))
     upload_id = api.ok(api.patch(api.model("demo", "v1", "start_multipart_upload")))["upload_id"]
     etags = {}
-    for number in (1, 2):
+    for number in (1, 2, 3):
         presigned = api.ok(
             api.patch(
                 api.model("demo", "v1", "presign_multipart_upload_url"),
@@ -270,15 +274,78 @@ def test_parts_damaged_by_a_crash_are_forgotten_at_start(registry_factory):
         etags[number] = requests.put(presigned, data=b"%d" % number * 1000, timeout=10).headers[
             "ETag"
         ]
+    assert len(set(etags.values())) == 3
     server.kill()
-    part2 = server.data_dir / "parts" / upload_id / "2"
-    part2.write_bytes(b"\0" * 2000)  # what a power cut can leave of an unsynced file
+    folder = server.data_dir / "parts" / upload_id
+    (folder / "2").write_bytes(b"\0" * 2000)  # cut short or grown: not what was stored
+    with sqlite3.connect(server.data_dir / DB_NAME) as conn:  # as if stored before a reboot
+        conn.execute("UPDATE parts SET boot = 'an-earlier-boot' WHERE part_number = 3")
     server.restart()
-    assert (server.data_dir / "parts" / upload_id / "1").is_file()
-    assert not part2.exists()
-    parts = [{"part_number": n, "etag": e} for n, e in etags.items()]
-    response = api.patch(
-        api.model("demo", "v1", "complete_multipart_upload"),
-        json={"upload_id": upload_id, "parts": parts},
+    assert (folder / "1").is_file()
+    assert not (folder / "2").exists() and not (folder / "3").exists()
+    for missing in (2, 3):
+        parts = [{"part_number": n, "etag": etags[n]} for n in (1, missing)]
+        response = api.patch(
+            api.model("demo", "v1", "complete_multipart_upload"),
+            json={"upload_id": upload_id, "parts": parts},
+        )
+        assert response.status_code == 400 and f"Part {missing}" in response.json()["error"]
+
+
+def test_a_part_sent_again_wins_over_the_older_copy_still_arriving(registry_factory):
+    """A client gave up on a slow PUT and resent the part; it lists the resend's ETag."""
+    server = registry_factory(strategy="multipart")
+    api = Api(server)
+    files = model_files("demo", "v1", {"weights.bin": os.urandom(3 * 1024 * 1024)})
+    archive = make_tar(files)
+    create_model(api, "demo", "v1", files)
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    upload_id = api.ok(api.patch(api.model("demo", "v1", "start_multipart_upload")))["upload_id"]
+
+    def presign() -> str:
+        return api.ok(
+            api.patch(
+                api.model("demo", "v1", "presign_multipart_upload_url"),
+                json={"upload_id": upload_id, "part_number": 1},
+            )
+        )["presigned_upload_url"]
+
+    release = threading.Event()
+    stale = slow_put(presign(), archive, release)
+    wait_for(lambda: tmp_bytes(server) > 0)
+    etag = requests.put(presign(), data=archive, timeout=30).headers["ETag"]
+    release.set()
+    stale.join(30)
+    late = stale.result["response"]  # type: ignore[attr-defined]
+    assert late.status_code == 409 and "sent again" in late.json()["error"]
+    api.ok(
+        api.patch(
+            api.model("demo", "v1", "complete_multipart_upload"),
+            json={"upload_id": upload_id, "parts": [{"part_number": 1, "etag": etag}]},
+        )
     )
-    assert response.status_code == 400 and "Part 2" in response.json()["error"]
+    done = api.ok(
+        api.patch(
+            api.model("demo", "v1", "finish_upload"), json={"status": "success", "reason": ""}
+        )
+    )
+    assert done["upload_status"] == "success"
+    assert api.get(api.model("demo", "v1", "download")).content == archive
+
+
+def test_a_schema_1_database_gains_part_boots(tmp_path: Path):
+    path = tmp_path / DB_NAME
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE parts (upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, "
+            "etag TEXT NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (upload_id, part_number))"
+        )
+        conn.execute("INSERT INTO parts VALUES ('u', 1, '\"e\"', 10)")
+        conn.execute("PRAGMA user_version=1")
+    db = Database(path)
+    try:
+        row = db.query_one("SELECT etag, boot FROM parts WHERE upload_id = 'u'")
+        assert row is not None and (row["etag"], row["boot"]) == ('"e"', "")
+        assert db.query_one("PRAGMA user_version")[0] == SCHEMA_VERSION
+    finally:
+        db.close()

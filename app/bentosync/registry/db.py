@@ -22,7 +22,7 @@ from bentosync.core.errors import BentoSyncError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
@@ -81,6 +81,7 @@ CREATE TABLE IF NOT EXISTS parts (
     part_number INTEGER NOT NULL,
     etag TEXT NOT NULL,
     size INTEGER NOT NULL,
+    boot TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (upload_id, part_number)
 );
 """
@@ -132,6 +133,9 @@ class Database:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            part_columns = {row[1] for row in conn.execute("PRAGMA table_info(parts)")}
+            if "boot" not in part_columns:  # schema 1: parts of unknown boot, dropped at start-up
+                conn.execute("ALTER TABLE parts ADD COLUMN boot TEXT NOT NULL DEFAULT ''")
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @property

@@ -13,11 +13,9 @@ means the bytes really are in the file for it to read.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.requests import Request
@@ -28,21 +26,14 @@ WRITE_SIZE = 1024 * 1024
 _IOV_MAX = 64  # well under every platform's limit; a batch is about 16 chunks
 
 
-@dataclass(frozen=True)
-class Received:
-    size: int
-    sha256: str
-
-
 async def receive_body(
     request: Request,
     target: Path,
     *,
     on_progress: Callable[[int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
-    hash_body: bool = False,
-) -> Received:
-    """Stream the body into ``target``; returns its size and (if asked) sha256.
+) -> int:
+    """Stream the body into ``target``; returns its size.
 
     ``on_progress(total)`` runs after each write lands. If ``should_stop()``
     becomes true (the archive check already refused it), the rest of the body
@@ -50,7 +41,6 @@ async def receive_body(
     Raises ``starlette.requests.ClientDisconnect`` if the client goes away.
     """
     loop = asyncio.get_running_loop()
-    digest = hashlib.sha256() if hash_body else None
     total = 0
     pending: asyncio.Future[None] | None = None
     batch: list[bytes] = []
@@ -61,9 +51,6 @@ async def receive_body(
 
         def write(chunks: list[bytes], end: int) -> None:
             write_all(out.fileno(), chunks)
-            if digest is not None:
-                for chunk in chunks:
-                    digest.update(chunk)
             if on_progress is not None:
                 on_progress(end)
 
@@ -97,7 +84,7 @@ async def receive_body(
             if pending is not None and not pending.done():
                 # Disconnected mid-write: let the write finish before the file closes.
                 await asyncio.wait([pending])
-    return Received(total, digest.hexdigest() if digest is not None else "")
+    return total
 
 
 def write_all(fd: int, chunks: list[bytes]) -> None:

@@ -2,10 +2,10 @@
 
 The write order (temp file, fsync, rename, then commit) means a crash can only
 leave *extra* files, never a ``success`` record without its archive. Multipart
-parts skip the fsync, so the ones that outlive a crash are re-hashed here. Start-up
-removes those extras and re-checks what records claim: a successful model
-whose archive is gone or has the wrong size is marked failed rather than
-served short. Uploads that were running simply stay non-success, and the
+parts skip the fsync, so only those written since the machine last booted are
+kept. Start-up removes the extras and re-checks what records claim: a
+successful model whose archive is gone or has the wrong size is marked failed
+rather than served short. Uploads that were running simply stay non-success, and the
 client can redo them. While running, a reaper drops multipart uploads nobody
 touched for ``stale_after`` seconds, since the official client never aborts
 one (PROTOCOL.md 10.6).
@@ -13,7 +13,6 @@ one (PROTOCOL.md 10.6).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -22,12 +21,11 @@ from pathlib import Path
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import FAILED, SUCCESS, UPLOADING, update_model
 from bentosync.registry.db import Database, utcnow
-from bentosync.registry.multipart import etag_for
+from bentosync.registry.multipart import this_boot
 
 logger = logging.getLogger(__name__)
 
 LOST_ARCHIVE = "The stored archive is missing or damaged; push this version again."
-HASH_CHUNK = 1024 * 1024
 STOPPED_DURING_CHECK = "The server stopped while checking the archive; push this version again."
 
 
@@ -64,12 +62,13 @@ def recover(db: Database, blobs: BlobStore, stale_after: float) -> None:
                 )
         known = {row["uid"] for row in models}
         upload_ids = {row[0] for row in conn.execute("SELECT upload_id FROM multipart_uploads")}
-        # Parts are not fsynced (see multipart.store_part): keep only those whose
-        # bytes still hash to the ETag the client was given.
-        rows = conn.execute("SELECT upload_id, part_number, etag, size FROM parts").fetchall()
+        # Parts are not fsynced (see multipart.store_part): a reboot may have
+        # torn them, a crash of the server alone cannot.
+        boot = this_boot()
+        rows = conn.execute("SELECT upload_id, part_number, size, boot FROM parts").fetchall()
         for row in rows:
             path = blobs.part_path(row["upload_id"], row["part_number"])
-            if not _part_intact(path, row["size"], row["etag"]):
+            if not (boot and row["boot"] == boot and _has_size(path, row["size"])):
                 logger.warning("Part %s of upload %s did not survive", row[1], row[0])
                 path.unlink(missing_ok=True)
                 conn.execute(
@@ -93,17 +92,11 @@ def recover(db: Database, blobs: BlobStore, stale_after: float) -> None:
     )
 
 
-def _part_intact(path: Path, size: int, etag: str) -> bool:
+def _has_size(path: Path, size: int) -> bool:
     try:
-        if path.stat().st_size != size:
-            return False
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            while chunk := handle.read(HASH_CHUNK):
-                digest.update(chunk)
+        return path.stat().st_size == size
     except OSError:
         return False
-    return etag_for(digest.hexdigest()) == etag
 
 
 def reap_stale_uploads(db: Database, blobs: BlobStore, stale_after: float) -> int:

@@ -1,24 +1,29 @@
 """Multipart uploads, S3-style: an upload id, parts PUT to presigned URLs, one ETag each.
 
-A part's ETag is the quoted sha256 of its bytes, so a client can check what
-the server stored. Completion checks the client's part list against the ETags
-recorded here (a part re-sent after a retry must be the one listed), then
-assembles and checks the archive in a background job: the official client
-allows 60 s for the completion call, too little for a large model. Usually
-that job finds the work done: ``pipeline.py`` assembles and checks parts as
-they arrive, and the job only takes its file if it holds exactly the listed
-parts; otherwise it assembles from the part files as before.
+A part's ETag is a random token minted when the part is stored, so every
+stored version of a part has its own: completion checks the client's part list
+against the ETags recorded here (a part re-sent after a retry must be the one
+listed). It is not a hash of the bytes: that would cost the server a second
+sha256 pass over every upload, and the archive check already hashes each file
+against the client's list. Completion then checks and stages the archive in a
+background job, since the official client allows 60 s for the completion call,
+too little for a large model. Usually that job finds the work done:
+``pipeline.py`` checks parts as they arrive, and the job takes its verdict only
+if it read exactly the listed parts; otherwise it scans the part files itself.
 Parts stay on disk until the upload ends or goes stale, so a client with a
-journal can resume after a crash, ours or its own (a part that did not survive
-intact is forgotten at start-up, and the client sends it again).
+journal can resume after a crash, ours or its own. Parts are not fsynced, so a
+part outlives a restart only if the machine did not reboot in between (see
+``maintenance.recover``); the client sends the others again.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import secrets
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +50,20 @@ class PartRef:
     etag: str
 
 
-def etag_for(sha256_hex: str) -> str:
-    return f'"{sha256_hex}"'
+def new_etag() -> str:
+    return f'"{secrets.token_hex(16)}"'
+
+
+def this_boot() -> str:
+    """An id of the running OS boot, or "" where the OS gives none.
+
+    Unsynced part files are as good as the page cache they sit in: intact
+    across a crash of the server, not across one of the machine.
+    """
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
 
 
 def normalize_etag(etag: str) -> str:
@@ -69,6 +86,12 @@ class Multipart:
         self.blobs = blobs
         self.uploads = uploads
         self.pipelines = pipelines
+        # The newest attempt at each part that has begun arriving. A client that
+        # gave up on a slow PUT and sent the part again holds the ETag of the
+        # retry, so an older attempt that lands later must not replace it.
+        self._attempts = itertools.count(1)
+        self._newest: dict[tuple[str, int], int] = {}
+        self._newest_lock = threading.Lock()
 
     def close(self) -> None:
         if self.pipelines is not None:
@@ -108,13 +131,25 @@ class Multipart:
         if part_number is not None and not 1 <= part_number <= MAX_PARTS:
             raise BadRequest(f"part_number must be between 1 and {MAX_PARTS}, not {part_number}.")
 
-    def store_part(self, upload_id: str, part_number: int, tmp: Path, sha256_hex: str) -> str:
+    def begin_part(self, upload_id: str, part_number: int) -> int:
+        """Note a part's body starting to arrive; returns the attempt to store it with."""
+        with self._newest_lock:
+            attempt = next(self._attempts)
+            self._newest[(upload_id, part_number)] = attempt
+        return attempt
+
+    def store_part(self, upload_id: str, part_number: int, tmp: Path, attempt: int) -> str:
         """Move a received part into place and record its ETag; returns the ETag."""
-        etag = etag_for(sha256_hex)
+        with self._newest_lock:
+            superseded = self._newest.get((upload_id, part_number), 0) > attempt
+        if superseded:
+            self.blobs.discard(tmp)
+            raise Conflict(f"Part {part_number} was sent again while this copy was arriving.")
+        etag = new_etag()
         size = tmp.stat().st_size
-        # No fsync: a part is deleted seconds after completion, usually before
-        # writeback, so only the assembled archive costs a disk write. After a
-        # crash, start-up re-hashes surviving parts against their ETags instead.
+        # No fsync here: completion fsyncs the listed parts once, as the archive,
+        # and a part replaced or abandoned before then never costs a disk write.
+        # The boot id lets start-up tell which unsynced parts can be trusted.
         with self.db.transaction() as conn:
             exists = conn.execute(
                 "SELECT 1 FROM multipart_uploads WHERE upload_id = ?", (upload_id,)
@@ -126,9 +161,9 @@ class Multipart:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, target)
             conn.execute(
-                "INSERT OR REPLACE INTO parts (upload_id, part_number, etag, size) "
-                "VALUES (?, ?, ?, ?)",
-                (upload_id, part_number, etag, size),
+                "INSERT OR REPLACE INTO parts (upload_id, part_number, etag, size, boot) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (upload_id, part_number, etag, size, this_boot()),
             )
             conn.execute(
                 "UPDATE multipart_uploads SET touched_at = ? WHERE upload_id = ?",
@@ -211,3 +246,6 @@ class Multipart:
             self.uploads.fail(model.id, model.upload_seq, reason)
         finally:
             self.blobs.discard(staged)  # already renamed away when the archive was good
+            with self._newest_lock:  # the upload is over: late attempts find it gone
+                for key in [key for key in self._newest if key[0] == upload_id]:
+                    del self._newest[key]

@@ -76,14 +76,15 @@ async def receive_part(
 ) -> str:
     """Store one multipart part; returns its ETag."""
     services.multipart.check(model, upload_id, part_number)
+    attempt = services.multipart.begin_part(upload_id, part_number)
     tmp = services.blobs.new_tmp(f"part-{upload_id}-{part_number}")
     try:
         try:
-            received = await receive_body(request, tmp, hash_body=True)
+            await receive_body(request, tmp)
         except ClientDisconnect:
             raise BadRequest(f"Part {part_number} was interrupted; send it again.") from None
         return await run_in_threadpool(
-            services.multipart.store_part, upload_id, part_number, tmp, received.sha256
+            services.multipart.store_part, upload_id, part_number, tmp, attempt
         )
     finally:
         services.blobs.discard(tmp)
