@@ -1,9 +1,14 @@
 """Push and pull of a 1 GiB model: BentoSync against the official CLI, side by side.
 
-Same machine, same registry, same strategy, same bytes (two versions made from
-one folder), in one run. Each client runs as its own process, so wall time and
+Same machine, same registry, same strategy, same bytes (versions made from one
+folder), in one run. Each client runs as its own process, so wall time and
 peak RSS (from ``wait4``) are measured the same way for both. BentoSync starts
 with a cold hash cache: its push includes hashing every byte.
+
+Each transfer runs ``ROUNDS`` times, alternating which client goes first
+(official then BentoSync, then the other way round): on a VM the first writes
+into never-used memory are several times slower than later ones, and whoever
+runs first would pay for it. Ratios compare each client's best time.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import pytest
 from bentosync.core.store import LocalStore
 
 SIZE = 1024**3
+ROUNDS = 2
 MiB = 1024 * 1024
 
 
@@ -56,49 +62,59 @@ def test_push_pull_against_official(official, registry_factory, tmp_path, strate
     server = registry_factory(strategy=strategy)
     source = tmp_path / "source"
     make_source(source)
-    homes = {k: tmp_path / k for k in ("push", "pull-official", "pull-ours")}
-    for home in homes.values():
-        home.mkdir()
-    store = LocalStore(homes["push"])
-    theirs = store.create_from_folder(source, "bench-official")
-    ours = store.create_from_folder(source, "bench-ours")
-    shutil.rmtree(source)
-    base = {
-        **os.environ,
-        "BENTO_CLOUD_API_KEY": server.token,
-        "BENTO_CLOUD_API_ENDPOINT": server.endpoint,
+    push_home = tmp_path / "push"
+    push_home.mkdir()
+    store = LocalStore(push_home)
+    clients = ("official", "bentosync")
+    tags = {
+        (client, n): str(store.create_from_folder(source, f"bench-{client}-{n}").tag)
+        for client in clients
+        for n in range(ROUNDS)
     }
-    cache = tmp_path / "cold-cache"
+    shutil.rmtree(source)
+    cache = tmp_path / "cold-cache"  # BentoSync's hash cache: empty for every push
 
     def env(home: Path) -> dict[str, str]:
         return {
             **official.env(home),
-            **base,
+            "BENTO_CLOUD_API_KEY": server.token,
+            "BENTO_CLOUD_API_ENDPOINT": server.endpoint,
             "BENTOML_HOME": str(home),
             "XDG_CACHE_HOME": str(cache),
         }
 
-    bentosync = [sys.executable, "-m", "bentosync"]
-    results = {
-        "official push": run(
-            [str(official.cli), "models", "push", str(theirs.tag)], env(homes["push"])
-        ),
-        "bentosync push": run([*bentosync, "push", str(ours.tag)], env(homes["push"])),
-        "official pull": run(
-            [str(official.cli), "models", "pull", str(theirs.tag)], env(homes["pull-official"])
-        ),
-        "bentosync pull": run([*bentosync, "pull", str(ours.tag)], env(homes["pull-ours"])),
-    }
-    size_mb = ours.size_bytes / 1e6
-    print(f"\n== {strategy}: {ours.size_bytes / MiB:.0f} MiB model, 2 cores, loopback ==")
-    for name, (seconds, rss) in results.items():
+    def argv(client: str, action: str, tag: str) -> list[str]:
+        if client == "official":
+            return [str(official.cli), "models", action, tag]
+        return [sys.executable, "-m", "bentosync", action, tag]
+
+    times: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    for action in ("push", "pull"):
+        for n in range(ROUNDS):
+            for client in clients if n % 2 == 0 else clients[::-1]:
+                home = push_home
+                if action == "pull":
+                    home = tmp_path / f"pull-{client}-{n}"
+                    home.mkdir()
+                result = run(argv(client, action, tags[client, n]), env(home))
+                times.setdefault((client, action), []).append(result)
+                if action == "pull":
+                    pulled = LocalStore(home).get(tags[client, n])
+                    assert pulled.size_bytes == store.get(tags[client, n]).size_bytes
+                    shutil.rmtree(home)
+
+    size_mb = store.get(tags["bentosync", 0]).size_bytes / 1e6
+    print(f"\n== {strategy}: {size_mb * 1e6 / MiB:.0f} MiB model, 2 cores, loopback ==")
+    best: dict[tuple[str, str], float] = {}
+    for (client, action), runs in times.items():
+        seconds = [elapsed for elapsed, _ in runs]
+        best[client, action] = min(seconds)
         print(
-            f"{name:15} {seconds:7.2f} s  {size_mb / seconds:8.1f} MB/s  "
-            f"peak RSS {rss / MiB:6.0f} MiB"
+            f"{client:9} {action}: best {min(seconds):6.2f} s "
+            f"{size_mb / min(seconds):7.1f} MB/s  runs {' '.join(f'{t:.2f}' for t in seconds)} s  "
+            f"peak RSS {max(rss for _, rss in runs) / MiB:4.0f} MiB"
         )
-    push_ratio = results["official push"][0] / results["bentosync push"][0]
-    pull_ratio = results["official pull"][0] / results["bentosync pull"][0]
-    print(f"push: BentoSync {push_ratio:.2f}x the official client; pull: {pull_ratio:.2f}x")
-    assert LocalStore(homes["pull-ours"]).get(str(ours.tag)).size_bytes == ours.size_bytes
-    assert results["bentosync push"][1] < 300 * MiB
-    assert results["bentosync pull"][1] < 300 * MiB
+    ratios = {a: best["official", a] / best["bentosync", a] for a in ("push", "pull")}
+    print(f"push: BentoSync {ratios['push']:.2f}x the official client; pull: {ratios['pull']:.2f}x")
+    for action in ("push", "pull"):
+        assert all(rss < 300 * MiB for _, rss in times["bentosync", action])
