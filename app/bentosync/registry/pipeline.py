@@ -15,9 +15,8 @@ The pipeline is a cache, never the authority:
   only if it holds exactly those parts with those ETags, in order 1..N;
   anything else (gaps, extra parts, a different ETag, a pipeline that gave up
   or never started) falls back to scanning the listed part files at completion.
-* A part stored again with other bytes after it was consumed restarts the
-  pipeline from part 1 (the tar scan cannot rewind). The same bytes again
-  (same ETag) change nothing.
+* A part stored again after it was consumed (each store mints a new ETag)
+  restarts the pipeline from part 1: the tar scan cannot rewind.
 * Which bytes were consumed is certain: a part is read through a descriptor
   whose inode is the one its notification named. ``store_part`` replaces the
   file and notifies under the database lock, one part at a time, so a file
