@@ -1,4 +1,5 @@
-"""GUI fixtures: private settings and a real lookup pool, shut down after each test."""
+"""GUI fixtures: private settings, a real lookup pool shut down after each test, and a
+window on the test registry."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 
 from bentosync.gui.app import make_lookup_pool, shutdown_pool
+from bentosync.gui.main_window import MainWindow
+from bentosync.launcher import CloudTarget
 
 
 @pytest.fixture
@@ -22,3 +25,15 @@ def lookup_pool(qapp) -> Iterator[QThreadPool]:
     pool = make_lookup_pool()
     yield pool
     assert shutdown_pool(pool), "a lookup was still running at teardown"
+
+
+@pytest.fixture
+def window(qtbot, lookup_pool, settings, bentoml_home, registry) -> MainWindow:
+    """The main window, shown, with the test registry as its cloud."""
+    target = CloudTarget(
+        registry.endpoint, registry.token, "Local registry (this computer)", embedded=True
+    )
+    win = MainWindow(lookup_pool, settings=settings, resolver=lambda: target)
+    qtbot.addWidget(win)
+    win.show()
+    return win

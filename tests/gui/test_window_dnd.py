@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from window_support import (
     TIMEOUT_MS,
@@ -17,22 +16,9 @@ from window_support import (
 from bentosync.core.store import LocalStore
 from bentosync.gui.dialogs.conflict_dialog import Choice, ConflictDialog
 from bentosync.gui.dialogs.import_dialog import ImportDialog
-from bentosync.gui.main_window import MainWindow
 from bentosync.gui.models import mime
-from bentosync.launcher import CloudTarget
 
 COPY = Qt.DropAction.CopyAction
-
-
-@pytest.fixture
-def window(qtbot, lookup_pool, settings, bentoml_home, registry):
-    target = CloudTarget(
-        registry.endpoint, registry.token, "Local registry (this computer)", embedded=True
-    )
-    win = MainWindow(lookup_pool, settings=settings, resolver=lambda: target)
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def drop(pane, data) -> bool:

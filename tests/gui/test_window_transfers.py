@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from window_support import TIMEOUT_MS, add_model, load_both, push, rows, select, sync_texts
 
 from bentosync.core.store import LocalStore
-from bentosync.gui.main_window import MainWindow
 from bentosync.gui.window_services import describe_outcome
 from bentosync.gui.workers.jobs import JobStatus
-from bentosync.launcher import CloudTarget
 
 COPY = Qt.DropAction.CopyAction
-
-
-@pytest.fixture
-def window(qtbot, lookup_pool, settings, bentoml_home, registry):
-    target = CloudTarget(
-        registry.endpoint, registry.token, "Local registry (this computer)", embedded=True
-    )
-    win = MainWindow(lookup_pool, settings=settings, resolver=lambda: target)
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def finished_jobs(window, qtbot, count: int):
