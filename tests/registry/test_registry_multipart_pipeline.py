@@ -83,6 +83,21 @@ def download(api: Api) -> bytes:
     return response.content
 
 
+def begin(api: Api, parts: int) -> tuple[bytes, list[bytes], str]:
+    """A multipart upload of ``big_files`` under way: (archive, its parts, upload id)."""
+    files = big_files()
+    archive = make_tar(files)
+    upload_id = start_multipart(api, "demo", "v1", files)
+    return archive, split(archive, parts), upload_id
+
+
+def assert_stored(api: Api, upload_id: str, etags: dict[int, str], archive: bytes) -> None:
+    """complete + finish succeed, and a download gives back exactly ``archive``."""
+    finished = complete_and_finish(api, "demo", "v1", upload_id, etags)
+    assert finished.status_code == 200 and finished.json()["upload_status"] == "success"
+    assert download(api) == archive
+
+
 def assert_clean(server: RegistryServer) -> None:
     """No parts and, once the pipeline thread is gone, no temp files are left."""
     wait_for(lambda: not list((server.data_dir / "tmp").iterdir()))
@@ -92,32 +107,22 @@ def assert_clean(server: RegistryServer) -> None:
 @pytest.mark.parametrize("order", [[1, 2, 3, 4], [3, 1, 2, 4], [4, 3, 2, 1]])
 def test_parts_in_any_order_are_assembled_as_they_arrive(server, order):
     api = Api(server)
-    files = big_files()
-    archive = make_tar(files)
-    chunks = split(archive, 4)
-    upload_id = start_multipart(api, "demo", "v1", files)
+    archive, chunks, upload_id = begin(api, 4)
     etags = send(api, upload_id, chunks, order)
-    finished = complete_and_finish(api, "demo", "v1", upload_id, etags)
-    assert finished.status_code == 200 and finished.json()["upload_status"] == "success"
-    assert download(api) == archive
+    assert_stored(api, upload_id, etags, archive)
     assert FAST in server.log_text() and SLOW not in server.log_text()
     assert_clean(server)
 
 
 def test_a_part_replaced_after_it_was_consumed_restarts_the_assembly(server):
     api = Api(server)
-    files = big_files()
-    archive = make_tar(files)
-    chunks = split(archive, 3)
-    upload_id = start_multipart(api, "demo", "v1", files)
+    archive, chunks, upload_id = begin(api, 3)
     etags = send(api, upload_id, chunks, [1, 2])
     wait_for(lambda: pipeline_bytes(server, upload_id) >= len(chunks[0]) + len(chunks[1]))
     garbled = chunks[0][:-4096] + os.urandom(4096)  # inside weights.bin
     assert put_part(api, "demo", "v1", upload_id, 1, garbled).status_code == 200
     etags.update(send(api, upload_id, chunks, [1, 3]))  # put right again, then the last part
-    finished = complete_and_finish(api, "demo", "v1", upload_id, etags)
-    assert finished.status_code == 200 and finished.json()["upload_status"] == "success"
-    assert download(api) == archive
+    assert_stored(api, upload_id, etags, archive)
     log = server.log_text()
     assert "changed; restarting" in log and FAST in log and SLOW not in log
 
@@ -197,10 +202,7 @@ def test_an_official_client_push_gets_its_file_list_computed(server):
 
 def test_start_upload_mid_pipeline_discards_it(server):
     api = Api(server)
-    files = big_files()
-    archive = make_tar(files)
-    chunks = split(archive, 3)
-    upload_id = start_multipart(api, "demo", "v1", files)
+    archive, chunks, upload_id = begin(api, 3)
     send(api, upload_id, chunks, [1, 2])
     wait_for(lambda: pipeline_bytes(server, upload_id) >= len(chunks[0]) + len(chunks[1]))
     api.ok(api.patch(api.model("demo", "v1", "start_upload")))  # the client starts over
@@ -213,19 +215,14 @@ def test_start_upload_mid_pipeline_discards_it(server):
     assert late.status_code == 400 and "Unknown upload_id" in late.text
     again = api.ok(api.patch(api.model("demo", "v1", "start_multipart_upload")))["upload_id"]
     etags = send(api, again, chunks, [1, 2, 3])
-    finished = complete_and_finish(api, "demo", "v1", again, etags)
-    assert finished.status_code == 200 and finished.json()["upload_status"] == "success"
-    assert download(api) == archive
+    assert_stored(api, again, etags, archive)
     assert "Stopped assembling upload" in server.log_text()
     assert_clean(server)
 
 
 def test_sigkill_mid_pipeline_then_restart_resumes_consistently(server):
     api = Api(server)
-    files = big_files()
-    archive = make_tar(files)
-    chunks = split(archive, 3)
-    upload_id = start_multipart(api, "demo", "v1", files)
+    archive, chunks, upload_id = begin(api, 3)
     etags = send(api, upload_id, chunks, [1, 2])
     wait_for(lambda: pipeline_bytes(server, upload_id) >= len(chunks[0]) + len(chunks[1]))
     server.kill()
@@ -236,9 +233,7 @@ def test_sigkill_mid_pipeline_then_restart_resumes_consistently(server):
     assert api.get(api.model("demo", "v1", "download")).status_code == 409
     # The client resumes with the last part; the new pipeline starts from the parts on disk.
     etags.update(send(api, upload_id, chunks, [3]))
-    finished = complete_and_finish(api, "demo", "v1", upload_id, etags)
-    assert finished.status_code == 200 and finished.json()["upload_status"] == "success"
-    assert download(api) == archive
+    assert_stored(api, upload_id, etags, archive)
     after_restart = server.log_text().rsplit("Recovered:", 1)[1]
     assert FAST in after_restart
     assert_clean(server)
@@ -247,10 +242,7 @@ def test_sigkill_mid_pipeline_then_restart_resumes_consistently(server):
 def test_a_crash_after_complete_leaves_no_half_state(server):
     """Killed right after complete: on restart the upload is not success, and can be redone."""
     api = Api(server)
-    files = big_files()
-    archive = make_tar(files)
-    chunks = split(archive, 3)
-    upload_id = start_multipart(api, "demo", "v1", files)
+    archive, chunks, upload_id = begin(api, 3)
     etags = send(api, upload_id, chunks, [1, 2, 3])
     parts = [{"part_number": n, "etag": e} for n, e in sorted(etags.items())]
     api.ok(
@@ -264,9 +256,7 @@ def test_a_crash_after_complete_leaves_no_half_state(server):
     model = api.ok(api.get(api.model("demo", "v1")))
     assert model["upload_status"] == "uploading"  # no finish_upload came
     assert stored_archive(server.data_dir, model["uid"]) in (None, archive)
-    finished = complete_and_finish(api, "demo", "v1", upload_id, etags)
-    assert finished.status_code == 200 and finished.json()["upload_status"] == "success"
-    assert download(api) == archive
+    assert_stored(api, upload_id, etags, archive)
 
 
 def test_parts_of_two_uploads_at_once_do_not_mix(registry_factory):
