@@ -18,6 +18,7 @@ part outlives a restart only if the machine did not reboot in between (see
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import os
@@ -54,6 +55,7 @@ def new_etag() -> str:
     return f'"{secrets.token_hex(16)}"'
 
 
+@functools.cache  # one boot per process lifetime: read it once, not per stored part
 def this_boot() -> str:
     """An id of the running OS boot, or "" where the OS gives none.
 

@@ -73,9 +73,6 @@ class SegmentedFile:
             index += 1
         return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
-    def fds(self) -> list[int]:
-        return list(self._fds)
-
     def close(self) -> None:
         fds, self._fds, self._starts, self._size = self._fds, [], [], 0
         for fd in fds:
