@@ -2,7 +2,7 @@
 
 Same machine, same registry, same strategy, same bytes (versions made from one
 folder), in one run. Each client runs as its own process, so wall time and
-peak RSS (from ``wait4``) are measured the same way for both. BentoSync starts
+peak RSS (``peak.py``) are measured the same way for both. BentoSync starts
 with a cold hash cache: its push includes hashing every byte.
 
 Each transfer runs ``ROUNDS`` times, alternating which client goes first
@@ -13,11 +13,11 @@ runs first would pay for it. Ratios compare each client's best time.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -45,16 +45,16 @@ def make_source(folder: Path) -> None:
             handle.write(block[: size % MiB])
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one child process."""
-    started = time.monotonic()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.monotonic() - started
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise AssertionError(f"{argv[:3]} failed: {stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss * 1024
+def run(argv: list[str], env: dict[str, str], result: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one child process, taken by ``peak.py``."""
+    launcher = [sys.executable, str(Path(__file__).with_name("peak.py")), str(result)]
+    proc = subprocess.run(
+        launcher + argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"{argv[:3]} failed: {proc.stderr.decode()[-2000:]}")
+    measured = json.loads(result.read_text())
+    return measured["seconds"], measured["peak_rss"]
 
 
 @pytest.mark.parametrize("strategy", ["proxy", "multipart"])
@@ -96,7 +96,8 @@ def test_push_pull_against_official(official, registry_factory, tmp_path, strate
                 if action == "pull":
                     home = tmp_path / f"pull-{client}-{n}"
                     home.mkdir()
-                result = run(argv(client, action, tags[client, n]), env(home))
+                command = argv(client, action, tags[client, n])
+                result = run(command, env(home), tmp_path / "run.json")
                 times.setdefault((client, action), []).append(result)
                 if action == "pull":
                     pulled = LocalStore(home).get(tags[client, n])
