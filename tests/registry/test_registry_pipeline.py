@@ -23,7 +23,7 @@ from registry_helpers import make_tar, model_files
 from bentosync.core.archive import ArchiveScan, scan_tar_stream
 from bentosync.core.errors import UnsafeArchive
 from bentosync.registry import pipeline as pipeline_module
-from bentosync.registry.blobs import BlobStore, WriteBehind
+from bentosync.registry.blobs import BlobStore
 from bentosync.registry.pipeline import Assembled
 from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.segments import SegmentedFile
@@ -335,17 +335,3 @@ def test_parts_removed_on_a_request_path_go_at_once_and_are_deleted_behind(blobs
     parts.store(1, b"y" * 10)
     blobs.remove_parts("u1", later=True)  # after drain (shutting down): deleted inline
     assert not (blobs.parts / "u1").exists() and not list(blobs.tmp.glob("removed-*"))
-
-
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-def test_write_behind_closes_every_descriptor_it_takes(tmp_path):
-    write_behind = WriteBehind()
-    with open(tmp_path / "assembled", "wb") as handle:
-        handle.write(b"x" * 1_000_000)
-        handle.flush()
-        before = len(os.listdir("/proc/self/fd"))
-        for _ in range(200):  # more than it queues: the rest is left to the final fsync
-            write_behind.submit(handle.fileno(), 0, 1_000_000)
-        write_behind.close()
-        write_behind.submit(handle.fileno(), 0, 1_000_000)  # closed: ignored
-        assert len(os.listdir("/proc/self/fd")) == before

@@ -22,14 +22,10 @@ removed on a request's path are deleted in the background (``later``).
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
-import queue
 import shutil
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -37,18 +33,21 @@ from pathlib import Path
 from typing import IO
 
 from bentosync.core.errors import BentoSyncError
+from bentosync.core.pagecache import forget_files
 from bentosync.registry.segments import SegmentedFile
 
 logger = logging.getLogger(__name__)
 
 PARTS_SUFFIX = ".parts"
-SYNC_FILE_RANGE_WRITE = 2
 
 
 def fsync_file(path: Path) -> None:
-    """Make a file's bytes durable before it is renamed into place."""
+    """Make a file's bytes durable before it is renamed into place, then drop them
+    from the cache: the check already read them, and a download reads them
+    through once (``pagecache`` says why)."""
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
+        forget_files([handle.fileno()])
 
 
 def fsync_dir(path: Path) -> None:
@@ -86,12 +85,10 @@ class BlobStore:
         self._lock = _lock_dir(root / "registry.lock")
         self._parts_listeners: list[Callable[[str], None]] = []
         self._cleaner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parts-cleanup")
-        self.write_behind = WriteBehind()
 
     def drain(self) -> None:
         """Finish the deletions ``remove_parts(later=True)`` queued; later ones run inline."""
         self._cleaner.shutdown(wait=True)
-        self.write_behind.close()
 
     def close(self) -> None:
         self.drain()
@@ -297,70 +294,3 @@ def _lock_dir(path: Path) -> IO[bytes] | None:
             f"Another registry is already serving {path.parent}; stop it or use another --data."
         ) from None
     return handle
-
-
-def _sync_file_range() -> Callable[[int, int, int, int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        function = ctypes.CDLL(None, use_errno=True).sync_file_range
-    except (OSError, AttributeError):
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
-    function.restype = ctypes.c_int
-    return function  # type: ignore[no-any-return]
-
-
-_SYNC_FILE_RANGE = _sync_file_range()
-
-
-class WriteBehind:
-    """Starts writing file ranges to disk, on one thread of its own (Linux).
-
-    A file assembled over a minute then needs only a short ``fsync`` at the
-    end instead of writing a gigabyte while the client waits; the pages stay
-    cached. sync_file_range blocks while the disk queue is full, so it runs
-    here and the thread that wrote the bytes (and must still check them)
-    never waits for the disk. Best effort: with a long queue, or off Linux,
-    a range is left to the final fsync.
-    """
-
-    MAX_QUEUED = 64
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[tuple[int, int, int] | None] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._closed = _SYNC_FILE_RANGE is None
-
-    def submit(self, fd: int, offset: int, length: int) -> None:
-        with self._lock:
-            if self._closed or self._queue.qsize() >= self.MAX_QUEUED:
-                return
-            self._queue.put((os.dup(fd), offset, length))  # the writer may close its fd
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="write-behind", daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        while (item := self._queue.get()) is not None:
-            fd, offset, length = item
-            try:
-                _SYNC_FILE_RANGE(fd, offset, length, SYNC_FILE_RANGE_WRITE)  # type: ignore[misc]
-            finally:
-                os.close(fd)
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            thread, self._thread = self._thread, None
-        if thread is not None:
-            self._queue.put(None)
-            thread.join(timeout=10)
-        while True:  # anything left (the thread gave up waiting): just close the fds
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            if item is not None:
-                os.close(item[0])

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 
 from starlette.responses import StreamingResponse
 
+from bentosync.core.pagecache import DropBehind
 from bentosync.registry.errors import NotFound, RangeNotSatisfiable
 from bentosync.registry.segments import SegmentedFile
 
@@ -89,12 +90,17 @@ def archive_response(
 
 async def _read(archive: SegmentedFile, start: int, end: int) -> AsyncIterator[bytes]:
     loop = asyncio.get_running_loop()
+    behind = DropBehind(archive.spans, start)
+
+    def read(size: int, offset: int) -> bytes:
+        chunk = archive.pread(size, offset)
+        behind.passed(offset + len(chunk))
+        return chunk
+
     try:
         offset = start
         while offset < end:
-            chunk = await loop.run_in_executor(
-                None, archive.pread, min(READ_SIZE, end - offset), offset
-            )
+            chunk = await loop.run_in_executor(None, read, min(READ_SIZE, end - offset), offset)
             if not chunk:
                 raise OSError(f"The archive ended early at byte {offset}.")
             offset += len(chunk)

@@ -323,9 +323,6 @@ class Pipeline:
                     return False
                 self._mismatch_since = 0.0
                 self._consumed.append(current)  # from now on a change restarts us
-            # Start its writeback now: if these parts become the archive, the
-            # fsync at completion then has little left to write.
-            self._blobs.write_behind.submit(src, 0, current.size)
             self._joined.append(src, current.size)
             src = -1  # owned by _joined now
             return True

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+from bentosync.core.pagecache import DropBehind, Span
 
 
 class SegmentedFile:
@@ -73,6 +75,18 @@ class SegmentedFile:
             index += 1
         return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
+    def spans(self, start: int, end: int) -> Iterator[Span]:
+        """``(fd, offset in that file, length)`` of each file's share of ``[start, end)``."""
+        end = min(end, self._size)
+        index = max(0, bisect.bisect_right(self._starts, start) - 1)
+        while start < end and index < len(self._fds):
+            file_end = self._starts[index + 1] if index + 1 < len(self._fds) else self._size
+            if start < file_end:
+                length = min(end, file_end) - start
+                yield self._fds[index], start - self._starts[index], length
+                start += length
+            index += 1
+
     def close(self) -> None:
         fds, self._fds, self._starts, self._size = self._fds, [], [], 0
         for fd in fds:
@@ -85,7 +99,8 @@ class SegmentReader:
     ``wait_for(end)`` (optional) runs before every read and end-relative
     seek: it may add segments until ``end`` bytes exist (None: all of them)
     and returns how many exist. Without it the file is complete. It does not
-    close the SegmentedFile: its owner does.
+    close the SegmentedFile: its owner does. Every reader of an archive reads
+    it through once, so the pages it has passed are dropped (``pagecache``).
     """
 
     def __init__(
@@ -94,6 +109,7 @@ class SegmentReader:
         self._joined = joined
         self._wait_for = wait_for or (lambda end: joined.size)
         self._pos = 0
+        self._behind = DropBehind(joined.spans)
 
     def read(self, size: int = -1) -> bytes:
         # Short only at the end, like a regular file: tarfile relies on it.
@@ -105,6 +121,7 @@ class SegmentReader:
         if len(data) < size:
             raise OSError(f"An archive part ended early, at byte {self._pos + len(data)}.")
         self._pos += len(data)
+        self._behind.passed(self._pos)
         return data
 
     def seekable(self) -> bool:

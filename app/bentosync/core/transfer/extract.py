@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 from bentosync.core.archive import safe_member_path
 from bentosync.core.errors import BentoSyncError, Cancelled, UnsafeArchive
 from bentosync.core.filelist import FileEntry
+from bentosync.core.pagecache import DropBehind
 from bentosync.core.transfer.progress import ChecksumState, TransferProgress
 
 logger = logging.getLogger(__name__)
@@ -251,6 +252,7 @@ class StreamingExtractor:
         source = tar.extractfile(info)
         assert source is not None
         fd = os.open(target, flags, 0o600)
+        behind = DropBehind.for_file(fd, already)  # hashed as it is written: not read back
         with os.fdopen(fd, "wb") as out:
             out.seek(already)
             _discard(source, already)
@@ -262,6 +264,7 @@ class StreamingExtractor:
                 out.write(chunk)
                 digest.update(chunk)
                 self.current.written += len(chunk)
+                behind.passed(self.current.written)
                 self._report(path, self.current.written, info.size)
                 self._since_checkpoint += len(chunk)
                 due = self._since_checkpoint >= self.checkpoint_every
