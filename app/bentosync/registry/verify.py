@@ -8,7 +8,7 @@ exactly. An archive pushed without a list (the official client) gets the
 computed list stored, so every successful model on this registry has checksums.
 
 For uploads that arrive as one request body the check runs *while* the bytes
-arrive, reading the temp file behind the writer (``FollowingReader``): the
+arrive, on the chunks the writer has just written (``chunkfeed``): the
 official client waits only 60 s for the answer after its last byte, too short
 to re-read a large model afterwards.
 """
@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
@@ -28,7 +27,8 @@ from bentosync.core.filelist import FileEntry, from_manifest
 from bentosync.core.modelinfo import MODEL_YAML, parse_model_info
 from bentosync.registry.blobs import StagedArchive
 from bentosync.registry.catalog import ModelRecord
-from bentosync.registry.segments import SegmentedFile, SegmentReader
+from bentosync.registry.chunkfeed import ChunkFeed
+from bentosync.registry.segments import SegmentReader
 
 logger = logging.getLogger(__name__)
 
@@ -101,59 +101,11 @@ def scan_staged(staged: StagedArchive) -> ArchiveScan | UnsafeArchive:
         joined.close()
 
 
-class FollowingReader(SegmentReader):
-    """Reads a file that another thread is still writing, like ``tail -f``.
-
-    The writer calls ``advance`` after each write and ``close_writer`` at the
-    end (or ``abort``). Data is re-read from the page cache, so nothing is
-    buffered twice in memory and the writer is never held up. It is seekable
-    (a read past the written end waits), which lets tarfile use its fast
-    random-access mode while the file is still growing. Reading and seeking
-    are SegmentReader's, over a one-file SegmentedFile that grows.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self._file = SegmentedFile.open([path])
-        super().__init__(self._file, self._wait_for)
-        self._cond = threading.Condition()
-        self._written = 0
-        self._done = False
-        self._aborted = False
-
-    def advance(self, total_written: int) -> None:
-        with self._cond:
-            self._written = total_written
-            self._cond.notify_all()
-
-    def close_writer(self) -> None:
-        with self._cond:
-            self._done = True
-            self._cond.notify_all()
-
-    def abort(self) -> None:
-        with self._cond:
-            self._aborted = self._done = True
-            self._cond.notify_all()
-
-    def _wait_for(self, end: int | None) -> int:
-        """Block until ``end`` bytes exist (None: until the writer is done); the total."""
-        with self._cond:
-            while not self._done and (end is None or self._written < end):
-                self._cond.wait()
-            if self._aborted:
-                raise UnsafeArchive("The upload stopped before the archive was complete.")
-            self._file.grow(self._written)
-            return self._written
-
-    def close(self) -> None:
-        self._file.close()
-
-
 class StreamVerifier:
-    """Runs the scan on a FollowingReader in its own thread while the body arrives."""
+    """Runs the scan in its own thread on the chunks of a body as they arrive."""
 
-    def __init__(self, path: Path) -> None:
-        self.reader = FollowingReader(path)
+    def __init__(self) -> None:
+        self.reader = ChunkFeed()
         self._scan: ArchiveScan | None = None
         self._error: UnsafeArchive | None = None
         self._thread = threading.Thread(target=self._run, name="archive-check", daemon=True)

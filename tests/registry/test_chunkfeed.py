@@ -1,0 +1,100 @@
+"""ChunkFeed: the check reads an arriving body from memory, as if from a growing file."""
+
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+import threading
+import time
+
+import pytest
+
+from bentosync.core.archive import scan_tar_stream
+from bentosync.core.errors import UnsafeArchive
+from bentosync.registry.chunkfeed import ChunkFeed
+
+
+def feed_later(feed: ChunkFeed, chunks: list[bytes], *, close: bool = True) -> threading.Thread:
+    def run() -> None:
+        for chunk in chunks:
+            time.sleep(0.001)
+            feed.feed([chunk])
+        if close:
+            feed.close_writer()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_reads_wait_for_bytes_and_span_chunks() -> None:
+    data = os.urandom(10_000)
+    feed = ChunkFeed(keep=100)
+    writer = feed_later(feed, [data[i : i + 777] for i in range(0, len(data), 777)])
+    assert feed.read(3000) == data[:3000]  # waits, then joins four chunks
+    assert feed.tell() == 3000
+    assert feed.read(-1) == data[3000:]  # everything else, once the writer is done
+    assert feed.read(10) == b""
+    writer.join()
+
+
+def test_seeks_back_only_as_far_as_it_keeps() -> None:
+    data = os.urandom(4000)
+    feed = ChunkFeed(keep=1000)
+    feed.feed([data[:1000], data[1000:2000], data[2000:3000], data[3000:]])
+    feed.close_writer()
+    assert feed.read(2500) == data[:2500]
+    feed.seek(1200)  # within the last 1000 bytes read: still there
+    assert feed.read(100) == data[1200:1300]
+    feed.read(2700)
+    with pytest.raises(OSError, match="seek back"):
+        feed.seek(0)
+    assert feed.seek(0, 2) == 4000
+
+
+def test_the_writer_waits_while_the_reader_is_far_behind() -> None:
+    feed = ChunkFeed(ahead_limit=1000, keep=0)
+    feed.feed([b"a" * 1500])  # over the limit now
+    blocked = threading.Thread(target=feed.feed, args=([b"b" * 10],), daemon=True)
+    blocked.start()
+    blocked.join(0.2)
+    assert blocked.is_alive()  # held back
+    assert feed.read(1000) == b"a" * 1000
+    blocked.join(5)
+    assert not blocked.is_alive()  # room again
+
+
+def test_a_closed_reader_never_holds_the_writer() -> None:
+    feed = ChunkFeed(ahead_limit=10)
+    feed.feed([b"x" * 100])
+    feed.close()  # the check is over (refused the archive, say)
+    feed.feed([b"y" * 100])  # returns at once; the bytes are dropped
+    with pytest.raises(ValueError, match="closed"):
+        feed.read(10)
+
+
+def test_an_aborted_upload_fails_the_reader() -> None:
+    feed = ChunkFeed()
+    feed.feed([b"x" * 100])
+    threading.Timer(0.05, feed.abort).start()
+    with pytest.raises(UnsafeArchive, match="stopped before"):
+        feed.read(1000)
+
+
+def test_the_archive_check_reads_a_tar_from_it() -> None:
+    """tarfile's random-access mode (probing for compression, then seeking) works on it."""
+    files = {f"weights/{n}.bin": os.urandom(300_000 + n) for n in range(5)}
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, content in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    archive = buffer.getvalue()
+    feed = ChunkFeed(keep=64 * 1024)
+    feed_later(feed, [archive[i : i + 65_536] for i in range(0, len(archive), 65_536)])
+    scan = scan_tar_stream(feed)  # type: ignore[arg-type]
+    assert {entry.path: entry.size for entry in scan.files} == {
+        name: len(content) for name, content in files.items()
+    }
