@@ -51,10 +51,6 @@ class SegmentedFile:
         self._starts.append(self._size)
         self._size += size
 
-    def grow(self, size: int) -> None:
-        """The last file is now ``size`` bytes long: it is still being written."""
-        self._size = (self._starts[-1] if self._starts else 0) + size
-
     def pread(self, size: int, offset: int) -> bytes:
         """Up to ``size`` bytes at ``offset``; short only at the end, or where a file
         turned out shorter than it was when opened (the caller treats that as an error)."""
