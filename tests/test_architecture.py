@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,41 @@ def test_the_rule_itself_sees_imports(tmp_path):
     """Guard against a checker that can never fail."""
     fake = PACKAGE / "core" / "tags.py"
     assert "bentosync.core.errors" in imported_modules(fake)
+
+
+def modules_loaded_by(code: str) -> set[str]:
+    """Top-level packages in sys.modules after running ``code`` in a fresh interpreter."""
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return set(out.split())
+
+
+# What the CLI module docstring promises: a command pays only for what it uses.
+HEAVY = {"requests", "urllib3", "keyring", "PySide6", "fastapi", "uvicorn", "starlette"}
+
+
+def test_building_the_command_line_parser_imports_no_heavy_library():
+    loaded = modules_loaded_by("import bentosync.cli\nbentosync.cli.build_parser()")
+    assert not loaded & HEAVY, f"bentosync start-up imports {sorted(loaded & HEAVY)}"
+
+
+def test_credentials_from_the_environment_never_load_keyring():
+    code = (
+        "import os\n"
+        "os.environ.update(BENTO_CLOUD_API_KEY='k' * 20, BENTO_CLOUD_API_ENDPOINT='http://x')\n"
+        "from bentosync.core.credentials import resolve_credentials\n"
+        "assert resolve_credentials().token == 'k' * 20"
+    )
+    assert "keyring" not in modules_loaded_by(code)
+
+
+def test_the_start_up_probe_sees_heavy_imports():
+    """Guard against a probe that can never fail."""
+    code = (
+        "import bentosync.commands.account_actions\n"
+        "from bentosync.core.keyring_store import CredentialStorage\n"
+        "CredentialStorage().is_available"
+    )
+    assert {"requests", "keyring"} <= modules_loaded_by(code)

@@ -9,21 +9,23 @@ session only, which is an explicit choice (``store_token(..., session_only=True)
 The keyring is looked up on every call (``keyring.get_keyring()``) rather than
 cached, so a test or the app can switch backends with ``keyring.set_keyring``.
 Calls can block on an unlock prompt: never make them on the GUI thread.
+
+keyring itself is imported on first use: it costs a start of ``bentosync``
+about 60 ms (it scans entry points), which a command whose credentials come
+from the environment, or that needs none, should not pay.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import ClassVar
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import fail
+from typing import TYPE_CHECKING, ClassVar
 
 from bentosync.core.cloud_errors import scrub
 from bentosync.core.errors import BentoSyncError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +87,8 @@ def translate_keyring_error(
     exc: BaseException, action: str, backend: KeyringBackend, token: str | None = None
 ) -> KeyringUnavailable:
     """One ``KeyringUnavailable`` for any backend failure while doing ``action``."""
+    import keyring.errors
+
     label = backend_label(backend)
     detail = scrub(str(exc) or type(exc).__name__, token)
     text = f"{type(exc).__name__} {detail}".lower()
@@ -130,7 +134,11 @@ class CredentialStorage:
 
     @property
     def backend(self) -> KeyringBackend:
-        return self._backend if self._backend is not None else keyring.get_keyring()
+        if self._backend is not None:
+            return self._backend
+        import keyring
+
+        return keyring.get_keyring()
 
     def check_backend(self) -> KeyringBackend:
         """The backend to use, or ``KeyringUnavailable(NO_BACKEND)`` when there is none.
@@ -139,6 +147,8 @@ class CredentialStorage:
         backend (keyrings.alt) counts as none too, because a token must not land
         in a file. A chainer is fine as long as it chains one real keyring.
         """
+        from keyring.backends import fail
+
         backend = self.backend
         label = backend_label(backend)
         if isinstance(backend, fail.Keyring):
@@ -217,6 +227,8 @@ class CredentialStorage:
                 if removed:  # a session-only login on a machine without a keyring
                     return True
                 raise
+            import keyring.errors
+
             try:
                 backend.delete_password(self.service, context)
             except keyring.errors.PasswordDeleteError:
