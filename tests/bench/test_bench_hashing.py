@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 
 from bentosync.core.manifest import HashCache, compute_file_list, default_workers
-from bentosync.core.transfer.tarlayout import RangeReader, TarLayout
+from bentosync.core.transfer.rangereader import RangeReader
+from bentosync.core.transfer.tarlayout import TarLayout
 from support.trees import make_big_folder, write
 
 MIB = 1024 * 1024

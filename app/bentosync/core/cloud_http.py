@@ -113,7 +113,8 @@ class _SizedBody:
 
     def __iter__(self) -> Iterator[bytes]:
         sent = 0
-        read = getattr(self._body, "read", None)
+        # read1 where offered: the chunks as they are, not re-cut (RangeReader.read1).
+        read = getattr(self._body, "read1", None) or getattr(self._body, "read", None)
         if read is not None:
             while sent < self._length:
                 chunk = read(min(CHUNK_SIZE, self._length - sent))

@@ -21,8 +21,9 @@ from bentosync.core.cloud_records import CloudModel
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.journal import Journal
 from bentosync.core.transfer.progress import Phase, TransferProgress
+from bentosync.core.transfer.rangereader import RangeReader
 from bentosync.core.transfer.retrying import RetryPolicy
-from bentosync.core.transfer.tarlayout import RangeReader, TarLayout
+from bentosync.core.transfer.tarlayout import TarLayout
 
 logger = logging.getLogger(__name__)
 
