@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import os
 import random
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -88,16 +90,16 @@ def test_archive_writer_falls_back_when_a_direct_write_is_refused(tmp_path, monk
     out = archive_writer.ArchiveWriter(target, direct=True)
     if not out.direct:
         pytest.skip("O_DIRECT is not available here, so nothing can refuse it")
-    real = archive_writer.write_all
+    real = archive_writer.pwrite_all
     refused = []
 
-    def refuse_direct(fd: int, chunks) -> None:
+    def refuse_direct(fd: int, data, offset: int) -> None:
         if os.O_DIRECT & fcntl.fcntl(fd, fcntl.F_GETFL):
-            refused.append(fd)
+            refused.append(offset)
             raise OSError(errno.EINVAL, "Invalid argument")
-        real(fd, chunks)
+        real(fd, data, offset)
 
-    monkeypatch.setattr(archive_writer, "write_all", refuse_direct)
+    monkeypatch.setattr(archive_writer, "pwrite_all", refuse_direct)
     out.write(split(data, 7))
     out.close()
     assert refused and target.read_bytes() == data
@@ -111,3 +113,56 @@ def test_an_abandoned_writer_closes_without_writing_the_rest(tmp_path: Path) -> 
     out.abandon()
     out.close()  # after abandon: nothing to do
     assert target.stat().st_size <= 5000
+
+
+def direct_writer(tmp_path: Path) -> archive_writer.ArchiveWriter:
+    target = tmp_path / "archive"
+    target.touch()
+    out = archive_writer.ArchiveWriter(target, direct=True)
+    if not out.direct:
+        out.abandon()
+        pytest.skip("O_DIRECT is not available here: its writes are not queued")
+    return out
+
+
+def test_direct_writes_overlap_so_the_disk_never_waits_for_the_next(tmp_path, monkeypatch) -> None:
+    """Two buffers are with the disk at once; the next fills meanwhile."""
+    out = direct_writer(tmp_path)
+    both_started = threading.Barrier(archive_writer.DEPTH, timeout=10)
+    real = archive_writer.pwrite_all
+
+    def write_together(fd: int, data, offset: int) -> None:
+        if offset < archive_writer.DEPTH * archive_writer.BUFFER_SIZE:
+            both_started.wait()  # broken (an error) unless the first writes overlap
+        real(fd, data, offset)
+
+    monkeypatch.setattr(archive_writer, "pwrite_all", write_together)
+    data = os.urandom(4 * archive_writer.BUFFER_SIZE + 10)
+    out.write(split(data, 3))
+    out.close()
+    assert (tmp_path / "archive").read_bytes() == data
+    assert out.written == len(data)
+
+
+def test_a_failed_direct_write_is_raised_and_abandon_waits_for_the_rest(
+    tmp_path, monkeypatch
+) -> None:
+    out = direct_writer(tmp_path)
+    lock = threading.Lock()
+    running = [0]
+
+    def disk_full(fd: int, data, offset: int) -> None:
+        with lock:
+            running[0] += 1
+        time.sleep(0.05 if offset == 0 else 0.3)
+        with lock:
+            running[0] -= 1
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(archive_writer, "pwrite_all", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        for _ in range(archive_writer.DEPTH + 2):
+            out.write([b"x" * archive_writer.BUFFER_SIZE])
+    out.abandon()  # the descriptor closes only after the writes still in flight
+    assert running[0] == 0
+    assert out.written == 0

@@ -98,3 +98,41 @@ def test_the_archive_check_reads_a_tar_from_it() -> None:
     assert {entry.path: entry.size for entry in scan.files} == {
         name: len(content) for name, content in files.items()
     }
+
+
+def test_read_view_hands_out_the_received_bytes_themselves() -> None:
+    """The check hashes file data in place: a view into the chunk, never a copy."""
+    first, second = os.urandom(1000), os.urandom(1000)
+    feed = ChunkFeed()
+    feed.feed([first, second])
+    feed.close_writer()
+    feed.seek(900)
+    views = [feed.read_view(500), feed.read_view(500), feed.read_view(5000), feed.read_view(10)]
+    assert [view.obj for view in views[:3]] == [first, second, second]
+    assert b"".join(views) == first[900:] + second
+    assert len(views[-1]) == 0  # the end
+
+
+def test_the_check_hashes_through_views_and_names_a_truncated_file(monkeypatch) -> None:
+    content = os.urandom(200_000)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        info = tarfile.TarInfo("weights.bin")
+        info.size = len(content)
+        tar.addfile(info, io.BytesIO(content))
+    archive = buffer.getvalue()
+    viewed = []
+    real = ChunkFeed.read_view
+    monkeypatch.setattr(
+        ChunkFeed, "read_view", lambda self, size: viewed.append(size) or real(self, size)
+    )
+    feed = ChunkFeed()
+    feed_later(feed, [archive[i : i + 65_536] for i in range(0, len(archive), 65_536)])
+    scan = scan_tar_stream(feed)  # type: ignore[arg-type]
+    assert [(e.path, e.size) for e in scan.files] == [("weights.bin", len(content))]
+    assert sum(viewed) >= len(content)
+
+    cut = ChunkFeed()
+    feed_later(cut, [archive[:100_000]])
+    with pytest.raises(UnsafeArchive, match=r"'weights\.bin' is truncated"):
+        scan_tar_stream(cut)  # type: ignore[arg-type]

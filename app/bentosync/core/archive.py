@@ -20,11 +20,12 @@ checksum can vouch for. Directories are allowed and not listed either.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import posixpath
 import tarfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -172,18 +173,15 @@ def scan_tar_stream(
                 path = guard.check(member)
                 if not member.isfile():
                     continue
-                reader = tar.extractfile(member)
-                if reader is None:  # pragma: no cover - isfile() members always have data
-                    raise UnsafeArchive(f"Archive member {path!r} has no data.")
                 keep = path in capture and member.size <= MAX_CAPTURE_BYTES
                 digest = hashlib.sha256()
                 kept: list[bytes] = []
                 size = 0
-                while chunk := reader.read(READ_SIZE):
+                for chunk in _member_data(tar, member, fileobj):
                     digest.update(chunk)
                     size += len(chunk)
                     if keep:
-                        kept.append(chunk)
+                        kept.append(bytes(chunk))
                 if size != member.size:
                     raise UnsafeArchive(f"Archive member {path!r} is truncated.")
                 if keep:
@@ -196,6 +194,30 @@ def scan_tar_stream(
         # gzip and lzma raise these for corrupt compressed data.
         raise UnsafeArchive(f"Not a readable tar archive: {exc}.") from exc
     return ArchiveScan(sorted(entries), captured)
+
+
+def _member_data(
+    tar: tarfile.TarFile, member: tarfile.TarInfo, fileobj: BinaryIO
+) -> Iterator[bytes | memoryview]:
+    """A regular member's bytes in pieces; short of ``member.size`` if the archive ends.
+
+    A source offering ``read_view`` (the registry's ``ChunkFeed``) is read
+    in place: tarfile's reader would copy every byte twice more (a joining
+    read, then ``readinto``). Sparse members need tarfile's map of holes.
+    """
+    read_view = getattr(fileobj, "read_view", None)
+    if read_view is None or member.sparse is not None or tar.fileobj is not fileobj:
+        reader = tar.extractfile(member)
+        if reader is None:  # pragma: no cover - isfile() members always have data
+            raise UnsafeArchive(f"Archive member {member.name!r} has no data.")
+        with contextlib.suppress(tarfile.ReadError):  # the end came early: see the caller
+            yield from iter(lambda: reader.read(READ_SIZE), b"")
+        return
+    fileobj.seek(member.offset_data)
+    left = member.size
+    while left > 0 and (view := read_view(min(left, READ_SIZE))):
+        left -= len(view)
+        yield view
 
 
 def hash_tar_stream(fileobj: BinaryIO) -> list[FileEntry]:

@@ -6,8 +6,8 @@ cache, each byte is copied into a page the kernel must first find, then
 written back by a second pass. On the 2-core VM of the benchmarks that was
 most of the server's time for an upload (1 GiB: 0.6-0.7 s of CPU to write,
 0.3 s more to start the writeback; see ``core.pagecache`` for why new pages
-cost that much there). With O_DIRECT the disk reads the bytes from one
-reused, aligned buffer.
+cost that much there). With O_DIRECT the disk reads the bytes from a few
+reused, aligned buffers.
 
 Best effort: where O_DIRECT is missing (not Linux) or refused (tmpfs, some
 network filesystems), the writer falls back to plain writes and the bytes are
@@ -21,6 +21,8 @@ import errno
 import logging
 import mmap
 import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 try:
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 ALIGN = 4096  # a multiple of every logical block size in use
 BUFFER_SIZE = 1024 * 1024  # a batch (ingest.WRITE_SIZE): little is held back unwritten
+DEPTH = 2  # direct writes in flight (see ArchiveWriter)
 O_DIRECT = getattr(os, "O_DIRECT", 0) if fcntl is not None else 0
 _IOV_MAX = 64  # well under every platform's limit; a batch is about 16 chunks
 
@@ -41,15 +44,28 @@ class ArchiveWriter:
 
     Without O_DIRECT, a batch of chunks goes out with one ``writev``: joining
     them first would copy every byte twice more in user space.
+
+    With it, ``depth`` aligned buffers are on their way to the disk at once
+    (``pwrite`` at their offsets, from threads of their own) while the next
+    one fills. One direct write at a time leaves the disk idle between
+    requests: on the benchmark VM 1 GiB took 0.88 s that way and 0.70 s with
+    two in flight, and the writer was the upload's slowest stage.
     """
 
-    def __init__(self, path: Path, *, direct: bool) -> None:
+    def __init__(self, path: Path, *, direct: bool, depth: int = DEPTH) -> None:
         self._fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
-        self._buffer: mmap.mmap | None = None
+        self._buffer: mmap.mmap | None = None  # being filled; None: plain writes
         self._filled = 0
+        self._offset = 0  # where the buffer being filled goes in the file
+        self._free: list[mmap.mmap] = []
+        self._in_flight: deque[tuple[Future[int], mmap.mmap]] = deque()
+        self._io: ThreadPoolExecutor | None = None
         self.written = 0
         if direct and O_DIRECT and self._set_direct(True):
-            self._buffer = mmap.mmap(-1, BUFFER_SIZE)  # page-aligned, as O_DIRECT wants
+            # mmap: page-aligned, as O_DIRECT wants
+            self._free = [mmap.mmap(-1, BUFFER_SIZE) for _ in range(depth)]
+            self._buffer = mmap.mmap(-1, BUFFER_SIZE)
+            self._io = ThreadPoolExecutor(depth, thread_name_prefix="archive-io")
 
     @property
     def direct(self) -> bool:
@@ -66,66 +82,89 @@ class ArchiveWriter:
         return True
 
     def write(self, chunks: list[bytes]) -> None:
-        """Append ``chunks`` (in order); a short write raises OSError."""
+        """Append ``chunks`` (in order); a failed or short write raises OSError."""
         if self._buffer is None:
             write_all(self._fd, chunks)
             self.written += sum(len(chunk) for chunk in chunks)
             return
-        buffer = memoryview(self._buffer)
-        try:
-            for chunk in chunks:
-                data = memoryview(chunk)
-                while data:
-                    take = min(len(data), BUFFER_SIZE - self._filled)
-                    buffer[self._filled : self._filled + take] = data[:take]
-                    self._filled += take
-                    data = data[take:]
-                    if self._filled == BUFFER_SIZE:
-                        self._flush(buffer, BUFFER_SIZE)
-        finally:
-            buffer.release()
+        for chunk in chunks:
+            data = memoryview(chunk)
+            while data:
+                take = min(len(data), BUFFER_SIZE - self._filled)
+                self._buffer[self._filled : self._filled + take] = data[:take]
+                self._filled += take
+                data = data[take:]
+                if self._filled == BUFFER_SIZE:
+                    self._send_buffer()
 
-    def _flush(self, buffer: memoryview, length: int) -> None:
-        """Write the first ``length`` (aligned) bytes of the buffer; keep the rest."""
-        try:
-            write_all(self._fd, [buffer[:length]])
-        except OSError as exc:
-            if exc.errno != errno.EINVAL or not self._set_direct(False):
-                raise
-            logger.debug("O_DIRECT write refused; writing through the cache")
-            write_all(self._fd, [buffer[:length]])
-        self.written += length
-        rest = self._filled - length
-        buffer[:rest] = buffer[length : self._filled]
-        self._filled = rest
+    def _send_buffer(self) -> None:
+        """Hand the full buffer to an I/O thread; go on with a free one."""
+        assert self._buffer is not None and self._io is not None
+        future = self._io.submit(self._write_direct, self._buffer, BUFFER_SIZE, self._offset)
+        self._in_flight.append((future, self._buffer))
+        self._offset += BUFFER_SIZE
+        self._filled = 0
+        self._buffer = self._free.pop() if self._free else self._reap_oldest()
+
+    def _reap_oldest(self) -> mmap.mmap:
+        """Wait for the oldest write in flight; its buffer is free again."""
+        future, buffer = self._in_flight.popleft()
+        self.written += future.result()  # raises what the write raised
+        return buffer
+
+    def _write_direct(self, buffer: mmap.mmap, length: int, offset: int) -> int:
+        """Write the first ``length`` (aligned) bytes of ``buffer`` at ``offset``."""
+        with memoryview(buffer)[:length] as view:
+            try:
+                pwrite_all(self._fd, view, offset)
+            except OSError as exc:
+                if exc.errno != errno.EINVAL or not self._set_direct(False):
+                    raise
+                logger.debug("O_DIRECT write refused; writing through the cache")
+                pwrite_all(self._fd, view, offset)
+        return length
 
     def close(self) -> None:
         """Write what is left and close; the caller fsyncs before publishing."""
         if self._fd < 0:
             return
         try:
-            if self._buffer is not None and self._filled:
-                buffer = memoryview(self._buffer)
-                try:
-                    aligned = self._filled - self._filled % ALIGN
-                    if aligned:
-                        self._flush(buffer, aligned)
-                    if self._filled:
-                        self._set_direct(False)
-                        self._flush(buffer, self._filled)
-                finally:
-                    buffer.release()
+            if self._buffer is not None:
+                while self._in_flight:
+                    self._free.append(self._reap_oldest())
+                aligned = self._filled - self._filled % ALIGN
+                if aligned:
+                    self.written += self._write_direct(self._buffer, aligned, self._offset)
+                if self._filled > aligned:  # O_DIRECT cannot write a partial block
+                    self._set_direct(False)
+                    with memoryview(self._buffer)[aligned : self._filled] as tail:
+                        pwrite_all(self._fd, tail, self._offset + aligned)
+                    self.written += self._filled - aligned
+                self._filled = 0
         finally:
             self.abandon()
 
     def abandon(self) -> None:
         """Close without writing what is left (the file is being thrown away)."""
+        if self._io is not None:
+            self._io.shutdown(wait=True)  # no write may outlive the descriptor
+            self._io = None
+        self._in_flight.clear()
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
-        if self._buffer is not None:
-            self._buffer.close()
-            self._buffer = None
+        for buffer in [self._buffer, *self._free]:
+            if buffer is not None:
+                buffer.close()
+        self._buffer = None
+        self._free = []
+
+
+def pwrite_all(fd: int, data: memoryview, offset: int) -> None:
+    """``pwrite`` until every byte of ``data`` is at ``offset`` (short writes resume)."""
+    while data:
+        written = os.pwrite(fd, data, offset)
+        data, offset = data[written:], offset + written
 
 
 def write_all(fd: int, chunks: list[bytes] | list[memoryview]) -> None:
