@@ -22,6 +22,7 @@ import logging
 import mmap
 import os
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -59,6 +60,8 @@ class ArchiveWriter:
         self._offset = 0  # where the buffer being filled goes in the file
         self._free: list[mmap.mmap] = []
         self._in_flight: deque[tuple[Future[int], mmap.mmap]] = deque()
+        self._owned: deque[Future[int]] = deque()  # write_owned's, in order
+        self._tail: tuple[memoryview, Callable[[], None]] | None = None
         self._io: ThreadPoolExecutor | None = None
         self.written = 0
         if direct and O_DIRECT and self._set_direct(True):
@@ -97,6 +100,26 @@ class ArchiveWriter:
                 if self._filled == BUFFER_SIZE:
                     self._send_buffer()
 
+    def write_owned(self, view: memoryview, done: Callable[[], None]) -> None:
+        """Append ``view`` without copying it; ``done()`` runs once the disk has it.
+
+        For a receiver that reads straight into aligned buffers (``ingest``):
+        ``view`` starts a page-aligned buffer the caller leaves intact until
+        ``done``. Its length is a multiple of ALIGN, except for the last one,
+        which ``close`` writes. Not to be mixed with ``write``. Raises the
+        OSError of an earlier write that failed.
+        """
+        assert self._io is not None and self._filled == 0 and self._tail is None
+        while self._owned and self._owned[0].done():
+            self.written += self._owned.popleft().result()
+        if len(view) % ALIGN:
+            self._tail = (view, done)
+            return
+        future = self._io.submit(self._write_view, view, self._offset)
+        future.add_done_callback(lambda _: done())
+        self._owned.append(future)
+        self._offset += len(view)
+
     def _send_buffer(self) -> None:
         """Hand the full buffer to an I/O thread; go on with a free one."""
         assert self._buffer is not None and self._io is not None
@@ -115,14 +138,17 @@ class ArchiveWriter:
     def _write_direct(self, buffer: mmap.mmap, length: int, offset: int) -> int:
         """Write the first ``length`` (aligned) bytes of ``buffer`` at ``offset``."""
         with memoryview(buffer)[:length] as view:
-            try:
-                pwrite_all(self._fd, view, offset)
-            except OSError as exc:
-                if exc.errno != errno.EINVAL or not self._set_direct(False):
-                    raise
-                logger.debug("O_DIRECT write refused; writing through the cache")
-                pwrite_all(self._fd, view, offset)
-        return length
+            return self._write_view(view, offset)
+
+    def _write_view(self, view: memoryview, offset: int) -> int:
+        try:
+            pwrite_all(self._fd, view, offset)
+        except OSError as exc:
+            if exc.errno != errno.EINVAL or not self._set_direct(False):
+                raise
+            logger.debug("O_DIRECT write refused; writing through the cache")
+            pwrite_all(self._fd, view, offset)
+        return len(view)
 
     def close(self) -> None:
         """Write what is left and close; the caller fsyncs before publishing."""
@@ -132,6 +158,10 @@ class ArchiveWriter:
             if self._buffer is not None:
                 while self._in_flight:
                     self._free.append(self._reap_oldest())
+                while self._owned:
+                    self.written += self._owned.popleft().result()
+                if self._tail is not None:
+                    self._write_tail(*self._tail)
                 aligned = self._filled - self._filled % ALIGN
                 if aligned:
                     self.written += self._write_direct(self._buffer, aligned, self._offset)
@@ -144,12 +174,29 @@ class ArchiveWriter:
         finally:
             self.abandon()
 
+    def _write_tail(self, view: memoryview, done: Callable[[], None]) -> None:
+        """The last owned view: its whole blocks direct, the partial one through the cache."""
+        try:
+            aligned = len(view) - len(view) % ALIGN
+            if aligned:
+                self.written += self._write_view(view[:aligned], self._offset)
+            self._set_direct(False)
+            pwrite_all(self._fd, view[aligned:], self._offset + aligned)
+            self.written += len(view) - aligned
+        finally:
+            self._tail = None
+            done()
+
     def abandon(self) -> None:
         """Close without writing what is left (the file is being thrown away)."""
         if self._io is not None:
             self._io.shutdown(wait=True)  # no write may outlive the descriptor
             self._io = None
         self._in_flight.clear()
+        self._owned.clear()
+        if self._tail is not None:
+            self._tail[1]()
+            self._tail = None
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable, Sequence
 
 from bentosync.core.errors import UnsafeArchive
+
+Chunk = bytes | bytearray | memoryview
+Release = Callable[[], None]
 
 MiB = 1024 * 1024
 AHEAD_LIMIT = 32 * MiB
@@ -33,7 +37,8 @@ class ChunkFeed:
         self._ahead_limit = ahead_limit
         self._keep = keep
         self._cond = threading.Condition()
-        self._chunks: deque[tuple[int, bytes]] = deque()  # (archive offset, bytes)
+        # (archive offset, bytes, what to call once the reader is past them)
+        self._chunks: deque[tuple[int, Chunk, Release | None]] = deque()
         self._end = 0  # bytes fed so far
         self._pos = 0
         self._done = False  # the writer has fed everything
@@ -42,18 +47,26 @@ class ChunkFeed:
 
     # ---- the writer's side -----------------------------------------------------------
 
-    def feed(self, chunks: list[bytes]) -> None:
-        """Hand over the next chunks; waits while the reader is far behind."""
+    def feed(self, chunks: Sequence[Chunk], release: Release | None = None) -> None:
+        """Hand over the next chunks; waits while the reader is far behind.
+
+        ``release()`` runs (on the reader's thread, or on close) once the
+        reader no longer needs these chunks: their memory may then be reused.
+        """
         with self._cond:
             while not self._closed and self._end - self._pos > self._ahead_limit:
                 self._cond.wait()
-            if self._closed:
-                return
-            for chunk in chunks:
-                if chunk:
-                    self._chunks.append((self._end, chunk))
+            if not self._closed:
+                kept = [chunk for chunk in chunks if len(chunk)]
+                for index, chunk in enumerate(kept):
+                    last = index == len(kept) - 1
+                    self._chunks.append((self._end, chunk, release if last else None))
                     self._end += len(chunk)
-            self._cond.notify_all()
+                self._cond.notify_all()
+                if kept:
+                    return
+        if release is not None:
+            release()  # nothing kept: not needed at all
 
     def close_writer(self) -> None:
         with self._cond:
@@ -85,7 +98,7 @@ class ChunkFeed:
             if end <= self._pos:
                 return b""
             pieces: list[bytes | memoryview] = []
-            for start, chunk in self._chunks:
+            for start, chunk, _ in self._chunks:
                 if start >= end:
                     break
                 if start + len(chunk) > self._pos:
@@ -110,7 +123,7 @@ class ChunkFeed:
             if self._closed:
                 raise ValueError("read from a closed ChunkFeed")
             self._wait_for(self._pos + 1)
-            for start, chunk in self._chunks:
+            for start, chunk, _ in self._chunks:
                 if start <= self._pos < start + len(chunk):
                     first = self._pos - start
                     view = memoryview(chunk)[first : first + size]
@@ -121,10 +134,12 @@ class ChunkFeed:
 
     def _forget_behind(self) -> None:
         while self._chunks:
-            start, chunk = self._chunks[0]
+            start, chunk, release = self._chunks[0]
             if start + len(chunk) > self._pos - self._keep:
                 break
             self._chunks.popleft()
+            if release is not None:
+                release()
         self._cond.notify_all()  # the writer may be waiting for room
 
     def seekable(self) -> bool:
@@ -149,5 +164,8 @@ class ChunkFeed:
         """The reader is finished (or gave up): drop everything, stop holding the writer."""
         with self._cond:
             self._closed = True
+            releases = [release for _, _, release in self._chunks if release is not None]
             self._chunks.clear()
+            for release in releases:
+                release()
             self._cond.notify_all()

@@ -49,6 +49,7 @@ def _make_server(
     import uvicorn
 
     from bentosync.registry.app import create_app
+    from bentosync.registry.rawbody import RawBodyProtocol
 
     sock = bind_socket(config.host, config.port)
     try:
@@ -72,6 +73,7 @@ def _make_server(
         timeout_graceful_shutdown=int(config.shutdown_grace),
         timeout_keep_alive=30,
         lifespan="on",
+        http=RawBodyProtocol,  # archive bodies without uvicorn's copies: see rawbody
     )
     return _Server(uv_config), sock
 
