@@ -96,6 +96,12 @@ def test_credentials_from_the_environment_never_load_keyring():
     assert "keyring" not in modules_loaded_by(code)
 
 
+def test_a_push_starts_hashing_before_the_cloud_client_loads():
+    """core.transfer.prehash overlaps hashing with loading requests; importing it must not."""
+    loaded = modules_loaded_by("import bentosync.core.transfer.prehash")
+    assert not loaded & HEAVY, f"early hashing waits for {sorted(loaded & HEAVY)}"
+
+
 def test_the_start_up_probe_sees_heavy_imports():
     """Guard against a probe that can never fail."""
     code = (

@@ -76,15 +76,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_push(args: argparse.Namespace) -> int:
-    from bentosync.commands.progress_view import ProgressView
-    from bentosync.core.session import open_session
+    # Hashing first, before the cloud client loads: see core.transfer.prehash.
+    from bentosync.core.hashcache import HashCache
+    from bentosync.core.transfer.prehash import start_prehash
 
-    with open_session() as session:
-        pusher = session.pusher(
-            args.tag, force=args.force, threads=args.threads, part_size=args.part_size
-        )
-        with ProgressView(pusher.progress):
-            result = pusher.run()
+    cache = HashCache()
+    prehash = start_prehash(args.tag, cache)
+    try:
+        from bentosync.commands.progress_view import ProgressView
+        from bentosync.core.session import open_session
+
+        with open_session(hash_cache=cache) as session:
+            pusher = session.pusher(
+                args.tag,
+                force=args.force,
+                threads=args.threads,
+                part_size=args.part_size,
+                prehash=prehash,
+            )
+            with ProgressView(pusher.progress):
+                result = pusher.run()
+    finally:
+        if prehash is not None:
+            prehash.stop()  # at once once it has finished; before the cache closes
+        cache.close()
     print(result.message)
     return 0
 

@@ -72,6 +72,7 @@ def open_session(
     token: str | None = None,
     *,
     home: Path | None = None,
+    hash_cache: HashCache | None = None,
 ) -> Session:
     """A session for explicit credentials, else those of the environment or keyring."""
     if endpoint is None or token is None:
@@ -80,4 +81,6 @@ def open_session(
         credentials = resolve_credentials()
         endpoint, token = credentials.endpoint, credentials.token
     client = CloudClient(endpoint, token, pool_size=POOL_SIZE)
-    return Session(client=client, store=LocalStore(home))
+    if hash_cache is None:
+        return Session(client=client, store=LocalStore(home))
+    return Session(client=client, store=LocalStore(home), hash_cache=hash_cache)

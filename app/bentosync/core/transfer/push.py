@@ -25,6 +25,7 @@ from bentosync.core.modelinfo import COMPATIBLE_BENTOML_VERSION
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.journal import Journal
+from bentosync.core.transfer.prehash import Prehash
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 from bentosync.core.transfer.retrying import RetryPolicy
 from bentosync.core.transfer.tarlayout import TarLayout
@@ -77,6 +78,7 @@ class Pusher:
         cancel: threading.Event | None = None,
         journal: Journal | None = None,
         hash_cache: HashCache | None = None,
+        prehash: Prehash | None = None,
     ) -> None:
         if part_size < MIN_PART_SIZE:
             raise BentoSyncError(
@@ -96,6 +98,7 @@ class Pusher:
         self.cancel = cancel or threading.Event()
         self.journal = journal
         self.hash_cache = hash_cache
+        self.prehash = prehash  # hashing started before this job (the CLI's)
         self.strategy = ""
         self.call = RetryPolicy(self.cancel, extra=is_url_refusal).call
 
@@ -162,7 +165,8 @@ class Pusher:
 
     def _hash_and_lay_out(self, model: LocalModel) -> tuple[list[FileEntry], TarLayout]:
         progress = self.progress
-        layout = TarLayout.from_folder(model.path)
+        prehash = self.prehash if self.prehash and self.prehash.model.path == model.path else None
+        layout = prehash.layout if prehash else TarLayout.from_folder(model.path)
         sizes = [(m.path, m.size) for m in layout.files]
         progress.set_files(sizes)
         progress.set_all_checksums(ChecksumState.HASHING)
@@ -173,9 +177,12 @@ class Pusher:
                 progress.set_checksum(path, ChecksumState.PENDING, "hashed; the server checks it")
 
         # Hash exactly the files the archive will carry, so list and archive agree.
-        files = hash_files(
-            layout.local_files(), cache=self.hash_cache, progress=hashed, cancel=self.cancel
-        )
+        if prehash is not None:
+            files = prehash.result(hashed, self.cancel)
+        else:
+            files = hash_files(
+                layout.local_files(), cache=self.hash_cache, progress=hashed, cancel=self.cancel
+            )
         if [(f.path, f.size) for f in files] != sorted(sizes):
             raise FileChanged(f"Files of {self.tag} changed while it was being read; push again.")
         return files, layout

@@ -1,0 +1,111 @@
+"""Hashing a push's files while the rest of the program is still loading.
+
+A cold push must hash every file before it may create the cloud record (the
+file list goes along with it, DESIGN.md). On the 2-core benchmark VM the
+largest file of a 1 GiB model alone keeps one core busy for 0.45 s, while
+the CLI used to spend 0.1-0.15 s before that loading the cloud client
+(requests, urllib3, ssl) and opening the session. The CLI's ``push`` now
+starts the hashing first, from modules that load fast, so the rest loads on
+the other core meanwhile. The push job then picks the result up
+(``Pusher(prehash=...)``) and shows the files already hashed as such.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from bentosync.core.errors import BentoSyncError, Cancelled
+from bentosync.core.filelist import FileEntry
+from bentosync.core.hashcache import HashCache
+from bentosync.core.manifest import hash_files
+from bentosync.core.store import LocalModel, LocalStore
+from bentosync.core.transfer.tarlayout import TarLayout
+
+logger = logging.getLogger(__name__)
+
+Hashed = Callable[[str, int, int], None]  # (path, bytes done, size), as manifest reports
+
+
+class Prehash:
+    """The hashing of one local model's archive members, running on its own thread."""
+
+    def __init__(self, model: LocalModel, cache: HashCache | None) -> None:
+        self.model = model
+        self.layout = TarLayout.from_folder(model.path)
+        self.cancel = threading.Event()
+        self._cache = cache
+        self._lock = threading.Lock()
+        self._hashed: list[tuple[str, int, int]] = []  # finished before anyone listened
+        self._listener: Hashed | None = None
+        self._files: list[FileEntry] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="bentosync-prehash", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._files = hash_files(
+                self.layout.local_files(),
+                cache=self._cache,
+                progress=self._report,
+                cancel=self.cancel,
+            )
+        except BaseException as exc:  # handed to whoever waits for the result
+            self._error = exc
+
+    def _report(self, path: str, done: int, size: int) -> None:
+        with self._lock:
+            listener = self._listener
+            if listener is None:
+                if done >= size:
+                    self._hashed.append((path, done, size))
+                return
+        listener(path, done, size)
+
+    def result(self, on_hashed: Hashed, cancel: threading.Event) -> list[FileEntry]:
+        """The file list, once hashed; ``on_hashed`` hears of every file, earlier ones too.
+
+        Setting ``cancel`` stops the hashing (Cancelled).
+        """
+        with self._lock:
+            earlier, self._hashed = self._hashed, []
+            self._listener = on_hashed
+        for report in earlier:
+            on_hashed(*report)
+        try:
+            while self._thread.is_alive():
+                self._thread.join(0.1)  # wakes for Ctrl-C and for ``cancel``
+                if cancel.is_set():
+                    self.cancel.set()
+        finally:
+            if self._thread.is_alive():  # interrupted: do not leave it reading files
+                self.cancel.set()
+        if self._error is not None:
+            raise self._error
+        if self._files is None:  # pragma: no cover - the thread always sets one of the two
+            raise Cancelled("Hashing was cancelled.")
+        return self._files
+
+    def done(self) -> bool:
+        """Whether the hashing has ended (finished, failed or cancelled)."""
+        return not self._thread.is_alive()
+
+    def stop(self) -> None:
+        """Stop hashing (if it still is) and wait until the thread has let go of the files."""
+        self.cancel.set()
+        self._thread.join()
+
+
+def start_prehash(tag: str, cache: HashCache | None) -> Prehash | None:
+    """Start hashing the local model ``tag`` names; None if it names none.
+
+    The push itself then reports the problem (bad tag, no such model) in its
+    usual words, so this never raises for it.
+    """
+    try:
+        return Prehash(LocalStore().get(tag), cache)
+    except (BentoSyncError, OSError) as exc:
+        logger.debug("No early hashing for %s: %s", tag, exc)
+        return None
