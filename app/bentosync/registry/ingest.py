@@ -49,9 +49,9 @@ async def receive_body(
     back soon). ``on_written(chunks, release)`` gets the body in order as
     each batch goes to the file (on the loop or a worker thread, so it must
     not wait long); ``release()``, when not None, must run once the chunks
-    are no longer needed. If ``should_stop()``
-    becomes true (the archive check already refused it), the rest of the body
-    is read and dropped, so the client still gets a proper answer. Raises
+    are no longer needed. If ``should_stop()`` becomes true (the archive
+    check already refused it), the rest of the body is read and dropped, so
+    the client still gets a proper answer. Raises
     ``starlette.requests.ClientDisconnect`` if the client goes away.
     """
     out = ArchiveWriter(target, direct=direct)
@@ -65,7 +65,9 @@ async def receive_body(
             )
         await asyncio.get_running_loop().run_in_executor(None, out.close)
     finally:
-        out.abandon()  # closed already unless something went wrong
+        # Closed already unless something went wrong. Then it waits for the
+        # direct writes still queued (at most POOL_BUFFERS MiB, milliseconds).
+        out.abandon()
     return total
 
 
