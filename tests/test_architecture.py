@@ -81,9 +81,18 @@ def modules_loaded_by(code: str) -> set[str]:
 HEAVY = {"requests", "urllib3", "keyring", "PySide6", "fastapi", "uvicorn", "starlette"}
 
 
-def test_building_the_command_line_parser_imports_no_heavy_library():
-    loaded = modules_loaded_by("import bentosync.cli\nbentosync.cli.build_parser()")
-    assert not loaded & HEAVY, f"bentosync start-up imports {sorted(loaded & HEAVY)}"
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import bentosync.cli\nbentosync.cli.build_parser()",
+        # core.transfer.prehash hashes while the cloud client loads: it must not load it.
+        "import bentosync.core.transfer.prehash",
+    ],
+    ids=["command-line parser", "early hashing of a push"],
+)
+def test_start_up_paths_import_no_heavy_library(code):
+    loaded = modules_loaded_by(code)
+    assert not loaded & HEAVY, f"{code!r} imports {sorted(loaded & HEAVY)}"
 
 
 def test_credentials_from_the_environment_never_load_keyring():
@@ -94,12 +103,6 @@ def test_credentials_from_the_environment_never_load_keyring():
         "assert resolve_credentials().token == 'k' * 20"
     )
     assert "keyring" not in modules_loaded_by(code)
-
-
-def test_a_push_starts_hashing_before_the_cloud_client_loads():
-    """core.transfer.prehash overlaps hashing with loading requests; importing it must not."""
-    loaded = modules_loaded_by("import bentosync.core.transfer.prehash")
-    assert not loaded & HEAVY, f"early hashing waits for {sorted(loaded & HEAVY)}"
 
 
 def test_the_start_up_probe_sees_heavy_imports():

@@ -161,31 +161,30 @@ class ArchiveWriter:
                 while self._owned:
                     self.written += self._owned.popleft().result()
                 if self._tail is not None:
-                    self._write_tail(*self._tail)
-                aligned = self._filled - self._filled % ALIGN
-                if aligned:
-                    self.written += self._write_direct(self._buffer, aligned, self._offset)
-                if self._filled > aligned:  # O_DIRECT cannot write a partial block
-                    self._set_direct(False)
-                    with memoryview(self._buffer)[aligned : self._filled] as tail:
-                        pwrite_all(self._fd, tail, self._offset + aligned)
-                    self.written += self._filled - aligned
-                self._filled = 0
+                    view, done = self._tail
+                    self._tail = None
+                    try:
+                        self._write_last(view)
+                    finally:
+                        done()
+                if self._filled:
+                    with memoryview(self._buffer)[: self._filled] as view:
+                        self._write_last(view)
+                    self._filled = 0
         finally:
             self.abandon()
 
-    def _write_tail(self, view: memoryview, done: Callable[[], None]) -> None:
-        """The last owned view: its whole blocks direct, the partial one through the cache."""
-        try:
-            aligned = len(view) - len(view) % ALIGN
-            if aligned:
-                self.written += self._write_view(view[:aligned], self._offset)
+    def _write_last(self, view: memoryview) -> None:
+        """The end of the file: whole blocks direct, the partial one through the cache
+        (O_DIRECT cannot write it)."""
+        aligned = len(view) - len(view) % ALIGN
+        if aligned:
+            self.written += self._write_view(view[:aligned], self._offset)
+        if len(view) > aligned:
             self._set_direct(False)
             pwrite_all(self._fd, view[aligned:], self._offset + aligned)
             self.written += len(view) - aligned
-        finally:
-            self._tail = None
-            done()
+        self._offset += len(view)
 
     def abandon(self) -> None:
         """Close without writing what is left (the file is being thrown away)."""

@@ -94,21 +94,22 @@ class RawBody:
     # ---- the transport's side (BufferedProtocol callbacks, via _Sink) ----------------
 
     def _buffer(self) -> memoryview:
-        if self._target is not None and not self._discarding:
+        if self._target is not None:
             return self._target[self._filled : self._wanted]
         return self._scratch[: min(len(self._scratch), self.remaining)]
 
     def _received(self, count: int) -> None:
         self.remaining -= count
-        if self._target is not None and not self._discarding:
-            self._filled += count
-            if self._filled < self._wanted:
-                return
-            self._wake(None)
-        elif not self._discarding:
+        if self._discarding:
+            return
+        if self._target is None:  # nothing offered: keep it for the next fill
             self._pending += self._scratch[:count]
-        if self._target is None and not self._discarding and len(self._pending) >= SPILL_LIMIT:
-            self._transport.pause_reading()  # until the next fill
+            if len(self._pending) >= SPILL_LIMIT:
+                self._transport.pause_reading()  # until the next fill
+            return
+        self._filled += count
+        if self._filled == self._wanted:
+            self._wake(None)
 
     def _wake(self, error: BaseException | None) -> None:
         waiter = self._waiter

@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 
 from bentosync.core.errors import BentoSyncError, Cancelled
 from bentosync.core.filelist import FileEntry
 from bentosync.core.hashcache import HashCache
-from bentosync.core.manifest import hash_files
+from bentosync.core.manifest import HashProgress, hash_files
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.transfer.tarlayout import TarLayout
 
 logger = logging.getLogger(__name__)
-
-Hashed = Callable[[str, int, int], None]  # (path, bytes done, size), as manifest reports
 
 
 class Prehash:
@@ -38,7 +35,7 @@ class Prehash:
         self._cache = cache
         self._lock = threading.Lock()
         self._hashed: list[tuple[str, int, int]] = []  # finished before anyone listened
-        self._listener: Hashed | None = None
+        self._listener: HashProgress | None = None
         self._files: list[FileEntry] | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="bentosync-prehash", daemon=True)
@@ -64,7 +61,7 @@ class Prehash:
                 return
         listener(path, done, size)
 
-    def result(self, on_hashed: Hashed, cancel: threading.Event) -> list[FileEntry]:
+    def result(self, on_hashed: HashProgress, cancel: threading.Event) -> list[FileEntry]:
         """The file list, once hashed; ``on_hashed`` hears of every file, earlier ones too.
 
         Setting ``cancel`` stops the hashing (Cancelled).
