@@ -82,17 +82,17 @@ def test_cancel_stops_running_jobs_and_is_enabled_only_then(
     from bentosync.core.transfer import push as push_module
 
     gate = threading.Event()
-    original = push_module.Pusher._hash_and_lay_out
+    original = push_module.Pusher._await_hashes
 
-    def held(self, model):
+    def held(self, hashing):
         gate.wait(10)
         if self.cancel.is_set():
             from bentosync.core.errors import Cancelled
 
             raise Cancelled("cancelled")
-        return original(self, model)
+        return original(self, hashing)
 
-    monkeypatch.setattr(push_module.Pusher, "_hash_and_lay_out", held)
+    monkeypatch.setattr(push_module.Pusher, "_await_hashes", held)
     model = add_model(bentoml_home, "a")
     load_both(qtbot, window)
     assert not window.actions.cancel.isEnabled()

@@ -6,12 +6,12 @@ import threading
 
 import pytest
 
+from bentosync.core.cloud_errors import AuthError
 from bentosync.core.errors import Cancelled
 from bentosync.core.hashcache import HashCache
 from bentosync.core.manifest import compute_file_list
 from bentosync.core.session import open_session
 from bentosync.core.transfer import prehash as prehash_module
-from bentosync.core.transfer import push as push_module
 from bentosync.core.transfer.prehash import Prehash, start_prehash
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.core.transfer.push import Pusher
@@ -30,11 +30,13 @@ def test_the_push_takes_the_early_hashes_and_hashes_nothing_again(registry, tmp_
     with HashCache(tmp_path / "cache.db") as cache:
         early = start_prehash(str(model.tag), cache)
         assert early is not None and early.model.path == model.path
+        while not early.done():  # past its own call of hash_files
+            threading.Event().wait(0.01)
 
         def hashed_again(*args, **kwargs):
             raise AssertionError("the push hashed the files a second time")
 
-        monkeypatch.setattr(push_module, "hash_files", hashed_again)
+        monkeypatch.setattr(prehash_module, "hash_files", hashed_again)
         result, snap = run_push(registry, tmp_path / "home", str(model.tag), early)
     assert result.verified and not result.skipped
     assert {f.checksum for f in snap.files} == {ChecksumState.VERIFIED}
@@ -84,3 +86,24 @@ def test_no_early_hashing_for_a_tag_with_no_local_model(tmp_path, monkeypatch):
     monkeypatch.setenv("BENTOML_HOME", str(tmp_path))
     assert start_prehash("nothing:here", None) is None
     assert start_prehash("not a tag!", None) is None
+
+
+def test_a_refused_token_shows_while_the_files_hash_and_stops_the_hashing(
+    registry, tmp_path, monkeypatch
+):
+    home = tmp_path / "home"
+    model = make_model(home, "refused", big_bytes=1024)
+    stopped = threading.Event()
+
+    def hash_until_stopped(files, *, cancel, **kwargs):
+        if not cancel.wait(30):
+            raise AssertionError("the push asked the server only after hashing")
+        stopped.set()
+        raise Cancelled("Hashing was cancelled.")
+
+    monkeypatch.setattr(prehash_module, "hash_files", hash_until_stopped)
+    with open_session(registry.endpoint, "not-the-token", home=home) as session:
+        pusher = Pusher(session.client, session.store, str(model.tag))
+        with pytest.raises(AuthError, match="bentosync login"):
+            pusher.run()
+    assert stopped.is_set()  # run() returned only after the hashing let go of the files

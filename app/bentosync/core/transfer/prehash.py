@@ -8,6 +8,9 @@ the CLI used to spend 0.1-0.15 s before that loading the cloud client
 starts the hashing first, from modules that load fast, so the rest loads on
 the other core meanwhile. The push job then picks the result up
 (``Pusher(prehash=...)``) and shows the files already hashed as such.
+
+Every push hashes through ``Prehash``: a job without an early start makes its
+own, so that its lookups of the cloud record run while the files hash.
 """
 
 from __future__ import annotations

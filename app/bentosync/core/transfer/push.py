@@ -20,7 +20,7 @@ from bentosync.core.cloud_errors import CloudError, NotFound, RequestRejected
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.errors import BentoSyncError, Cancelled
 from bentosync.core.filelist import FileEntry, to_manifest_value
-from bentosync.core.manifest import FileChanged, HashCache, hash_files
+from bentosync.core.manifest import FileChanged, HashCache
 from bentosync.core.modelinfo import COMPATIBLE_BENTOML_VERSION
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.tags import Tag
@@ -120,8 +120,16 @@ class Pusher:
         model = self.store.get(self.requested)
         self.tag = model.tag
         progress.tag = str(self.tag)
-        files, layout = self._hash_and_lay_out(model)
-        remote = self._remote_record(model, files)
+        hashing = self._start_hashing(model)
+        try:
+            # The record lookups go out while the files hash: they cost the
+            # push no time, and a server that is down or a token that is bad
+            # shows at once instead of after the hashing of a 10 GB model.
+            found = self._find_record(model.name, model.version)
+            files, layout = self._await_hashes(hashing)
+        finally:
+            hashing.stop()
+        remote = self._remote_record(model, files, found)
         if isinstance(remote, PushResult):
             return remote
         self.strategy, remote = self._choose_strategy(remote)
@@ -163,10 +171,15 @@ class Pusher:
 
     # ---- steps ---------------------------------------------------------------------
 
-    def _hash_and_lay_out(self, model: LocalModel) -> tuple[list[FileEntry], TarLayout]:
+    def _start_hashing(self, model: LocalModel) -> Prehash:
+        """The CLI's early hashing if it is of this model, else hashing started now."""
+        if self.prehash is not None and self.prehash.model.path == model.path:
+            return self.prehash
+        return Prehash(model, self.hash_cache)
+
+    def _await_hashes(self, hashing: Prehash) -> tuple[list[FileEntry], TarLayout]:
         progress = self.progress
-        prehash = self.prehash if self.prehash and self.prehash.model.path == model.path else None
-        layout = prehash.layout if prehash else TarLayout.from_folder(model.path)
+        layout = hashing.layout
         sizes = [(m.path, m.size) for m in layout.files]
         progress.set_files(sizes)
         progress.set_all_checksums(ChecksumState.HASHING)
@@ -176,25 +189,26 @@ class Pusher:
             if done >= size:
                 progress.set_checksum(path, ChecksumState.PENDING, "hashed; the server checks it")
 
-        # Hash exactly the files the archive will carry, so list and archive agree.
-        if prehash is not None:
-            files = prehash.result(hashed, self.cancel)
-        else:
-            files = hash_files(
-                layout.local_files(), cache=self.hash_cache, progress=hashed, cancel=self.cancel
-            )
+        # Hashed exactly the files the archive will carry, so list and archive agree.
+        files = hashing.result(hashed, self.cancel)
         if [(f.path, f.size) for f in files] != sorted(sizes):
             raise FileChanged(f"Files of {self.tag} changed while it was being read; push again.")
         return files, layout
 
-    def _remote_record(self, model: LocalModel, files: list[FileEntry]) -> CloudModel | PushResult:
-        """Find or create the cloud record to upload into, or decide there is nothing to do."""
-        name, version = model.name, model.version
+    def _find_record(self, name: str, version: str) -> CloudModel | None:
+        """The cloud record of this version, if any; its repository is created if missing."""
         self._ensure_repository(name)
         try:
-            remote: CloudModel | None = self.call(self.client.get_model, name, version)
+            found: CloudModel = self.call(self.client.get_model, name, version)
         except NotFound:
-            remote = None
+            return None
+        return found
+
+    def _remote_record(
+        self, model: LocalModel, files: list[FileEntry], remote: CloudModel | None
+    ) -> CloudModel | PushResult:
+        """The cloud record to upload into, or the decision that there is nothing to do."""
+        name, version = model.name, model.version
         if remote is not None and remote.is_uploaded and not self.force:
             return self._already_there(remote, files)
         if remote is not None and remote.file_list != files:
