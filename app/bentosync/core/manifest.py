@@ -44,6 +44,7 @@ from typing import Protocol
 from bentosync.core.errors import BentoSyncError, Cancelled
 from bentosync.core.filelist import FileEntry
 from bentosync.core.hashcache import HashCache
+from bentosync.core.threadpriority import lower_this_thread
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,11 @@ __all__ = [
 
 BUF_SIZE = 4 * 1024 * 1024  # 4 MiB: past this, larger reads gain nothing measurable
 MAX_WORKERS = 4  # more threads than this only make a spinning disk seek
+# How much the workers hashing anything but the largest file lower their
+# priority (nice). Enough for the largest file's worker to keep its core while
+# the program goes on loading beside the hashing; little enough that on a busy
+# machine they still get a fair share.
+YIELD_NICENESS = 5
 
 
 class UnsupportedEntry(BentoSyncError):
@@ -342,7 +348,8 @@ def hash_files(
     """File entries for already-listed files (e.g. the members of a push's tar layout).
 
     Cache hits cost nothing; the rest are hashed largest first, so one big file
-    never ends up alone on one core at the end while the other core idles.
+    never ends up alone on one core at the end while the other core idles, and
+    the workers on the other files yield the CPU to it (``threadpriority``).
     """
     stop = threading.Event()  # set when any worker fails, so the others stop early
 
@@ -362,16 +369,22 @@ def hash_files(
         if progress is not None:
             progress(lf.path, lf.size, lf.size)
     todo.sort(key=lambda lf: lf.size, reverse=True)
+    count = max(1, min(workers or default_workers(), len(todo)))
+    largest = todo[0] if todo else None
 
-    def job(lf: LocalFile) -> FileEntry:
+    def hash_one(lf: LocalFile) -> FileEntry:
         digest = _hash_local_file(lf, buf_size, progress, stopped)
         if cache is not None:
             cache.put(lf, digest)
         return FileEntry(lf.path, lf.size, digest)
 
-    count = max(1, min(workers or default_workers(), len(todo)))
+    def job(lf: LocalFile) -> FileEntry:  # on a pool thread, which ends with this batch
+        if lf is not largest:
+            lower_this_thread(YIELD_NICENESS)
+        return hash_one(lf)
+
     if count == 1:
-        results.extend(job(lf) for lf in todo)
+        results.extend(hash_one(lf) for lf in todo)
     else:
         with ThreadPoolExecutor(count, thread_name_prefix="bentosync-hash") as pool:
             futures = [pool.submit(job, lf) for lf in todo]
