@@ -61,7 +61,8 @@ def test_files_hashed_before_anyone_listened_are_reported(tmp_path):
     while not early.done():  # every file is hashed with nobody listening
         threading.Event().wait(0.01)
     heard: list[str] = []
-    files = early.result(lambda path, done, size: heard.append(path), threading.Event())
+    early.listen(lambda path, done, size: heard.append(path))
+    files = early.result(threading.Event())
     assert sorted(heard) == [entry.path for entry in files]
     assert files == compute_file_list(model.path)
 
@@ -78,7 +79,7 @@ def test_cancelling_the_push_stops_the_early_hashing(tmp_path, monkeypatch):
     cancel = threading.Event()
     threading.Timer(0.2, cancel.set).start()
     with pytest.raises(Cancelled):
-        early.result(lambda *report: None, cancel)
+        early.result(cancel)
     assert early.cancel.is_set()
 
 
@@ -107,3 +108,6 @@ def test_a_refused_token_shows_while_the_files_hash_and_stops_the_hashing(
         with pytest.raises(AuthError, match="bentosync login"):
             pusher.run()
     assert stopped.is_set()  # run() returned only after the hashing let go of the files
+    # The files were on show, being hashed, while the server was asked.
+    shown = {(f.path, f.checksum) for f in pusher.progress.snapshot().files}
+    assert shown == {(e.path, ChecksumState.HASHING) for e in compute_file_list(model.path)}

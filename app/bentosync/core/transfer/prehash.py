@@ -64,16 +64,16 @@ class Prehash:
                 return
         listener(path, done, size)
 
-    def result(self, on_hashed: HashProgress, cancel: threading.Event) -> list[FileEntry]:
-        """The file list, once hashed; ``on_hashed`` hears of every file, earlier ones too.
-
-        Setting ``cancel`` stops the hashing (Cancelled).
-        """
+    def listen(self, on_hashed: HashProgress) -> None:
+        """From now on ``on_hashed`` hears of the hashing; of files finished earlier at once."""
         with self._lock:
             earlier, self._hashed = self._hashed, []
             self._listener = on_hashed
         for report in earlier:
             on_hashed(*report)
+
+    def result(self, cancel: threading.Event) -> list[FileEntry]:
+        """The file list, once hashed. Setting ``cancel`` stops the hashing (Cancelled)."""
         try:
             while self._thread.is_alive():
                 self._thread.join(0.1)  # wakes for Ctrl-C and for ``cancel``

@@ -172,16 +172,13 @@ class Pusher:
     # ---- steps ---------------------------------------------------------------------
 
     def _start_hashing(self, model: LocalModel) -> Prehash:
-        """The CLI's early hashing if it is of this model, else hashing started now."""
+        """Hashing under way, shown in the progress: the CLI's early one if of this model."""
         if self.prehash is not None and self.prehash.model.path == model.path:
-            return self.prehash
-        return Prehash(model, self.hash_cache)
-
-    def _await_hashes(self, hashing: Prehash) -> tuple[list[FileEntry], TarLayout]:
+            hashing = self.prehash
+        else:
+            hashing = Prehash(model, self.hash_cache)
         progress = self.progress
-        layout = hashing.layout
-        sizes = [(m.path, m.size) for m in layout.files]
-        progress.set_files(sizes)
+        progress.set_files([(m.path, m.size) for m in hashing.layout.files])
         progress.set_all_checksums(ChecksumState.HASHING)
         progress.set_phase(Phase.HASHING, "Computing sha256 of every file")
 
@@ -189,9 +186,14 @@ class Pusher:
             if done >= size:
                 progress.set_checksum(path, ChecksumState.PENDING, "hashed; the server checks it")
 
+        hashing.listen(hashed)
+        return hashing
+
+    def _await_hashes(self, hashing: Prehash) -> tuple[list[FileEntry], TarLayout]:
         # Hashed exactly the files the archive will carry, so list and archive agree.
-        files = hashing.result(hashed, self.cancel)
-        if [(f.path, f.size) for f in files] != sorted(sizes):
+        files = hashing.result(self.cancel)
+        layout = hashing.layout
+        if [(f.path, f.size) for f in files] != sorted((m.path, m.size) for m in layout.files):
             raise FileChanged(f"Files of {self.tag} changed while it was being read; push again.")
         return files, layout
 
