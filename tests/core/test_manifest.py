@@ -257,6 +257,19 @@ def test_cache_that_breaks_mid_session_starts_over(tmp_path, tree):
     assert cache.hits == len(files)
 
 
+def test_a_closed_cache_keeps_what_it_had_when_used_late(tmp_path, tree):
+    root, files = tree
+    cache = HashCache(tmp_path / "c.sqlite")
+    compute_file_list(root, cache=cache)
+    cache.close()
+    # A hashing thread that finishes one more file after its owner closed the cache.
+    late = scan_files(root)[:1]
+    assert hash_files(late, cache=cache) == expected(files)[:1]
+    with HashCache(tmp_path / "c.sqlite") as reopened:
+        compute_file_list(root, cache=reopened)
+        assert (reopened.hits, reopened.misses) == (len(files), 0)
+
+
 def test_unusable_cache_path_falls_back_to_memory(tmp_path, tree):
     root, files = tree
     (tmp_path / "c.sqlite").mkdir()  # a folder where the file should be

@@ -98,7 +98,7 @@ def _run_push(args: argparse.Namespace) -> int:
                 result = pusher.run()
     finally:
         if prehash is not None:
-            prehash.stop()  # at once once it has finished; before the cache closes
+            prehash.stop()  # the push stops it; this covers a push that never began
         cache.close()
     print(result.message)
     return 0

@@ -75,6 +75,7 @@ class HashCache:
         self.misses = 0
         self.in_memory = False
         self._lock = threading.Lock()
+        self._closed = False
         self._conn = self._open()
 
     def __repr__(self) -> str:
@@ -131,6 +132,8 @@ class HashCache:
 
     def __len__(self) -> int:
         with self._lock:
+            if self._closed:
+                return 0
             try:
                 return int(self._conn.execute("SELECT count(*) FROM hashes").fetchone()[0])
             except sqlite3.Error as exc:
@@ -138,12 +141,17 @@ class HashCache:
                 return 0
 
     def close(self) -> None:
+        """Close the file. Later calls miss and forget, so a hashing thread that
+        outlives its owner cannot mistake the closed file for a broken one."""
         with self._lock, contextlib.suppress(sqlite3.Error):
+            self._closed = True
             self._conn.close()
 
     # ---- internals -----------------------------------------------------------------
 
     def _fetch(self, key: str) -> tuple[object, ...] | None:
+        if self._closed:
+            return None
         try:
             row = self._conn.execute(
                 "SELECT size, mtime_ns, ctime_ns, inode, device, sha256 FROM hashes WHERE path = ?",
@@ -155,6 +163,8 @@ class HashCache:
         return tuple(row) if row else None
 
     def _write(self, sql: str, values: tuple[object, ...]) -> None:
+        if self._closed:
+            return
         try:
             self._conn.execute(sql, values)
         except sqlite3.Error as exc:
