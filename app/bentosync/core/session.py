@@ -81,6 +81,5 @@ def open_session(
         credentials = resolve_credentials()
         endpoint, token = credentials.endpoint, credentials.token
     client = CloudClient(endpoint, token, pool_size=POOL_SIZE)
-    if hash_cache is None:
-        return Session(client=client, store=LocalStore(home))
-    return Session(client=client, store=LocalStore(home), hash_cache=hash_cache)
+    cache = hash_cache if hash_cache is not None else HashCache()
+    return Session(client=client, store=LocalStore(home), hash_cache=cache)
