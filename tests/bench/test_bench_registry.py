@@ -36,7 +36,7 @@ import pytest
 import yaml
 
 from bentosync.core.archive import hash_tar_stream
-from bentosync.core.filelist import to_manifest_value
+from bentosync.core.filelist import METADATA_KEY, Checksums
 from bentosync.core.modelinfo import new_model_document
 from bentosync.core.tags import Tag
 from support.registry import RegistryServer
@@ -64,7 +64,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     with open(path, "rb") as handle:
         files = hash_tar_stream(handle)
         os.fsync(handle.fileno())
-    return path, to_manifest_value(files)
+    return path, Checksums.of(files).to_metadata_value(budget=1 << 40)
 
 
 def timed(work: Callable[..., object], *args: object) -> float:
@@ -159,7 +159,7 @@ def create(client: Client, manifest_files: dict | None, version: str) -> str:
         "size_bytes": 0,
     }
     if manifest_files is not None:
-        manifest["bentosync"] = manifest_files
+        manifest["metadata"] = {METADATA_KEY: manifest_files}
     client.call(
         "POST", "/model_repositories/bench/models", {"version": version, "manifest": manifest}
     )

@@ -22,7 +22,7 @@ from bentosync.core.cloud import (
     iter_body,
     with_retries,
 )
-from bentosync.core.filelist import FileEntry, to_manifest_value
+from bentosync.core.filelist import Checksums, FileEntry, metadata_with_checksums
 from bentosync.core.modelinfo import new_model_document
 from bentosync.core.tags import Tag
 
@@ -51,10 +51,9 @@ def model_archive(name: str, version: str) -> tuple[bytes, dict[str, object]]:
         "api_version": "v1",
         "bentoml_version": doc["context"]["bentoml_version"],
         "size_bytes": sum(len(d) for d in files.values()),
-        "metadata": {},
+        "metadata": metadata_with_checksums({}, Checksums.of(entries)),
         "context": doc["context"],
         "options": {},
-        "bentosync": to_manifest_value(entries),
     }
     return buf.getvalue(), manifest
 

@@ -17,7 +17,7 @@ import yaml
 
 from bentosync.core.cloud import CloudClient
 from bentosync.core.errors import InvalidModel, UnsafeArchive
-from bentosync.core.filelist import FileEntry, to_manifest_value
+from bentosync.core.filelist import METADATA_KEY, Checksums, FileEntry
 from bentosync.core.modelinfo import new_model_document
 from bentosync.core.store import LocalStore
 from bentosync.core.tags import Tag
@@ -57,9 +57,9 @@ def good_members():
 
 
 def file_list(files: dict[str, bytes]) -> dict:
-    return to_manifest_value(
+    return Checksums.of(
         FileEntry(p, len(d), hashlib.sha256(d).hexdigest()) for p, d in files.items()
-    )
+    ).to_metadata_value()
 
 
 GOOD_FILES = {"model.yaml": MODEL_YAML, "weights.bin": WEIGHTS}
@@ -106,11 +106,8 @@ def serve(fake, body: bytes, manifest_files=GOOD_FILES, size=None):
         "api_version": "v1",
         "bentoml_version": "1.4.39",
         "size_bytes": size if size is not None else sum(len(d) for d in GOOD_FILES.values()),
-        "metadata": {},
-        "bentosync": file_list(manifest_files) if manifest_files is not None else None,
+        "metadata": {} if manifest_files is None else {METADATA_KEY: file_list(manifest_files)},
     }
-    if manifest_files is None:
-        del manifest["bentosync"]
     record = model_json(NAME, VERSION, manifest=manifest)
     base = f"/api/v1/model_repositories/{NAME}/models/{VERSION}"
     fake.route("GET", base, Reply(200, record))

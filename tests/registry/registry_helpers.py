@@ -13,6 +13,7 @@ from typing import Any
 import requests
 import yaml
 
+from bentosync.core.filelist import METADATA_KEY, Checksums, FileEntry
 from bentosync.core.modelinfo import new_model_document
 from bentosync.core.tags import Tag
 from support.registry import RegistryServer
@@ -111,14 +112,16 @@ def make_tar(
 
 
 def file_list(files: dict[str, bytes]) -> dict[str, Any]:
-    return {
-        "format": 1,
-        "digest": "sha256",
-        "files": [
-            {"path": p, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()}
-            for p, d in sorted(files.items())
-        ],
-    }
+    """The checksums value BentoSync puts under ``manifest.metadata[METADATA_KEY]``."""
+    return Checksums.of(
+        FileEntry(p, len(d), hashlib.sha256(d).hexdigest()) for p, d in files.items()
+    ).to_metadata_value()
+
+
+def stored_list(manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """The checksums value a manifest carries, None if it has none."""
+    value = (manifest.get("metadata") or {}).get(METADATA_KEY)
+    return value if isinstance(value, dict) else None
 
 
 def create_body(
@@ -139,7 +142,7 @@ def create_body(
         "options": {},
     }
     if with_list:
-        manifest["bentosync"] = file_list(files)
+        manifest["metadata"][METADATA_KEY] = file_list(files)
     when = build_at or datetime.now(timezone.utc)
     return {
         "description": "",

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
-from registry_helpers import Api, create_body, create_model, model_files, push_proxy
+from registry_helpers import Api, create_body, create_model, model_files, push_proxy, stored_list
 
 from support.registry import server_python
 
@@ -116,8 +116,8 @@ def test_create_model_schema(api):
     assert created["presigned_upload_url"] == "" and created["upload_finished_reason"] == ""
     assert created["transmission_strategy"] == "proxy"
     assert created["labels"] == [{"key": "stage", "value": "dev"}]
-    assert created["manifest"]["metadata"] == {"owner": "tests"}
-    assert created["manifest"]["bentosync"]["files"][0]["path"] == "model.yaml"
+    assert created["manifest"]["metadata"]["owner"] == "tests"
+    assert stored_list(created["manifest"])["files"][0][0] == "model.yaml"
     assert api.ok(api.get(api.model("demo", "v1")))["uid"] == created["uid"]
 
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from registry_helpers import Api
+from registry_helpers import Api, stored_list
 
 from support.official import OfficialClient
 from support.registry import RegistryServer
@@ -90,7 +90,7 @@ def push_and_pull(
     model = api.ok(api.get(api.model(name, version)))
     assert model["upload_status"] == "success"
     # The official client sent no file list: the registry computed it from the archive.
-    listed = {f["path"]: f["sha256"] for f in model["manifest"]["bentosync"]["files"]}
+    listed = {path: sha for path, _, sha in stored_list(model["manifest"])["files"]}
     regular = {k: v for k, v in tree_digest(source_dir).items() if not v.startswith("link:")}
     assert listed == regular
 

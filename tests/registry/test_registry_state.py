@@ -7,7 +7,7 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
-from registry_helpers import make_tar, model_files
+from registry_helpers import make_tar, model_files, stored_list
 
 from bentosync.core.archive import scan_tar_stream
 from bentosync.registry.blobs import BlobStore
@@ -74,7 +74,7 @@ def test_finish_during_a_slow_check_completes_in_the_background(parts):
     done = catalog.get_model_by_id(model.id)
     assert done is not None and done.upload_status == "success"
     assert blobs.blob_path(model.uid).read_bytes() == archive
-    assert done.manifest["bentosync"]["files"]
+    assert stored_list(done.manifest)["files"]
 
 
 def test_a_superseded_archive_is_dropped(parts):

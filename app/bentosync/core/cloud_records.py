@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bentosync.core.cloud_errors import ProtocolError, mask_url
-from bentosync.core.filelist import FileEntry, from_manifest
+from bentosync.core.filelist import Checksums, FileEntry, checksums_from_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ class CloudModel:
     created_at: datetime | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
     size_bytes: int = 0
-    file_list: list[FileEntry] | None = None
+    checksums: Checksums | None = None
     description: str = ""
     image_build_status: str = ""
     uid: str = ""
@@ -199,7 +199,7 @@ class CloudModel:
             created_at=parse_datetime(obj.get("created_at"), "created_at"),
             manifest=manifest,
             size_bytes=_int(manifest.get("size_bytes"), "manifest.size_bytes"),
-            file_list=from_manifest(manifest),
+            checksums=checksums_from_manifest(manifest),
             description=text(obj.get("description")),
             image_build_status=text(obj.get("image_build_status")),
             uid=text(obj.get("uid")),
@@ -210,6 +210,19 @@ class CloudModel:
     @property
     def tag(self) -> str:
         return f"{self.name}:{self.version}"
+
+    @property
+    def file_list(self) -> list[FileEntry] | None:
+        """The per-file checksums, when the record lists them (see ``checksums``)."""
+        if self.checksums is None or self.checksums.files is None:
+            return None
+        return list(self.checksums.files)
+
+    @property
+    def is_huggingface(self) -> bool:
+        """A Hugging Face reference: a record with no archive (PROTOCOL.md 2, 5.4)."""
+        metadata = self.manifest.get("metadata")
+        return isinstance(metadata, Mapping) and metadata.get("registry") == "huggingface"
 
     @property
     def is_uploaded(self) -> bool:
@@ -229,7 +242,7 @@ class CloudModel:
             f"strategy={self.transmission_strategy!r}, size_bytes={self.size_bytes}, "
             f"build_at={self.build_at!r}, presigned_upload_url={up!r}, "
             f"presigned_download_url={down!r}, upload_id={self.upload_id!r}, "
-            f"files={None if self.file_list is None else len(self.file_list)})"
+            f"checksums={None if self.checksums is None else self.checksums.describe()!r})"
         )
 
 

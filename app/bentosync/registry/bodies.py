@@ -2,7 +2,8 @@
 
 Pydantic models so that FastAPI documents them in its OpenAPI spec; unknown
 keys are ignored like the official client ignores ours, except in the
-manifest, which is stored as sent (it carries the ``bentosync`` file list).
+manifest, which this flavour stores as sent (older BentoSync clients put their
+file list in a top-level ``bentosync`` key; newer ones in ``metadata``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bentosync.core.filelist import MANIFEST_KEY, from_manifest
+from bentosync.core.filelist import LEGACY_KEY, METADATA_KEY, checksums_from_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -43,16 +44,15 @@ class ManifestBody(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
 
     def file_list_given(self) -> bool:
-        """True when the client sent a ``bentosync`` file list; ValueError if it is bad."""
-        extra = self.model_extra or {}
-        if MANIFEST_KEY not in extra:
-            return False
-        if from_manifest({MANIFEST_KEY: extra[MANIFEST_KEY]}) is None:
+        """True when the client sent BentoSync checksums; ValueError if they are unusable."""
+        given = METADATA_KEY in self.metadata or LEGACY_KEY in (self.model_extra or {})
+        if given and checksums_from_manifest(self.model_dump()) is None:
             raise ValueError(
-                f"manifest.{MANIFEST_KEY} is not a valid file list "
-                '(expected {"format": 1, "digest": "sha256", "files": [{path, size, sha256}]}).'
+                f"manifest.metadata.{METADATA_KEY} is not valid BentoSync checksums "
+                '(expected {"format": 2, "algorithm": "sha256", "count", "size", "digest", '
+                '"files": [[path, size, sha256], ...]}).'
             )
-        return True
+        return given
 
 
 class CreateModelBody(BaseModel):

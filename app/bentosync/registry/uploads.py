@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bentosync.core.archive import ArchiveScan
 from bentosync.core.errors import UnsafeArchive
-from bentosync.core.filelist import MANIFEST_KEY, to_manifest_value
+from bentosync.core.filelist import Checksums, metadata_with_checksums
 from bentosync.registry.blobs import BlobStore, StagedArchive
 from bentosync.registry.catalog import (
     FAILED,
@@ -121,7 +121,10 @@ class Uploads:
                 self.blobs.install(staged, model.uid)
                 manifest = dict(current.manifest)
                 if not current.list_from_client:
-                    manifest[MANIFEST_KEY] = to_manifest_value(verdict.files or [])
+                    # Where BentoSync itself would have put them, so every client reads one place.
+                    manifest["metadata"] = metadata_with_checksums(
+                        manifest.get("metadata") or {}, Checksums.of(verdict.files or [])
+                    )
                 done = finalize or current.finish_requested
                 fields: dict[str, object] = {"blob_ready": True, "blob_size": size}
                 if done:

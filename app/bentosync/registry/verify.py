@@ -23,7 +23,7 @@ import yaml
 
 from bentosync.core.archive import ArchiveScan, scan_tar_stream
 from bentosync.core.errors import BentoSyncError, UnsafeArchive
-from bentosync.core.filelist import FileEntry, from_manifest
+from bentosync.core.filelist import Checksums, FileEntry, checksums_from_manifest
 from bentosync.core.modelinfo import MODEL_YAML, parse_model_info
 from bentosync.registry.blobs import StagedArchive
 from bentosync.registry.catalog import ModelRecord
@@ -58,10 +58,20 @@ def judge(scan: ArchiveScan, model: ModelRecord) -> Verdict:
         return Verdict(None, f"The archive's {MODEL_YAML} is not valid: {exc}")
     if (info.name, info.version) != (model.repository_name, model.version):
         return Verdict(None, f"The archive's {MODEL_YAML} describes {info.tag}, not {model.tag}.")
-    expected = from_manifest(model.manifest) if model.list_from_client else None
+    expected = checksums_from_manifest(model.manifest) if model.list_from_client else None
     if expected is None:
         return Verdict(scan.files)
-    problems = compare(expected, scan.files)
+    if expected.files is None:
+        if expected.matches(scan.files):
+            return Verdict(scan.files)
+        found = Checksums.of(scan.files)
+        return Verdict(
+            None,
+            "The archive does not match the whole-model checksum: it holds "
+            f"{found.count} files of {found.size} bytes, the checksums were made for "
+            f"{expected.count} files of {expected.size} bytes.",
+        )
+    problems = compare(list(expected.files), scan.files)
     if problems:
         shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
         more = len(problems) - MAX_PROBLEMS_SHOWN

@@ -19,7 +19,7 @@ from bentosync.core.cloud import CloudClient, is_retryable
 from bentosync.core.cloud_errors import CloudError, NotFound, RequestRejected
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.errors import BentoSyncError, Cancelled
-from bentosync.core.filelist import FileEntry, to_manifest_value
+from bentosync.core.filelist import Checksums, FileEntry, metadata_with_checksums
 from bentosync.core.manifest import FileChanged, HashCache
 from bentosync.core.modelinfo import COMPATIBLE_BENTOML_VERSION
 from bentosync.core.store import LocalModel, LocalStore
@@ -48,17 +48,20 @@ class PushResult:
 
 
 def build_manifest(model: LocalModel, files: list[FileEntry]) -> dict[str, Any]:
-    """The create-model manifest the official client sends, plus our file list."""
+    """The create-model manifest the official client sends, with our checksums in metadata.
+
+    Only the fixed schema's keys (PROTOCOL.md 12): BentoCloud drops any other,
+    so the checksums go where it keeps free-form data.
+    """
     context = dict(model.context)
     return {
         "module": model.module,
         "api_version": model.info.api_version,
         "bentoml_version": str(context.get("bentoml_version") or COMPATIBLE_BENTOML_VERSION),
         "size_bytes": model.size_bytes,
-        "metadata": dict(model.metadata),
+        "metadata": metadata_with_checksums(model.metadata, Checksums.of(files)),
         "context": context,
         "options": dict(model.info.options),
-        "bentosync": to_manifest_value(files),
     }
 
 
