@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings
 
-from bentosync.core.transfer.push import MIN_PART_SIZE
+from bentosync.core.transfer.parts import MAX_PART_SIZE, MIN_PART_SIZE
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class IntSetting:
 
 CONCURRENT_JOBS = IntSetting("transfers/concurrent_jobs", 2, 1, 8)
 THREADS_PER_JOB = IntSetting("transfers/threads_per_job", 4, 1, 32)
-PART_SIZE = IntSetting("transfers/part_size", 100 * MIB, MIN_PART_SIZE, 5 * 1024 * MIB)
+PART_SIZE = IntSetting("transfers/part_size", 100 * MIB, MIN_PART_SIZE, MAX_PART_SIZE)
 
 
 class TransferSettings:

@@ -9,7 +9,6 @@ bars never run ahead of what the server actually has.
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from bentosync.core.cloud_errors import AuthError, CloudError, RequestRejected
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.journal import Journal
+from bentosync.core.transfer.parts import plan_parts
 from bentosync.core.transfer.progress import Phase, TransferProgress
 from bentosync.core.transfer.rangereader import RangeReader
 from bentosync.core.transfer.retrying import RetryPolicy
@@ -67,7 +67,7 @@ class ArchiveUploader:
         self.cancel = cancel
         self.journal = journal
         self.threads = threads
-        self.part_size = part_size
+        self.plan = plan_parts(layout.total_size, part_size)  # within S3's limits
         self.call = RetryPolicy(cancel, extra=is_url_refusal).call
         self.call_patiently = RetryPolicy(cancel, attempts=PART_ATTEMPTS, extra=is_url_refusal).call
 
@@ -132,7 +132,7 @@ class ArchiveUploader:
             return None
         if (
             record.layout_digest == self.layout.fingerprint
-            and record.part_size == self.part_size
+            and record.part_size == self.plan.part_size
             and record.archive_size == self.layout.total_size
             and remote.upload_status == "uploading"
             and remote.upload_id in (None, "", record.upload_id)
@@ -143,17 +143,14 @@ class ArchiveUploader:
         return None
 
     def send_multipart(self, resumed: OpenUpload | None) -> None:
-        total = self.layout.total_size
-        parts = max(1, math.ceil(total / self.part_size))
         upload_id, etags = resumed or (self._start_multipart(), {})
         for number in etags:  # parts the server already holds from an earlier run
-            start = (number - 1) * self.part_size
-            for span in self.layout.file_spans(start, min(total, start + self.part_size)):
+            for span in self.layout.file_spans(*self.plan.span(number)):
                 self.progress.advance(span.path, span.length)
-        todo = [n for n in range(1, parts + 1) if n not in etags]
+        todo = [n for n in range(1, self.plan.count + 1) if n not in etags]
         lock = threading.Lock()
         workers = max(1, min(self.threads, len(todo)))
-        stagger = Stagger(todo, self.part_size // workers, self.cancel)
+        stagger = Stagger(todo, self.plan.part_size // workers, self.cancel)
 
         def send_part(number: int) -> None:
             stagger.wait_turn(number)
@@ -186,8 +183,7 @@ class ArchiveUploader:
         self, upload_id: str, number: int, on_sent: Callable[[int], None] | None = None
     ) -> str:
         """One part, retried with a fresh presigned URL each time; returns its ETag."""
-        start = (number - 1) * self.part_size
-        end = min(self.layout.total_size, start + self.part_size)
+        start, end = self.plan.span(number)
         counted = [0]
 
         def attempt() -> str:
@@ -218,7 +214,7 @@ class ArchiveUploader:
                 self.name,
                 self.version,
                 upload_id=upload_id,
-                part_size=self.part_size,
+                part_size=self.plan.part_size,
                 archive_size=self.layout.total_size,
                 layout_digest=self.layout.fingerprint,
             )
