@@ -83,6 +83,7 @@ def test_account_and_refused_token(registry):
 
 
 def test_proxy_round_trip_with_range_and_delete(registry):
+    registry.expect_deletes()
     archive, manifest = model_archive("demo", "v1")
     with CloudClient(registry.endpoint, registry.token) as client:
         create(client, "demo", "v1", manifest)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.filelist import FileEntry
+from bentosync.core.filelist import Checksums, FileEntry
 from bentosync.core.modelinfo import ModelInfo
 from bentosync.core.store import LocalModel
 from bentosync.core.sync_state import SyncState, compare, compute_sync_states
@@ -50,7 +50,7 @@ def cloud(
         upload_status=status,
         upload_finished_reason=reason,
         size_bytes=size,
-        file_list=None if files is None else list(files),
+        checksums=None if files is None else Checksums.of(files),
         build_at=WHEN,
     )
 

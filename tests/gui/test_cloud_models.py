@@ -9,7 +9,7 @@ from gui_records import GIB, NOW, make_model
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.filelist import FileEntry
+from bentosync.core.filelist import Checksums, FileEntry
 from bentosync.core.sync_state import SyncState, compute_sync_states
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.gui.models import mime
@@ -34,6 +34,10 @@ COPY = Qt.DropAction.CopyAction
 FILES = [FileEntry("model.yaml", 300, "a" * 64), FileEntry("weights.bin", 700, "b" * 64)]
 
 
+def _checksums(files):
+    return None if files is None else Checksums.of(files)
+
+
 def cloud(name, version="v1", *, size=1000, status="success", age=timedelta(hours=2), **kw):
     return CloudModel(
         name=name,
@@ -41,7 +45,7 @@ def cloud(name, version="v1", *, size=1000, status="success", age=timedelta(hour
         upload_status=status,
         size_bytes=size,
         build_at=NOW - age,
-        file_list=kw.pop("files", FILES),
+        checksums=_checksums(kw.pop("files", FILES)),
         **kw,
     )
 

@@ -137,6 +137,7 @@ def test_details_of_a_cloud_model_come_from_the_server_list(qtbot, make_window, 
 def test_delete_from_the_cloud_says_what_goes_then_deletes(
     qtbot, make_window, four_states, logged_in
 ):
+    logged_in.expect_deletes()
     window = make_window()
     load_both(qtbot, window)
     catcher = DialogCatcher(window)

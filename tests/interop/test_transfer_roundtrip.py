@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bentosync.core.cloud_errors import AuthError
-from bentosync.core.errors import ModelNotFound
+from bentosync.core.errors import ModelNotFound, RecordConflict
 from bentosync.core.modelinfo import read_model_info, write_model_document
 from bentosync.core.session import open_session
 from bentosync.core.store import LocalStore
@@ -126,16 +126,40 @@ def test_second_push_is_skipped_as_identical_and_force_sends_again(registry, hom
     assert forced.verified and not forced.skipped
 
 
-def test_changed_local_copy_is_reported_as_different(registry, homes):
-    home_a, _ = homes
+def test_changed_local_copy_is_reported_and_never_replaced_by_itself(registry, homes):
+    home_a, home_b = homes
     model = make_model(home_a, "drift", big_bytes=1024)
     push(registry.endpoint, registry.token, home_a, str(model.tag))
+    original = tree_snapshot(model.path)
     (model.path / "weights" / "big.bin").write_bytes(b"changed")
     result, _ = push(registry.endpoint, registry.token, home_a, str(model.tag))
     assert result.skipped and not result.verified
-    assert "different files" in result.message and "--force" in result.message
-    replaced, _ = push(registry.endpoint, registry.token, home_a, str(model.tag), force=True)
-    assert replaced.verified
+    assert "different files" in result.message and "--recreate" in result.message
+    # --force uploads into the same record, whose checksums cannot change: refused,
+    # nothing sent, and the cloud copy is still the one pushed first.
+    with pytest.raises(RecordConflict, match="--recreate") as refused:
+        push(registry.endpoint, registry.token, home_a, str(model.tag), force=True)
+    assert "weights/big.bin" in str(refused.value)
+    pulled, _ = pull(registry.endpoint, registry.token, home_b, str(model.tag))
+    assert pulled.verified and tree_snapshot(pulled.model.path) == original
+    # The explicit, separately named act deletes the version and pushes it again.
+    env = {
+        **os.environ,
+        "BENTO_CLOUD_API_KEY": registry.token,
+        "BENTO_CLOUD_API_ENDPOINT": registry.endpoint,
+        "BENTOML_HOME": str(home_a),
+    }
+    recreated = subprocess.run(
+        [sys.executable, "-m", "bentosync", "push", str(model.tag), "--recreate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert recreated.returncode == 0, recreated.stderr
+    assert f"Deleted {model.tag}" in recreated.stderr
+    assert "every file verified" in recreated.stdout
+    registry.expect_deletes()
 
 
 def test_pull_name_asks_the_server_for_latest(registry, homes):

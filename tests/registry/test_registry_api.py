@@ -283,6 +283,7 @@ def test_repository_list_of_a_missing_repository_is_404(api):
 
 
 def test_delete_removes_the_record_and_its_archive(api, registry):
+    registry.expect_deletes()
     assert push_proxy(api, "demo", "v1").status_code == 200
     uid = api.ok(api.get(api.model("demo", "v1")))["uid"]
     assert (registry.data_dir / "blobs" / uid).is_file()

@@ -65,6 +65,7 @@ class RegistryServer:
     endpoint: str = ""
     port: int = 0
     process: subprocess.Popen[str] | None = None
+    deletes_expected: bool = False
 
     @property
     def headers(self) -> dict[str, str]:
@@ -136,6 +137,14 @@ class RegistryServer:
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8") if self.log_path else ""
 
+    def expect_deletes(self) -> None:
+        """This test deletes cloud versions on purpose (an explicit user act)."""
+        self.deletes_expected = True
+
+    def deletes(self) -> list[str]:
+        """Every DELETE the server received, from its access log."""
+        return [line for line in self.log_text().splitlines() if '"DELETE /api/' in line]
+
     def _end(self, sig: int, timeout: float) -> int | None:
         process = self.process
         if process is None:
@@ -200,6 +209,11 @@ def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
     yield factory
     for server in started:
         server.stop()
+    # Push and pull must never delete a cloud version as a side effect (Bentos and
+    # deployments use versions): any DELETE a test did not ask for fails it.
+    unexpected = [line for s in started if not s.deletes_expected for line in s.deletes()]
+    if unexpected:
+        pytest.fail("The registry received a DELETE nobody asked for:\n" + "\n".join(unexpected))
 
 
 @pytest.fixture

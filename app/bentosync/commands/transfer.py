@@ -6,8 +6,12 @@ import argparse
 import logging
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from bentosync.core.errors import BentoSyncError
+
+if TYPE_CHECKING:
+    from bentosync.core.session import Session
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +63,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=parse_size,
         default=100 * 1024**2,
         metavar="BYTES",
-        help="multipart part size (default 100MiB)",
+        help="multipart part size (default 100MiB; larger when a model needs more than "
+        "10,000 parts)",
+    )
+    push.add_argument(
+        "--recreate",
+        action="store_true",
+        help="delete the cloud version first, then push it again: for a cloud record made "
+        "for other files, which a push never changes by itself. Bentos and deployments "
+        "that use the version lose it",
     )
     push.set_defaults(handler=_run_push)
 
@@ -87,6 +99,8 @@ def _run_push(args: argparse.Namespace) -> int:
         from bentosync.core.session import open_session
 
         with open_session(hash_cache=cache) as session:
+            if args.recreate:
+                _delete_to_recreate(session, args.tag)
             pusher = session.pusher(
                 args.tag,
                 force=args.force,
@@ -102,6 +116,24 @@ def _run_push(args: argparse.Namespace) -> int:
         cache.close()
     print(result.message)
     return 0
+
+
+def _delete_to_recreate(session: Session, tag: str) -> None:
+    """``push --recreate``: the user's explicit request to delete the cloud version first."""
+    from bentosync.core.cloud_errors import NotFound
+
+    model = session.store.get(tag)
+    name, version = model.name, model.version
+    try:
+        session.client.get_model(name, version)
+    except NotFound:
+        print(
+            f"{model.tag} is not on {session.client.endpoint}; nothing to delete.", file=sys.stderr
+        )
+        return
+    session.client.delete_model(name, version)
+    logger.info("Deleted %s from %s to push it again", model.tag, session.client.endpoint)
+    print(f"Deleted {model.tag} from {session.client.endpoint}; pushing it again.", file=sys.stderr)
 
 
 def _run_pull(args: argparse.Namespace) -> int:
@@ -133,5 +165,7 @@ def _run_verify(args: argparse.Namespace) -> int:
             print(f"missing locally: {path}", file=sys.stderr)
         for path in result.extra:
             print(f"not in the cloud: {path}", file=sys.stderr)
+        if result.whole:
+            print(f"differs as a whole: {result.whole}", file=sys.stderr)
         raise BentoSyncError(f"{result.tag} does not match the cloud copy.")
     return 0

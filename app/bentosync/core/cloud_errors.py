@@ -217,6 +217,13 @@ def error_for_status(
             "(http:// versus https://, a missing path prefix).",
             status=status,
         )
+    if status == 413:
+        return RequestRejected(
+            f"{endpoint} refused {what}: the request is larger than it, or a proxy in front of "
+            f"it, accepts (HTTP 413{detail}). For a large model, ask its administrator to raise "
+            "the limit (nginx: client_max_body_size) or to offer multipart uploads.",
+            status=status,
+        )
     return RequestRejected(f"{endpoint} refused {what} (HTTP {status}{detail})", status=status)
 
 

@@ -169,6 +169,9 @@ class CloudModel:
     manifest: dict[str, Any] = field(default_factory=dict)
     size_bytes: int = 0
     checksums: Checksums | None = None
+    # Our registry's extension: it checked the stored archive against the
+    # checksums. BentoCloud never says so; it only stores bytes.
+    archive_checked: bool = False
     description: str = ""
     image_build_status: str = ""
     uid: str = ""
@@ -200,6 +203,7 @@ class CloudModel:
             manifest=manifest,
             size_bytes=_int(manifest.get("size_bytes"), "manifest.size_bytes"),
             checksums=checksums_from_manifest(manifest),
+            archive_checked=obj.get("archive_checked") is True,
             description=text(obj.get("description")),
             image_build_status=text(obj.get("image_build_status")),
             uid=text(obj.get("uid")),

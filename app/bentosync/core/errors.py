@@ -34,3 +34,11 @@ class UnsafeArchive(BentoSyncError):
 
 class Cancelled(BentoSyncError):
     """The user cancelled the job; whatever it started has been cleaned up."""
+
+
+class RecordConflict(BentoSyncError):
+    """A cloud record of this version describes other files, and cannot be changed.
+
+    Pushing into it would make it lie about its bytes; replacing it means
+    deleting the cloud version, which only the user may decide.
+    """

@@ -54,6 +54,7 @@ __all__ = [
     "Checksums",
     "FileEntry",
     "checksums_from_manifest",
+    "describe_difference",
     "encode_files",
     "legacy_manifest_value",
     "metadata_with_checksums",
@@ -149,6 +150,34 @@ class Checksums:
         if self.listed:
             return f"sha256 of each of {self.count} {noun}"
         return f"one sha256 over all {self.count} {noun} (too many to list one by one)"
+
+
+def describe_difference(local: Checksums, cloud: Checksums) -> str:
+    """How two sets of checksums differ, naming files where both list them."""
+    if local.files is not None and cloud.files is not None:
+        mine = {e.path: e for e in local.files}
+        theirs = {e.path: e for e in cloud.files}
+        only_here = sorted(mine.keys() - theirs.keys())
+        only_there = sorted(theirs.keys() - mine.keys())
+        changed = sorted(p for p in mine.keys() & theirs.keys() if mine[p] != theirs[p])
+        parts = []
+        if changed:
+            parts.append(f"{len(changed)} file(s) differ ({', '.join(changed[:3])})")
+        if only_here:
+            parts.append(f"{len(only_here)} only here ({', '.join(only_here[:3])})")
+        if only_there:
+            parts.append(f"{len(only_there)} only in the cloud ({', '.join(only_there[:3])})")
+        if parts:
+            return "; ".join(parts)
+    if (local.count, local.size) != (cloud.count, cloud.size):
+        return (
+            f"{local.count} files of {local.size:,} bytes here, "
+            f"{cloud.count} files of {cloud.size:,} bytes in the cloud"
+        )
+    return (
+        f"the same {local.count} files by count and size, with other contents "
+        "(the cloud keeps one checksum for the whole model, so the file cannot be named)"
+    )
 
 
 def metadata_with_checksums(

@@ -12,9 +12,10 @@ The rules, strictest evidence first:
 * Both have it, but the cloud's upload is not ``success`` (pending, uploading,
   failed): ``differs``. The cloud copy cannot be pulled and is not the local
   one, so it must never read as "in sync"; pushing again repairs it.
-* Both have it and the server keeps a file list: when the caller passes the
-  local file list (hashed with the cache), the lists must be equal, path, size
-  and sha256; without it, the file counts must match. ``verified`` says which.
+* Both have it and the server keeps checksums: when the caller passes the
+  local file list (hashed with the cache), it must match them, file by file
+  where the record lists every file, else as one whole-model digest; without
+  it, the file counts must match. ``verified`` says which.
 * Both have it and the server keeps no file list (a server other than ours,
   or a model pushed there by the official client): only the sizes can be
   compared, and ``verified`` stays False ("unverified", never "verified").
@@ -30,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.filelist import FileEntry
+from bentosync.core.filelist import Checksums, FileEntry, describe_difference
 from bentosync.core.store import LocalModel
 
 logger = logging.getLogger(__name__)
@@ -93,23 +94,6 @@ def _size(n: int) -> str:
     return f"{n:,} bytes"
 
 
-def _describe_list_difference(local: Sequence[FileEntry], cloud: Sequence[FileEntry]) -> str:
-    """Name the first few files that differ, so the reason is specific."""
-    mine = {e.path: e for e in local}
-    theirs = {e.path: e for e in cloud}
-    only_here = sorted(set(mine) - set(theirs))
-    only_there = sorted(set(theirs) - set(mine))
-    changed = sorted(p for p in set(mine) & set(theirs) if mine[p] != theirs[p])
-    parts = []
-    if changed:
-        parts.append(f"{len(changed)} file(s) differ ({', '.join(changed[:3])})")
-    if only_here:
-        parts.append(f"{len(only_here)} only here ({', '.join(only_here[:3])})")
-    if only_there:
-        parts.append(f"{len(only_there)} only in the cloud ({', '.join(only_there[:3])})")
-    return "; ".join(parts) or "the file lists differ"
-
-
 def compare(
     local: LocalModel,
     cloud: CloudModel,
@@ -134,24 +118,26 @@ def compare(
             f"Sizes differ: {_size(local.size_bytes)} here, "
             f"{_size(cloud.size_bytes)} in the cloud.",
         )
-    remote_files = cloud.file_list
-    if remote_files is None:
+    remote = cloud.checksums
+    if remote is None:
         return entry(
             SyncState.IN_SYNC,
             "Same size on both sides; the server keeps no checksums, so the files are unverified.",
         )
     if local_files is not None:
-        if sorted(local_files) != sorted(remote_files):
-            return entry(SyncState.DIFFERS, _describe_list_difference(local_files, remote_files))
+        mine = Checksums.of(local_files)
+        if mine.digest != remote.digest:
+            return entry(SyncState.DIFFERS, describe_difference(mine, remote))
+        how = "have the same sha256" if remote.listed else "match the cloud's whole-model sha256"
         return entry(
             SyncState.IN_SYNC,
-            f"All {len(remote_files)} files have the same sha256 on both sides.",
+            f"All {remote.count} files {how} on both sides.",
             verified=True,
         )
-    if len(remote_files) != local.file_count:
+    if remote.count != local.file_count:
         return entry(
             SyncState.DIFFERS,
-            f"{local.file_count} files here, {len(remote_files)} in the cloud.",
+            f"{local.file_count} files here, {remote.count} in the cloud.",
         )
     return entry(
         SyncState.IN_SYNC,

@@ -103,6 +103,8 @@ def model_schema(
         "build_at": iso(model.build_at),
         # Extension: the stored archive's size, for clients that check Content-Length.
         "archive_size_bytes": (model.blob_size or 0) if model.upload_status == "success" else 0,
+        # Extension: this flavour checked the stored archive against the checksums.
+        "archive_checked": model.upload_status == "success",
     }
     if repository is not None:
         data["repository"] = repository

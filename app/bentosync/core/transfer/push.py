@@ -18,13 +18,19 @@ from typing import Any
 from bentosync.core.cloud import CloudClient, is_retryable
 from bentosync.core.cloud_errors import CloudError, NotFound, RequestRejected
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.errors import BentoSyncError, Cancelled
-from bentosync.core.filelist import Checksums, FileEntry, metadata_with_checksums
+from bentosync.core.errors import BentoSyncError, Cancelled, RecordConflict
+from bentosync.core.filelist import (
+    Checksums,
+    FileEntry,
+    describe_difference,
+    metadata_with_checksums,
+)
 from bentosync.core.manifest import FileChanged, HashCache
 from bentosync.core.modelinfo import COMPATIBLE_BENTOML_VERSION
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.journal import Journal
+from bentosync.core.transfer.parts import DEFAULT_PART_SIZE, check_part_size, fits_single_put
 from bentosync.core.transfer.prehash import Prehash
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 from bentosync.core.transfer.retrying import RetryPolicy
@@ -33,8 +39,6 @@ from bentosync.core.transfer.upload import ArchiveUploader, is_url_refusal
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PART_SIZE = 100 * 1024 * 1024  # the official client's FILE_CHUNK_SIZE
-MIN_PART_SIZE = 5 * 1024 * 1024  # S3's floor for every part but the last
 DEFAULT_THREADS = 10
 
 
@@ -83,11 +87,7 @@ class Pusher:
         hash_cache: HashCache | None = None,
         prehash: Prehash | None = None,
     ) -> None:
-        if part_size < MIN_PART_SIZE:
-            raise BentoSyncError(
-                f"--part-size must be at least {MIN_PART_SIZE} bytes (5 MiB), "
-                "the smallest part object stores accept."
-            )
+        check_part_size(part_size)
         if threads < 1:
             raise BentoSyncError("--threads must be at least 1.")
         self.client = client
@@ -136,6 +136,10 @@ class Pusher:
         if isinstance(remote, PushResult):
             return remote
         self.strategy, remote = self._choose_strategy(remote)
+        if self.strategy == "presigned" and not fits_single_put(layout.total_size):
+            # S3 refuses one PUT above 5 GiB (EntityTooLarge): send it in parts instead.
+            logger.info("%s is over 5 GiB: uploading it in parts", self.tag)
+            self.strategy = "multipart"
         name, version = model.name, model.version
         uploader = ArchiveUploader(
             self.client,
@@ -212,21 +216,43 @@ class Pusher:
     def _remote_record(
         self, model: LocalModel, files: list[FileEntry], remote: CloudModel | None
     ) -> CloudModel | PushResult:
-        """The cloud record to upload into, or the decision that there is nothing to do."""
-        name, version = model.name, model.version
-        if remote is not None and remote.is_uploaded and not self.force:
-            return self._already_there(remote, files)
-        if remote is not None and remote.file_list != files:
-            # The official client reuses a stale record and never updates its
-            # manifest (PROTOCOL.md 10.5); our checksums must describe these bytes.
-            try:
-                self.call(self.client.delete_model, name, version)
-                remote = None
-            except (NotFound, RequestRejected) as exc:
-                logger.info("Cannot replace the record of %s (%s); reusing it", self.tag, exc)
+        """The cloud record to upload into, or the decision that there is nothing to do.
+
+        An existing record is reused, as the official client reuses it (PROTOCOL.md
+        12): it is never deleted here, since Bentos and deployments may use the
+        version. Its manifest cannot be updated either, so a record whose checksums
+        describe other files stops the push (``RecordConflict``).
+        """
         if remote is None:
-            remote = self._create_record(model, files)
+            return self._create_record(model, files)
+        if remote.is_uploaded and not self.force:
+            return self._already_there(model, remote, files)
+        self._check_reusable(model, remote, Checksums.of(files))
+        logger.info("Uploading %s into its existing record (%s)", self.tag, remote.upload_status)
         return remote
+
+    def _check_reusable(self, model: LocalModel, remote: CloudModel, mine: Checksums) -> None:
+        theirs = remote.checksums
+        if theirs is not None and theirs.digest != mine.digest:
+            difference = describe_difference(mine, theirs)
+        elif theirs is None and remote.size_bytes and remote.size_bytes != model.size_bytes:
+            difference = (
+                f"it announces {remote.size_bytes:,} bytes of files, the local model has "
+                f"{model.size_bytes:,}"
+            )
+        else:
+            return
+        self.progress.set_all_checksums(
+            ChecksumState.MISMATCH, "the cloud record lists other files"
+        )
+        raise RecordConflict(
+            f"The cloud record of {self.tag} on {self.client.endpoint} was made for other files "
+            f"({difference}). A record's manifest cannot be changed, so uploading these files "
+            "into it would leave it describing bytes it does not hold; nothing was sent. If the "
+            f"local model is the right one, run `bentosync push {self.tag} --recreate`: it "
+            "deletes the cloud version first (Bentos and deployments that use it lose it) and "
+            "pushes it again. Otherwise pull the cloud version."
+        )
 
     def _create_record(self, model: LocalModel, files: list[FileEntry]) -> CloudModel:
         """POST the record; if a retried POST finds it made already, use that one."""
@@ -259,20 +285,34 @@ class Pusher:
                 # Created meanwhile by someone else, or by our own retried POST.
                 self.call(self.client.get_repository, name)
 
-    def _already_there(self, remote: CloudModel, files: list[FileEntry]) -> PushResult:
-        if remote.file_list is None:
-            message = f"{self.tag} is already on {self.client.endpoint}; use --force to push again."
-            checksum = ChecksumState.UNVERIFIED
-        elif remote.file_list == files:
-            message = f"{self.tag} is already on {self.client.endpoint}, identical file by file."
-            checksum = ChecksumState.VERIFIED
+    def _already_there(
+        self, model: LocalModel, remote: CloudModel, files: list[FileEntry]
+    ) -> PushResult:
+        theirs, mine = remote.checksums, Checksums.of(files)
+        where = f"{self.tag} is already on {self.client.endpoint}"
+        if theirs is None and remote.size_bytes and remote.size_bytes != model.size_bytes:
+            message = (
+                f"{where} with {remote.size_bytes:,} bytes of files, not {model.size_bytes:,}; "
+                f"run `bentosync push {self.tag} --recreate` to replace it."
+            )
+            checksum, why = ChecksumState.MISMATCH, "the cloud copy has another size"
+        elif theirs is None:
+            message = (
+                f"{where}; the server keeps no checksums of it, so its files are unverified. "
+                "Use --force to upload it again."
+            )
+            checksum, why = ChecksumState.UNVERIFIED, "the server keeps no checksums"
+        elif theirs.digest == mine.digest:
+            how = "file by file" if theirs.listed else "as a whole"
+            message = f"{where}, identical {how}."
+            checksum, why = ChecksumState.VERIFIED, f"compared with the cloud's {theirs.describe()}"
         else:
             message = (
-                f"{self.tag} is already on {self.client.endpoint} with different files; "
-                "use --force to replace it."
+                f"{where} with different files ({describe_difference(mine, theirs)}); "
+                f"run `bentosync push {self.tag} --recreate` to replace it."
             )
-            checksum = ChecksumState.MISMATCH
-        self.progress.set_all_checksums(checksum, "compared with the server's file list")
+            checksum, why = ChecksumState.MISMATCH, "the cloud lists other files"
+        self.progress.set_all_checksums(checksum, why)
         self.progress.set_phase(Phase.SKIPPED, message)
         verified = checksum is ChecksumState.VERIFIED
         return PushResult(self.tag, True, verified, "", message)
@@ -312,6 +352,13 @@ class Pusher:
             self.journal.forget_upload(self.client.endpoint, self.tag.name, self.tag.version or "")
 
     def _confirm(self, files: list[FileEntry]) -> PushResult:
+        """What the server now holds, and how far that is vouched for.
+
+        Verified only when the server says it checked the archive against the
+        record's checksums (our registry's default flavour). BentoCloud only
+        stores the bytes: there the checksums are recorded for every pull to
+        check, and the push itself stays unverified.
+        """
         remote = self.call(self.client.get_model, self.tag.name, self.tag.version or "")
         if not remote.is_uploaded:
             reason = remote.upload_finished_reason or f"status {remote.upload_status}"
@@ -319,20 +366,33 @@ class Pusher:
                 if entry.path in reason:
                     self.progress.set_checksum(entry.path, ChecksumState.MISMATCH, reason)
             raise BentoSyncError(f"The server did not accept {self.tag}: {reason}")
-        if remote.file_list is None:
+        theirs, mine = remote.checksums, Checksums.of(files)
+        verified = False
+        if theirs is None:
+            how = "unverified: the server keeps no checksums of this version"
             self.progress.set_all_checksums(
-                ChecksumState.UNVERIFIED, "the server keeps no checksums to compare"
+                ChecksumState.UNVERIFIED, "the server keeps no checksums"
             )
-            verified = False
-        elif remote.file_list == files:
-            self.progress.set_all_checksums(ChecksumState.VERIFIED)
-            verified = True
-        else:
+        elif theirs.digest != mine.digest:
             self.progress.set_all_checksums(ChecksumState.MISMATCH, "the server lists other files")
             raise BentoSyncError(
-                f"The server holds {self.tag} with a file list that differs from the local one."
+                f"The server holds {self.tag} with checksums that differ from the local files "
+                f"({describe_difference(mine, theirs)})."
             )
-        how = "every file verified by the server" if verified else "unverified"
+        elif remote.archive_checked:
+            verified = True
+            how = (
+                "every file verified by the server"
+                if theirs.listed
+                else ("verified as a whole by the server")
+            )
+            self.progress.set_all_checksums(ChecksumState.VERIFIED, "the server checked it")
+        else:
+            how = "checksums recorded for every pull to check; the server does not check uploads"
+            self.progress.set_all_checksums(
+                ChecksumState.UNVERIFIED,
+                "recorded in the cloud for pulls to check; this server does not check uploads",
+            )
         message = f"Pushed {self.tag} ({len(files)} files, {how})"
         self.progress.set_phase(Phase.DONE, message)
         return PushResult(self.tag, False, verified, self.strategy, message)

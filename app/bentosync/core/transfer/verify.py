@@ -1,4 +1,7 @@
-"""Verify: re-hash a local model and compare it, file by file, with the cloud's list.
+"""Verify: re-hash a local model and compare it with the cloud's checksums.
+
+File by file where the record lists every file; as a whole, one digest,
+where the model had too many files to list (``core.filelist``).
 
 This reads every byte again on purpose (no hash cache): it is what a user runs
 when they suspect the disk, so it must not trust what was computed before.
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 
 from bentosync.core.cloud import CloudClient
 from bentosync.core.errors import BentoSyncError
+from bentosync.core.filelist import Checksums, FileEntry, describe_difference
 from bentosync.core.manifest import hash_files, scan_files
 from bentosync.core.store import LocalStore
 from bentosync.core.tags import Tag
@@ -22,15 +26,18 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """What a verify found. ``whole`` is set when only a whole-model digest was compared."""
+
     tag: Tag
     verified: list[str]
     mismatched: list[str]
     missing: list[str]  # in the cloud list, not on disk
     extra: list[str]  # on disk, not in the cloud list
+    whole: str = ""  # the difference, in words, when the cloud keeps one digest only
 
     @property
     def ok(self) -> bool:
-        return not (self.mismatched or self.missing or self.extra)
+        return not (self.mismatched or self.missing or self.extra or self.whole)
 
 
 def verify_model(
@@ -44,10 +51,10 @@ def verify_model(
     local = store.get(tag)
     progress = progress or TransferProgress("verify", str(local.tag))
     progress.tag = str(local.tag)
-    progress.set_phase(Phase.PREPARING, f"Fetching the file list of {local.tag}")
+    progress.set_phase(Phase.PREPARING, f"Fetching the checksums of {local.tag}")
     remote = client.get_model(local.name, local.version)
-    expected = remote.file_list
-    if expected is None:
+    checksums = remote.checksums
+    if checksums is None:
         raise BentoSyncError(
             f"{client.endpoint} keeps no checksums for {local.tag}, so there is nothing to "
             "verify against. Push it with BentoSync to record them."
@@ -60,7 +67,34 @@ def verify_model(
     def hashed(path: str, done: int, size: int) -> None:
         progress.set_done(path, done)
 
-    actual = {e.path: e for e in hash_files(files, progress=hashed, cancel=cancel)}
+    hashed_files = hash_files(files, progress=hashed, cancel=cancel)
+    if checksums.files is None:
+        result = _compare_whole(local.tag, hashed_files, checksums, progress)
+    else:
+        result = _compare_files(local.tag, hashed_files, checksums.files, progress)
+    progress.set_phase(Phase.DONE if result.ok else Phase.FAILED, _summary(result))
+    return result
+
+
+def _compare_whole(
+    tag: Tag, actual: list[FileEntry], checksums: Checksums, progress: TransferProgress
+) -> VerifyResult:
+    """Only a digest over every file to compare with: all match, or none can be named."""
+    if checksums.matches(actual):
+        progress.set_all_checksums(ChecksumState.VERIFIED, "the whole model matches")
+        return VerifyResult(tag, [e.path for e in actual], [], [], [])
+    difference = describe_difference(Checksums.of(actual), checksums)
+    progress.set_all_checksums(ChecksumState.MISMATCH, "the whole model differs")
+    return VerifyResult(tag, [], [], [], [], whole=difference)
+
+
+def _compare_files(
+    tag: Tag,
+    actual_files: list[FileEntry],
+    expected: tuple[FileEntry, ...],
+    progress: TransferProgress,
+) -> VerifyResult:
+    actual = {e.path: e for e in actual_files}
     wanted = {e.path: e for e in expected}
     verified, mismatched = [], []
     for path, entry in sorted(actual.items()):
@@ -73,20 +107,20 @@ def verify_model(
         else:
             mismatched.append(path)
             progress.set_checksum(path, ChecksumState.MISMATCH, "differs from the cloud's sha256")
-    result = VerifyResult(
-        local.tag,
+    return VerifyResult(
+        tag,
         verified,
         mismatched,
         missing=sorted(set(wanted) - set(actual)),
         extra=sorted(set(actual) - set(wanted)),
     )
-    progress.set_phase(Phase.DONE if result.ok else Phase.FAILED, _summary(result))
-    return result
 
 
 def _summary(result: VerifyResult) -> str:
     if result.ok:
         return f"{result.tag}: all {len(result.verified)} files match the cloud."
+    if result.whole:
+        return f"{result.tag}: the files differ from the cloud's checksum ({result.whole})."
     problems = []
     if result.mismatched:
         problems.append(f"{len(result.mismatched)} differ ({', '.join(result.mismatched[:3])})")
