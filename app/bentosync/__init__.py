@@ -5,6 +5,7 @@ The public Python API lives here; the engine behind it is in ``bentosync.core``.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from bentosync.core.errors import (
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from bentosync.core.cloud_records import CloudModel
 
 __version__ = "0.1.0"
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "BentoSyncError",
@@ -71,9 +74,13 @@ def pull(tag: str, *, force: bool = False) -> LocalModel | None:
 
     ``name`` and ``name:latest`` ask the server for its newest successful upload.
     Returns the local model (already there and not forced: the existing one), or
-    None for a Hugging Face reference, which has no files to download.
+    None for a Hugging Face reference, which has no files to download (a warning
+    logged on ``bentosync`` says what it refers to).
     """
     from bentosync.core.session import open_session
 
     with open_session() as session:
-        return session.puller(tag, force=force).run().model
+        result = session.puller(tag, force=force).run()
+    if result.model is None:
+        logger.warning("%s", result.message)
+    return result.model

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import tarfile
 
 import pytest
@@ -58,7 +59,9 @@ def test_safe_paths_are_normalised(name, expected):
         (member("./a/../../x"), "climbs out"),
         (member("a\\b.bin"), "backslash"),
         (member("C:/x.bin"), "drive letter"),
-        (member("./hard", tarfile.LNKTYPE, "model.yaml"), "hard link"),
+        (member("./hard", tarfile.LNKTYPE, "../outside"), "Hard link.*outside"),
+        (member("./hard", tarfile.LNKTYPE, "/etc/passwd"), "absolute"),
+        (member(".", tarfile.LNKTYPE, "model.yaml"), "root is a hard link"),
         (member("./dev", tarfile.CHRTYPE), "device"),
         (member("./blk", tarfile.BLKTYPE), "device"),
         (member("./fifo", tarfile.FIFOTYPE), "FIFO"),
@@ -174,3 +177,50 @@ def test_unsafe_member_inside_a_stream_is_refused():
     data = tar_of([(member("./ok"), b"x"), (member("../evil"), b"y")])
     with pytest.raises(UnsafeArchive, match="climbs out"):
         hash_tar_stream(io.BytesIO(data))
+
+
+def test_a_folder_with_hard_links_archived_by_tar_add_lists_each_path(tmp_path):
+    """``tar.add`` (the official client) stores a second path to one inode as a hard link."""
+    folder = tmp_path / "model"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "weights.bin").write_bytes(b"w" * 2000)
+    os.link(folder / "weights.bin", folder / "sub" / "same.bin")
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:") as tar:
+        tar.add(folder, arcname="./")
+    with tarfile.open(fileobj=io.BytesIO(buffer.getvalue())) as written:
+        kinds = {m.type for m in written}
+    assert tarfile.LNKTYPE in kinds  # the case this test is about
+    for seekable in (True, False):
+        data = buffer.getvalue()
+        stream = io.BytesIO(data) if seekable else NonSeekable(data)
+        files = scan_tar_stream(stream).files
+        digest = hashlib.sha256(b"w" * 2000).hexdigest()
+        assert files == [
+            FileEntry("sub/same.bin", 2000, digest),
+            FileEntry("weights.bin", 2000, digest),
+        ]
+
+
+def test_a_hard_link_to_a_later_or_missing_member_is_refused():
+    data = tar_of(
+        [
+            (member("./early", tarfile.LNKTYPE, "./late.bin"), None),
+            (member("./late.bin"), b"x"),
+        ]
+    )
+    with pytest.raises(UnsafeArchive, match="not a file stored earlier"):
+        scan_tar_stream(io.BytesIO(data))
+
+
+class NonSeekable(io.RawIOBase):
+    def __init__(self, data: bytes) -> None:
+        self._inner = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        chunk = self._inner.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)

@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from bentosync.core.errors import Cancelled, UnsafeArchive
-from bentosync.core.filelist import FileEntry
+from bentosync.core.filelist import Checksums, FileEntry
 from bentosync.core.transfer.extract import (
     ChecksumMismatch,
     IncompleteArchive,
@@ -88,7 +88,9 @@ def staging(tmp_path):
 def test_good_archive_verified(staging):
     progress = TransferProgress("pull", "m:v")
     progress.set_files((e.path, e.size) for e in expected_list())
-    extractor = StreamingExtractor(staging, expected=expected_list(), progress=progress)
+    extractor = StreamingExtractor(
+        staging, checksums=Checksums.of(expected_list()), progress=progress
+    )
     result = extractor.run(opener_for(good_archive()))
     assert result == sorted(expected_list())
     for path, data in FILES.items():
@@ -101,7 +103,7 @@ def test_good_archive_verified(staging):
 
 def test_without_file_list_everything_is_unverified(staging):
     progress = TransferProgress("pull", "m:v")
-    StreamingExtractor(staging, expected=None, progress=progress).run(opener_for(good_archive()))
+    StreamingExtractor(staging, checksums=None, progress=progress).run(opener_for(good_archive()))
     snap = progress.snapshot()
     assert {f.path for f in snap.files} == set(FILES)
     assert {f.checksum for f in snap.files} == {ChecksumState.UNVERIFIED}
@@ -109,7 +111,7 @@ def test_without_file_list_everything_is_unverified(staging):
 
 @pytest.mark.parametrize("compression", ["gz", "xz"])
 def test_compressed_archives_are_read(staging, compression):
-    extractor = StreamingExtractor(staging, expected=expected_list())
+    extractor = StreamingExtractor(staging, checksums=Checksums.of(expected_list()))
     assert extractor.run(opener_for(good_archive(compression))) == sorted(expected_list())
     assert not extractor.resumable
 
@@ -121,7 +123,7 @@ def test_flipped_byte_names_the_file(staging):
     progress = TransferProgress("pull", "m:v")
     progress.set_files((e.path, e.size) for e in expected_list())
     with pytest.raises(ChecksumMismatch, match=r"weights/big\.bin"):
-        StreamingExtractor(staging, expected=expected_list(), progress=progress).run(
+        StreamingExtractor(staging, checksums=Checksums.of(expected_list()), progress=progress).run(
             opener_for(bytes(data))
         )
     states = {f.path: f.checksum for f in progress.snapshot().files}
@@ -150,7 +152,7 @@ def test_hostile_members_fail_the_job(tmp_path, case):
     staging.mkdir()
     before = set(tmp_path.rglob("*"))
     with pytest.raises(UnsafeArchive):
-        StreamingExtractor(staging, expected=None).run(opener_for(build_tar(HOSTILE[case])))
+        StreamingExtractor(staging, checksums=None).run(opener_for(build_tar(HOSTILE[case])))
     after = set(tmp_path.rglob("*"))
     assert all(staging in p.parents or p == staging for p in after - before)
     assert not (tmp_path / "evil.txt").exists()
@@ -159,44 +161,48 @@ def test_hostile_members_fail_the_job(tmp_path, case):
 def test_member_larger_than_announced(staging):
     data = build_tar([reg("./model.yaml", b"name: m\n" + b"x" * 100)])
     with pytest.raises(UnsafeArchive, match="bytes in the archive"):
-        StreamingExtractor(staging, expected=[entry("model.yaml", b"name: m\n")]).run(
-            opener_for(data)
-        )
+        StreamingExtractor(
+            staging, checksums=Checksums.of([entry("model.yaml", b"name: m\n")])
+        ).run(opener_for(data))
 
 
 def test_file_not_in_list_is_refused(staging):
     data = build_tar([reg("./model.yaml", FILES["model.yaml"]), reg("./extra.bin", b"x")])
     with pytest.raises(UnsafeArchive, match=r"extra\.bin"):
-        StreamingExtractor(staging, expected=[entry("model.yaml", FILES["model.yaml"])]).run(
-            opener_for(data)
-        )
+        StreamingExtractor(
+            staging, checksums=Checksums.of([entry("model.yaml", FILES["model.yaml"])])
+        ).run(opener_for(data))
 
 
 def test_size_limit_without_list(staging):
     data = build_tar([reg("./a", b"x" * 5000)])
     with pytest.raises(UnsafeArchive, match="announced"):
-        StreamingExtractor(staging, expected=None, size_limit=4000).run(opener_for(data))
+        StreamingExtractor(staging, checksums=None, announced_size=4000).run(opener_for(data))
 
 
 def test_truncated_at_member_boundary_is_caught_by_the_list(staging):
     data = good_archive()
     cut = data.index(FILES["weights/small.json"]) - 1024  # drops the last member whole
     with pytest.raises(IncompleteArchive):
-        StreamingExtractor(staging, expected=expected_list()).run(opener_for(data[:cut]))
+        StreamingExtractor(staging, checksums=Checksums.of(expected_list())).run(
+            opener_for(data[:cut])
+        )
 
 
 def test_truncated_inside_a_file(staging):
     data = good_archive()
     cut = data.index(FILES["weights/big.bin"][:64]) + 5000
     with pytest.raises(IncompleteArchive):
-        StreamingExtractor(staging, expected=expected_list()).run(opener_for(data[:cut]))
+        StreamingExtractor(staging, checksums=Checksums.of(expected_list())).run(
+            opener_for(data[:cut])
+        )
 
 
 def test_resume_mid_file_asks_for_the_rest_only(staging):
     data = good_archive()
     big_at = data.index(FILES["weights/big.bin"][:64])
     cut = big_at + 2 * (1 << 20) + 17
-    first = StreamingExtractor(staging, expected=expected_list())
+    first = StreamingExtractor(staging, checksums=Checksums.of(expected_list()))
     with pytest.raises(IncompleteArchive):
         first.run(opener_for(data, cut_at=cut))
     checkpoint = first.checkpoint()
@@ -207,7 +213,7 @@ def test_resume_mid_file_asks_for_the_rest_only(staging):
     progress = TransferProgress("pull", "m:v")
     progress.set_files((e.path, e.size) for e in expected_list())
     second = StreamingExtractor(
-        staging, expected=expected_list(), progress=progress, checkpoint=checkpoint
+        staging, checksums=Checksums.of(expected_list()), progress=progress, checkpoint=checkpoint
     )
     assert second.run(opener_for(data, log)) == sorted(expected_list())
     written = checkpoint["current"]["written"]
@@ -221,13 +227,15 @@ def test_resume_mid_file_asks_for_the_rest_only(staging):
 def test_resume_with_a_damaged_partial_file_refetches_that_member(staging):
     data = good_archive()
     cut = data.index(FILES["weights/big.bin"][:64]) + (1 << 20) + 5
-    first = StreamingExtractor(staging, expected=expected_list())
+    first = StreamingExtractor(staging, checksums=Checksums.of(expected_list()))
     with pytest.raises(IncompleteArchive):
         first.run(opener_for(data, cut_at=cut))
     checkpoint = first.checkpoint()
     (staging / "weights/big.bin").write_bytes(b"short")
     log: list[tuple[int, int | None]] = []
-    second = StreamingExtractor(staging, expected=expected_list(), checkpoint=checkpoint)
+    second = StreamingExtractor(
+        staging, checksums=Checksums.of(expected_list()), checkpoint=checkpoint
+    )
     assert second.run(opener_for(data, log)) == sorted(expected_list())
     assert log == [(checkpoint["current"]["header_offset"], None)]
 
@@ -236,7 +244,7 @@ def test_cancel_stops_between_chunks(staging):
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(Cancelled):
-        StreamingExtractor(staging, expected=expected_list(), cancel=cancel).run(
+        StreamingExtractor(staging, checksums=Checksums.of(expected_list()), cancel=cancel).run(
             opener_for(good_archive())
         )
 
@@ -247,7 +255,7 @@ def test_checkpoints_from_a_killed_run_resume_cleanly(staging):
     saved: list[dict] = []
     first = StreamingExtractor(
         staging,
-        expected=expected_list(),
+        checksums=Checksums.of(expected_list()),
         on_checkpoint=lambda c: saved.append(c),
         checkpoint_every=1 << 20,
     )
@@ -266,5 +274,147 @@ def test_checkpoints_from_a_killed_run_resume_cleanly(staging):
             target = folder / current["path"]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(FILES[current["path"]][: current["written"]])
-        resumed = StreamingExtractor(folder, expected=expected_list(), checkpoint=checkpoint)
+        resumed = StreamingExtractor(
+            folder, checksums=Checksums.of(expected_list()), checkpoint=checkpoint
+        )
         assert resumed.run(opener_for(data)) == sorted(expected_list())
+
+
+# ---- without a file list: the announced size, the whole-model digest ---------------
+
+
+def valid_but_shorter(data: bytes) -> bytes:
+    """The archive cut at a member boundary, then closed: a well-formed, shorter tar."""
+    buf = io.BytesIO()
+    with (
+        tarfile.open(fileobj=io.BytesIO(data)) as source,
+        tarfile.open(fileobj=buf, mode="w:", format=tarfile.PAX_FORMAT) as out,
+    ):
+        for info in source.getmembers():
+            if info.name == "./weights/big.bin":
+                continue
+            out.addfile(info, source.extractfile(info) if info.isfile() else None)
+    return buf.getvalue()
+
+
+def test_without_checksums_a_shorter_archive_does_not_match_the_announced_size(staging):
+    total = sum(len(d) for d in FILES.values())
+    short = valid_but_shorter(good_archive())
+    extractor = StreamingExtractor(staging, checksums=None, announced_size=total)
+    with pytest.raises(IncompleteArchive, match=f"announces {total:,} bytes: files are missing"):
+        extractor.run(opener_for(short))
+
+
+def test_without_checksums_the_announced_size_passes_and_files_stay_unverified(staging):
+    progress = TransferProgress("pull", "m:v")
+    total = sum(len(d) for d in FILES.values())
+    StreamingExtractor(staging, checksums=None, announced_size=total, progress=progress).run(
+        opener_for(good_archive())
+    )
+    assert {f.checksum for f in progress.snapshot().files} == {ChecksumState.UNVERIFIED}
+
+
+def test_without_checksums_bentomls_size_with_file_symlinks_is_accepted(staging):
+    """bentoml's size_bytes counts a file symlink's target again (Path.is_file follows it)."""
+    data = build_tar(
+        [
+            reg("./model.yaml", FILES["model.yaml"]),
+            reg("./weights.bin", b"w" * 1000),
+            ({"name": "./alias.bin", "type": tarfile.SYMTYPE, "linkname": "weights.bin"}, None),
+        ]
+    )
+    regular = len(FILES["model.yaml"]) + 1000
+    StreamingExtractor(staging, checksums=None, announced_size=regular + 1000).run(opener_for(data))
+    assert (staging / "alias.bin").is_symlink()
+
+
+def test_no_announced_size_means_nothing_to_compare(staging):
+    StreamingExtractor(staging, checksums=None, announced_size=0).run(
+        opener_for(valid_but_shorter(good_archive()))
+    )
+
+
+def test_a_whole_model_digest_verifies_every_file_at_the_end(staging):
+    progress = TransferProgress("pull", "m:v")
+    whole = Checksums.of(expected_list())
+    unlisted = Checksums(whole.digest, whole.count, whole.size)
+    StreamingExtractor(staging, checksums=unlisted, progress=progress).run(
+        opener_for(good_archive())
+    )
+    assert {f.checksum for f in progress.snapshot().files} == {ChecksumState.VERIFIED}
+
+
+@pytest.mark.parametrize("archive", ["shorter", "flipped"])
+def test_a_whole_model_digest_refuses_other_files(staging, archive):
+    whole = Checksums.of(expected_list())
+    unlisted = Checksums(whole.digest, whole.count, whole.size)
+    data = good_archive()
+    if archive == "shorter":
+        data = valid_but_shorter(data)
+    else:
+        at = data.index(FILES["weights/big.bin"][:64]) + 100
+        data = data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :]
+    progress = TransferProgress("pull", "m:v")
+    with pytest.raises(ChecksumMismatch, match="not installed"):
+        StreamingExtractor(staging, checksums=unlisted, progress=progress).run(opener_for(data))
+    assert {f.checksum for f in progress.snapshot().files} == {ChecksumState.MISMATCH}
+
+
+# ---- hard links, as the official client archives them -----------------------------
+
+
+def archive_with_hardlink(linkname="./weights.bin"):
+    return build_tar(
+        [
+            ({"name": ".", "type": tarfile.DIRTYPE, "mode": 0o700}, None),
+            reg("./model.yaml", FILES["model.yaml"]),
+            reg("./weights.bin", b"w" * 3000, 0o640),
+            (
+                {
+                    "name": "./copy/weights.bin",
+                    "type": tarfile.LNKTYPE,
+                    "linkname": linkname,
+                    "mode": 0o640,
+                    "mtime": 1_700_000_000,
+                },
+                None,
+            ),
+        ]
+    )
+
+
+def test_a_hard_link_becomes_a_copy_and_is_listed_and_checked(staging):
+    files = [
+        entry("model.yaml", FILES["model.yaml"]),
+        entry("weights.bin", b"w" * 3000),
+        entry("copy/weights.bin", b"w" * 3000),
+    ]
+    done = StreamingExtractor(staging, checksums=Checksums.of(files)).run(
+        opener_for(archive_with_hardlink())
+    )
+    assert done == sorted(files)
+    copy, original = staging / "copy" / "weights.bin", staging / "weights.bin"
+    assert copy.read_bytes() == original.read_bytes() == b"w" * 3000
+    assert os.stat(copy).st_ino != os.stat(original).st_ino  # a copy, not a link
+    assert os.stat(copy).st_mode & 0o777 == 0o640
+
+
+def test_without_checksums_a_hard_link_copy_counts_toward_the_size(staging):
+    total = len(FILES["model.yaml"]) + 2 * 3000  # bentoml stats each path on its own
+    StreamingExtractor(staging, checksums=None, announced_size=total).run(
+        opener_for(archive_with_hardlink())
+    )
+
+
+@pytest.mark.parametrize(
+    ("linkname", "words"),
+    [
+        ("./missing.bin", "not a file stored earlier"),
+        ("./copy", "not a file stored earlier"),
+        ("../../etc/passwd", "outside"),
+        ("/etc/passwd", "absolute"),
+    ],
+)
+def test_hard_links_to_nothing_earlier_or_outside_fail(staging, linkname, words):
+    with pytest.raises(UnsafeArchive, match=words):
+        StreamingExtractor(staging, checksums=None).run(opener_for(archive_with_hardlink(linkname)))

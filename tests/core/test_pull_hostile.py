@@ -194,3 +194,81 @@ def test_truncated_at_a_member_boundary_is_caught(env):
     with pytest.raises(IncompleteArchive, match=r"weights\.bin"):
         run_pull(fake, store, journal)
     assert_untouched(store, tmp_path, before)
+
+
+def test_without_checksums_an_archive_lacking_whole_files_is_not_installed(env):
+    """The record announces its size; a shorter, well-formed tar falls short of it."""
+    fake, store, journal, tmp_path = env
+    serve(fake, archive(member("./model.yaml", MODEL_YAML)), manifest_files=None)
+    before = everything_under(tmp_path)
+    with pytest.raises(IncompleteArchive, match="files are missing") as excinfo:
+        run_pull(fake, store, journal)
+    assert f"{len(MODEL_YAML):,} bytes" in str(excinfo.value)
+    assert_untouched(store, tmp_path, before)
+
+
+def test_without_checksums_a_complete_archive_installs_unverified(env):
+    fake, store, journal, _ = env
+    serve(fake, archive(*good_members()), manifest_files=None)
+    result = run_pull(fake, store, journal)
+    assert not result.verified and "unverified" in result.message
+    assert (result.model.path / "weights.bin").read_bytes() == WEIGHTS
+
+
+def test_a_hard_link_to_an_earlier_member_installs_as_a_copy(env):
+    fake, store, journal, _ = env
+    link = member("./again.bin", type=tarfile.LNKTYPE, linkname="./weights.bin")
+    files = {**GOOD_FILES, "again.bin": WEIGHTS}
+    size = sum(len(data) for data in files.values())  # bentoml counts each path
+    serve(fake, archive(*good_members(), link), manifest_files=files, size=size)
+    result = run_pull(fake, store, journal)
+    assert result.verified
+    assert (result.model.path / "again.bin").read_bytes() == WEIGHTS
+    assert not (result.model.path / "again.bin").samefile(result.model.path / "weights.bin")
+
+
+def test_a_hugging_face_reference_gives_no_model_and_says_what_it_is(env):
+    """Its record stays pending forever (the official push uploads nothing): not an error."""
+    fake, store, journal, _ = env
+    manifest = {
+        "module": "",
+        "api_version": "v1",
+        "bentoml_version": "1.4.39",
+        "size_bytes": 0,
+        "metadata": {
+            "registry": "huggingface",
+            "model_id": "meta-llama/Llama-3-8B",
+            "revision": "abc123",
+        },
+    }
+    record = model_json(NAME, VERSION, manifest=manifest, upload_status="pending")
+    base = f"/api/v1/model_repositories/{NAME}/models"
+    fake.route("GET", f"{base}/{VERSION}", Reply(200, record))
+    fake.route("GET", base, Reply(200, {"start": 0, "count": 1, "total": 1, "items": [record]}))
+    for tag in (f"{NAME}:{VERSION}", NAME):
+        client = CloudClient(fake.endpoint, "token")
+        try:
+            result = Puller(client, store, tag, journal=journal).run()
+        finally:
+            client.close()
+        assert result.model is None and result.skipped
+        assert "meta-llama/Llama-3-8B at revision abc123" in result.message
+        assert "Hugging Face" in result.message
+    assert not any("download" in path for path in fake.paths())
+    assert list(store.models_dir.iterdir()) == []
+
+
+def test_a_version_already_local_is_returned_without_a_network_call(env, tmp_path):
+    fake, store, journal, _ = env
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "weights.bin").write_bytes(WEIGHTS)
+    model = store.create_from_folder(source, NAME)
+    for tag in (str(model.tag), f"{NAME}:{model.version[:6]}"):
+        client = CloudClient(fake.endpoint, "token")
+        try:
+            result = Puller(client, store, tag, journal=journal).run()
+        finally:
+            client.close()
+        assert result.skipped and result.model.path == model.path
+    assert fake.requests == []

@@ -97,7 +97,7 @@ def unsafe(kind: str) -> bytes:
     info = tarfile.TarInfo({"evil": "../evil", "abs": "/tmp/evil"}.get(kind, f"./{kind}"))
     data: bytes | None = b"x"
     if kind == "hardlink":
-        info.type, info.linkname, data = tarfile.LNKTYPE, "./model.yaml", None
+        info.type, info.linkname, data = tarfile.LNKTYPE, "./missing.bin", None
     elif kind == "device":
         info.type, data = tarfile.CHRTYPE, None
     elif kind == "fifo":
@@ -120,7 +120,24 @@ def test_unsafe_archives_are_refused(api, kind):
     model = status_of(api, "demo", "v1")
     assert model["upload_status"] == "failed"
     assert model["upload_finished_reason"]
-    assert "bentosync" not in model["manifest"]
+    assert stored_list(model["manifest"]) is None
+
+
+def test_a_hard_link_to_an_earlier_file_is_listed_as_a_copy(api):
+    """The official client's ``tar.add`` stores a second path to one inode as a hard link."""
+    files = model_files("demo", "v1")
+    link = tarfile.TarInfo("./again.bin")
+    link.type, link.linkname = tarfile.LNKTYPE, "./weights.bin"
+    create_model(api, "demo", "v1", with_list=False)
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    response = api.put(
+        api.model("demo", "v1", "upload"), data=make_tar(files, extra=[(link, None)])
+    )
+    assert response.status_code == 200, response.text
+    listed = stored_list(status_of(api, "demo", "v1")["manifest"])
+    assert listed is not None
+    by_path = {path: (size, sha) for path, size, sha in listed["files"]}
+    assert by_path["again.bin"] == by_path["weights.bin"]
 
 
 @pytest.mark.parametrize(

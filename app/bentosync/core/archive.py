@@ -7,9 +7,14 @@ rules, and the client's pull applies the same ones, so both ends agree on what
 a "safe" archive is.
 
 Rules, per member (``safe_member_path``): no absolute paths, no ``..``, no
-backslashes or drive letters (they mean something else on Windows), no hard
-links, devices or FIFOs, and symlinks only when their target stays inside the
-root. Across members (``MemberGuard``): no duplicate names, no member below a
+backslashes or drive letters (they mean something else on Windows), no devices
+or FIFOs, symlinks only when their target stays inside the root, and hard
+links only to a regular file stored earlier in the same archive. The official
+client archives a folder with ``tar.add``, which stores a second path to the
+same inode as a hard link; its own extractor turns those into copies, and so
+do we: a hard link is listed as a file of its own, with its target's bytes.
+
+Across members (``MemberGuard``): no duplicate names, no member below a
 symlink or a regular file, and no symlink whose target passes through another
 symlink (a lexical check can be fooled by ``a -> .`` followed by ``b -> a/..``).
 
@@ -77,12 +82,30 @@ def safe_member_path(member: tarfile.TarInfo) -> str:
             raise UnsafeArchive(f"Symlink {path!r} points outside the model folder ({target!r}).")
         return path
     if member.islnk():
-        raise UnsafeArchive(f"Archive member {path!r} is a hard link; models hold plain files.")
+        if not path:
+            raise UnsafeArchive("The archive root is a hard link.")
+        hardlink_target(member)
+        return path
     if member.ischr() or member.isblk():
         raise UnsafeArchive(f"Archive member {path!r} is a device file.")
     if member.isfifo():
         raise UnsafeArchive(f"Archive member {path!r} is a FIFO.")
     raise UnsafeArchive(f"Archive member {path!r} has an unsupported type {member.type!r}.")
+
+
+def hardlink_target(member: tarfile.TarInfo) -> str:
+    """The archive path a hard link member points to, or raise UnsafeArchive.
+
+    Tar names a hard link's target from the archive root (``./weights.bin``),
+    not from the link's folder.
+    """
+    shown = member.linkname
+    parts = _split(shown, f"Target of hard link {member.name!r}:", shown)
+    if not parts or ".." in parts:
+        raise UnsafeArchive(
+            f"Hard link {member.name!r} points outside the model folder ({shown!r})."
+        )
+    return "/".join(parts)
 
 
 @dataclass
@@ -169,8 +192,17 @@ def scan_tar_stream(
     options = {"mode": "r:*"} if seekable else {"mode": "r|*", "bufsize": bufsize}
     try:
         with tarfile.open(fileobj=fileobj, **options) as tar:  # type: ignore[call-overload]
+            by_path: dict[str, FileEntry] = {}
             for member in tar:
                 path = guard.check(member)
+                if member.islnk():
+                    entry = _hardlink_copy(member, path, by_path)
+                    entries.append(entry)
+                    by_path[path] = entry
+                    target = hardlink_target(member)
+                    if path in capture and target in captured:
+                        captured[path] = captured[target]
+                    continue
                 if not member.isfile():
                     continue
                 keep = path in capture and member.size <= MAX_CAPTURE_BYTES
@@ -187,6 +219,7 @@ def scan_tar_stream(
                 if keep:
                     captured[path] = b"".join(kept)
                 entries.append(FileEntry(path, size, digest.hexdigest()))
+                by_path[path] = entries[-1]
         guard.finish()
     except tarfile.TarError as exc:
         raise UnsafeArchive(f"Not a readable tar archive: {exc}.") from exc
@@ -194,6 +227,18 @@ def scan_tar_stream(
         # gzip and lzma raise these for corrupt compressed data.
         raise UnsafeArchive(f"Not a readable tar archive: {exc}.") from exc
     return ArchiveScan(sorted(entries), captured)
+
+
+def _hardlink_copy(member: tarfile.TarInfo, path: str, earlier: dict[str, FileEntry]) -> FileEntry:
+    """The entry of a hard link, which becomes a copy of the earlier file it names."""
+    target = hardlink_target(member)
+    entry = earlier.get(target)
+    if entry is None:
+        raise UnsafeArchive(
+            f"Hard link {path!r} points to {target!r}, which is not a file stored earlier "
+            "in the archive."
+        )
+    return FileEntry(path, entry.size, entry.sha256)
 
 
 def _member_data(

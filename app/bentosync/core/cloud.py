@@ -191,7 +191,8 @@ class CloudClient(CloudTransport):
         """
         page = self.list_models(name, 0, 10, q)
         for item in page.items:
-            if item.is_uploaded:
+            # A Hugging Face reference has no upload at all; it is never "half done".
+            if item.is_uploaded or item.is_huggingface:
                 return item
         raise CloudModelNotFound(
             f"model {name!r} has no successfully uploaded version on {self.endpoint}"

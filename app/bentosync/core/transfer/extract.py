@@ -6,6 +6,16 @@ The official client downloads to a temp tar, extracts it with a function that
 and anything unsafe or unexpected fails the job: a pull either yields exactly
 the files the server's list promises, or nothing.
 
+What "checked" means depends on what the record keeps (``core.filelist``):
+each file's sha256 (checked as it lands, and no file may be missing or
+extra), one digest over all files (checked once the last file is in), or
+nothing (BentoCloud after an official push): then the files must at least add
+up to ``manifest.size_bytes``, so an archive cut at a member boundary, a valid
+but shorter tar, is never installed (PROTOCOL.md 10.2).
+
+Hard links, which the official client stores for a second path to one inode,
+become copies of the earlier file they name, as its own extractor makes them.
+
 Resume: the extractor knows, at every moment, which member it is in and how many
 of its bytes are on disk. A new stream can start there: the member's headers are
 fetched again (a few hundred bytes), its bytes already on disk are re-hashed
@@ -14,9 +24,11 @@ from disk instead of downloaded, and the rest continues from the same offset.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import stat
 import tarfile
 import threading
 from collections.abc import Callable
@@ -24,9 +36,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bentosync.core.archive import safe_member_path
+from bentosync.core.archive import hardlink_target, safe_member_path
 from bentosync.core.errors import BentoSyncError, Cancelled, UnsafeArchive
-from bentosync.core.filelist import FileEntry
+from bentosync.core.filelist import Checksums, FileEntry, describe_difference
 from bentosync.core.pagecache import DropBehind
 from bentosync.core.transfer.progress import ChecksumState, TransferProgress
 
@@ -93,18 +105,21 @@ class StreamingExtractor:
 
     Args:
         staging: an empty folder on the store's filesystem.
-        expected: the server's file list, or None (then files end "unverified").
-        size_limit: most bytes of file data to accept (manifest size_bytes).
+        checksums: what the record keeps of the files, or None (then files end
+            "unverified", and only their total size is checked).
+        announced_size: the manifest's ``size_bytes``; no more file data than
+            this is accepted, and without checksums the files must add up to it.
+            0 or None means "not stated".
     """
 
     def __init__(
         self,
         staging: Path,
         *,
-        expected: list[FileEntry] | None,
+        checksums: Checksums | None,
         progress: TransferProgress | None = None,
         cancel: threading.Event | None = None,
-        size_limit: int | None = None,
+        announced_size: int | None = None,
         checkpoint: dict[str, Any] | None = None,
         on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
         checkpoint_every: int = 16 * CHUNK,
@@ -113,10 +128,12 @@ class StreamingExtractor:
         self.on_checkpoint = on_checkpoint
         self.checkpoint_every = checkpoint_every
         self._since_checkpoint = 0
-        self.expected = {e.path: e for e in expected} if expected is not None else None
+        self.checksums = checksums
+        listed = checksums.files if checksums is not None else None
+        self.expected = {e.path: e for e in listed} if listed is not None else None
         self.progress = progress
         self.cancel = cancel
-        self.size_limit = size_limit
+        self.size_limit = announced_size or None
         self.done: dict[str, FileEntry] = {}
         self.seen: set[str] = set()
         self.next_offset = 0
@@ -144,8 +161,7 @@ class StreamingExtractor:
         self.seen = set(state.get("seen", []))
         for entry in self.done.values():
             self._report(entry.path, entry.size, entry.size, moved=False)
-            if self.progress is not None and self.expected is not None:
-                self.progress.set_checksum(entry.path, ChecksumState.VERIFIED)
+            self._verify(entry)  # already checked once: this only shows the state again
 
     @property
     def bytes_on_disk(self) -> int:
@@ -219,9 +235,12 @@ class StreamingExtractor:
         elif info.isreg():
             self._write_file(tar, info, path, target, header_offset, data_offset, resuming)
             return
+        elif info.islnk():
+            self._copy_hardlink(info, path, target)
         else:
-            kind = "hard link" if info.islnk() else "special file"
-            raise UnsafeArchive(f"The archive holds a {kind} {path!r}; models hold plain files.")
+            raise UnsafeArchive(
+                f"The archive holds a special file {path!r}; models hold plain files."
+            )
         self.next_offset = data_offset
 
     def _write_file(
@@ -273,13 +292,52 @@ class StreamingExtractor:
                     self._save_checkpoint()
         if self.current.written != info.size:
             raise IncompleteArchive(f"{path} ended after {self.current.written} bytes.")
-        os.chmod(target, (info.mode & 0o777) | 0o600)
-        os.utime(target, (info.mtime, info.mtime))
-        entry = FileEntry(path, info.size, digest.hexdigest())
-        self._verify(entry)
-        self.done[path] = entry
+        self._file_done(info, path, target, FileEntry(path, info.size, digest.hexdigest()))
         self.current = None
         self.next_offset = data_offset + _padded(info.size)
+        if self.on_checkpoint is not None:
+            self._save_checkpoint()
+
+    def _file_done(self, info: tarfile.TarInfo, path: str, target: Path, entry: FileEntry) -> None:
+        os.chmod(target, (info.mode & 0o777) | 0o600)
+        os.utime(target, (info.mtime, info.mtime))
+        self._verify(entry)
+        self.done[path] = entry
+
+    def _copy_hardlink(self, info: tarfile.TarInfo, path: str, target: Path) -> None:
+        """A hard link becomes a copy of the earlier file it names, hashed as it is copied."""
+        source_path = hardlink_target(info)
+        if source_path not in self.done:
+            raise UnsafeArchive(
+                f"The hard link {path!r} points to {source_path!r}, which is not a file "
+                "stored earlier in the archive."
+            )
+        source = self.staging / source_path
+        self._check_parent(source)
+        size = self.done[source_path].size
+        self._check_announced(path, size)
+        self._report(path, 0, size)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        copied = 0
+        nofollow = getattr(os, "O_NOFOLLOW", 0)
+        with (
+            open(os.open(source, os.O_RDONLY | nofollow), "rb") as src,
+            open(
+                os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | nofollow, 0o600), "wb"
+            ) as out,
+        ):
+            if not stat.S_ISREG(os.fstat(src.fileno()).st_mode):
+                raise UnsafeArchive(f"The hard link {path!r} does not point to a regular file.")
+            while chunk := src.read(CHUNK):
+                self._check_cancel()
+                out.write(chunk)
+                digest.update(chunk)
+                copied += len(chunk)
+                self._report(path, copied, size)
+        if copied != size:
+            raise IncompleteArchive(f"{source_path} changed while {path} was copied from it.")
+        self._file_done(info, path, target, FileEntry(path, size, digest.hexdigest()))
         if self.on_checkpoint is not None:
             self._save_checkpoint()
 
@@ -333,9 +391,11 @@ class StreamingExtractor:
     def _verify(self, entry: FileEntry) -> None:
         if self.expected is None:
             if self.progress is not None:
-                self.progress.set_checksum(
-                    entry.path, ChecksumState.UNVERIFIED, "the server has no checksum for this file"
-                )
+                if self.checksums is not None:
+                    state, why = ChecksumState.PENDING, "checked with the whole model at the end"
+                else:
+                    state, why = ChecksumState.UNVERIFIED, "the server keeps no checksums"
+                self.progress.set_checksum(entry.path, state, why)
             return
         want = self.expected[entry.path]
         if want.sha256 != entry.sha256:
@@ -353,12 +413,61 @@ class StreamingExtractor:
             self.progress.set_checksum(entry.path, ChecksumState.VERIFIED)
 
     def _check_complete(self) -> None:
-        if self.expected is None:
+        """The end of the archive: nothing missing, whatever the record lets us check."""
+        if self.expected is not None:
+            missing = sorted(set(self.expected) - set(self.done))
+            if missing:
+                shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+                raise IncompleteArchive(f"The archive lacks {len(missing)} file(s): {shown}.")
+        elif self.checksums is not None:
+            self._check_whole(self.checksums)
+        elif self.size_limit is not None:
+            self._check_total(self.size_limit)
+
+    def _check_whole(self, checksums: Checksums) -> None:
+        got = Checksums.of(self.done.values())
+        if got.digest == checksums.digest:
+            if self.progress is not None:
+                self.progress.set_all_checksums(
+                    ChecksumState.VERIFIED, "the whole model matches its checksum"
+                )
             return
-        missing = sorted(set(self.expected) - set(self.done))
-        if missing:
-            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-            raise IncompleteArchive(f"The archive lacks {len(missing)} file(s): {shown}.")
+        if self.progress is not None:
+            self.progress.set_all_checksums(
+                ChecksumState.MISMATCH, "the files differ from the model's checksum"
+            )
+        raise ChecksumMismatch(
+            "The downloaded files do not match the checksum recorded when the model was "
+            f"pushed ({describe_difference(got, checksums)}). The model was not installed."
+        )
+
+    def _check_total(self, announced: int) -> None:
+        """Without checksums, the files must add up to the manifest's ``size_bytes``.
+
+        bentoml computes that size with ``Path.is_file()``, which follows a
+        symlink to a file, so its total may also count the targets of the
+        model's file symlinks; either total is accepted.
+        """
+        regular = sum(entry.size for entry in self.done.values())
+        if regular == announced or regular + self._linked_file_bytes() == announced:
+            return
+        raise IncompleteArchive(
+            f"The archive holds {len(self.done)} files of {regular:,} bytes, but the model "
+            f"announces {announced:,} bytes: files are missing (an archive cut between two "
+            "files still looks whole). The model was not installed; pull it again, or push "
+            "it again if this repeats."
+        )
+
+    def _linked_file_bytes(self) -> int:
+        total = 0
+        for path in self.seen:
+            link = self.staging / path
+            if link.is_symlink():
+                with contextlib.suppress(OSError):
+                    st = link.stat()
+                    if stat.S_ISREG(st.st_mode):
+                        total += st.st_size
+        return total
 
     def _report(self, path: str, done: int, size: int, *, moved: bool = True) -> None:
         if self.progress is None:

@@ -5,12 +5,14 @@ Differences from ``bentoml models pull`` that matter to users (PROTOCOL.md 10):
 *successful* upload); the archive streams straight into a staging folder on
 the store's filesystem with MiB reads and per-file sha256; the model.yaml must
 name the requested model; interrupted downloads resume with HTTP Range.
+
+As with the official client, ``name:version`` of a version the store already
+has returns it without a network call (``--force`` pulls it again), and a
+Hugging Face reference, a record with no archive, gives no model.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import shutil
 import threading
@@ -22,7 +24,7 @@ from typing import Any
 from bentosync.core.cloud import CloudClient, iter_body
 from bentosync.core.cloud_errors import AuthError, ConnectionFailed, ServerError
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.errors import BentoSyncError, Cancelled, InvalidModel
+from bentosync.core.errors import BentoSyncError, Cancelled, InvalidModel, ModelNotFound
 from bentosync.core.hashcache import HashCache
 from bentosync.core.modelinfo import read_model_info
 from bentosync.core.store import LocalModel, LocalStore
@@ -117,6 +119,9 @@ class Puller:
     def run(self) -> PullResult:
         progress = self.progress
         try:
+            local = self._already_local()
+            if local is not None:
+                return local
             progress.set_phase(Phase.PREPARING, f"Looking up {self.tag}")
             remote = self._resolve()
             return self._pull(remote)
@@ -127,12 +132,31 @@ class Puller:
             progress.set_phase(Phase.FAILED, str(exc))
             raise
 
+    def _already_local(self) -> PullResult | None:
+        """``name:version`` already in the store: that model, without asking the server."""
+        if self.force or self.tag.version is None:
+            return None
+        try:
+            model = self.store.get(self.tag)
+        except ModelNotFound:
+            return None
+        self.tag = model.tag
+        self.progress.tag = str(self.tag)
+        message = f"{self.tag} is already in the local store; use --force to pull it again."
+        self.progress.set_phase(Phase.SKIPPED, message)
+        return PullResult(self.tag, model, skipped=True, verified=False, message=message)
+
     def _resolve(self) -> CloudModel:
         name, version = self.tag.name, self.tag.version
         if version is None:
             remote = self.call(self.client.latest_model, name)
         else:
             remote = self.call(self.client.get_model, name, version)
+        if remote.is_huggingface:
+            # Its record stays "pending" for good: the official push uploads nothing.
+            self.tag = Tag(remote.name, remote.version)
+            self.progress.tag = str(self.tag)
+            return remote
         if not remote.is_uploaded:
             reason = f": {remote.upload_finished_reason}" if remote.upload_finished_reason else ""
             raise BentoSyncError(
@@ -150,21 +174,21 @@ class Puller:
             message = f"{self.tag} is already in the local store; use --force to pull it again."
             self.progress.set_phase(Phase.SKIPPED, message)
             return PullResult(self.tag, model, skipped=True, verified=False, message=message)
-        if remote.manifest.get("metadata", {}).get("registry") == "huggingface":
-            message = f"{self.tag} is a Hugging Face reference: there are no files to pull."
+        if remote.is_huggingface:
+            message = f"{self.tag} {describe_huggingface(remote)}"
             self.progress.set_phase(Phase.SKIPPED, message)
             return PullResult(self.tag, None, skipped=True, verified=False, message=message)
-        expected = remote.file_list
-        if expected is not None:
-            self.progress.set_files((e.path, e.size) for e in expected)
+        checksums = remote.checksums
+        if checksums is not None and checksums.files is not None:
+            self.progress.set_files((e.path, e.size) for e in checksums.files)
         self._identity = archive_identity(remote)
         staging, checkpoint = self._staging()
         extractor = StreamingExtractor(
             staging,
-            expected=expected,
+            checksums=checksums,
             progress=self.progress,
             cancel=self.cancel,
-            size_limit=remote.size_bytes or None,
+            announced_size=remote.size_bytes,
             checkpoint=checkpoint,
             on_checkpoint=lambda state: self._save_checkpoint(staging, state),
         )
@@ -187,10 +211,14 @@ class Puller:
             raise
         self._forget()
         self._remember_hashes(model, extractor)
-        verified = expected is not None
-        message = f"Pulled {self.tag} ({len(extractor.done)} files, " + (
-            "every file verified)" if verified else "unverified: the server has no checksums)"
-        )
+        verified = checksums is not None
+        if checksums is None:
+            how = "unverified: the server keeps no checksums; their total size was checked"
+        elif checksums.listed:
+            how = "every file verified"
+        else:
+            how = "verified as a whole"
+        message = f"Pulled {self.tag} ({len(extractor.done)} files, {how})"
         self.progress.set_phase(Phase.DONE, message)
         return PullResult(self.tag, model, skipped=False, verified=verified, message=message)
 
@@ -341,9 +369,18 @@ def archive_identity(remote: CloudModel) -> str:
     A version re-pushed with ``--force`` gets a new upload time and possibly new
     files; resuming into its staging folder would splice two archives.
     """
-    files = remote.file_list or []
-    digest = hashlib.sha256(
-        json.dumps([[e.path, e.size, e.sha256] for e in files]).encode()
-    ).hexdigest()
+    digest = remote.checksums.digest if remote.checksums is not None else ""
     finished = remote.upload_finished_at.isoformat() if remote.upload_finished_at else ""
     return f"{finished}|{remote.size_bytes}|{digest}"
+
+
+def describe_huggingface(remote: CloudModel) -> str:
+    """What a Hugging Face reference is, in words for the CLI and the window."""
+    metadata = remote.manifest.get("metadata") or {}
+    model_id = str(metadata.get("model_id") or "a Hugging Face model")
+    revision = str(metadata.get("revision") or "")
+    at = f" at revision {revision}" if revision else ""
+    return (
+        f"is a reference to {model_id}{at} on the Hugging Face Hub, not an archive: there "
+        "are no files to pull. BentoML downloads it from the Hub where a Bento uses it."
+    )
