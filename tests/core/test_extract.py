@@ -249,8 +249,13 @@ def test_cancel_stops_between_chunks(staging):
         )
 
 
-def test_checkpoints_from_a_killed_run_resume_cleanly(staging):
-    """Whatever checkpoint was saved last, a new extractor finishes the job."""
+@pytest.mark.parametrize("killed", ["at the checkpoint", "later"])
+def test_checkpoints_from_a_killed_run_resume_cleanly(staging, killed):
+    """Whatever checkpoint was saved last, a new extractor finishes the job.
+
+    "later": the run went on past its last checkpoint and wrote more files
+    before it was killed; the resumed run overwrites them.
+    """
     data = good_archive()
     saved: list[dict] = []
     first = StreamingExtractor(
@@ -258,17 +263,19 @@ def test_checkpoints_from_a_killed_run_resume_cleanly(staging):
         checksums=Checksums.of(expected_list()),
         on_checkpoint=lambda c: saved.append(c),
         checkpoint_every=1 << 20,
+        checkpoint_interval=0,  # at every member: every resume point gets tried
     )
     first.run(opener_for(data))
     assert len(saved) >= 5
     for index, checkpoint in enumerate(saved):
-        folder = staging.parent / f"again{index}"
+        folder = staging.parent / f"again-{killed.replace(' ', '-')}-{index}"
         folder.mkdir()
         # Reproduce what was on disk at that checkpoint, then resume from it.
-        for done in checkpoint["done"]:
-            target = folder / done["path"]
+        written = list(FILES) if killed == "later" else [d["path"] for d in checkpoint["done"]]
+        for path in written:
+            target = folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(FILES[done["path"]])
+            target.write_bytes(FILES[path])
         if checkpoint["current"]:
             current = checkpoint["current"]
             target = folder / current["path"]
@@ -278,6 +285,27 @@ def test_checkpoints_from_a_killed_run_resume_cleanly(staging):
             folder, checksums=Checksums.of(expected_list()), checkpoint=checkpoint
         )
         assert resumed.run(opener_for(data)) == sorted(expected_list())
+        for path, content in FILES.items():
+            assert (folder / path).read_bytes() == content
+
+
+def test_checkpoints_are_bounded_by_time_and_bytes_not_one_per_file(staging):
+    """A checkpoint holds every finished file: one per file would cost n squared."""
+    members = [reg(f"./shards/{n:05d}.txt", str(n).encode()) for n in range(3000)]
+    data = build_tar(members)
+    saved: list[dict] = []
+    StreamingExtractor(staging, checksums=None, on_checkpoint=saved.append).run(opener_for(data))
+    assert len(saved) < 30  # 3,000 files, one checkpoint a second at most
+    by_bytes: list[dict] = []
+    (staging.parent / "by-bytes").mkdir()
+    StreamingExtractor(
+        staging.parent / "by-bytes",
+        checksums=None,
+        on_checkpoint=by_bytes.append,
+        checkpoint_every=1000,
+        checkpoint_interval=3600,
+    ).run(opener_for(data))
+    assert 5 <= len(by_bytes) < 3000  # every ~1000 bytes of files, not every file
 
 
 # ---- without a file list: the announced size, the whole-model digest ---------------

@@ -31,6 +31,7 @@ import os
 import stat
 import tarfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ from bentosync.core.transfer.progress import ChecksumState, TransferProgress
 logger = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
+CHECKPOINT_INTERVAL = 1.0  # seconds of work a killed pull may redo, at most
 BLOCK = tarfile.BLOCKSIZE
 COMPRESSED_MAGIC = (b"\x1f\x8b", b"\xfd7zXZ\x00", b"BZh")
 
@@ -123,11 +125,14 @@ class StreamingExtractor:
         checkpoint: dict[str, Any] | None = None,
         on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
         checkpoint_every: int = 16 * CHUNK,
+        checkpoint_interval: float = CHECKPOINT_INTERVAL,
     ) -> None:
         self.staging = staging
         self.on_checkpoint = on_checkpoint
         self.checkpoint_every = checkpoint_every
+        self.checkpoint_interval = checkpoint_interval
         self._since_checkpoint = 0
+        self._last_checkpoint = time.monotonic()
         self.checksums = checksums
         listed = checksums.files if checksums is not None else None
         self.expected = {e.path: e for e in listed} if listed is not None else None
@@ -135,6 +140,7 @@ class StreamingExtractor:
         self.cancel = cancel
         self.size_limit = announced_size or None
         self.done: dict[str, FileEntry] = {}
+        self._done_bytes = 0  # the sizes in ``done``, kept as files land: read per member
         self.seen: set[str] = set()
         self.next_offset = 0
         self.current: _Member | None = None
@@ -158,6 +164,7 @@ class StreamingExtractor:
         self.next_offset = int(state["next_offset"])
         self.current = _Member(**state["current"]) if state.get("current") else None
         self.done = {d["path"]: FileEntry(d["path"], d["size"], d["sha256"]) for d in state["done"]}
+        self._done_bytes = sum(entry.size for entry in self.done.values())
         self.seen = set(state.get("seen", []))
         for entry in self.done.values():
             self._report(entry.path, entry.size, entry.size, moved=False)
@@ -166,7 +173,7 @@ class StreamingExtractor:
     @property
     def bytes_on_disk(self) -> int:
         partial = self.current.written if self.current else 0
-        return sum(e.size for e in self.done.values()) + partial
+        return self._done_bytes + partial
 
     # ---- the run -------------------------------------------------------------------
 
@@ -242,6 +249,7 @@ class StreamingExtractor:
                 f"The archive holds a special file {path!r}; models hold plain files."
             )
         self.next_offset = data_offset
+        self._member_done()
 
     def _write_file(
         self,
@@ -295,14 +303,14 @@ class StreamingExtractor:
         self._file_done(info, path, target, FileEntry(path, info.size, digest.hexdigest()))
         self.current = None
         self.next_offset = data_offset + _padded(info.size)
-        if self.on_checkpoint is not None:
-            self._save_checkpoint()
+        self._member_done()
 
     def _file_done(self, info: tarfile.TarInfo, path: str, target: Path, entry: FileEntry) -> None:
         os.chmod(target, (info.mode & 0o777) | 0o600)
         os.utime(target, (info.mtime, info.mtime))
         self._verify(entry)
         self.done[path] = entry
+        self._done_bytes += entry.size
 
     def _copy_hardlink(self, info: tarfile.TarInfo, path: str, target: Path) -> None:
         """A hard link becomes a copy of the earlier file it names, hashed as it is copied."""
@@ -338,11 +346,24 @@ class StreamingExtractor:
         if copied != size:
             raise IncompleteArchive(f"{source_path} changed while {path} was copied from it.")
         self._file_done(info, path, target, FileEntry(path, size, digest.hexdigest()))
-        if self.on_checkpoint is not None:
+
+    def _member_done(self) -> None:
+        """A member is wholly on disk: checkpoint if enough bytes or time went by.
+
+        Not after every member: a checkpoint holds every finished file, so
+        writing one per file costs the square of the file count. A run killed
+        between two checkpoints redoes at most ``checkpoint_every`` bytes or
+        ``checkpoint_interval`` seconds of members, which it overwrites.
+        """
+        if self.on_checkpoint is None:
+            return
+        elapsed = time.monotonic() - self._last_checkpoint
+        if self._since_checkpoint >= self.checkpoint_every or elapsed >= self.checkpoint_interval:
             self._save_checkpoint()
 
     def _save_checkpoint(self) -> None:
         self._since_checkpoint = 0
+        self._last_checkpoint = time.monotonic()
         assert self.on_checkpoint is not None
         self.on_checkpoint(self.checkpoint())
 
@@ -381,7 +402,7 @@ class StreamingExtractor:
                     f"{path} is {size} bytes in the archive but {entry.size} in the file list."
                 )
         if self.size_limit is not None:
-            total = sum(e.size for e in self.done.values()) + size
+            total = self._done_bytes + size
             if total > self.size_limit:
                 raise UnsafeArchive(
                     f"The archive holds more data than the model's announced {self.size_limit} "
