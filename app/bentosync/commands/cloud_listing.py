@@ -33,7 +33,8 @@ def cloud_json(model: CloudModel) -> dict[str, Any]:
         "build_at": model.build_at.isoformat() if model.build_at else None,
         "upload_status": model.upload_status,
         "labels": dict(model.labels),
-        "checksums": model.file_list is not None,
+        "checksums": model.checksums is not None,
+        "huggingface": model.is_huggingface,
     }
 
 
