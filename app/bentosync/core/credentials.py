@@ -41,7 +41,6 @@ __all__ = [
     "KeyringUnavailable",
     "NotLoggedIn",
     "forget_login",
-    "import_yatai_contexts",
     "resolve_credentials",
     "save_login",
     "validate_token",
@@ -344,10 +343,3 @@ def forget_login(
         logger.warning("No keyring to delete the token of %r from: %s", name, exc)
         token_removed = False
     return contexts.remove(name), token_removed
-
-
-def import_yatai_contexts(*args: Any, **kwargs: Any) -> Any:
-    """Import the bentoml CLI's logins; see ``bentosync.core.yatai_import``."""
-    from bentosync.core.yatai_import import import_yatai_contexts as run_import
-
-    return run_import(*args, **kwargs)
