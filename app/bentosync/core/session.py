@@ -19,6 +19,7 @@ from bentosync.core.tags import Tag
 from bentosync.core.transfer.journal import Journal
 from bentosync.core.transfer.pull import Puller
 from bentosync.core.transfer.push import Pusher
+from bentosync.core.yatai_hint import Notice
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +74,21 @@ def open_session(
     *,
     home: Path | None = None,
     hash_cache: HashCache | None = None,
+    context: str | None = None,
+    notice: Notice | None = None,
 ) -> Session:
-    """A session for explicit credentials, else those of the environment or keyring."""
+    """A session for explicit credentials, else those ``resolve_credentials`` picks.
+
+    Args:
+        context: the saved login to use (``--context``); None means
+            ``BENTOML_CLOUD_CONTEXT`` or the current one. Ignored with explicit
+            credentials.
+        notice: how to say the one-time ``.yatai.yaml`` hint (default: log it).
+    """
     if endpoint is None or token is None:
         from bentosync.core.credentials import resolve_credentials
 
-        credentials = resolve_credentials()
+        credentials = resolve_credentials(context, notice=notice)
         endpoint, token = credentials.endpoint, credentials.token
     client = CloudClient(endpoint, token, pool_size=POOL_SIZE)
     cache = hash_cache if hash_cache is not None else HashCache()
