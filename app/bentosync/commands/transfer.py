@@ -7,6 +7,7 @@ import logging
 import re
 import sys
 
+from bentosync.commands.cloud_options import add_cloud_options, open_cloud_session
 from bentosync.core.errors import BentoSyncError
 
 logger = logging.getLogger(__name__)
@@ -61,17 +62,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="BYTES",
         help="multipart part size (default 100MiB)",
     )
+    add_cloud_options(push)
     push.set_defaults(handler=_run_push)
 
     pull = subparsers.add_parser("pull", help="download a cloud model into the local store")
     pull.add_argument("tag", metavar="TAG", help="name (newest), name:latest or name:version")
     pull.add_argument("-f", "--force", action="store_true", help="replace the local copy")
+    add_cloud_options(pull)
     pull.set_defaults(handler=_run_pull)
 
     verify = subparsers.add_parser(
         "verify", help="re-hash a local model against the cloud's file list"
     )
     verify.add_argument("tag", metavar="TAG")
+    add_cloud_options(verify)
     verify.set_defaults(handler=_run_verify)
 
 
@@ -84,9 +88,8 @@ def _run_push(args: argparse.Namespace) -> int:
     prehash = start_prehash(args.tag, cache)
     try:
         from bentosync.commands.progress_view import ProgressView
-        from bentosync.core.session import open_session
 
-        with open_session(hash_cache=cache) as session:
+        with open_cloud_session(args, hash_cache=cache) as session:
             pusher = session.pusher(
                 args.tag,
                 force=args.force,
@@ -106,9 +109,8 @@ def _run_push(args: argparse.Namespace) -> int:
 
 def _run_pull(args: argparse.Namespace) -> int:
     from bentosync.commands.progress_view import ProgressView
-    from bentosync.core.session import open_session
 
-    with open_session() as session:
+    with open_cloud_session(args) as session:
         puller = session.puller(args.tag, force=args.force)
         with ProgressView(puller.progress):
             result = puller.run()
@@ -118,12 +120,11 @@ def _run_pull(args: argparse.Namespace) -> int:
 
 def _run_verify(args: argparse.Namespace) -> int:
     from bentosync.commands.progress_view import ProgressView
-    from bentosync.core.session import open_session
     from bentosync.core.transfer.progress import TransferProgress
     from bentosync.core.transfer.verify import verify_model
 
     progress = TransferProgress("verify", args.tag)
-    with open_session() as session, ProgressView(progress):
+    with open_cloud_session(args) as session, ProgressView(progress):
         result = verify_model(session.client, session.store, args.tag, progress=progress)
     print(progress.snapshot().message)
     if not result.ok:
