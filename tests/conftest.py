@@ -13,6 +13,7 @@ import pytest
 from support.faulty_proxy import faulty_proxy  # noqa: F401  (fixture)
 from support.official import official  # noqa: F401  (fixture)
 from support.registry import registry, registry_factory  # noqa: F401  (fixtures)
+from support.secret_service import secret_service  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -26,15 +27,21 @@ def bentoml_home(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):
-    """Config, state and cache dirs (platformdirs) point into a temp folder."""
+    """Config, state and cache dirs (platformdirs) and BENTOML_HOME point into a temp folder.
+
+    BENTOML_HOME too, because credentials fall back to ``$BENTOML_HOME/.yatai.yaml``:
+    a developer's own ``bentoml cloud login`` must not leak into a test.
+    """
     base = tmp_path_factory.mktemp("xdg")
     for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(base / var.lower()))
+    monkeypatch.setenv("BENTOML_HOME", str(base / "bentoml-home"))
     for var in (
         "BENTO_CLOUD_API_KEY",
         "BENTO_CLOUD_API_ENDPOINT",
         "BENTOCLOUD_API_TOKEN",
         "BENTOCLOUD_ENDPOINT",
         "BENTOML_CLOUD_CONTEXT",
+        "BENTOSYNC_TIMEOUT",
     ):
         monkeypatch.delenv(var, raising=False)

@@ -61,7 +61,7 @@ class CloudTarget:
         token: the API token; left out of ``repr``.
         label: the pane header, e.g. "alice@example.com on https://…".
         embedded: True for the registry this app started itself.
-        context_name: the saved login it came from ("" for env or embedded).
+        context_name: the saved login it came from ("" for env, .yatai.yaml or embedded).
         source: where the credentials came from, in words (for a tooltip).
     """
 
@@ -92,14 +92,15 @@ def logged_in_target(contexts: ContextsFile | None = None) -> CloudTarget:
     """
     credentials = resolve_credentials(contexts=contexts)
     email = ""
-    if not credentials.from_environment:
+    if credentials.is_saved_login:
         saved = (contexts or ContextsFile()).get(credentials.context_name)
         email = saved.email if saved is not None else ""
     return CloudTarget(
         endpoint=credentials.endpoint,
         token=credentials.token,
         label=describe_login(credentials, email),
-        context_name="" if credentials.from_environment else credentials.context_name,
+        # A .yatai.yaml context is not ours: nothing to switch to or log out of.
+        context_name=credentials.context_name if credentials.is_saved_login else "",
         source=credentials.describe_source(),
     )
 

@@ -113,6 +113,51 @@ def test_explicit_context_and_unknown_context(memory, contexts):
         resolve_credentials("zz", contexts=contexts)
 
 
+def test_context_precedence_option_then_variable_then_current(memory, contexts, monkeypatch):
+    """The official client's order (PROTOCOL.md 1.1): --context, BENTOML_CLOUD_CONTEXT, current."""
+    save_login("a", E1, "tok-a", contexts=contexts)
+    save_login("b", "http://b:2", "tok-b", contexts=contexts)
+    save_login("c", "http://c:3", "tok-c", contexts=contexts)  # current
+    assert resolve_credentials(contexts=contexts).context_name == "c"
+    monkeypatch.setenv("BENTOML_CLOUD_CONTEXT", "b")
+    creds = resolve_credentials(contexts=contexts)
+    assert (creds.context_name, creds.token, creds.endpoint) == ("b", "tok-b", "http://b:2")
+    creds = resolve_credentials("a", contexts=contexts)  # the option beats the variable
+    assert (creds.context_name, creds.token, creds.endpoint) == ("a", "tok-a", E1)
+    monkeypatch.setenv("BENTOML_CLOUD_CONTEXT", "  ")  # blank counts as unset
+    assert resolve_credentials(contexts=contexts).context_name == "c"
+    assert resolve_credentials(" ", contexts=contexts).context_name == "c"
+
+
+def test_environment_token_beats_option_and_variable(memory, contexts, monkeypatch):
+    save_login("a", E1, "tok-a", contexts=contexts)
+    monkeypatch.setenv("BENTOML_CLOUD_CONTEXT", "a")
+    monkeypatch.setenv("BENTO_CLOUD_API_KEY", "from-env")
+    for asked in (None, "a", "no-such-context"):
+        creds = resolve_credentials(asked, contexts=contexts)
+        assert (creds.token, creds.source) == ("from-env", "env:BENTO_CLOUD_API_KEY")
+    assert memory.items == {("bentosync", "a"): "tok-a"}  # the keyring was not needed
+
+
+def test_unknown_context_from_the_variable_says_so(memory, contexts, monkeypatch):
+    save_login("a", E1, "tok-a", contexts=contexts)
+    save_login("b", E1, "tok-b", contexts=contexts)
+    monkeypatch.setenv("BENTOML_CLOUD_CONTEXT", "typo")
+    with pytest.raises(NotLoggedIn) as info:
+        resolve_credentials(contexts=contexts)
+    message = str(info.value)
+    assert "no saved login named 'typo'" in message and "BENTOML_CLOUD_CONTEXT" in message
+    assert "saved: a, b" in message and "tok-" not in message
+    with pytest.raises(NotLoggedIn, match=r"'other' \(asked for with --context; saved: a, b\)"):
+        resolve_credentials("other", contexts=contexts)
+
+
+def test_unknown_context_without_any_login(memory, contexts):
+    with pytest.raises(NotLoggedIn, match=r"no saved login named 'x' .*saved: none"):
+        resolve_credentials("x", contexts=contexts)
+    assert memory.items == {} and not contexts.path.exists()
+
+
 def test_nothing_configured_says_how_to_log_in(memory, contexts):
     with pytest.raises(NotLoggedIn) as info:
         resolve_credentials(contexts=contexts)

@@ -18,45 +18,11 @@ from pathlib import Path
 import pytest
 
 from support.fake_cloud import Reply, running_fake_cloud
+from support.secret_service import SERVICE
 
 pytestmark = pytest.mark.keyring
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICE = "bentosync"
-HOW = (
-    "run it under .ci/with-session-bus.sh, e.g. "
-    "`bash .ci/with-session-bus.sh .venv/bin/python -m pytest -m keyring` (or `make test`)"
-)
-
-
-def _unusable_reason() -> str | None:
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)"
-    if not os.environ.get("BENTOSYNC_IN_SESSION_BUS"):
-        # A desktop session has a bus too, but its keyring is the user's own.
-        return "not inside the private session of .ci/with-session-bus.sh"
-    return None
-
-
-@pytest.fixture
-def secret_service():
-    reason = _unusable_reason()
-    if reason:
-        message = f"The Secret Service test cannot run: {reason}; {HOW}."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from keyring.backends import SecretService
-
-    backend = SecretService.Keyring()
-    try:
-        backend.get_password(SERVICE, "probe")
-    except Exception as exc:
-        message = f"The Secret Service does not answer ({type(exc).__name__}: {exc}); {HOW}."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return backend
 
 
 def _files_containing(roots: list[Path], needle: bytes) -> list[Path]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from bentosync.commands.cloud_options import add_cloud_options
+
 
 def _action(name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
@@ -50,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     whoami = subparsers.add_parser(
         "whoami",
         help="show the endpoint, user and where the credentials come from",
-        description="Ask the registry whose token is in use.",
+        description="Ask the registry whose token is in use, and say where it came from.",
     )
+    add_cloud_options(whoami)
     whoami.set_defaults(handler=_action("run_whoami"))

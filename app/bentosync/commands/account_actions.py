@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 
+from bentosync.commands.cloud_options import print_notice
 from bentosync.core.cloud import AuthError, CloudClient, NotFound, normalize_endpoint
 from bentosync.core.cloud_records import CloudUser
 from bentosync.core.credentials import (
@@ -156,12 +157,17 @@ def run_logout(args: argparse.Namespace) -> int:
 def _refused_hint(creds: Credentials) -> str:
     if creds.from_environment:
         return f"set a valid token in {creds.source[4:]}, or unset it to use a saved login"
+    if creds.yatai_path is not None:
+        return (
+            f"log in again with `bentoml cloud login` (it rewrites {creds.yatai_path}), or "
+            f"with `bentosync login --endpoint {creds.endpoint}`"
+        )
     return f"run `bentosync login --endpoint {creds.endpoint} --context {creds.context_name}`"
 
 
 def run_whoami(args: argparse.Namespace) -> int:
-    creds = resolve_credentials()
-    with CloudClient(creds.endpoint, creds.token) as client:
+    creds = resolve_credentials(args.context, notice=print_notice)
+    with CloudClient(creds.endpoint, creds.token, timeout=args.timeout) as client:
         try:
             user = client.current_user()
         except AuthError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import sys
@@ -11,12 +12,12 @@ from typing import Any
 
 import humanize
 
+from bentosync.commands.cloud_options import open_cloud_session
 from bentosync.commands.listing import format_labels, print_table
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.filelist import FileEntry
 from bentosync.core.hashcache import HashCache
 from bentosync.core.manifest import scan_files
-from bentosync.core.session import open_session
 from bentosync.core.store import LocalModel
 from bentosync.core.sync_state import SyncEntry, compute_sync_states
 
@@ -78,8 +79,8 @@ def cached_file_lists(
     return lists
 
 
-def list_cloud_or_both(*, cloud_only: bool, as_json: bool) -> int:
-    with open_session() as session:
+def list_cloud_or_both(args: argparse.Namespace, *, cloud_only: bool, as_json: bool) -> int:
+    with open_cloud_session(args) as session:
         clouds = list(session.client.iter_all_models())
         if cloud_only:
             _print_cloud(clouds, as_json)

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 import humanize
 
+from bentosync.commands.cloud_options import add_cloud_options, given_cloud_options
 from bentosync.core.store import LocalStore
 
 logger = logging.getLogger(__name__)
@@ -26,15 +27,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     side.add_argument("--local", action="store_true", help="only the local store")
     side.add_argument("--cloud", action="store_true", help="only the cloud registry")
     parser.add_argument("--json", action="store_true", help="print a JSON array")
-    parser.set_defaults(handler=_run_list)
+    add_cloud_options(parser)
+    parser.set_defaults(handler=_run_list, parser=parser)
 
 
 def _run_list(args: argparse.Namespace) -> int:
     if args.local:
+        given = given_cloud_options(args)
+        if given:
+            verb = "apply" if len(given) > 1 else "applies"
+            args.parser.error(f"{' and '.join(given)} {verb} to the cloud side; drop --local")
         return _list_local(as_json=args.json)
     from bentosync.commands.cloud_listing import list_cloud_or_both
 
-    return list_cloud_or_both(cloud_only=args.cloud, as_json=args.json)
+    return list_cloud_or_both(args, cloud_only=args.cloud, as_json=args.json)
 
 
 def _list_local(*, as_json: bool) -> int:

@@ -8,6 +8,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
+from bentosync.commands.cloud_options import add_cloud_options, open_cloud_session
 from bentosync.core.errors import BentoSyncError
 
 if TYPE_CHECKING:
@@ -73,17 +74,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "for other files, which a push never changes by itself. Bentos and deployments "
         "that use the version lose it",
     )
+    add_cloud_options(push)
     push.set_defaults(handler=_run_push)
 
     pull = subparsers.add_parser("pull", help="download a cloud model into the local store")
     pull.add_argument("tag", metavar="TAG", help="name (newest), name:latest or name:version")
     pull.add_argument("-f", "--force", action="store_true", help="replace the local copy")
+    add_cloud_options(pull)
     pull.set_defaults(handler=_run_pull)
 
     verify = subparsers.add_parser(
         "verify", help="re-hash a local model against the cloud's file list"
     )
     verify.add_argument("tag", metavar="TAG")
+    add_cloud_options(verify)
     verify.set_defaults(handler=_run_verify)
 
 
@@ -96,9 +100,8 @@ def _run_push(args: argparse.Namespace) -> int:
     prehash = start_prehash(args.tag, cache)
     try:
         from bentosync.commands.progress_view import ProgressView
-        from bentosync.core.session import open_session
 
-        with open_session(hash_cache=cache) as session:
+        with open_cloud_session(args, hash_cache=cache) as session:
             if args.recreate:
                 _delete_to_recreate(session, args.tag)
             pusher = session.pusher(
@@ -138,9 +141,8 @@ def _delete_to_recreate(session: Session, tag: str) -> None:
 
 def _run_pull(args: argparse.Namespace) -> int:
     from bentosync.commands.progress_view import ProgressView
-    from bentosync.core.session import open_session
 
-    with open_session() as session:
+    with open_cloud_session(args) as session:
         puller = session.puller(args.tag, force=args.force)
         with ProgressView(puller.progress):
             result = puller.run()
@@ -150,12 +152,11 @@ def _run_pull(args: argparse.Namespace) -> int:
 
 def _run_verify(args: argparse.Namespace) -> int:
     from bentosync.commands.progress_view import ProgressView
-    from bentosync.core.session import open_session
     from bentosync.core.transfer.progress import TransferProgress
     from bentosync.core.transfer.verify import verify_model
 
     progress = TransferProgress("verify", args.tag)
-    with open_session() as session, ProgressView(progress):
+    with open_cloud_session(args) as session, ProgressView(progress):
         result = verify_model(session.client, session.store, args.tag, progress=progress)
     print(progress.snapshot().message)
     if not result.ok:

@@ -42,7 +42,6 @@ from bentosync.core.cloud_errors import (
 )
 from bentosync.core.cloud_http import (
     API_PREFIX,
-    API_TIMEOUT,
     BENTOML_PROTOCOL_VERSION,
     DEFAULT_ENDPOINT,
     DEFAULT_POOL_SIZE,
@@ -61,6 +60,7 @@ from bentosync.core.cloud_records import (
     format_build_at,
     labels_to_json,
 )
+from bentosync.core.timeouts import API_TIMEOUT, Timeouts
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,7 @@ __all__ = [
     "RequestTimeout",
     "ServerError",
     "TLSError",
+    "Timeouts",
     "URLRejected",
     "is_retryable",
     "iter_body",
@@ -104,7 +105,8 @@ class CloudClient(CloudTransport):
     Args:
         endpoint: base URL; a path prefix (``http://h/prefix``) is kept.
         token: the API token; only ever sent to ``endpoint``'s origin.
-        timeout: (connect, read) seconds for API calls.
+        timeout: seconds a call or stream may stall, or ready-made ``Timeouts``;
+            None means ``BENTOSYNC_TIMEOUT`` or the defaults (``core.timeouts``).
         pool_size: sockets kept per host; size it to the part-upload threads.
     """
 

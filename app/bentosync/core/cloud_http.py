@@ -2,7 +2,8 @@
 
 Kept apart from the endpoint methods (``cloud.py``) so the rules every request
 obeys live in one place: the token only in ``X-YATAI-API-TOKEN`` and only to the
-endpoint's own origin; explicit (connect, read) timeouts; no redirects followed;
+endpoint's own origin; explicit (connect, read) timeouts, as ``core.timeouts``
+decides them; no redirects followed;
 success is exactly 200 (206 for a ranged GET); no retries underneath the caller;
 URLs masked in every log line and message.
 """
@@ -18,6 +19,7 @@ from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
 from bentosync import __version__
@@ -26,11 +28,13 @@ from bentosync.core.cloud_errors import (
     CloudError,
     InvalidEndpoint,
     ProtocolError,
+    RequestTimeout,
     error_for_status,
     mask_url,
     server_text,
     translate_exception,
 )
+from bentosync.core.timeouts import TIMEOUT_ENV, Timeouts, effective_timeouts
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +68,6 @@ BENTOML_PROTOCOL_VERSION = "1.4.39"
 TOKEN_HEADER = "X-YATAI-API-TOKEN"
 VERSION_HEADER = "X-Bentoml-Version"
 API_PREFIX = "/api/v1"
-# (connect, read) seconds. Read is the gap allowed between bytes, so it bounds a
-# stalled server, not a long transfer. 60 s matches the official client's API session.
-API_TIMEOUT = (10.0, 60.0)
-STREAM_TIMEOUT = (10.0, 120.0)
 # Enough sockets for the default 10 part uploads plus API calls running beside them.
 DEFAULT_POOL_SIZE = 16
 CHUNK_SIZE = 4 * 1024 * 1024
@@ -90,6 +90,51 @@ def normalize_endpoint(endpoint: str) -> str:
             "the token is given separately"
         )
     return value.rstrip("/")
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a requests failure is a timeout, wherever in its chain it hides.
+
+    A stall after the headers surfaces as ``requests.ConnectionError`` wrapping
+    urllib3's ``ReadTimeoutError``, which would otherwise read as "cannot reach".
+    """
+    if isinstance(exc, requests.exceptions.Timeout):
+        return True
+    # Not urllib3's TimeoutError base: NewConnectionError (a refused connection)
+    # derives from ConnectTimeoutError for backward compatibility.
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, urllib3.exceptions.ReadTimeoutError | TimeoutError):
+            return True
+        inner = [getattr(current, "reason", None), *current.args, current.__cause__]
+        inner.append(current.__context__)
+        current = next((c for c in inner if isinstance(c, BaseException)), None)
+    return False
+
+
+def translate_failure(
+    exc: requests.RequestException, where: str, timeout: tuple[float, float] | None = None
+) -> CloudError:
+    """``translate_exception``, plus a timeout message that says how long was allowed.
+
+    ``timeout`` is the (connect, read) pair the request had, when known. A read
+    timeout names the knob that lengthens it; a connect timeout does not,
+    because a longer wait rarely helps a host that does not answer at all.
+    """
+    if not _timed_out(exc):
+        return translate_exception(exc, where)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        within = f" within {timeout[0]:g} s" if timeout else ""
+        return RequestTimeout(
+            f"timed out connecting to {where}{within}; check the network and the endpoint"
+        )
+    quiet = f"nothing came for {timeout[1]:g} s" if timeout else "it went quiet"
+    return RequestTimeout(
+        f"timed out waiting for data from {where} ({quiet}); check the network, or allow "
+        f"a longer wait with --timeout SECONDS or {TIMEOUT_ENV}"
+    )
 
 
 def _origin(url: str) -> tuple[str, str, int]:
@@ -148,8 +193,13 @@ class CloudTransport:
     Args:
         endpoint: base URL; a path prefix (``http://h/prefix``) is kept.
         token: the API token; only ever sent to ``endpoint``'s origin.
-        timeout: (connect, read) seconds for API calls.
+        timeout: seconds a call or stream may stall (``--timeout``), or
+            ready-made ``Timeouts``; None means ``BENTOSYNC_TIMEOUT`` or the
+            defaults (``core.timeouts.effective_timeouts`` decides).
         pool_size: sockets kept per host; size it to the part-upload threads.
+
+    Raises:
+        BentoSyncError: the timeout (or ``BENTOSYNC_TIMEOUT``) is not usable.
     """
 
     def __init__(
@@ -157,12 +207,12 @@ class CloudTransport:
         endpoint: str,
         token: str,
         *,
-        timeout: tuple[float, float] = API_TIMEOUT,
+        timeout: float | Timeouts | None = None,
         pool_size: int = DEFAULT_POOL_SIZE,
     ) -> None:
         self.endpoint = normalize_endpoint(endpoint)
         self._token = token
-        self.timeout = timeout
+        self.timeouts = timeout if isinstance(timeout, Timeouts) else effective_timeouts(timeout)
         self._origin = _origin(self.endpoint)
         self._session = requests.Session()
         # Retries are the caller's decision (with_retries); the adapter never retries.
@@ -219,20 +269,21 @@ class CloudTransport:
             )
         headers = {**self._headers(auth), **kwargs.pop("headers", {})}
         where = self.endpoint if auth else mask_url(url)
+        timeout = timeout or self.timeouts.api
         started = time.monotonic()
         try:
             resp = self._session.request(
                 method,
                 url,
                 headers=headers,
-                timeout=timeout or self.timeout,
+                timeout=timeout,
                 allow_redirects=False,
                 stream=stream,
                 **kwargs,
             )
         except requests.RequestException as exc:
             logger.debug("%s %s failed: %s", method, mask_url(url), type(exc).__name__)
-            raise translate_exception(exc, where) from None
+            raise translate_failure(exc, where, timeout) from None
         logger.debug(
             "%s %s -> %s in %.3fs",
             method,
@@ -312,7 +363,7 @@ class CloudTransport:
         length: int,
         *,
         auth: bool,
-        timeout: tuple[float, float] = STREAM_TIMEOUT,
+        timeout: tuple[float, float] | None = None,
     ) -> requests.Response:
         """PUT ``length`` bytes to a presigned URL (``auth=False``) or an API path.
 
@@ -331,7 +382,13 @@ class CloudTransport:
             raise BodyLengthMismatch(f"the body has {len(data)} bytes, not the {length} declared")
         what = f"PUT {urlsplit(target).path}" if auth else "upload"
         resp = self._send(
-            "PUT", target, auth=auth, what=what, data=data, headers=headers, timeout=timeout
+            "PUT",
+            target,
+            auth=auth,
+            what=what,
+            data=data,
+            headers=headers,
+            timeout=timeout or self.timeouts.stream,
         )
         resp.close()
         return resp
@@ -342,7 +399,7 @@ class CloudTransport:
         *,
         auth: bool,
         start_offset: int | None = None,
-        timeout: tuple[float, float] = STREAM_TIMEOUT,
+        timeout: tuple[float, float] | None = None,
     ) -> requests.Response:
         """A streamed GET of an archive: presigned URL (``auth=False``) or API path.
 
@@ -366,20 +423,21 @@ class CloudTransport:
             headers=headers,
             ok=ok,
             stream=True,
-            timeout=timeout,
+            timeout=timeout or self.timeouts.stream,
         )
 
 
 def iter_body(resp: requests.Response, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
     """The body of a streamed response in large blocks, with failures translated.
 
-    A connection dropped mid-body becomes ``ConnectionFailed`` (retryable), so the
-    transfer engine never has to know about requests' exception zoo.
+    A connection dropped mid-body becomes ``ConnectionFailed`` and a stall longer
+    than the stream timeout ``RequestTimeout`` (both retryable), so the transfer
+    engine never has to know about requests' exception zoo.
     """
     where = mask_url(resp.url or "")
     try:
         yield from resp.iter_content(chunk_size)
     except requests.RequestException as exc:
-        raise translate_exception(exc, where) from None
+        raise translate_failure(exc, where) from None
     finally:
         resp.close()

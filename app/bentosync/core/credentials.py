@@ -7,10 +7,15 @@ service ``bentosync`` and the context's name (``keyring_store``). The file is
 written atomically with mode 0600 anyway, since endpoints and emails are
 nobody else's business.
 
-Resolution order (DESIGN.md, "Command line"): ``BENTO_CLOUD_API_KEY`` (+
-``BENTO_CLOUD_API_ENDPOINT``), the official client's names, so CI that already
-works with ``bentoml`` works with us; then ``BENTOCLOUD_API_TOKEN`` (+
-``BENTOCLOUD_ENDPOINT``); then the current context's token from the keyring.
+Resolution order (DESIGN.md, "Command line"; the official client's, PROTOCOL.md
+1.1): ``BENTO_CLOUD_API_KEY`` (+ ``BENTO_CLOUD_API_ENDPOINT``), the official
+client's names, so CI that already works with ``bentoml`` works with us; then
+``BENTOCLOUD_API_TOKEN`` (+ ``BENTOCLOUD_ENDPOINT``). Otherwise the context name
+is ``--context``, else ``BENTOML_CLOUD_CONTEXT``, else the current one, and its
+token comes from the keyring. When BentoSync has no context to use (none saved,
+or none of the name asked for), the official client's ``.yatai.yaml`` is the
+last resort: read only, its token used in memory and never copied, with a hint
+shown once that ``login --import-yatai`` would move it into the keyring.
 """
 
 from __future__ import annotations
@@ -30,6 +35,13 @@ import platformdirs
 from bentosync.core.cloud_http import DEFAULT_ENDPOINT, normalize_endpoint
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.keyring_store import CredentialStorage, KeyringUnavailable
+from bentosync.core.yatai_config import (
+    YataiConfig,
+    YataiContext,
+    read_yatai_config,
+    yatai_config_path,
+)
+from bentosync.core.yatai_hint import Notice, show_once
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +53,7 @@ __all__ = [
     "KeyringUnavailable",
     "NotLoggedIn",
     "forget_login",
-    "import_yatai_contexts",
+    "requested_context",
     "resolve_credentials",
     "save_login",
     "validate_token",
@@ -50,6 +62,9 @@ __all__ = [
 ENV_CONTEXT = "__env__"
 SOURCE_KEYRING = "keyring"
 SOURCE_SESSION = "session"
+SOURCE_YATAI = "yatai:"  # + the path of the .yatai.yaml the token was read from
+# The official client's variable naming the context to use (bentoml_cli/utils.py).
+CONTEXT_ENV = "BENTOML_CLOUD_CONTEXT"
 # (token variable, endpoint variable), in the order they win.
 ENV_PAIRS = (
     ("BENTO_CLOUD_API_KEY", "BENTO_CLOUD_API_ENDPOINT"),
@@ -70,8 +85,9 @@ class NotLoggedIn(BentoSyncError):
 class Credentials:
     """An endpoint and the token for it, and where they came from.
 
-    ``source`` is ``env:<VARIABLE>``, ``keyring`` or ``session``. The token is
-    left out of ``repr`` so a logged or printed object never shows it.
+    ``source`` is ``env:<VARIABLE>``, ``keyring``, ``session`` or
+    ``yatai:<path>``. The token is left out of ``repr`` so a logged or printed
+    object never shows it.
     """
 
     endpoint: str
@@ -92,12 +108,30 @@ class Credentials:
     def from_environment(self) -> bool:
         return self.source.startswith("env:")
 
+    @property
+    def yatai_path(self) -> Path | None:
+        """The official client's file the token was read from, if it was."""
+        if self.source.startswith(SOURCE_YATAI):
+            return Path(self.source[len(SOURCE_YATAI) :])
+        return None
+
+    @property
+    def is_saved_login(self) -> bool:
+        """Whether this is one of BentoSync's own contexts (one ``logout`` can forget)."""
+        return self.source in (SOURCE_KEYRING, SOURCE_SESSION)
+
     def describe_source(self) -> str:
         """Where the credentials came from, in words for whoami and the window."""
         if self.from_environment:
             return f"environment variable {self.source[4:]}"
         if self.source == SOURCE_SESSION:
             return "this session only (not saved)"
+        yatai = self.yatai_path
+        if yatai is not None:
+            return (
+                f"the bentoml CLI's plaintext file {yatai} (context {self.context_name!r}); "
+                "`bentosync login --import-yatai` moves it into the system keyring"
+            )
         return f"system keyring (context {self.context_name!r})"
 
 
@@ -251,36 +285,108 @@ def environment_credentials(environ: Mapping[str, str] | None = None) -> Credent
     return None
 
 
+def requested_context(
+    context: str | None = None, environ: Mapping[str, str] | None = None
+) -> tuple[str | None, str]:
+    """The context name asked for, and who asked (for messages).
+
+    ``context`` (the ``--context`` option) wins over ``BENTOML_CLOUD_CONTEXT``;
+    an empty or blank value counts as not given. (None, "") means "the current one".
+    """
+    if context is not None and context.strip():
+        return context.strip(), "--context"
+    env = os.environ if environ is None else environ
+    named = env.get(CONTEXT_ENV, "").strip()
+    if named:
+        return named, CONTEXT_ENV
+    return None, ""
+
+
+def _read_yatai(path: Path) -> YataiConfig | None:
+    """The official client's contexts, with a broken file reported as "not logged in".
+
+    NotLoggedIn rather than a plain error, so the window still falls back to its
+    embedded registry, and the message says which file to fix.
+    """
+    try:
+        return read_yatai_config(path)
+    except BentoSyncError as exc:
+        raise NotLoggedIn(
+            f"Not logged in: BentoSync has no saved login to use, and the bentoml CLI's "
+            f"logins cannot be read ({exc}). {LOGIN_HINT}"
+        ) from None
+
+
+def _yatai_credentials(
+    yatai: YataiConfig, found: YataiContext, notice: Notice | None
+) -> Credentials:
+    """Credentials of one context of ``.yatai.yaml``, used in place, never copied."""
+    name = found.name
+    try:
+        token = validate_token(found.api_token)
+    except BentoSyncError as exc:
+        raise NotLoggedIn(
+            f"The token of context {name!r} in {yatai.path} cannot be used: {exc} {LOGIN_HINT}"
+        ) from None
+    show_once(yatai.path, name, notice or _log_notice)
+    logger.info("Using context %r of %s", name, yatai.path)
+    return Credentials(found.endpoint, token, name, f"{SOURCE_YATAI}{yatai.path}")
+
+
+def _log_notice(message: str) -> None:
+    logger.warning("%s", message)
+
+
 def resolve_credentials(
     context: str | None = None,
     *,
     storage: CredentialStorage | None = None,
     contexts: ContextsFile | None = None,
     environ: Mapping[str, str] | None = None,
+    yatai_path: Path | None = None,
+    notice: Notice | None = None,
 ) -> Credentials:
-    """The credentials to use now, in DESIGN.md's order.
+    """The credentials to use now, in the official client's order (module docstring).
 
     Args:
-        context: a saved context to use instead of the current one (environment
-            variables still win, as with the official client).
+        context: the context to use instead of ``BENTOML_CLOUD_CONTEXT`` or the
+            current one (environment tokens still win, as with the official client).
+        yatai_path: the official client's file (default ``$BENTOML_HOME/.yatai.yaml``).
+        notice: says the one-time ``.yatai.yaml`` hint; the CLI prints it on
+            stderr, by default it is logged at WARNING.
 
     Raises:
-        NotLoggedIn: nothing configured, or the context has no stored token.
+        NotLoggedIn: nothing configured, an unknown context name, or a context
+            without a stored token.
         KeyringUnavailable: a context exists but the keyring cannot be read.
     """
     found = environment_credentials(environ)
     if found is not None:
         return found
     contexts = contexts or ContextsFile()
-    storage = storage or CredentialStorage()
     config = contexts.load()
-    name = context or config.current
+    name, asked_by = requested_context(context, environ)
+    if name is None:
+        name = config.current
+    if name is not None and name in config.contexts:
+        return _keyring_credentials(config.contexts[name], storage or CredentialStorage())
+    # No BentoSync context to use: the official client's file is the last resort.
+    yatai = _read_yatai(yatai_path or yatai_config_path())
+    if yatai is not None:
+        theirs = yatai.current if name is None else yatai.get(name)
+        if theirs is not None:
+            return _yatai_credentials(yatai, theirs, notice)
     if name is None:
         raise NotLoggedIn(f"Not logged in to any BentoCloud registry. {LOGIN_HINT}")
-    saved = config.contexts.get(name)
-    if saved is None:
-        known = ", ".join(config.contexts) or "none"
-        raise NotLoggedIn(f"There is no saved login named {name!r} (saved: {known}). {LOGIN_HINT}")
+    known = ", ".join(config.contexts) or "none"
+    if yatai is not None and yatai.contexts:
+        known += f"; in {yatai.path}: {', '.join(yatai.contexts)}"
+    via = f"asked for with {asked_by}; " if asked_by else ""
+    raise NotLoggedIn(f"There is no saved login named {name!r} ({via}saved: {known}). {LOGIN_HINT}")
+
+
+def _keyring_credentials(saved: Context, storage: CredentialStorage) -> Credentials:
+    name = saved.name
     session_only = storage.is_session_only(name)
     token = storage.load_token(name)
     if not token:
@@ -344,10 +450,3 @@ def forget_login(
         logger.warning("No keyring to delete the token of %r from: %s", name, exc)
         token_removed = False
     return contexts.remove(name), token_removed
-
-
-def import_yatai_contexts(*args: Any, **kwargs: Any) -> Any:
-    """Import the bentoml CLI's logins; see ``bentosync.core.yatai_import``."""
-    from bentosync.core.yatai_import import import_yatai_contexts as run_import
-
-    return run_import(*args, **kwargs)

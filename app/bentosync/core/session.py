@@ -16,9 +16,11 @@ from bentosync.core.cloud import CloudClient
 from bentosync.core.hashcache import HashCache
 from bentosync.core.store import LocalStore
 from bentosync.core.tags import Tag
+from bentosync.core.timeouts import Timeouts, effective_timeouts
 from bentosync.core.transfer.journal import Journal
 from bentosync.core.transfer.pull import Puller
 from bentosync.core.transfer.push import Pusher
+from bentosync.core.yatai_hint import Notice
 
 logger = logging.getLogger(__name__)
 
@@ -73,13 +75,26 @@ def open_session(
     *,
     home: Path | None = None,
     hash_cache: HashCache | None = None,
+    context: str | None = None,
+    timeout: float | Timeouts | None = None,
+    notice: Notice | None = None,
 ) -> Session:
-    """A session for explicit credentials, else those of the environment or keyring."""
+    """A session for explicit credentials, else those ``resolve_credentials`` picks.
+
+    Args:
+        context: the saved login to use (``--context``); None means
+            ``BENTOML_CLOUD_CONTEXT`` or the current one. Ignored with explicit
+            credentials.
+        timeout: seconds a request may stall (``--timeout``); None means
+            ``BENTOSYNC_TIMEOUT`` or the defaults.
+        notice: how to say the one-time ``.yatai.yaml`` hint (default: log it).
+    """
+    timeouts = timeout if isinstance(timeout, Timeouts) else effective_timeouts(timeout)
     if endpoint is None or token is None:
         from bentosync.core.credentials import resolve_credentials
 
-        credentials = resolve_credentials()
+        credentials = resolve_credentials(context, notice=notice)
         endpoint, token = credentials.endpoint, credentials.token
-    client = CloudClient(endpoint, token, pool_size=POOL_SIZE)
+    client = CloudClient(endpoint, token, timeout=timeouts, pool_size=POOL_SIZE)
     cache = hash_cache if hash_cache is not None else HashCache()
     return Session(client=client, store=LocalStore(home), hash_cache=cache)

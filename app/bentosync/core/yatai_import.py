@@ -3,9 +3,9 @@
 That file holds every token in plain text, usually world-readable (PROTOCOL.md
 1.1, 10.15). Importing moves each token into the keyring and each context into
 our contexts file, so BentoSync works for someone who already ran ``bentoml
-cloud login``. The file itself is only ever opened for reading: the official
-client creates it on read, we must not create, rewrite or delete it (the user
-may still use ``bentoml`` with it).
+cloud login``. The file is read by ``yatai_config``, which only ever opens it
+for reading: the official client creates it on read, we must not create,
+rewrite or delete it (the user may still use ``bentoml`` with it).
 """
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from bentosync.core.cloud_errors import CloudError
-from bentosync.core.cloud_http import normalize_endpoint
 from bentosync.core.credentials import (
     Context,
     ContextsFile,
@@ -26,11 +22,18 @@ from bentosync.core.credentials import (
 )
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.keyring_store import KeyringUnavailable
-from bentosync.core.store import bentoml_home
+from bentosync.core.yatai_config import YATAI_FILE, read_yatai_config, yatai_config_path
 
 logger = logging.getLogger(__name__)
 
-YATAI_FILE = ".yatai.yaml"
+__all__ = [
+    "YATAI_FILE",
+    "ImportReport",
+    "KeyringUnavailable",
+    "NothingToImport",
+    "import_yatai_contexts",
+    "yatai_config_path",
+]
 
 
 class NothingToImport(BentoSyncError):
@@ -45,28 +48,6 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     current: str | None = None
-
-
-def yatai_config_path() -> Path:
-    """Where the official client keeps its contexts: ``$BENTOML_HOME/.yatai.yaml``."""
-    return bentoml_home() / YATAI_FILE
-
-
-def _read(path: Path) -> dict[str, object]:
-    if not path.is_file():
-        raise NothingToImport(
-            f"There is no {path} to import (the bentoml CLI writes it on "
-            "`bentoml cloud login`). Log in with `bentosync login --endpoint URL` instead."
-        )
-    try:
-        with path.open("r", encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except yaml.YAMLError as exc:
-        # The parser's own message quotes the offending line, which may be a token.
-        mark = getattr(exc, "problem_mark", None)
-        where = f" near line {mark.line + 1}" if mark is not None else ""
-        raise BentoSyncError(f"{path} is not valid YAML{where}; nothing was imported.") from None
-    return data if isinstance(data, dict) else {}
 
 
 def import_yatai_contexts(
@@ -88,44 +69,35 @@ def import_yatai_contexts(
     path = path or yatai_config_path()
     storage = storage or CredentialStorage()
     contexts = contexts or ContextsFile()
-    data = _read(path)
-    report = ImportReport(source=path)
+    try:
+        yatai = read_yatai_config(path)
+    except BentoSyncError as exc:
+        raise BentoSyncError(f"{exc} Nothing was imported.") from None
+    if yatai is None:
+        raise NothingToImport(
+            f"There is no {path} to import (the bentoml CLI writes it on "
+            "`bentoml cloud login`). Log in with `bentosync login --endpoint URL` instead."
+        )
+    report = ImportReport(source=path, skipped=list(yatai.skipped))
     storage.check_backend()  # fail before touching anything when there is no keyring
     had_current = contexts.load().current is not None
-    items = data.get("contexts")
-    for index, item in enumerate(items if isinstance(items, list) else []):
-        if not isinstance(item, dict):
-            report.skipped.append((f"#{index + 1}", "not a mapping"))
-            continue
-        name = item.get("name")
-        label = name if isinstance(name, str) and name else f"#{index + 1}"
-        token, endpoint = item.get("api_token"), item.get("endpoint")
-        if not isinstance(name, str) or not name or name.startswith("__"):
-            report.skipped.append((label, "no usable name"))
-            continue
-        if not isinstance(token, str) or not isinstance(endpoint, str):
-            report.skipped.append((label, "no api_token or endpoint"))
-            continue
+    for item in yatai.contexts.values():
         try:
-            token = validate_token(token)
-            context = Context(name, normalize_endpoint(endpoint), str(item.get("email") or ""))
-        except (BentoSyncError, CloudError) as exc:
-            report.skipped.append((label, str(exc)))
+            token = validate_token(item.api_token)
+        except BentoSyncError as exc:
+            report.skipped.append((item.name, str(exc)))
             continue
-        storage.store_token(name, token)  # KeyringUnavailable propagates
-        contexts.upsert(context, make_current=False)
-        report.imported.append(name)
+        storage.store_token(item.name, token)  # KeyringUnavailable propagates
+        contexts.upsert(Context(item.name, item.endpoint, item.email), make_current=False)
+        report.imported.append(item.name)
     if not report.imported:
         reasons = "; ".join(f"{n}: {why}" for n, why in report.skipped) or "it lists no contexts"
         raise NothingToImport(f"Nothing to import from {path} ({reasons}).")
     config = contexts.load()
-    wanted = data.get("current_context_name")
-    if not had_current and isinstance(wanted, str) and wanted in report.imported:
+    wanted = yatai.current_context_name
+    if not had_current and wanted in report.imported:
         config.current = wanted
         contexts.save(config)
     report.current = contexts.load().current
     logger.info("Imported %d context(s) from %s", len(report.imported), path)
     return report
-
-
-__all__ = ["ImportReport", "KeyringUnavailable", "NothingToImport", "import_yatai_contexts"]

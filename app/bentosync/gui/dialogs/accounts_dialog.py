@@ -33,8 +33,8 @@ from bentosync.core.credentials import (
     ContextsFile,
     CredentialStorage,
     forget_login,
-    import_yatai_contexts,
 )
+from bentosync.core.yatai_import import import_yatai_contexts
 from bentosync.gui.dialogs.login_dialog import LoginDialog
 from bentosync.gui.dialogs.login_errors import classify
 from bentosync.gui.workers.runnable import run_in_pool
