@@ -31,6 +31,7 @@ from bentosync.gui.cloud_connection import CloudConnection
 from bentosync.gui.dialogs.conflict_dialog import PULL, PUSH, ConflictResolver, PlannedTransfer
 from bentosync.gui.dialogs.delete_dialog import LOCAL, DeleteDialog, DeletionItem
 from bentosync.gui.dialogs.import_dialog import ImportDialog, ImportRequest
+from bentosync.gui.models import cloud_describe
 from bentosync.gui.models.local_models import format_size
 from bentosync.gui.notifier import Notifier
 from bentosync.gui.workers.runnable import run_in_pool
@@ -116,17 +117,17 @@ class ModelOperations(QObject):
                 conflicts[tag] = self._conflict_detail(tag)
         return self._resolve(PUSH, list(tags), conflicts, self._submit_push)
 
+    def pull_refusal(self, tag: str) -> str:
+        """Why ``tag`` cannot be pulled (a Hugging Face reference, an unfinished upload), or ""."""
+        return cloud_describe.pull_refusal(self._catalog.cloud(tag))
+
     def pull(self, tags: Sequence[str]) -> ConflictResolver | None:
         """Pull cloud versions; asks before replacing ones already in the local store."""
         usable = []
         for tag in tags:
-            remote = self._catalog.cloud(tag)
-            if remote is not None and not remote.is_uploaded:
-                self._notifier.notify(
-                    f"Cannot pull {tag}",
-                    f"Its upload is {remote.upload_status or 'unfinished'}; push it again first.",
-                    error=True,
-                )
+            refusal = self.pull_refusal(tag)
+            if refusal:
+                self._notifier.notify("Not pulled", refusal, error=True)
                 continue
             usable.append(tag)
         conflicts = {tag: self._conflict_detail(tag) for tag in usable if self._catalog.local(tag)}
@@ -176,13 +177,7 @@ class ModelOperations(QObject):
                 f"Here: {format_size(local.size_bytes)}, {_plural(local.file_count, 'file')}."
             )
         if remote is not None:
-            files = (
-                _plural(len(remote.file_list), "file")
-                if remote.file_list is not None
-                else "no file list"
-            )
-            size = format_size(remote.size_bytes) if remote.size_bytes else "size unknown"
-            parts.append(f"In the cloud: {size}, {files}.")
+            parts.append(f"In the cloud: {cloud_describe.summary_line(remote)}.")
         if sync is not None:
             parts.append(f"{sync.state.label}: {sync.reason}")
         return "\n".join(parts)
@@ -241,10 +236,18 @@ class ModelOperations(QObject):
         remote = self._catalog.cloud(tag)
         if remote is None:
             return None
-        count = len(remote.file_list) if remote.file_list is not None else None
         endpoint = self._connection.target.endpoint if self._connection.target else ""
+        status = (
+            "a Hugging Face reference"
+            if remote.is_huggingface
+            else f"upload {remote.upload_status}"
+        )
         return DeletionItem(
-            tag, remote.size_bytes, count, f"{endpoint} (upload {remote.upload_status})"
+            tag,
+            remote.size_bytes,
+            cloud_describe.file_count(remote),
+            f"{endpoint} ({status})",
+            cloud_describe.checksums_sentence(remote),
         )
 
     def _delete_confirmed(self, side: str, tags: list[str]) -> None:

@@ -26,12 +26,17 @@ LISTED = 8  # versions named in the main text; all of them are in the details
 
 @dataclass(frozen=True)
 class DeletionItem:
-    """One version to delete; ``file_count`` None when the server keeps no file list."""
+    """One version to delete; ``file_count`` None when the server does not record it.
+
+    ``note`` says what else the user should know in the details, e.g. which
+    checksums the cloud keeps for it.
+    """
 
     tag: str
     size_bytes: int
     file_count: int | None
     location: str  # a folder for local models, the registry for cloud ones
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class DeletionText:
 
 def _files(count: int | None) -> str:
     if count is None:
-        return "files not listed by the server"
+        return "number of files unknown"
     return f"{count:,} file" if count == 1 else f"{count:,} files"
 
 
@@ -53,12 +58,27 @@ def describe_item(item: DeletionItem) -> str:
     return f"{item.tag} ({size}, {_files(item.file_count)})"
 
 
+def _details(items: Sequence[DeletionItem]) -> str:
+    lines = []
+    for item in items:
+        lines.append(f"{describe_item(item)}\n    {item.location}")
+        if item.note:
+            lines.append(f"    {item.note}")
+    return "\n".join(lines)
+
+
 def describe_deletion(side: str, items: Sequence[DeletionItem], where: str) -> DeletionText:
     """The dialog's wording for deleting ``items`` from ``side`` (``where`` names it)."""
     count = len(items)
     total = sum(item.size_bytes for item in items)
     files = [item.file_count for item in items]
-    file_total = None if any(f is None for f in files) else sum(f or 0 for f in files)
+    known = sum(f for f in files if f is not None)
+    if None not in files:
+        files_text = _files(known)
+    elif known:
+        files_text = f"at least {_files(known)}"
+    else:
+        files_text = _files(None)
     noun = "model version" if count == 1 else f"{count} model versions"
     if side == LOCAL:
         title = "Delete from this computer"
@@ -68,8 +88,8 @@ def describe_deletion(side: str, items: Sequence[DeletionItem], where: str) -> D
     else:
         title = "Delete from the cloud"
         consequence = (
-            f"The version is removed from {where} for everyone who uses it. Copies on "
-            "this computer are not touched."
+            f"The version is removed from {where} for everyone who uses it: Bentos and "
+            "deployments that use it lose it. Copies on this computer are not touched."
         )
     if count == 1:
         text = f"Delete {describe_item(items[0])} from {where}?"
@@ -77,9 +97,8 @@ def describe_deletion(side: str, items: Sequence[DeletionItem], where: str) -> D
         size = format_size(total) if total else "size unknown"
         listed = "\n".join(f"• {describe_item(item)}" for item in items[:LISTED])
         more = f"\n…and {count - LISTED} more (see details)" if count > LISTED else ""
-        text = f"Delete {noun} ({size}, {_files(file_total)}) from {where}?\n\n{listed}{more}"
-    details = "\n".join(f"{describe_item(item)}\n    {item.location}" for item in items)
-    return DeletionText(title, text, consequence + " This cannot be undone.", details)
+        text = f"Delete {noun} ({size}, {files_text}) from {where}?\n\n{listed}{more}"
+    return DeletionText(title, text, consequence + " This cannot be undone.", _details(items))
 
 
 class DeleteDialog(QMessageBox):
