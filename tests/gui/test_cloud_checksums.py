@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from bentosync.core.filelist import FileEntry
 from bentosync.core.sync_state import compute_sync_states
 from bentosync.core.transfer.progress import ChecksumState
+from bentosync.gui.dialogs.delete_dialog import CLOUD, DeleteDialog, DeletionItem
 from bentosync.gui.models import cloud_describe
 from bentosync.gui.models.cloud_models import (
     COL_NAME,
@@ -122,6 +123,21 @@ def test_dialog_lines_distinguish_the_three_kinds_and_references():
     assert cloud_describe.summary_line(reference()) == (
         f"a Hugging Face reference to {HF_ID} at revision {HF_REVISION}, no files"
     )
+
+
+def test_replacing_a_cloud_version_says_what_is_lost(qtbot):
+    item = DeletionItem("m:v1", 1024, 3, "http://127.0.0.1:1 (upload success)", "Checksums: …")
+    dialog = DeleteDialog(CLOUD, [item], "the local registry", replace=True)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Replace the cloud version"
+    assert dialog.text().startswith("Delete m:v1 (1.0 KiB, 3 files) from the local registry,")
+    assert "push the copy on this computer again" in dialog.text()
+    assert "Bentos and deployments that use m:v1 lose it" in dialog.informativeText()
+    assert dialog.delete_button.text() == "&Delete and Push Again"
+    assert dialog.defaultButton() is dialog.cancel_button
+    assert "Checksums: …" in dialog.toolTip()
+    with pytest.raises(ValueError):
+        DeleteDialog(CLOUD, [item, item], "x", replace=True)
 
 
 # ---- the details panel -----------------------------------------------------------------

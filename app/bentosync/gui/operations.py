@@ -10,10 +10,16 @@ Transfers go to the ``TransferManager`` when the window has one; each request
 is also announced on ``transfer_requested``, which is the contract drops are
 tested against. File work (importing a folder, deleting a version) runs on
 the window's 1-thread write pool, so two such changes to the store never race.
+
+A push never deletes a cloud version (the engine refuses with
+``RecordConflict`` when the record was made for other files); ``replace``
+is the window's explicit way out, the CLI's ``push --recreate``: the delete
+dialog asks first, and only a confirmed delete is followed by the push.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,7 +35,7 @@ from bentosync.core.sync_state import SyncEntry
 from bentosync.core.tags import Tag
 from bentosync.gui.cloud_connection import CloudConnection
 from bentosync.gui.dialogs.conflict_dialog import PULL, PUSH, ConflictResolver, PlannedTransfer
-from bentosync.gui.dialogs.delete_dialog import LOCAL, DeleteDialog, DeletionItem
+from bentosync.gui.dialogs.delete_dialog import CLOUD, LOCAL, DeleteDialog, DeletionItem
 from bentosync.gui.dialogs.import_dialog import ImportDialog, ImportRequest
 from bentosync.gui.models import cloud_describe
 from bentosync.gui.models.local_models import format_size
@@ -48,6 +54,7 @@ class TransferBackend(Protocol):
     def pull(self, tag: str, *, force: bool = False) -> Any: ...
     def verify(self, tag: str) -> Any: ...
     def is_busy(self, model_name_or_tag: str) -> bool: ...
+    def remove(self, job_id: Any) -> None: ...
 
 
 class Catalog(Protocol):
@@ -250,7 +257,58 @@ class ModelOperations(QObject):
             cloud_describe.checksums_sentence(remote),
         )
 
-    def _delete_confirmed(self, side: str, tags: list[str]) -> None:
+    # ---- replace a cloud version -------------------------------------------------------
+
+    def replace(self, tag: str, *, replaces_job: Any = None) -> DeleteDialog | None:
+        """Delete the cloud version of ``tag``, then push the local copy again, if confirmed.
+
+        The window's way out of a push refused with ``RecordConflict``: the
+        record describes other files and cannot be changed, so only deleting
+        it lets these files in. Nothing is deleted unless the user confirms;
+        the delete runs on the write pool as any delete does, and the push is
+        submitted only once it succeeded. ``replaces_job`` (the failed push)
+        leaves the transfers list when the new push starts.
+        """
+        if self.transfers is not None and self.transfers.is_busy(tag):
+            self._notifier.notify(
+                f"Cannot replace {tag}",
+                f"{tag} is being transferred; wait for it or cancel it first.",
+                error=True,
+            )
+            return None
+        if self._catalog.local(tag) is None:
+            self._notifier.notify(
+                f"Cannot replace {tag}",
+                "It is no longer on this computer, so there is nothing to push.",
+                error=True,
+            )
+            return None
+        item = self._deletion_item(CLOUD, tag)
+        if item is None:  # not in the last listing; the conflict said it is there
+            endpoint = self._connection.target.endpoint if self._connection.target else ""
+            item = DeletionItem(tag, 0, None, endpoint)
+        dialog = DeleteDialog(CLOUD, [item], self._connection.where(), self._window, replace=True)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def deleted(_tags: list[str]) -> None:
+            self._submit(PUSH, tag, False)
+            if replaces_job is not None and self.transfers is not None:
+                with contextlib.suppress(KeyError, BentoSyncError):
+                    self.transfers.remove(replaces_job)
+
+        dialog.confirmed.connect(
+            lambda confirmed: self._delete_confirmed(CLOUD, confirmed, deleted)
+        )
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+        return dialog
+
+    def _delete_confirmed(
+        self,
+        side: str,
+        tags: list[str],
+        then: Callable[[list[str]], None] | None = None,
+    ) -> None:
         if side == LOCAL:
             store = self._store
 
@@ -276,6 +334,8 @@ class ModelOperations(QObject):
         def done(deleted: list[str]) -> None:
             self._notifier.notify("Deleted", f"{', '.join(deleted)} from {where}")
             changed.emit()
+            if then is not None:
+                then(deleted)
 
         def failed(exc: BaseException) -> None:
             self._notifier.notify("Delete failed", describe_error(exc), error=True)

@@ -5,6 +5,12 @@ items?" is not enough to decide on. The text is built by a pure function
 (:func:`describe_deletion`) so tests check the wording without a dialog, and
 the dialog is opened with ``open()``; :meth:`DeleteDialog.confirm` is what the
 Delete button calls, and what tests call.
+
+The same dialog asks before the one delete the window does on the way to
+something else: replacing a cloud version whose record was made for other
+files (``replace=True``), which a push alone never does. Its wording says
+that the version is deleted first and that Bentos and deployments using it
+lose it, so the user agrees to exactly that.
 """
 
 from __future__ import annotations
@@ -58,6 +64,18 @@ def describe_item(item: DeletionItem) -> str:
     return f"{item.tag} ({size}, {_files(item.file_count)})"
 
 
+def describe_replacement(item: DeletionItem, where: str) -> DeletionText:
+    """The wording for deleting one cloud version so that the local copy can be pushed again."""
+    return DeletionText(
+        "Replace the cloud version",
+        f"Delete {describe_item(item)} from {where}, then push the copy on this computer again?",
+        "The cloud version is deleted first, for everyone who uses it: Bentos and "
+        f"deployments that use {item.tag} lose it. Then this computer's files are pushed "
+        "as a new record under the same tag. The deletion cannot be undone.",
+        _details([item]),
+    )
+
+
 def _details(items: Sequence[DeletionItem]) -> str:
     lines = []
     for item in items:
@@ -102,7 +120,11 @@ def describe_deletion(side: str, items: Sequence[DeletionItem], where: str) -> D
 
 
 class DeleteDialog(QMessageBox):
-    """A warning box with Delete and Cancel; emits ``confirmed`` with the tags."""
+    """A warning box with Delete and Cancel; emits ``confirmed`` with the tags.
+
+    With ``replace`` it asks about deleting one cloud version to push it again
+    (:func:`describe_replacement`), and its button says so.
+    """
 
     #: ``list[str]``: the tags to delete, once the user said yes.
     confirmed = Signal(object)
@@ -113,11 +135,20 @@ class DeleteDialog(QMessageBox):
         items: Sequence[DeletionItem],
         where: str,
         parent: QWidget | None = None,
+        *,
+        replace: bool = False,
     ) -> None:
         super().__init__(parent)
         self.side = side
         self.items = list(items)
-        wording = describe_deletion(side, self.items, where)
+        self.replace = replace
+        if replace and (side != CLOUD or len(self.items) != 1):
+            raise ValueError("replace=True is for one cloud version")
+        wording = (
+            describe_replacement(self.items[0], where)
+            if replace
+            else describe_deletion(side, self.items, where)
+        )
         self.setIcon(QMessageBox.Icon.Warning)
         self.setWindowTitle(wording.title)
         self.setText(wording.text)
@@ -126,7 +157,8 @@ class DeleteDialog(QMessageBox):
             self.setDetailedText(wording.details)
         else:
             self.setToolTip(wording.details)
-        self.delete_button = self.addButton("&Delete", QMessageBox.ButtonRole.DestructiveRole)
+        button = "&Delete and Push Again" if replace else "&Delete"
+        self.delete_button = self.addButton(button, QMessageBox.ButtonRole.DestructiveRole)
         self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
         self.setDefaultButton(self.cancel_button)  # Enter must not delete
         self.setEscapeButton(self.cancel_button)

@@ -19,6 +19,8 @@ from bentosync.gui.workers.jobs import JobSnapshot, JobStatus
 logger = logging.getLogger(__name__)
 
 KIND_LABELS = {"push": "Push", "pull": "Pull", "verify": "Verify"}
+#: The transfers panel's action for a push refused by ``RecordConflict``.
+REPLACE_ACTION = "Delete from Cloud and Push Again…"
 PHASE_LABELS = {
     Phase.QUEUED: "Queued",
     Phase.PREPARING: "Preparing",
@@ -102,7 +104,18 @@ def done_text(snapshot: JobSnapshot) -> str:
     return "Done"
 
 
+def replace_hint(snapshot: JobSnapshot) -> str:
+    """What the window offers for a push refused because the cloud record lists other files."""
+    return (
+        f"To replace the cloud version with this computer's copy, choose “{REPLACE_ACTION}” "
+        "in this transfer's context menu or the Transfers toolbar: it asks before deleting "
+        f"{snapshot.tag} from the cloud."
+    )
+
+
 def job_status_tooltip(snapshot: JobSnapshot) -> str:
+    if snapshot.record_conflict:
+        return f"{snapshot.error or snapshot.message}\n\n{replace_hint(snapshot)}"
     if snapshot.status.finished:
         return snapshot.error or snapshot.message
     return snapshot.progress.message or job_status_text(snapshot)
