@@ -135,11 +135,14 @@ def test_replace_deletes_only_when_confirmed_then_pushes_and_verifies(
     load_both(qtbot, window)
     assert sync_texts(window, "local")[tag] == "Differs"
 
-    # Push, and answer "Overwrite": the engine refuses, nothing is sent or deleted.
+    # Push, and answer "Upload Again": the engine refuses, nothing is sent or deleted.
     catcher = DialogCatcher(window)
     select(window.local_pane, {tag})
     window.actions.push.trigger()
-    catcher.wait(qtbot, ConflictDialog).choose(Choice.OVERWRITE, False)
+    question = catcher.wait(qtbot, ConflictDialog)
+    assert question.overwrite_button.text() == "&Upload Again"  # a push never overwrites
+    assert "offers to delete the cloud version" in question.body_label.text()
+    question.choose(Choice.OVERWRITE, False)
     manager, panel = window.services.manager, window.services.panel
     qtbot.waitUntil(lambda: [j.finished for j in manager.jobs()] == [True], timeout=TIMEOUT_MS)
     [failed] = manager.jobs()
