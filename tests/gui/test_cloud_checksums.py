@@ -209,7 +209,7 @@ def test_details_of_a_hugging_face_reference(panel):
         == "the local registry, as a reference to a model on the Hugging Face Hub (no archive)"
     )
     assert panel.fields["Sync"].text() == (
-        "Hugging Face reference: not an archive: nothing to pull or compare."
+        "Hugging Face reference: not an archive, so nothing to pull or compare."
     )
     assert panel.fields["Size"].text() == "None: a reference has no files in the cloud"
     assert "pending" not in panel.fields["Sync"].text() + where

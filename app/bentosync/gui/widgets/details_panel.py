@@ -215,7 +215,7 @@ class DetailsPanel(QWidget):
         cell = sync_cell(model, sync)
         if model.is_huggingface:  # the note below names the model; say it once
             cell = SyncCell(
-                cell.text, cell.icon_name, "not an archive: nothing to pull or compare."
+                cell.text, cell.icon_name, "not an archive, so nothing to pull or compare."
             )
         self._header(model.tag, "cloud", "In the cloud", cell)
         files = cloud_describe.file_count_text(model)
