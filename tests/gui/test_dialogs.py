@@ -120,9 +120,7 @@ def test_deleting_several_cloud_versions_sums_them_and_lists_them():
     items = [DeletionItem(f"m:{i}", 10 * MIB, 2, "https://c (upload success)") for i in range(10)]
     items.append(DeletionItem("legacy:1", 0, None, "https://c (upload success)"))
     text = describe_deletion(CLOUD, items, "https://c")
-    assert text.text.startswith(
-        "Delete 11 model versions (100.0 MiB, files not listed by the server)"
-    )
+    assert text.text.startswith("Delete 11 model versions (100.0 MiB, at least 20 files)")
     assert "• m:0 (10.0 MiB, 2 files)" in text.text
     assert "…and 3 more (see details)" in text.text
     assert "for everyone" in text.informative

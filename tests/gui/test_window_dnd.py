@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QDragEnterEvent
 from window_support import (
     TIMEOUT_MS,
     DialogCatcher,
@@ -36,8 +37,15 @@ def test_local_rows_dropped_on_the_cloud_pane_request_a_push(qtbot, window, bent
     assert set(mime.decode_models(data)[1]) == tags
     assert drop(window.cloud_pane, data)
     assert sorted(requests.items) == sorted(("push", tag, False) for tag in tags)
-    # The same rows cannot be dropped back on their own pane.
+    # The same rows cannot be dropped back on their own pane, and no banner says otherwise.
     assert not window.local_pane.proxy.canDropMimeData(data, COPY, -1, -1, QModelIndex())
+    view = window.local_pane.view
+    view.dragEnterEvent(
+        QDragEnterEvent(
+            QPoint(10, 10), COPY, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+    )
+    assert not view.banner.isVisible()
 
 
 def test_cloud_rows_dropped_on_the_local_pane_request_a_pull(qtbot, window, registry, tmp_path):

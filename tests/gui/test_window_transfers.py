@@ -110,7 +110,12 @@ def test_outcome_wording():
     from types import SimpleNamespace
 
     snap = SimpleNamespace(
-        kind="push", status=JobStatus.SKIPPED, message="a:1 is already there", tag="a:1", error=""
+        kind="push",
+        status=JobStatus.SKIPPED,
+        message="a:1 is already there",
+        tag="a:1",
+        error="",
+        record_conflict=False,
     )
     assert describe_outcome(snap) == ("Push skipped", "a:1 is already there", False)
 

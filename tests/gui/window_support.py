@@ -57,6 +57,25 @@ def fail_upload(registry: Any, model: LocalModel) -> None:
         client.finish_upload(model.name, model.version, "failed", "connection lost")
 
 
+def add_reference(registry: Any, name: str, model_id: str, revision: str) -> str:
+    """A Hugging Face reference as the official client records one: no archive, pending."""
+    from datetime import datetime, timezone
+
+    manifest = {
+        "module": "",
+        "api_version": "v1",
+        "bentoml_version": "1.4.39",
+        "size_bytes": 0,
+        "metadata": {"registry": "huggingface", "model_id": model_id, "revision": revision},
+    }
+    with open_session(registry.endpoint, registry.token) as session:
+        session.client.create_repository(name)
+        record = session.client.create_model(
+            name, "v1", manifest, build_at=datetime.now(timezone.utc)
+        )
+    return record.tag
+
+
 def rows(pane: Any) -> dict[str, Any]:
     """The pane's records by tag, in view order."""
     proxy = pane.proxy

@@ -17,12 +17,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar, QWidget
 
 from bentosync.gui import icons
+from bentosync.gui.models.cloud_describe import wrap
 
 logger = logging.getLogger(__name__)
 
 # Shortcuts beyond the platform's standard keys; each is also in the tooltip.
 PUSH_KEY = "Ctrl+U"  # "up"
 PULL_KEY = "Ctrl+D"  # "down"
+PULL_TIP = "Download the selected cloud models to this computer"
 VERIFY_KEY = "Ctrl+I"  # "integrity"
 CANCEL_KEY = "Ctrl+."  # the macOS convention for "stop"
 LOGIN_KEY = "Ctrl+L"
@@ -39,6 +41,9 @@ class ActionState:
     local_with_cloud_copy: int = 0  # selected local versions that are also in the cloud
     cancellable: bool = False  # a transfer is running or queued
     one_local: bool = False  # exactly one local row selected (show in folder)
+    # Why the selected cloud versions cannot be pulled (Hugging Face references,
+    # unfinished uploads); Pull is disabled and says this when none can be.
+    pull_refusals: tuple[str, ...] = ()
 
 
 def _tip(text: str, key: QKeySequence | str | None) -> str:
@@ -77,7 +82,7 @@ class WindowActions(QObject):
         self.refresh.setToolTip(_tip("List the local store and the cloud again", keys[0]))
 
         self.push = make("&Push", "Upload the selected local models to the cloud", PUSH_KEY)
-        self.pull = make("P&ull", "Download the selected cloud models to this computer", PULL_KEY)
+        self.pull = make("P&ull", PULL_TIP, PULL_KEY)
         self.verify = make(
             "&Verify",
             "Re-read the selected local models and compare every file with the cloud's sha256",
@@ -179,8 +184,12 @@ class WindowActions(QObject):
         return menus
 
     def context_menu(self, side: str, parent: QWidget) -> QMenu:
-        """The right-click menu of a pane: the same actions, filtered to that side."""
+        """The right-click menu of a pane: the same actions, filtered to that side.
+
+        Tooltips show, so a disabled Pull says why (a Hugging Face reference).
+        """
         menu = QMenu(parent)
+        menu.setToolTipsVisible(True)
         if side == "local":
             menu.addAction(self.push)
             menu.addAction(self.verify)
@@ -203,7 +212,7 @@ class WindowActions(QObject):
     def update(self, state: ActionState) -> None:
         """Enable what makes sense now, and say in the text what Delete will delete."""
         self.push.setEnabled(state.cloud_ready and state.local_selected > 0)
-        self.pull.setEnabled(state.cloud_ready and state.cloud_selected > 0)
+        self._update_pull(state)
         self.verify.setEnabled(state.cloud_ready and state.local_with_cloud_copy > 0)
         self.cancel.setEnabled(state.cancellable)
         self.show_in_folder.setEnabled(state.active_side == "local" and state.one_local)
@@ -217,3 +226,18 @@ class WindowActions(QObject):
             self.delete.setEnabled(selected > 0)
         self.copy_tags.setEnabled(selected > 0)
         self.copy_tags.setText("&Copy Tags" if selected > 1 else "&Copy Tag")
+
+    def _update_pull(self, state: ActionState) -> None:
+        """Pull needs a pullable selection; when nothing selected can be pulled, it says why."""
+        pullable = state.cloud_selected - len(state.pull_refusals)
+        self.pull.setEnabled(state.cloud_ready and pullable > 0)
+        if state.cloud_selected and pullable <= 0:
+            why = state.pull_refusals[0]
+            more = len(state.pull_refusals) - 1
+            if more:
+                why += f" (and {more} more that cannot be pulled)"
+            self.pull.setToolTip(wrap(why))
+            self.pull.setStatusTip(why)
+        else:
+            self.pull.setToolTip(_tip(PULL_TIP, PULL_KEY))
+            self.pull.setStatusTip(PULL_TIP)

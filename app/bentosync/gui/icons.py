@@ -49,6 +49,7 @@ ICON_NAMES = (
     "sync-local-only",
     "sync-cloud-only",
     "sync-differs",
+    "sync-reference",  # a Hugging Face reference: no archive, nothing to compare
     # per-file checksums (core.transfer.progress.ChecksumState)
     "checksum-pending",
     "checksum-hashing",

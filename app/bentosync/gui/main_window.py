@@ -36,6 +36,7 @@ from bentosync.gui.cloud_connection import CloudConnection, CloudProblem, Resolv
 from bentosync.gui.local_listing import LocalListing, display_path
 from bentosync.gui.models import cloud_models as cloud_cols
 from bentosync.gui.models import local_models as local_cols
+from bentosync.gui.models.cloud_describe import REFERENCE_LABEL, pull_refusal
 from bentosync.gui.models.cloud_models import CloudModelTableModel
 from bentosync.gui.models.local_models import LocalModelTableModel
 from bentosync.gui.notifier import Notifier
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
         self.local_pane = LocalPane(self.local_model, display_path(self._store.models_dir))
         self.local_pane.set_min_column_texts({local_cols.COL_SYNC: SYNC_COLUMN_SAMPLE})
         self.cloud_pane = CloudPane(self.cloud_model)
-        self.cloud_pane.set_min_column_texts({cloud_cols.COL_SYNC: SYNC_COLUMN_SAMPLE})
+        self.cloud_pane.set_min_column_texts({cloud_cols.COL_SYNC: REFERENCE_LABEL})
         self.details = DetailsPanel()
         self.details.setObjectName("details_panel")
 
@@ -204,7 +205,9 @@ class MainWindow(QMainWindow):
         acts.about.triggered.connect(lambda: commands.show_about(self))
 
         dnd.connect_drops(self.local_model, self.cloud_model, ops)
-        self.local_pane.set_drop_hint(dnd.local_drop_hint)
+        self.local_pane.set_drop_hint(
+            dnd.local_drop_hint(self.local_model), dnd.local_drop_refusal(self.local_model)
+        )
         self.cloud_pane.set_drop_hint(dnd.cloud_drop_hint(self.connection.where))
         ops.local_changed.connect(self.listing.refresh)
         ops.cloud_changed.connect(self.connection.refresh)
@@ -327,6 +330,9 @@ class MainWindow(QMainWindow):
                 local_with_cloud_copy=sum(1 for t in local if self.catalog.cloud(t) is not None),
                 cancellable=self.services.cancellable(),
                 one_local=len(local) == 1,
+                pull_refusals=tuple(
+                    why for why in map(pull_refusal, self.cloud_pane.selected_records()) if why
+                ),
             )
         )
 

@@ -10,10 +10,16 @@ Transfers go to the ``TransferManager`` when the window has one; each request
 is also announced on ``transfer_requested``, which is the contract drops are
 tested against. File work (importing a folder, deleting a version) runs on
 the window's 1-thread write pool, so two such changes to the store never race.
+
+A push never deletes a cloud version (the engine refuses with
+``RecordConflict`` when the record was made for other files); ``replace``
+is the window's explicit way out, the CLI's ``push --recreate``: the delete
+dialog asks first, and only a confirmed delete is followed by the push.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,8 +35,9 @@ from bentosync.core.sync_state import SyncEntry
 from bentosync.core.tags import Tag
 from bentosync.gui.cloud_connection import CloudConnection
 from bentosync.gui.dialogs.conflict_dialog import PULL, PUSH, ConflictResolver, PlannedTransfer
-from bentosync.gui.dialogs.delete_dialog import LOCAL, DeleteDialog, DeletionItem
+from bentosync.gui.dialogs.delete_dialog import CLOUD, LOCAL, DeleteDialog, DeletionItem
 from bentosync.gui.dialogs.import_dialog import ImportDialog, ImportRequest
+from bentosync.gui.models import cloud_describe
 from bentosync.gui.models.local_models import format_size
 from bentosync.gui.notifier import Notifier
 from bentosync.gui.workers.runnable import run_in_pool
@@ -47,6 +54,7 @@ class TransferBackend(Protocol):
     def pull(self, tag: str, *, force: bool = False) -> Any: ...
     def verify(self, tag: str) -> Any: ...
     def is_busy(self, model_name_or_tag: str) -> bool: ...
+    def remove(self, job_id: Any) -> None: ...
 
 
 class Catalog(Protocol):
@@ -116,17 +124,17 @@ class ModelOperations(QObject):
                 conflicts[tag] = self._conflict_detail(tag)
         return self._resolve(PUSH, list(tags), conflicts, self._submit_push)
 
+    def pull_refusal(self, tag: str) -> str:
+        """Why ``tag`` cannot be pulled (a Hugging Face reference, an unfinished upload), or ""."""
+        return cloud_describe.pull_refusal(self._catalog.cloud(tag))
+
     def pull(self, tags: Sequence[str]) -> ConflictResolver | None:
         """Pull cloud versions; asks before replacing ones already in the local store."""
         usable = []
         for tag in tags:
-            remote = self._catalog.cloud(tag)
-            if remote is not None and not remote.is_uploaded:
-                self._notifier.notify(
-                    f"Cannot pull {tag}",
-                    f"Its upload is {remote.upload_status or 'unfinished'}; push it again first.",
-                    error=True,
-                )
+            refusal = self.pull_refusal(tag)
+            if refusal:
+                self._notifier.notify("Not pulled", refusal, error=True)
                 continue
             usable.append(tag)
         conflicts = {tag: self._conflict_detail(tag) for tag in usable if self._catalog.local(tag)}
@@ -176,13 +184,7 @@ class ModelOperations(QObject):
                 f"Here: {format_size(local.size_bytes)}, {_plural(local.file_count, 'file')}."
             )
         if remote is not None:
-            files = (
-                _plural(len(remote.file_list), "file")
-                if remote.file_list is not None
-                else "no file list"
-            )
-            size = format_size(remote.size_bytes) if remote.size_bytes else "size unknown"
-            parts.append(f"In the cloud: {size}, {files}.")
+            parts.append(f"In the cloud: {cloud_describe.summary_line(remote)}.")
         if sync is not None:
             parts.append(f"{sync.state.label}: {sync.reason}")
         return "\n".join(parts)
@@ -241,13 +243,72 @@ class ModelOperations(QObject):
         remote = self._catalog.cloud(tag)
         if remote is None:
             return None
-        count = len(remote.file_list) if remote.file_list is not None else None
         endpoint = self._connection.target.endpoint if self._connection.target else ""
+        status = (
+            "a Hugging Face reference"
+            if remote.is_huggingface
+            else f"upload {remote.upload_status}"
+        )
         return DeletionItem(
-            tag, remote.size_bytes, count, f"{endpoint} (upload {remote.upload_status})"
+            tag,
+            remote.size_bytes,
+            cloud_describe.file_count(remote),
+            f"{endpoint} ({status})",
+            cloud_describe.checksums_sentence(remote),
         )
 
-    def _delete_confirmed(self, side: str, tags: list[str]) -> None:
+    # ---- replace a cloud version -------------------------------------------------------
+
+    def replace(self, tag: str, *, replaces_job: Any = None) -> DeleteDialog | None:
+        """Delete the cloud version of ``tag``, then push the local copy again, if confirmed.
+
+        The window's way out of a push refused with ``RecordConflict``: the
+        record describes other files and cannot be changed, so only deleting
+        it lets these files in. Nothing is deleted unless the user confirms;
+        the delete runs on the write pool as any delete does, and the push is
+        submitted only once it succeeded. ``replaces_job`` (the failed push)
+        leaves the transfers list when the new push starts.
+        """
+        if self.transfers is not None and self.transfers.is_busy(tag):
+            self._notifier.notify(
+                f"Cannot replace {tag}",
+                f"{tag} is being transferred; wait for it or cancel it first.",
+                error=True,
+            )
+            return None
+        if self._catalog.local(tag) is None:
+            self._notifier.notify(
+                f"Cannot replace {tag}",
+                "It is no longer on this computer, so there is nothing to push.",
+                error=True,
+            )
+            return None
+        item = self._deletion_item(CLOUD, tag)
+        if item is None:  # not in the last listing; the conflict said it is there
+            endpoint = self._connection.target.endpoint if self._connection.target else ""
+            item = DeletionItem(tag, 0, None, endpoint)
+        dialog = DeleteDialog(CLOUD, [item], self._connection.where(), self._window, replace=True)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def deleted(_tags: list[str]) -> None:
+            self._submit(PUSH, tag, False)
+            if replaces_job is not None and self.transfers is not None:
+                with contextlib.suppress(KeyError, BentoSyncError):
+                    self.transfers.remove(replaces_job)
+
+        dialog.confirmed.connect(
+            lambda confirmed: self._delete_confirmed(CLOUD, confirmed, deleted)
+        )
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+        return dialog
+
+    def _delete_confirmed(
+        self,
+        side: str,
+        tags: list[str],
+        then: Callable[[list[str]], None] | None = None,
+    ) -> None:
         if side == LOCAL:
             store = self._store
 
@@ -273,6 +334,8 @@ class ModelOperations(QObject):
         def done(deleted: list[str]) -> None:
             self._notifier.notify("Deleted", f"{', '.join(deleted)} from {where}")
             changed.emit()
+            if then is not None:
+                then(deleted)
 
         def failed(exc: BaseException) -> None:
             self._notifier.notify("Delete failed", describe_error(exc), error=True)

@@ -9,6 +9,8 @@ actions, panes and notifications:
   current target, so a login switches where the next job goes.
 * When a job ends, the side it changed is listed again and the user is told
   (tray or status bar); Cancel acts on the selected jobs, else on all.
+* A push refused because the cloud record lists other files can be replaced
+  from the panel: the window's operations ask, delete, then push again.
 * Logging in, switching or logging out accounts asks the launcher again which
   registry to show (``MainWindow.reconnect``).
 * Keyring and HTTP calls of the dialogs run on a 1-thread account pool, so
@@ -28,6 +30,7 @@ from bentosync.gui import icons
 from bentosync.gui.dialogs.accounts_dialog import AccountsDialog
 from bentosync.gui.dialogs.login_dialog import LoginDialog
 from bentosync.gui.dialogs.settings_dialog import SettingsDialog
+from bentosync.gui.models.transfer_format import replace_hint
 from bentosync.gui.settings import TransferSettings
 from bentosync.gui.widgets.transfers_panel import TransfersPanel
 from bentosync.gui.workers.jobs import KIND_PULL, KIND_PUSH, JobSnapshot, JobStatus
@@ -49,10 +52,16 @@ def describe_outcome(snapshot: JobSnapshot) -> tuple[str, str, bool]:
     if status is JobStatus.DONE:
         return f"{verb} finished", snapshot.message or snapshot.tag, False
     if status is JobStatus.SKIPPED:
-        return f"{verb} skipped", snapshot.message or snapshot.tag, False
+        message = snapshot.message or snapshot.tag
+        if snapshot.record_conflict:
+            message = f"{message} {replace_hint(snapshot)}"
+        return f"{verb} skipped", message, False
     if status is JobStatus.CANCELLED:
         return f"{verb} cancelled", snapshot.tag, False
-    return f"{verb} of {snapshot.tag} failed", snapshot.error or snapshot.message, True
+    message = snapshot.error or snapshot.message
+    if snapshot.record_conflict:
+        message = f"{message} {replace_hint(snapshot)}"
+    return f"{verb} of {snapshot.tag} failed", message, True
 
 
 class WindowServices(QObject):
@@ -77,6 +86,9 @@ class WindowServices(QObject):
         self.panel.overall_changed.connect(self.overall_label.setText)
         self.panel.error_occurred.connect(
             lambda text: window.notifier.notify("Cannot retry", text, error=True)
+        )
+        self.panel.replace_requested.connect(
+            lambda snap: window.operations.replace(snap.tag, replaces_job=snap.job_id)
         )
         self.manager.job_finished.connect(self._on_job_finished)
         for signal in (self.manager.job_added, self.manager.job_finished):

@@ -57,17 +57,47 @@ def aggregate(files: Iterable[FileSnapshot]) -> ChecksumState | None:
     return worst
 
 
+def reasons(files: Iterable[FileSnapshot]) -> list[tuple[ChecksumState, str, int]]:
+    """(state, the engine's reason, how many files) per distinct pair, worst state first.
+
+    The reason is what tells apart outcomes that share an icon: "unverified"
+    because the server keeps no checksums, or because it recorded them for
+    pulls without checking the upload.
+    """
+    counts: dict[tuple[ChecksumState, str], int] = {}
+    for file in files:
+        key = (file.checksum, file.reason)
+        counts[key] = counts.get(key, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: -SEVERITY[item[0][0]])
+    return [(state, reason, n) for (state, reason), n in ordered]
+
+
+def _files(count: int) -> str:
+    return "1 file" if count == 1 else f"{count:,} files"
+
+
 def job_tooltip(files: tuple[FileSnapshot, ...]) -> str:
-    """ "3 of 5 files verified, 1 mismatch, 1 pending" ."""
+    """ "3 of 5 files verified, 1 mismatch, 1 pending", then the engine's reasons.
+
+    When every file ended the same way for the same reason, one line says it:
+    "All 3 files unverified: the server keeps no checksums".
+    """
     if not files:
         return "No files yet"
+    grouped = reasons(files)
+    if len(grouped) == 1 and grouped[0][1]:
+        state, reason, count = grouped[0]
+        every = "All " if count > 1 else ""
+        return f"{every}{_files(count)} {state.value}: {reason}"
     counts: dict[ChecksumState, int] = {}
     for file in files:
         counts[file.checksum] = counts.get(file.checksum, 0) + 1
     verified = counts.pop(ChecksumState.VERIFIED, 0)
     parts = [f"{verified} of {len(files)} files verified"]
     parts += [f"{n} {state.value}" for state, n in sorted(counts.items(), key=_by_severity)]
-    return ", ".join(parts)
+    lines = [", ".join(parts)]
+    lines += [f"{n} {state.value}: {reason}" for state, reason, n in grouped if reason]
+    return "\n".join(lines)
 
 
 def _by_severity(item: tuple[ChecksumState, int]) -> int:

@@ -63,8 +63,9 @@ def _question(kind: str, tag: str, where: str) -> tuple[str, str]:
         holder = where[:1].upper() + where[1:]
         return (
             f"{tag} is already in the cloud",
-            f"{holder} already holds this version. Overwrite it with the copy on this "
-            "computer, or skip it?",
+            f"{holder} already holds this version. Upload the copy on this computer into "
+            "it again, or skip it? If the cloud version was made for other files, nothing "
+            "is sent: the transfer then offers to delete the cloud version and push again.",
         )
     return (
         f"{tag} is already on this computer",
@@ -101,10 +102,17 @@ class ConflictDialog(QDialog):
 
         buttons = QDialogButtonBox()
         self.skip_button = QPushButton("&Skip")
-        self.overwrite_button = QPushButton("&Overwrite")
-        self.overwrite_button.setToolTip(
-            "Replace the existing copy (the same as --force on the command line)"
-        )
+        if kind == PUSH:
+            # A push never deletes a cloud version: it can only upload into the record.
+            self.overwrite_button = QPushButton("&Upload Again")
+            self.overwrite_button.setToolTip(
+                "Upload into the existing cloud record (--force on the command line)"
+            )
+        else:
+            self.overwrite_button = QPushButton("&Overwrite")
+            self.overwrite_button.setToolTip(
+                "Replace the existing copy (the same as --force on the command line)"
+            )
         buttons.addButton(self.skip_button, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.addButton(self.overwrite_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.skip_button.setDefault(True)  # the safe answer is the one Enter gives

@@ -5,6 +5,12 @@ items?" is not enough to decide on. The text is built by a pure function
 (:func:`describe_deletion`) so tests check the wording without a dialog, and
 the dialog is opened with ``open()``; :meth:`DeleteDialog.confirm` is what the
 Delete button calls, and what tests call.
+
+The same dialog asks before the one delete the window does on the way to
+something else: replacing a cloud version whose record was made for other
+files (``replace=True``), which a push alone never does. Its wording says
+that the version is deleted first and that Bentos and deployments using it
+lose it, so the user agrees to exactly that.
 """
 
 from __future__ import annotations
@@ -26,12 +32,17 @@ LISTED = 8  # versions named in the main text; all of them are in the details
 
 @dataclass(frozen=True)
 class DeletionItem:
-    """One version to delete; ``file_count`` None when the server keeps no file list."""
+    """One version to delete; ``file_count`` None when the server does not record it.
+
+    ``note`` says what else the user should know in the details, e.g. which
+    checksums the cloud keeps for it.
+    """
 
     tag: str
     size_bytes: int
     file_count: int | None
     location: str  # a folder for local models, the registry for cloud ones
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,7 @@ class DeletionText:
 
 def _files(count: int | None) -> str:
     if count is None:
-        return "files not listed by the server"
+        return "number of files unknown"
     return f"{count:,} file" if count == 1 else f"{count:,} files"
 
 
@@ -53,12 +64,39 @@ def describe_item(item: DeletionItem) -> str:
     return f"{item.tag} ({size}, {_files(item.file_count)})"
 
 
+def describe_replacement(item: DeletionItem, where: str) -> DeletionText:
+    """The wording for deleting one cloud version so that the local copy can be pushed again."""
+    return DeletionText(
+        "Replace the cloud version",
+        f"Delete {describe_item(item)} from {where}, then push the copy on this computer again?",
+        "The cloud version is deleted first, for everyone who uses it: Bentos and "
+        f"deployments that use {item.tag} lose it. Then this computer's files are pushed "
+        "as a new record under the same tag. The deletion cannot be undone.",
+        _details([item]),
+    )
+
+
+def _details(items: Sequence[DeletionItem]) -> str:
+    lines = []
+    for item in items:
+        lines.append(f"{describe_item(item)}\n    {item.location}")
+        if item.note:
+            lines.append(f"    {item.note}")
+    return "\n".join(lines)
+
+
 def describe_deletion(side: str, items: Sequence[DeletionItem], where: str) -> DeletionText:
     """The dialog's wording for deleting ``items`` from ``side`` (``where`` names it)."""
     count = len(items)
     total = sum(item.size_bytes for item in items)
     files = [item.file_count for item in items]
-    file_total = None if any(f is None for f in files) else sum(f or 0 for f in files)
+    known = sum(f for f in files if f is not None)
+    if None not in files:
+        files_text = _files(known)
+    elif known:
+        files_text = f"at least {_files(known)}"
+    else:
+        files_text = _files(None)
     noun = "model version" if count == 1 else f"{count} model versions"
     if side == LOCAL:
         title = "Delete from this computer"
@@ -68,8 +106,8 @@ def describe_deletion(side: str, items: Sequence[DeletionItem], where: str) -> D
     else:
         title = "Delete from the cloud"
         consequence = (
-            f"The version is removed from {where} for everyone who uses it. Copies on "
-            "this computer are not touched."
+            f"The version is removed from {where} for everyone who uses it: Bentos and "
+            "deployments that use it lose it. Copies on this computer are not touched."
         )
     if count == 1:
         text = f"Delete {describe_item(items[0])} from {where}?"
@@ -77,13 +115,16 @@ def describe_deletion(side: str, items: Sequence[DeletionItem], where: str) -> D
         size = format_size(total) if total else "size unknown"
         listed = "\n".join(f"• {describe_item(item)}" for item in items[:LISTED])
         more = f"\n…and {count - LISTED} more (see details)" if count > LISTED else ""
-        text = f"Delete {noun} ({size}, {_files(file_total)}) from {where}?\n\n{listed}{more}"
-    details = "\n".join(f"{describe_item(item)}\n    {item.location}" for item in items)
-    return DeletionText(title, text, consequence + " This cannot be undone.", details)
+        text = f"Delete {noun} ({size}, {files_text}) from {where}?\n\n{listed}{more}"
+    return DeletionText(title, text, consequence + " This cannot be undone.", _details(items))
 
 
 class DeleteDialog(QMessageBox):
-    """A warning box with Delete and Cancel; emits ``confirmed`` with the tags."""
+    """A warning box with Delete and Cancel; emits ``confirmed`` with the tags.
+
+    With ``replace`` it asks about deleting one cloud version to push it again
+    (:func:`describe_replacement`), and its button says so.
+    """
 
     #: ``list[str]``: the tags to delete, once the user said yes.
     confirmed = Signal(object)
@@ -94,11 +135,20 @@ class DeleteDialog(QMessageBox):
         items: Sequence[DeletionItem],
         where: str,
         parent: QWidget | None = None,
+        *,
+        replace: bool = False,
     ) -> None:
         super().__init__(parent)
         self.side = side
         self.items = list(items)
-        wording = describe_deletion(side, self.items, where)
+        self.replace = replace
+        if replace and (side != CLOUD or len(self.items) != 1):
+            raise ValueError("replace=True is for one cloud version")
+        wording = (
+            describe_replacement(self.items[0], where)
+            if replace
+            else describe_deletion(side, self.items, where)
+        )
         self.setIcon(QMessageBox.Icon.Warning)
         self.setWindowTitle(wording.title)
         self.setText(wording.text)
@@ -107,7 +157,8 @@ class DeleteDialog(QMessageBox):
             self.setDetailedText(wording.details)
         else:
             self.setToolTip(wording.details)
-        self.delete_button = self.addButton("&Delete", QMessageBox.ButtonRole.DestructiveRole)
+        button = "&Delete and Push Again" if replace else "&Delete"
+        self.delete_button = self.addButton(button, QMessageBox.ButtonRole.DestructiveRole)
         self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
         self.setDefaultButton(self.cancel_button)  # Enter must not delete
         self.setEscapeButton(self.cancel_button)

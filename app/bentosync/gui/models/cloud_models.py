@@ -5,7 +5,9 @@ a worker by the window; this model only renders them. "Created" is the
 model's ``build_at`` (when it was made, which a push keeps from the local
 creation_time), falling back to the server's ``created_at``. A version whose
 upload is not ``success`` says so in the Sync column, since it cannot be
-pulled whatever the comparison with the local side says.
+pulled whatever the comparison with the local side says; a Hugging Face
+reference, whose upload stays ``pending`` for good, says what it is instead.
+What a record's checksums cover is in the Size tooltip (``cloud_describe``).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.sync_state import SyncEntry
-from bentosync.gui.models import mime, sync_display
+from bentosync.core.sync_state import SyncEntry, SyncState
+from bentosync.gui.models import cloud_describe, mime, sync_display
 from bentosync.gui.models.local_models import (
     format_age,
     format_exact_time,
@@ -42,11 +44,31 @@ def created_of(item: CloudModel) -> datetime | None:
     return item.build_at or item.created_at
 
 
-def file_count_text(item: CloudModel) -> str:
-    if item.file_list is None:
-        return "the server keeps no file list"
-    count = len(item.file_list)
-    return f"{count:,} file" if count == 1 else f"{count:,} files"
+def sync_cell(item: CloudModel, entry: SyncEntry | None) -> sync_display.SyncCell:
+    """The Sync cell of a cloud version; the details panel shows the same words.
+
+    A version that cannot be pulled says why instead of the comparison: a
+    Hugging Face reference is what it is, an unfinished upload is not usable.
+    """
+    if item.is_huggingface:
+        return sync_display.SyncCell(
+            cloud_describe.REFERENCE_LABEL,
+            "sync-reference",
+            cloud_describe.wrap(cloud_describe.huggingface_sentence(item)),
+        )
+    if not item.is_uploaded:
+        words = _STATUS_WORDS.get(item.upload_status, f"Upload {item.upload_status or '?'}")
+        why = item.upload_finished_reason or "It cannot be pulled until a push completes."
+        icon_name = "error" if item.upload_status == "failed" else "warning"
+        return sync_display.SyncCell(words, icon_name, why)
+    return sync_display.cell_for(entry)
+
+
+def _sync_rank(item: CloudModel, entry: SyncEntry | None) -> float:
+    """Broken uploads first (they need attention), references beside "cloud only"."""
+    if item.is_huggingface:
+        return sync_display.SORT_ORDER[SyncState.CLOUD_ONLY] + 0.5
+    return sync_display.sort_key(entry) if item.is_uploaded else -1
 
 
 class CloudModelTableModel(RecordTableModel[CloudModel]):
@@ -68,12 +90,7 @@ class CloudModelTableModel(RecordTableModel[CloudModel]):
         self.set_records(models)
 
     def _sync_cell(self, item: CloudModel, entry: SyncEntry | None) -> sync_display.SyncCell:
-        if not item.is_uploaded:
-            words = _STATUS_WORDS.get(item.upload_status, f"Upload {item.upload_status or '?'}")
-            why = item.upload_finished_reason or "It cannot be pulled until a push completes."
-            icon_name = "error" if item.upload_status == "failed" else "warning"
-            return sync_display.SyncCell(words, icon_name, why)
-        return sync_display.cell_for(entry)
+        return sync_cell(item, entry)
 
     # ---- per-role values -----------------------------------------------------------
 
@@ -102,19 +119,19 @@ class CloudModelTableModel(RecordTableModel[CloudModel]):
         if column == COL_CREATED:
             return created.timestamp() if created else 0.0
         if column == COL_SYNC:
-            rank = sync_display.sort_key(self.sync_entry(item)) if item.is_uploaded else -1
-            return (rank, item.name)
+            return (_sync_rank(item, self.sync_entry(item)), item.name)
         if column == COL_LABELS:
             return format_labels(item.labels).casefold()
         return None
 
     def _tooltip(self, item: CloudModel, column: int) -> str | None:
         if column in (COL_NAME, COL_VERSION):
+            if item.is_huggingface:
+                sentence = cloud_describe.wrap(cloud_describe.huggingface_sentence(item))
+                return "\n".join(filter(None, [item.description, sentence]))
             return item.description or item.tag
         if column == COL_SIZE:
-            if not item.size_bytes:
-                return "The server did not state a size"
-            return f"{item.size_bytes:,} bytes, {file_count_text(item)}"
+            return cloud_describe.size_tooltip(item)
         if column == COL_CREATED:
             created = created_of(item)
             return format_exact_time(created) if created else None
@@ -123,4 +140,7 @@ class CloudModelTableModel(RecordTableModel[CloudModel]):
         return None
 
     def _filter_parts(self, item: CloudModel) -> list[str]:
-        return [item.name, item.version, format_labels(item.labels, " ")]
+        parts = [item.name, item.version, format_labels(item.labels, " ")]
+        if item.is_huggingface:
+            parts.append(cloud_describe.REFERENCE_LABEL)
+        return parts

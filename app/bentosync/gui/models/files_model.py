@@ -4,6 +4,9 @@ Rows come from the server's file list (cloud models) or from hashing the
 model folder on a worker (local models). When both lists exist for the same
 version, each local file is marked verified or mismatched against the cloud's
 entry, which is the per-file answer to "is my copy the one in the cloud?".
+When the cloud keeps only one sha256 for the whole model (too many files to
+list), the local files are judged together against it: they all match, or
+the model differs somewhere that no checksum can name.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
 
-from bentosync.core.filelist import FileEntry
+from bentosync.core.filelist import Checksums, FileEntry
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.gui import icons
 from bentosync.gui.models.local_models import format_size
@@ -52,22 +55,45 @@ class FileRow:
     reason: str = ""
 
 
+def cloud_rows(files: Sequence[FileEntry], *, checked: bool) -> list[FileRow]:
+    """A server's own list: verified only where the server checked the archive against it."""
+    if checked:
+        state, reason = ChecksumState.VERIFIED, "Checked by the server against the uploaded archive"
+    else:
+        state, reason = (
+            ChecksumState.UNVERIFIED,
+            "Recorded when it was pushed; this server does not check uploads, every pull does",
+        )
+    return [FileRow(f.path, f.size, f.sha256, state, reason) for f in files]
+
+
+def compare_whole(files: Sequence[FileEntry], cloud: Checksums) -> list[FileRow]:
+    """Local rows judged against a whole-model digest: all match, or none can be named."""
+    if cloud.matches(files):
+        state = ChecksumState.VERIFIED
+        reason = f"The whole model matches the cloud's one sha256 over its {cloud.count:,} files"
+    else:
+        state = ChecksumState.UNVERIFIED
+        reason = (
+            "The model differs from the cloud copy, which keeps one sha256 for the whole "
+            "model, so this file cannot be compared on its own"
+        )
+    return [FileRow(f.path, f.size, f.sha256, state, reason) for f in files]
+
+
 def compare_lists(
     files: Sequence[FileEntry], reference: Sequence[FileEntry] | None, *, local: bool
 ) -> list[FileRow]:
     """Rows for ``files``, each judged against ``reference`` (the other side's list).
 
     Without a reference there is nothing to compare: local hashes are just
-    "unverified" and a server's list is shown as what the server vouches for.
+    "unverified", and a server's list is shown as what the server checked.
     """
     if reference is None:
-        reason = (
-            "Hashed here; no cloud file list to compare with"
-            if local
-            else "As listed by the server"
-        )
-        state = ChecksumState.UNVERIFIED if local else ChecksumState.VERIFIED
-        return [FileRow(f.path, f.size, f.sha256, state, reason) for f in files]
+        if not local:
+            return cloud_rows(files, checked=True)
+        reason = "Hashed here; no cloud file list to compare with"
+        return [FileRow(f.path, f.size, f.sha256, ChecksumState.UNVERIFIED, reason) for f in files]
     theirs = {e.path: e for e in reference}
     rows = []
     for entry in files:

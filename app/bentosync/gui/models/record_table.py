@@ -10,6 +10,9 @@ widget event overrides: the proxy forwards these calls, the view asks
 ``canDropMimeData`` on every drag move, and a test can drive a drop without a
 mouse. A drop only *requests* work (a signal carrying tags or folders); the
 window decides what to do, so a drop and a button press take the same path.
+The window may also name tags that cannot come to this side at all
+(``set_transfer_refusal``: a Hugging Face reference has nothing to pull); a
+drag made only of those is refused, so it never looks like it would work.
 """
 
 from __future__ import annotations
@@ -80,6 +83,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         self._rows: list[Record] = []
         self._sync: dict[str, SyncEntry] = {}
         self._now = now
+        self._transfer_refusal: Callable[[str], str] | None = None
 
     # ---- subclass hooks ------------------------------------------------------------
 
@@ -266,6 +270,17 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
 
     # ---- drag and drop ---------------------------------------------------------------
 
+    def set_transfer_refusal(self, refusal: Callable[[str], str] | None) -> None:
+        """``refusal(tag)`` says why a tag dragged from the other pane cannot come here."""
+        self._transfer_refusal = refusal
+
+    def refused_tags(self, tags: Sequence[str]) -> dict[str, str]:
+        """The dragged tags that cannot come to this side, with why."""
+        if self._transfer_refusal is None:
+            return {}
+        found = {tag: self._transfer_refusal(tag) for tag in tags}
+        return {tag: why for tag, why in found.items() if why}
+
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
@@ -294,7 +309,9 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         dragged = mime.decode_models(data)
         if dragged is not None:
             side, tags = dragged
-            return side != self.SIDE and bool(tags)  # never onto its own pane
+            if side == self.SIDE or not tags:  # never onto its own pane
+                return False
+            return len(self.refused_tags(tags)) < len(tags)
         return mime.has_local_urls(data)
 
     def dropMimeData(

@@ -12,12 +12,15 @@ from datetime import timedelta
 
 import humanize
 
-from bentosync.core.transfer.progress import FileSnapshot, Phase
+from bentosync.core.transfer.progress import ChecksumState, FileSnapshot, Phase
+from bentosync.gui.delegates.checksum_icons import reasons
 from bentosync.gui.workers.jobs import JobSnapshot, JobStatus
 
 logger = logging.getLogger(__name__)
 
 KIND_LABELS = {"push": "Push", "pull": "Pull", "verify": "Verify"}
+#: The transfers panel's action for a push refused by ``RecordConflict``.
+REPLACE_ACTION = "Delete from Cloud and Push Again…"
 PHASE_LABELS = {
     Phase.QUEUED: "Queued",
     Phase.PREPARING: "Preparing",
@@ -79,10 +82,40 @@ def job_status_text(snapshot: JobSnapshot) -> str:
         return f"Failed: {snapshot.error}" if snapshot.error else "Failed"
     if status is JobStatus.SKIPPED:
         return f"Skipped: {snapshot.message}" if snapshot.message else "Skipped"
+    if status is JobStatus.DONE:
+        return done_text(snapshot)
     return status.label
 
 
+def done_text(snapshot: JobSnapshot) -> str:
+    """ "Done, verified", or "Done, unverified: <why>" in the engine's words.
+
+    A push to a server that records checksums without checking uploads and
+    one to a server that keeps none both leave the files unverified; the
+    engine's reason is what tells the two apart, so it is shown, not hidden
+    behind one "unverified".
+    """
+    grouped = reasons(snapshot.files)
+    states = {state for state, _, _ in grouped}
+    if states == {ChecksumState.VERIFIED}:
+        return "Done, verified"
+    if len(grouped) == 1 and grouped[0][0] is ChecksumState.UNVERIFIED and grouped[0][1]:
+        return f"Done, unverified: {grouped[0][1]}"
+    return "Done"
+
+
+def replace_hint(snapshot: JobSnapshot) -> str:
+    """What the window offers for a push refused because the cloud record lists other files."""
+    return (
+        f"To replace the cloud version with this computer's copy, choose “{REPLACE_ACTION}” "
+        "in this transfer's context menu or the Transfers toolbar: it asks before deleting "
+        f"{snapshot.tag} from the cloud."
+    )
+
+
 def job_status_tooltip(snapshot: JobSnapshot) -> str:
+    if snapshot.record_conflict:
+        return f"{snapshot.error or snapshot.message}\n\n{replace_hint(snapshot)}"
     if snapshot.status.finished:
         return snapshot.error or snapshot.message
     return snapshot.progress.message or job_status_text(snapshot)

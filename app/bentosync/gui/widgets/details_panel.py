@@ -1,11 +1,14 @@
 """Details of the selected model: what it is, its labels and metadata, and every file.
 
-For a cloud model the files and checksums are the server's list (the one its
-archive was checked against). For a local model they have to be computed:
-the panel asks for that with ``hash_requested`` and the window hashes on a
-worker with the persistent hash cache, then hands the list back. When both
-sides have the version, each local file is marked verified or mismatched
-against the cloud's sha256.
+For a cloud model the files and checksums are the server's list, when it
+keeps one. A record may instead hold one sha256 for the whole model (too many
+files to list), no checksums at all, or be a Hugging Face reference with no
+files: then the files area says which, in words, instead of an empty table
+that would look broken. For a local model the files have to be computed: the
+panel asks for that with ``hash_requested`` and the window hashes on a worker
+with the persistent hash cache, then hands the list back. When both sides
+have the version, each local file is marked verified or mismatched against
+the cloud's sha256, or all of them together against its whole-model digest.
 """
 
 from __future__ import annotations
@@ -27,22 +30,30 @@ from PySide6.QtWidgets import (
 )
 
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.filelist import FileEntry
+from bentosync.core.filelist import METADATA_KEY, Checksums, FileEntry, describe_difference
 from bentosync.core.store import LocalModel
 from bentosync.core.sync_state import SyncEntry
 from bentosync.gui import icons
-from bentosync.gui.models import files_model
-from bentosync.gui.models.cloud_models import created_of
-from bentosync.gui.models.files_model import FileListModel, compare_lists
+from bentosync.gui.models import cloud_describe, files_model
+from bentosync.gui.models.cloud_models import created_of, sync_cell
+from bentosync.gui.models.files_model import (
+    FileListModel,
+    cloud_rows,
+    compare_lists,
+    compare_whole,
+)
 from bentosync.gui.models.local_models import format_exact_time, format_labels, format_size
-from bentosync.gui.models.sync_display import cell_for
+from bentosync.gui.models.sync_display import SyncCell, cell_for
+from bentosync.gui.widgets.files_note import FilesNote
 from bentosync.gui.workers.file_hashing import HashProgress
 
 logger = logging.getLogger(__name__)
 
 PAGE_EMPTY, PAGE_DETAILS = 0, 1
+PAGE_FILES, PAGE_NOTE = 0, 1
 METADATA_CHARS = 240
 ICON_SIZE = 16
+FIELDS = ("Sync", "Size", "Created", "Framework", "Labels", "Metadata", "Checksums", "Where")
 
 
 def _files_text(count: int) -> str:
@@ -91,7 +102,7 @@ class DetailsPanel(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(3)
-        for key in ("Sync", "Size", "Created", "Framework", "Labels", "Metadata", "Where"):
+        for key in FIELDS:
             label = QLabel()
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
@@ -126,8 +137,12 @@ class DetailsPanel(QWidget):
         where_row.addRow(self.where_icon, self.where_label)
         column.addLayout(where_row)
         column.addLayout(form)
+        self.files_note = FilesNote()
+        self.files_stack = QStackedWidget()
+        self.files_stack.addWidget(self.files_view)
+        self.files_stack.addWidget(self.files_note)
         column.addWidget(self.files_status)
-        column.addWidget(self.files_view, 1)
+        column.addWidget(self.files_stack, 1)
 
         self.empty_label = QLabel("Select a model to see its labels, metadata and files.")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -160,7 +175,7 @@ class DetailsPanel(QWidget):
         self._side = ""
         if message:
             self.empty_label.setText(message)
-        self.files_model.set_rows([])
+        self._show_files([])
         self.stack.setCurrentIndex(PAGE_EMPTY)
 
     def show_local(
@@ -169,7 +184,7 @@ class DetailsPanel(QWidget):
         """A local version; its files are hashed on request (``hash_requested``)."""
         same = self._side == "local" and self._local == model and self._cloud == cloud
         self._local, self._cloud, self._side = model, cloud, "local"
-        self._header(str(model.tag), "computer", "On this computer", sync)
+        self._header(str(model.tag), "computer", "On this computer", cell_for(sync))
         self.fields["Size"].setText(
             f"{format_size(model.size_bytes)} ({model.size_bytes:,} bytes, "
             f"{_files_text(model.file_count)})"
@@ -180,9 +195,10 @@ class DetailsPanel(QWidget):
             framework = f"{model.module} · {framework}" if framework != "—" else model.module
         self.fields["Framework"].setText(framework)
         self._labels_and_metadata(model.labels, model.metadata)
+        self.fields["Checksums"].setText(cloud_describe.local_comparison_text(cloud))
         self.fields["Where"].setText(str(model.path))
         if not same:
-            self.files_model.set_rows([])
+            self._show_files([])
             self.files_status.setText(f"Computing the sha256 of {_files_text(model.file_count)}…")
             self.hash_requested.emit(model)
         self.stack.setCurrentIndex(PAGE_DETAILS)
@@ -196,14 +212,21 @@ class DetailsPanel(QWidget):
     ) -> None:
         """A cloud version; its files are the server's list, when it keeps one."""
         self._local, self._cloud, self._side = local, model, "cloud"
-        self._header(model.tag, "cloud", "In the cloud", sync)
-        size = (
-            f"{format_size(model.size_bytes)} ({model.size_bytes:,} bytes"
-            if model.size_bytes
-            else "unknown ("
-        )
-        count = _files_text(len(model.file_list)) if model.file_list is not None else "no file list"
-        self.fields["Size"].setText(f"{size}, {count})")
+        cell = sync_cell(model, sync)
+        if model.is_huggingface:  # the note below names the model; say it once
+            cell = SyncCell(
+                cell.text, cell.icon_name, "not an archive, so nothing to pull or compare."
+            )
+        self._header(model.tag, "cloud", "In the cloud", cell)
+        files = cloud_describe.file_count_text(model)
+        if model.is_huggingface:
+            self.fields["Size"].setText("None: a reference has no files in the cloud")
+        elif model.size_bytes:
+            self.fields["Size"].setText(
+                f"{format_size(model.size_bytes)} ({model.size_bytes:,} bytes, {files})"
+            )
+        else:
+            self.fields["Size"].setText(f"Not stated by the server ({files})")
         created = created_of(model)
         self.fields["Created"].setText(format_exact_time(created) if created else "—")
         module = str(model.manifest.get("module") or "")
@@ -214,20 +237,56 @@ class DetailsPanel(QWidget):
         self.fields["Framework"].setText(framework)
         metadata = model.manifest.get("metadata")
         self._labels_and_metadata(model.labels, metadata if isinstance(metadata, dict) else {})
+        self.fields["Checksums"].setText(cloud_describe.checksums_text(model))
+        self.fields["Where"].setText(self._cloud_where(model, where))
+        self._cloud_files(model)
+        self.stack.setCurrentIndex(PAGE_DETAILS)
+
+    def _cloud_where(self, model: CloudModel, where: str) -> str:
+        if model.is_huggingface:
+            return f"{where}, as a reference to a model on the Hugging Face Hub (no archive)"
         status = model.upload_status or "unknown"
         reason = f" ({model.upload_finished_reason})" if model.upload_finished_reason else ""
-        self.fields["Where"].setText(f"{where} (upload {status}{reason})")
-        if model.file_list is None:
-            self.files_model.set_rows([])
-            self.files_status.setText(
-                "The server keeps no file list for this version, so its files are unverified."
+        return f"{where} (upload {status}{reason})"
+
+    def _cloud_files(self, model: CloudModel) -> None:
+        """The server's list in the table, or a note saying why there is none."""
+        checksums = model.checksums
+        if model.is_huggingface:
+            model_id, revision = cloud_describe.huggingface_source(model)
+            self._show_note(
+                "sync-reference",
+                "Hugging Face reference: no files in the cloud",
+                f"Model: {model_id or 'not named'}\nRevision: {revision or 'not pinned'}\n\n"
+                f"{cloud_describe.huggingface_sentence(model)}",
+            )
+        elif checksums is None:
+            self._show_note(
+                "checksum-unverified",
+                "No file list in the cloud",
+                "The server keeps no checksums for this version, so there is no list of "
+                "its files to show and they are unverified. Only sizes can be compared; "
+                "a pull checks that the files add up to the size the server states.",
+            )
+        elif checksums.files is None:
+            self._show_note(
+                "checksum-verified" if model.archive_checked else "checksum-unverified",
+                f"{_files_text(checksums.count)} covered by one checksum",
+                f"The cloud keeps one sha256 over all {_files_text(checksums.count)} "
+                f"({format_size(checksums.size)}) instead of a list: a list of this many "
+                "files would not fit in its record. Single files cannot be compared; a "
+                "pull checks the whole model against it, and selecting the local copy "
+                "compares it as a whole.\n\n"
+                f"sha256 of the whole model: {checksums.digest}",
             )
         else:
-            self.files_model.set_rows(compare_lists(model.file_list, None, local=False))
-            self.files_status.setText(
-                f"{_files_text(len(model.file_list))}, sha256 as the server checked them"
+            self._show_files(cloud_rows(checksums.files, checked=model.archive_checked))
+            how = (
+                "as the server checked them"
+                if model.archive_checked
+                else "as recorded when it was pushed (this server does not check uploads)"
             )
-        self.stack.setCurrentIndex(PAGE_DETAILS)
+            self.files_status.setText(f"{_files_text(checksums.count)}, sha256 {how}")
 
     # ---- results from the window's workers ------------------------------------------
 
@@ -235,13 +294,31 @@ class DetailsPanel(QWidget):
         """The hashed list of ``model``; ignored if another model is shown by now."""
         if self._side != "local" or self._local != model:
             return
-        reference = self._cloud.file_list if self._cloud is not None else None
-        rows = compare_lists(files, reference, local=True)
-        self.files_model.set_rows(rows)
-        if reference is None:
-            where = "no cloud copy" if self._cloud is None else "the server keeps no file list"
+        cloud = self._cloud
+        theirs = None if cloud is None or cloud.is_huggingface else cloud.checksums
+        if theirs is None:
+            self._show_files(compare_lists(files, None, local=True))
+            if cloud is None:
+                where = "no cloud copy"
+            elif cloud.is_huggingface:
+                where = "the cloud entry is a Hugging Face reference"
+            else:
+                where = "the cloud copy has no checksums to compare with"
             self.files_status.setText(f"{_files_text(len(files))} hashed here ({where})")
+        elif theirs.files is None:
+            self._show_files(compare_whole(files, theirs))
+            if theirs.matches(files):
+                self.files_status.setText(
+                    f"All {_files_text(len(files))} match the cloud copy as a whole "
+                    "(one sha256 over the whole model)"
+                )
+            else:
+                difference = describe_difference(Checksums.of(files), theirs)
+                self.files_status.setText(f"Differs from the cloud copy: {difference}")
         else:
+            reference = theirs.files
+            rows = compare_lists(files, reference, local=True)
+            self._show_files(rows)
             bad = sum(1 for row in rows if row.checksum.value == "mismatch")
             missing = {e.path for e in reference} - {e.path for e in files}
             if bad or missing:
@@ -264,6 +341,7 @@ class DetailsPanel(QWidget):
             )
 
     def reload_icons(self) -> None:
+        self.files_note.reload_icon()
         if self._side:
             self.where_icon.setPixmap(
                 icons.icon("computer" if self._side == "local" else "cloud").pixmap(
@@ -273,14 +351,28 @@ class DetailsPanel(QWidget):
 
     # ---- helpers -------------------------------------------------------------------
 
-    def _header(self, tag: str, icon_name: str, where: str, sync: SyncEntry | None) -> None:
+    def _header(self, tag: str, icon_name: str, where: str, cell: SyncCell) -> None:
         self.title_label.setText(tag)
         self.where_icon.setPixmap(icons.icon(icon_name).pixmap(ICON_SIZE, ICON_SIZE))
         self.where_label.setText(where)
-        cell = cell_for(sync)
         self.fields["Sync"].setText(f"{cell.text}: {cell.tooltip}" if cell.text else cell.tooltip)
 
+    def _show_files(self, rows: list[files_model.FileRow]) -> None:
+        self.files_model.set_rows(rows)
+        self.files_status.show()
+        self.files_stack.setCurrentIndex(PAGE_FILES)
+
+    def _show_note(self, icon_name: str, title: str, body: str) -> None:
+        """No list to show: the note takes the table's place, and the status line goes."""
+        self.files_model.set_rows([])
+        self.files_note.show_note(icon_name, title, body)
+        self.files_status.hide()
+        self.files_status.setText("")
+        self.files_stack.setCurrentIndex(PAGE_NOTE)
+
     def _labels_and_metadata(self, labels: dict[str, str], metadata: dict[str, Any]) -> None:
+        # BentoSync's own checksums have a row of their own, in words.
+        metadata = {k: v for k, v in metadata.items() if k != METADATA_KEY}
         self.fields["Labels"].setText(format_labels(labels, "\n") or "—")
         text = _metadata_text(metadata)
         self.fields["Metadata"].setText(text)

@@ -248,10 +248,16 @@ class ModelPane(QWidget):
         for column in columns:
             self.view.setColumnHidden(column, True)
 
-    def set_drop_hint(self, hint: DropHint | None) -> None:
-        """What the drop banner says while something hovers over the pane."""
-        self.view.drop_hint = hint
-        self.message_page.drop_hint = hint
+    def set_drop_hint(self, hint: DropHint | None, refusal: DropHint | None = None) -> None:
+        """What the drop banner says while something hovers over the pane.
+
+        ``hint`` words an acceptable drop; ``refusal`` says why one the model
+        refuses cannot be dropped here (or "" to refuse silently, as for a
+        pane's own rows).
+        """
+        for surface in (self.view, self.message_page):
+            surface.drop_hint = hint
+            surface.drop_refusal = refusal
 
     def selected_records(self) -> list[Any]:
         """Backing records of the selected rows, in view order."""

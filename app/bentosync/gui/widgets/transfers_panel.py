@@ -5,6 +5,11 @@ column; no widget per row (maestral-qt's and OnionShare's lists do not scale,
 STYLE.md). It owns no jobs: every action goes to the ``TransferManager``, and
 what the panel shows comes back through the model, so the window, a context
 menu or a shortcut starting a job all look the same here.
+
+A push refused because the cloud record was made for other files gets one
+more action, shown only while such a job is listed: "Delete from Cloud and
+Push Again…". The panel only asks for it (``replace_requested``); the
+window's operations confirm, delete and push.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from bentosync.gui.models.transfers_model import (
     COL_STATUS,
     TransfersModel,
 )
-from bentosync.gui.workers.jobs import JobId, JobStatus
+from bentosync.gui.workers.jobs import JobId, JobSnapshot, JobStatus
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 logger = logging.getLogger(__name__)
@@ -60,6 +65,9 @@ class TransfersPanel(QWidget):
 
     overall_changed = Signal(str)
     error_occurred = Signal(str)
+    #: ``JobSnapshot`` of a push refused by ``RecordConflict`` whose cloud version the
+    #: user wants deleted and pushed again (the window asks before deleting).
+    replace_requested = Signal(object)
 
     def __init__(self, manager: TransferManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,7 +99,12 @@ class TransfersPanel(QWidget):
         self.toolbar = QToolBar("Transfers", self)
         self.toolbar.setObjectName("transfers_toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.cancel_action, self.retry_action, self.clear_action):
+        for action in (
+            self.cancel_action,
+            self.retry_action,
+            self.clear_action,
+            self.replace_action,
+        ):
             self.toolbar.addAction(action)
             self.view.addAction(action)
 
@@ -139,10 +152,20 @@ class TransfersPanel(QWidget):
         self.clear_action.setToolTip("Remove finished transfers from the list (Ctrl+Shift+Del)")
         self.clear_action.triggered.connect(self.clear_finished)
 
+        self.replace_action = QAction(fmt.REPLACE_ACTION, self)
+        self.replace_action.setToolTip(
+            "The cloud record of this version was made for other files and cannot be "
+            "changed: delete the cloud version, then push the copy on this computer again "
+            "(asks first)"
+        )
+        self.replace_action.setVisible(False)
+        self.replace_action.triggered.connect(self.replace_selected)
+
     def _apply_icons(self) -> None:
         self.cancel_action.setIcon(icons.icon("cancel"))
         self.retry_action.setIcon(icons.icon("retry"))
         self.clear_action.setIcon(icons.icon("clear"))
+        self.replace_action.setIcon(icons.icon("push"))
 
     # ---- actions -------------------------------------------------------------------
 
@@ -182,11 +205,37 @@ class TransfersPanel(QWidget):
         self.manager.clear_finished()
         self._update_actions()
 
+    def replace_selected(self) -> None:
+        """Ask to replace the cloud version of the selected push refused by a conflict.
+
+        With nothing selected, the one such push listed is meant. One at a
+        time: each replacement is its own confirmed delete.
+        """
+        conflicts = self._replaceable(self._selected_snapshots())
+        if conflicts:
+            self.replace_requested.emit(conflicts[0])
+
+    def _selected_snapshots(self) -> list[JobSnapshot]:
+        return [self.manager.snapshot(job_id) for job_id in self.selected_job_ids()]
+
+    def _replaceable(self, selected: list[JobSnapshot]) -> list[JobSnapshot]:
+        if selected:
+            return [snap for snap in selected if snap.record_conflict]
+        listed = [snap for snap in self.model.snapshots() if snap.record_conflict]
+        return listed if len(listed) == 1 else []
+
     def _update_actions(self) -> None:
-        statuses = [self.manager.snapshot(job_id).status for job_id in self.selected_job_ids()]
+        selected = self._selected_snapshots()
+        statuses = [snap.status for snap in selected]
         self.cancel_action.setEnabled(any(not s.finished for s in statuses))
         self.retry_action.setEnabled(any(s in RETRYABLE for s in statuses))
         self.clear_action.setEnabled(any(s.finished for s in self.model.snapshots()))
+        self._update_replace(selected)
+
+    def _update_replace(self, selected: list[JobSnapshot]) -> None:
+        """Shown while a conflicting push is listed; enabled when it is clear which one."""
+        self.replace_action.setVisible(any(s.record_conflict for s in self.model.snapshots()))
+        self.replace_action.setEnabled(bool(self._replaceable(selected)))
 
     # ---- summary -------------------------------------------------------------------
 
@@ -202,6 +251,8 @@ class TransfersPanel(QWidget):
         self.clear_action.setEnabled(any(s.finished for s in self.model.snapshots()))
         if self.view.selectionModel().hasSelection():
             self._update_actions()
+        else:
+            self._update_replace([])
 
     def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         """Expand a job once its (short) file list appears; long lists stay folded."""

@@ -11,7 +11,7 @@ concurrency; it just waits on a pipe instead of running the engine.
 
 Protocol (``multiprocessing`` pipe, pickled tuples): the child sends
 ``("progress", ProgressSnapshot)`` at most every ``PROGRESS_INTERVAL`` s and
-``("end", status, message, error, ProgressSnapshot)`` once; the parent sends
+``("end", status, message, error, ProgressSnapshot, error_kind)`` once; the parent sends
 ``"cancel"``. A child whose parent is gone (EOF) cancels itself, so nothing is
 left uploading after the window died. The child never imports Qt. Spawned,
 not forked: forking a process that runs Qt and threads is not safe.
@@ -100,7 +100,7 @@ def child_main(conn: Connection, session_factory: Any, spec: JobSpec) -> None:
         finished.set()
         reporter.join()
         snap = job.snapshot()
-        _send(conn, ("end", snap.status, snap.message, snap.error, snap.progress))
+        _send(conn, ("end", snap.status, snap.message, snap.error, snap.progress, snap.error_kind))
         conn.close()
 
 
@@ -168,7 +168,7 @@ def _relay(job: TransferJob, conn: Connection, process: Any) -> None:
         if message[0] == "progress":
             job.set_remote(message[1])
         elif message[0] == "end":
-            _, status, text, error, snapshot = message
+            _, status, text, error, snapshot, kind = message
             job.set_remote(snapshot)
-            job.finish(JobStatus(status), text, error)
+            job.finish(JobStatus(status), text, error, kind)
             return

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NewType
 
-from bentosync.core.errors import BentoSyncError, Cancelled
+from bentosync.core.errors import BentoSyncError, Cancelled, RecordConflict
 from bentosync.core.session import Session
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.progress import (
+    ChecksumState,
     FileSnapshot,
     Phase,
     ProgressSnapshot,
@@ -37,6 +38,10 @@ KIND_PUSH = "push"
 KIND_PULL = "pull"
 KIND_VERIFY = "verify"
 KINDS = (KIND_PUSH, KIND_PULL, KIND_VERIFY)
+
+#: ``JobSnapshot.error_kind`` of a push refused because the cloud record was made
+#: for other files: the window then offers to delete that version and push again.
+ERROR_RECORD_CONFLICT = "record_conflict"
 
 
 class JobRefused(BentoSyncError):
@@ -78,7 +83,9 @@ class JobSpec:
 class JobSnapshot:
     """One job at one moment: the engine's progress plus the job's own status and error.
 
-    ``error`` is a sentence for a person (``str(exc)``), never a traceback.
+    ``error`` is a sentence for a person (``str(exc)``), never a traceback;
+    ``error_kind`` names the failures the window has its own answer to
+    (``ERROR_RECORD_CONFLICT``), and is "" for the rest.
     """
 
     job_id: JobId
@@ -92,6 +99,22 @@ class JobSnapshot:
     progress: ProgressSnapshot
     started_at: float | None
     finished_at: float | None
+    error_kind: str = ""
+
+    @property
+    def record_conflict(self) -> bool:
+        """A push that met a cloud record made for other files, which only a delete can replace.
+
+        Refused (``RecordConflict``, with force), or skipped because the
+        version is already there with other files (its checksums mismatch).
+        """
+        if self.kind != KIND_PUSH:
+            return False
+        if self.status is JobStatus.FAILED:
+            return self.error_kind == ERROR_RECORD_CONFLICT
+        return self.status is JobStatus.SKIPPED and any(
+            file.checksum is ChecksumState.MISMATCH for file in self.files
+        )
 
     @property
     def tag(self) -> str:
@@ -147,6 +170,7 @@ class TransferJob:
         self._lock = threading.Lock()
         self._status = JobStatus.QUEUED
         self._error = ""
+        self._error_kind = ""
         self._message = "Waiting for a free slot"
         self._started_at: float | None = None
         self._finished_at: float | None = None
@@ -200,6 +224,7 @@ class TransferJob:
                 progress=progress,
                 started_at=self._started_at,
                 finished_at=self._finished_at,
+                error_kind=self._error_kind,
             )
 
     def start(self) -> bool:
@@ -220,7 +245,9 @@ class TransferJob:
         self.finish(JobStatus.CANCELLED, "Cancelled before it started")
         return True
 
-    def finish(self, status: JobStatus, message: str, error: str = "") -> None:
+    def finish(
+        self, status: JobStatus, message: str, error: str = "", error_kind: str = ""
+    ) -> None:
         """Record the outcome once; the engine's progress is closed with a matching phase."""
         assert status.finished
         with self._lock:
@@ -229,6 +256,7 @@ class TransferJob:
             self._status = status
             self._message = message
             self._error = error
+            self._error_kind = error_kind
             self._finished_at = time.monotonic()
         phase = {
             JobStatus.DONE: Phase.DONE,
@@ -254,6 +282,11 @@ def describe_failure(exc: BaseException) -> str:
         where = f" ({exc.filename})" if exc.filename else ""
         return f"{exc.strerror or exc}{where}"
     return f"Unexpected error: {exc or type(exc).__name__}"
+
+
+def failure_kind(exc: BaseException) -> str:
+    """The ``error_kind`` of a failure the window answers in its own way, else ""."""
+    return ERROR_RECORD_CONFLICT if isinstance(exc, RecordConflict) else ""
 
 
 def _run_push(session: Session, job: TransferJob) -> tuple[JobStatus, str]:
@@ -306,7 +339,7 @@ def run_job(job: TransferJob, session_factory: SessionFactory) -> None:
     if not job.start():
         logger.debug("%r was cancelled before it started", job)
         return
-    status, message, error = JobStatus.FAILED, "", ""
+    status, message, error, kind = JobStatus.FAILED, "", "", ""
     try:
         session = session_factory()
         try:
@@ -327,8 +360,8 @@ def run_job(job: TransferJob, session_factory: SessionFactory) -> None:
             # The user asked to stop; what broke on the way out is not news to them.
             status, message = JobStatus.CANCELLED, "Cancelled"
         else:
-            status, error = JobStatus.FAILED, describe_failure(exc)
+            status, error, kind = JobStatus.FAILED, describe_failure(exc), failure_kind(exc)
             message = error
     finally:
-        job.finish(status, message or status.label, error)
+        job.finish(status, message or status.label, error, kind)
     logger.info("Job #%d %s %s: %s", job.job_id, job.spec.kind, job.spec.tag, status.value)
