@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -157,3 +158,29 @@ def test_a_duplicate_cloud_listing_prefers_the_uploaded_record():
 def test_state_values_are_the_cli_json_words():
     assert [s.value for s in SyncState] == ["in_sync", "local_only", "cloud_only", "differs"]
     assert SyncState.DIFFERS.label == "Differs"
+
+
+def unlisted(files: list[FileEntry]) -> Checksums:
+    whole = Checksums.of(files)
+    return Checksums(whole.digest, whole.count, whole.size)
+
+
+def test_a_whole_model_digest_verifies_the_local_files_as_a_whole():
+    record = replace(cloud("a"), checksums=unlisted(FILES))
+    entry = compare(local("a"), record, list(FILES))
+    assert entry.state is SyncState.IN_SYNC and entry.verified
+    assert "whole-model sha256" in entry.reason
+    changed = [FILES[0], FileEntry(FILES[1].path, FILES[1].size, "f" * 64)]
+    differs = compare(local("a"), record, changed)
+    assert differs.state is SyncState.DIFFERS and not differs.verified
+    assert "cannot be named" in differs.reason
+
+
+def test_a_hugging_face_reference_is_never_in_sync_with_local_files():
+    record = replace(
+        cloud("a", status="pending", files=None),
+        manifest={"metadata": {"registry": "huggingface", "model_id": "org/m"}},
+    )
+    entry = compare(local("a"), record)
+    assert entry.state is SyncState.DIFFERS
+    assert "Hugging Face" in entry.reason

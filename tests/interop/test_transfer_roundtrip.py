@@ -132,9 +132,12 @@ def test_changed_local_copy_is_reported_and_never_replaced_by_itself(registry, h
     push(registry.endpoint, registry.token, home_a, str(model.tag))
     original = tree_snapshot(model.path)
     (model.path / "weights" / "big.bin").write_bytes(b"changed")
-    result, _ = push(registry.endpoint, registry.token, home_a, str(model.tag))
+    result, snap = push(registry.endpoint, registry.token, home_a, str(model.tag))
     assert result.skipped and not result.verified
     assert "different files" in result.message and "--recreate" in result.message
+    states = {f.path: f.checksum for f in snap.files}
+    assert states.pop("weights/big.bin") is ChecksumState.MISMATCH
+    assert set(states.values()) == {ChecksumState.VERIFIED}  # the others agree
     # --force uploads into the same record, whose checksums cannot change: refused,
     # nothing sent, and the cloud copy is still the one pushed first.
     with pytest.raises(RecordConflict, match="--recreate") as refused:

@@ -105,6 +105,12 @@ def compare(
     def entry(state: SyncState, reason: str, verified: bool = False) -> SyncEntry:
         return SyncEntry(tag, state, local, cloud, reason, verified)
 
+    if cloud.is_huggingface:
+        return entry(
+            SyncState.DIFFERS,
+            "The cloud record is a reference to a Hugging Face model, not an archive of "
+            "these files.",
+        )
     if not cloud.is_uploaded:
         status = cloud.upload_status or "unknown"
         why = f": {cloud.upload_finished_reason}" if cloud.upload_finished_reason else ""

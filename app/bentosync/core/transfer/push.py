@@ -242,9 +242,7 @@ class Pusher:
             )
         else:
             return
-        self.progress.set_all_checksums(
-            ChecksumState.MISMATCH, "the cloud record lists other files"
-        )
+        self._mark_differences(mine, theirs)
         raise RecordConflict(
             f"The cloud record of {self.tag} on {self.client.endpoint} was made for other files "
             f"({difference}). A record's manifest cannot be changed, so uploading these files "
@@ -285,6 +283,23 @@ class Pusher:
                 # Created meanwhile by someone else, or by our own retried POST.
                 self.call(self.client.get_repository, name)
 
+    def _mark_differences(self, mine: Checksums, theirs: Checksums | None) -> None:
+        """Mark the files the cloud record disagrees on; all of them if it cannot say which."""
+        if mine.files is None or theirs is None or theirs.files is None:
+            self.progress.set_all_checksums(ChecksumState.MISMATCH, "the cloud copy differs")
+            return
+        cloud = {entry.path: entry for entry in theirs.files}
+        for entry in mine.files:
+            other = cloud.get(entry.path)
+            if other is None:
+                self.progress.set_checksum(entry.path, ChecksumState.MISMATCH, "not in the cloud")
+            elif other != entry:
+                self.progress.set_checksum(
+                    entry.path, ChecksumState.MISMATCH, "the cloud lists another sha256"
+                )
+            else:
+                self.progress.set_checksum(entry.path, ChecksumState.VERIFIED, "same in the cloud")
+
     def _already_there(
         self, model: LocalModel, remote: CloudModel, files: list[FileEntry]
     ) -> PushResult:
@@ -311,7 +326,9 @@ class Pusher:
                 f"{where} with different files ({describe_difference(mine, theirs)}); "
                 f"run `bentosync push {self.tag} --recreate` to replace it."
             )
-            checksum, why = ChecksumState.MISMATCH, "the cloud lists other files"
+            self._mark_differences(mine, theirs)
+            self.progress.set_phase(Phase.SKIPPED, message)
+            return PushResult(self.tag, True, False, "", message)
         self.progress.set_all_checksums(checksum, why)
         self.progress.set_phase(Phase.SKIPPED, message)
         verified = checksum is ChecksumState.VERIFIED
