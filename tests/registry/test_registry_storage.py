@@ -98,18 +98,24 @@ class Upload:
         return self.api.patch(self.api.model("demo", "v1", "complete_multipart_upload"), json=body)
 
     def finish_and_download(self) -> bytes:
-        self.api.ok(
-            self.api.patch(
-                self.api.model("demo", "v1", "finish_upload"),
-                json={"status": "success", "reason": ""},
-            )
+        return finish_and_download(self.api)
+
+
+def finish_and_download(api: Api) -> bytes:
+    """finish_upload(success) for demo:v1, then its archive through a presigned GET."""
+    api.ok(
+        api.patch(
+            api.model("demo", "v1", "finish_upload"), json={"status": "success", "reason": ""}
         )
-        url = self.api.ok(self.api.patch(self.api.model("demo", "v1", "presign_download_url")))[
-            "presigned_download_url"
-        ]
-        response = requests.get(url, timeout=60)
-        assert response.status_code == 200
-        return response.content
+    )
+    response = requests.get(download_url(api), timeout=60)
+    assert response.status_code == 200
+    return response.content
+
+
+def download_url(api: Api) -> str:
+    model = api.ok(api.patch(api.model("demo", "v1", "presign_download_url")))
+    return str(model["presigned_download_url"])
 
 
 def single_put_url(server: RegistryServer) -> str:
@@ -263,12 +269,9 @@ def test_ranges_of_an_object(registry_factory):
     url = single_put_url(server)
     archive = make_tar(model_files("demo", "v1", {"weights.bin": os.urandom(100 * KiB)}))
     assert requests.put(url, data=archive, timeout=30).status_code == 200
-    upload = Upload.__new__(Upload)
-    upload.api = Api(server)
-    assert upload.finish_and_download() == archive
-    download = upload.api.ok(
-        upload.api.patch(upload.api.model("demo", "v1", "presign_download_url"))
-    )["presigned_download_url"]
+    api = Api(server)
+    assert finish_and_download(api) == archive
+    download = download_url(api)
 
     part = requests.get(download, headers={"Range": "bytes=100-199"}, timeout=30)
     assert part.status_code == 206 and part.content == archive[100:200]

@@ -293,6 +293,20 @@ def test_a_multipart_upload_ends_only_at_finish_upload(registry_factory):
     assert got.headers["ETag"].endswith('-2"')
 
 
+def test_a_restart_keeps_the_storage_port_and_the_urls_it_signed(registry_factory):
+    server = registry_factory(strategy="presigned", flavor="bentocloud")
+    api = Api(server)
+    files = model_files("demo", "v1")
+    create_model(api, "demo", "v1", files)
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    url = presign(api, "demo", "v1", "upload")
+    storage_port = server.storage_port
+    server.restart()  # started again with --storage-port of the first run
+    assert server.storage_port == storage_port
+    assert requests.put(url, data=make_tar(files), timeout=30).status_code == 200
+    assert api.ok(finish(api, "demo", "v1", "success"))["upload_status"] == "success"
+
+
 # ---- deleting -------------------------------------------------------------------------
 
 
