@@ -15,7 +15,8 @@ import pytest
 import requests
 from registry_helpers import (
     Api,
-    create_model,
+    begin_upload,
+    cut_short,
     make_tar,
     model_files,
     start_multipart,
@@ -120,8 +121,7 @@ def download_url(api: Api) -> str:
 
 def single_put_url(server: RegistryServer) -> str:
     api = Api(server)
-    create_model(api, "demo", "v1", model_files("demo", "v1"))
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    begin_upload(api, "demo", "v1")
     return str(
         api.ok(api.patch(api.model("demo", "v1", "presign_upload_url")))["presigned_upload_url"]
     )
@@ -198,14 +198,9 @@ def test_a_part_cut_short_is_not_stored(registry_factory):
     server = strict(registry_factory)
     upload = Upload(server)
     data = os.urandom(64 * KiB)
-    url = upload.part_url(1)
-    parts = urlsplit(url)
-    head = (
-        f"PUT {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-        f"Content-Length: {len(data)}\r\n\r\n"
-    ).encode()
-    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
-        sock.sendall(head + data[: len(data) // 2])
+    url = urlsplit(upload.part_url(1))
+    with cut_short(server.storage_port, f"{url.path}?{url.query}", data):
+        pass
     # The storage has seen the PUT end (its access log line is written last).
     wait_for(lambda: '"PUT /bentosync-models/models/default/demo/v1.tar"' in server.log_text())
     response = upload.complete([(1, quoted_md5(data))])

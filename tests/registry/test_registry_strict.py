@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import tarfile
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,8 +14,9 @@ import pytest
 import requests
 from registry_helpers import (
     Api,
+    begin_upload,
     create_body,
-    create_model,
+    cut_short,
     make_tar,
     model_files,
     model_yaml,
@@ -100,8 +100,7 @@ def test_records_carry_none_of_bentosyncs_extensions(api):
 def test_the_default_flavour_says_which_archives_it_checked(registry):
     api = Api(registry)
     files = model_files("demo", "v1")
-    assert create_model(api, "demo", "v1", files)["archive_checked"] is False
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    assert begin_upload(api, "demo", "v1", files)["archive_checked"] is False
     api.ok(api.put(api.model("demo", "v1", "upload"), data=make_tar(files)))
     record = status_of(api, "demo", "v1")
     assert record["upload_status"] == "success" and record["archive_checked"] is True
@@ -148,8 +147,7 @@ def _truncated_archive() -> bytes:
 def test_a_hostile_or_broken_archive_is_stored_as_it_came(api, strict_registry, archive):
     """BentoCloud stores what it is sent; refusing it is the pulling client's job."""
     files = model_files("demo", "v1")
-    created = create_model(api, "demo", "v1", files)  # with a file list the archive breaks
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    created = begin_upload(api, "demo", "v1", files)  # with a file list the archive breaks
     assert api.put(api.model("demo", "v1", "upload"), data=archive).status_code == 200
     assert status_of(api, "demo", "v1")["upload_status"] == "success"
     assert stored_archive(strict_registry.data_dir, created["uid"]) == archive
@@ -159,15 +157,12 @@ def test_a_hostile_or_broken_archive_is_stored_as_it_came(api, strict_registry, 
 def test_a_proxy_upload_cut_short_fails(api, strict_registry):
     files = model_files("demo", "v1", {"weights.bin": os.urandom(4 * MiB)})
     archive = make_tar(files)
-    create_model(api, "demo", "v1", files)
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    begin_upload(api, "demo", "v1", files)
     path = "/api/v1" + api.model("demo", "v1", "upload")
-    head = (
-        f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-YATAI-API-TOKEN: {strict_registry.token}"
-        f"\r\nContent-Length: {len(archive)}\r\n\r\n"
-    ).encode()
-    with socket.create_connection(("127.0.0.1", strict_registry.port), timeout=10) as sock:
-        sock.sendall(head + archive[: len(archive) // 2])
+    with cut_short(
+        strict_registry.port, path, archive, {"X-YATAI-API-TOKEN": strict_registry.token}
+    ):
+        pass
     wait_for(lambda: status_of(api, "demo", "v1")["upload_status"] == "failed")
     assert "interrupted" in status_of(api, "demo", "v1")["upload_finished_reason"]
 
@@ -179,8 +174,7 @@ def test_finish_upload_records_what_the_client_reports(registry_factory):
     server = registry_factory(strategy="presigned", flavor="bentocloud")
     api = Api(server)
     files = model_files("demo", "v1")
-    create_model(api, "demo", "v1", files)
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    begin_upload(api, "demo", "v1", files)
 
     failed = api.ok(finish(api, "demo", "v1", "failed", "the disk caught fire"))
     assert failed["upload_status"] == "failed"
@@ -217,8 +211,7 @@ def test_presigned_urls_lead_to_the_storage_port_in_s3s_shape(registry_factory, 
     assert server.storage_port and server.storage_port != server.port
     api = Api(server)
     files = model_files("demo", "v1")
-    create_model(api, "demo", "v1", files)
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    begin_upload(api, "demo", "v1", files)
     if strategy == "presigned":
         url = presign(api, "demo", "v1", "upload")
         response = requests.put(url, data=make_tar(files), timeout=30)
@@ -270,8 +263,7 @@ def test_a_multipart_upload_ends_only_at_finish_upload(registry_factory):
     api = Api(server)
     files = model_files("demo", "v1", {"weights.bin": os.urandom(6 * MiB)})
     archive = make_tar(files)
-    create_model(api, "demo", "v1", files)
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    begin_upload(api, "demo", "v1", files)
     upload_id = api.ok(api.patch(api.model("demo", "v1", "start_multipart_upload")))["upload_id"]
     first = put_part(api, "demo", "v1", upload_id, 1, archive[: 5 * MiB])
     second = put_part(api, "demo", "v1", upload_id, 2, archive[5 * MiB :])
@@ -297,8 +289,7 @@ def test_a_restart_keeps_the_storage_port_and_the_urls_it_signed(registry_factor
     server = registry_factory(strategy="presigned", flavor="bentocloud")
     api = Api(server)
     files = model_files("demo", "v1")
-    create_model(api, "demo", "v1", files)
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    begin_upload(api, "demo", "v1", files)
     url = presign(api, "demo", "v1", "upload")
     storage_port = server.storage_port
     server.restart()  # started again with --storage-port of the first run
@@ -331,8 +322,7 @@ def test_a_part_list_is_refused_at_completion_not_at_presign(registry_factory):
     """S3 learns of sizes only when parts arrive; presigning never asks the storage."""
     server = registry_factory(strategy="multipart", flavor="bentocloud")
     api = Api(server)
-    create_model(api, "demo", "v1", model_files("demo", "v1"))
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    begin_upload(api, "demo", "v1")
     presigned = api.patch(
         api.model("demo", "v1", "presign_multipart_upload_url"),
         json={"upload_id": "no-such-upload", "part_number": 10_001},
