@@ -12,7 +12,11 @@ import pytest
 
 from support.faulty_proxy import faulty_proxy  # noqa: F401  (fixture)
 from support.official import official  # noqa: F401  (fixture)
-from support.registry import registry, registry_factory  # noqa: F401  (fixtures)
+from support.registry import (  # noqa: F401  (fixtures)
+    registry,
+    registry_factory,
+    strict_registry,
+)
 from support.secret_service import secret_service  # noqa: F401  (fixture)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import socket
 import tarfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -169,18 +171,43 @@ def create_model(
     )
 
 
+def begin_upload(
+    api: Api,
+    name: str,
+    version: str,
+    files: dict[str, bytes] | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """create + start_upload, as every push begins; returns the created record."""
+    created = create_model(api, name, version, files, **kwargs)
+    api.ok(api.patch(api.model(name, version, "start_upload")))
+    return created
+
+
 def push_proxy(
     api: Api, name: str, version: str, files: dict[str, bytes] | None = None, **kwargs: Any
 ) -> requests.Response:
     """create + start_upload + PUT /upload; returns the PUT response."""
     files = files if files is not None else model_files(name, version)
-    create_model(api, name, version, files, **kwargs)
-    api.ok(api.patch(api.model(name, version, "start_upload")))
+    begin_upload(api, name, version, files, **kwargs)
     return api.put(
         api.model(name, version, "upload"),
         data=make_tar(files),
         headers={"Content-Type": "application/octet-stream"},
     )
+
+
+@contextmanager
+def cut_short(
+    port: int, target: str, body: bytes, headers: dict[str, str] | None = None
+) -> Iterator[None]:
+    """PUT ``target`` announcing all of ``body`` but sending half; hang up on leaving the block."""
+    lines = [f"PUT {target} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
+    lines += [f"{key}: {value}" for key, value in (headers or {}).items()]
+    head = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head + body[: len(body) // 2])
+        yield
 
 
 def files_in(archive: bytes) -> dict[str, bytes]:
@@ -207,8 +234,7 @@ def start_multipart(
     api: Api, name: str, version: str, files: dict[str, bytes], **kwargs: Any
 ) -> str:
     """create + start_upload + start_multipart_upload; returns the upload id."""
-    create_model(api, name, version, files, **kwargs)
-    api.ok(api.patch(api.model(name, version, "start_upload")))
+    begin_upload(api, name, version, files, **kwargs)
     upload_id = api.ok(api.patch(api.model(name, version, "start_multipart_upload")))["upload_id"]
     assert upload_id
     return str(upload_id)

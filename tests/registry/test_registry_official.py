@@ -1,4 +1,5 @@
-"""The official ``bentoml`` CLI (1.4.39, its own venv) against our registry, every strategy."""
+"""The official ``bentoml`` CLI (1.4.39, its own venv) against our registry, every strategy,
+and against the bentocloud flavour (FLAVORS.md) in the proxy and multipart strategies."""
 
 from __future__ import annotations
 
@@ -89,10 +90,14 @@ def push_and_pull(
     api = Api(server)
     model = api.ok(api.get(api.model(name, version)))
     assert model["upload_status"] == "success"
-    # The official client sent no file list: the registry computed it from the archive.
-    listed = {path: sha for path, _, sha in stored_list(model["manifest"])["files"]}
-    regular = {k: v for k, v in tree_digest(source_dir).items() if not v.startswith("link:")}
-    assert listed == regular
+    if server.flavor == "bentocloud":
+        # Stored as it came: BentoCloud computes no file list.
+        assert stored_list(model["manifest"]) is None
+    else:
+        # The official client sent no file list: the registry computed it from the archive.
+        listed = {path: sha for path, _, sha in stored_list(model["manifest"])["files"]}
+        regular = {k: v for k, v in tree_digest(source_dir).items() if not v.startswith("link:")}
+        assert listed == regular
 
     official.run_cli(["models", "pull", pull_arg], pull_home, env)
     pulled_dir = pull_home / "models" / name / version
@@ -146,6 +151,42 @@ def test_official_push_and_pull(official, registry_factory, small_model, tmp_pat
     # A second push of a successful model is "already exists" for the official client.
     again = official.run_cli(["models", "push", tag], home, cloud_env(server))
     assert "already exists" in again.stdout + again.stderr
+
+
+@pytest.mark.parametrize("strategy", ["proxy", "multipart"])
+def test_official_push_and_pull_bentocloud_flavour(
+    official, registry_factory, small_model, tmp_path, strategy
+):
+    home, tag, path = small_model
+    server = registry_factory(strategy=strategy, flavor="bentocloud")
+    push_and_pull(official, server, home, tag, path, tmp_path / "pulled", tag)
+    name, version = tag.split(":")
+    log = server.log_text()
+    if strategy == "multipart":
+        # Parts and the download went to the storage endpoint, S3's way.
+        obj = f"/bentosync-models/models/default/{name}/{version}.tar"
+        assert f'"PUT {obj}" 200' in log and f'"GET {obj}" 200' in log
+    else:
+        through_api = f"/api/v1/model_repositories/{name}/models/{version}"
+        assert f'"PUT {through_api}/upload" 200' in log
+        assert f'"GET {through_api}/download" 200' in log
+    again = official.run_cli(["models", "push", tag], home, cloud_env(server))
+    assert "already exists" in again.stdout + again.stderr
+
+
+@pytest.mark.slow
+def test_official_multipart_push_and_pull_250_mib_bentocloud_flavour(
+    official, registry_factory, tmp_path
+):
+    """Three 100 MiB-ish parts through the storage endpoint's S3 rules."""
+    home = tmp_path / "src"
+    tag, path = make_model(official, home, "big_model", 250)
+    server = registry_factory(strategy="multipart", flavor="bentocloud")
+    push_and_pull(official, server, home, tag, path, tmp_path / "pulled", tag)
+    name, version = tag.split(":")
+    obj = f"/bentosync-models/models/default/{name}/{version}.tar"
+    assert server.log_text().count(f'"PUT {obj}" 200') >= 3
+    assert f"Completed multipart upload of {tag}: 3 parts" in server.log_text()
 
 
 @pytest.mark.slow

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +12,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from registry_helpers import Api, create_model, make_tar, model_files, push_proxy, wait_for
+from registry_helpers import (
+    Api,
+    begin_upload,
+    create_model,
+    cut_short,
+    make_tar,
+    model_files,
+    push_proxy,
+    wait_for,
+)
 
 from bentosync.registry.config import DB_NAME
 from bentosync.registry.db import SCHEMA_VERSION, Database
@@ -248,15 +256,9 @@ def test_a_client_that_hangs_up_mid_upload_fails_the_upload(registry):
     api = Api(registry)
     files = model_files("demo", "v1", {"weights.bin": os.urandom(2 * 1024 * 1024)})
     archive = make_tar(files)
-    create_model(api, "demo", "v1", files)
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    begin_upload(api, "demo", "v1", files)
     path = "/api/v1" + api.model("demo", "v1", "upload")
-    head = (
-        f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-YATAI-API-TOKEN: {registry.token}\r\n"
-        f"Content-Length: {len(archive)}\r\n\r\n"
-    ).encode()
-    with socket.create_connection(("127.0.0.1", registry.port), timeout=10) as sock:
-        sock.sendall(head + archive[: len(archive) // 2])
+    with cut_short(registry.port, path, archive, {"X-YATAI-API-TOKEN": registry.token}):
         wait_for(lambda: tmp_bytes(registry) > 0)
     wait_for(lambda: api.ok(api.get(api.model("demo", "v1")))["upload_status"] == "failed")
     model = api.ok(api.get(api.model("demo", "v1")))

@@ -13,6 +13,12 @@ Use in a test::
     def test_other(registry_factory):
         server = registry_factory(strategy="multipart", extra_args=["--presign-expiry", "1"])
         server.kill(); server.restart()       # SIGKILL and start again, same port and data
+
+    def test_strict(strict_registry):        # behaves as BentoCloud does (FLAVORS.md)
+        strict_registry.storage_endpoint     # its S3-rules storage, on a port of its own
+
+A server whose log shows the API token reaching its storage endpoint fails
+the test that used it, unless that test set ``token_leak_expected``.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_PREFIX = "BentoSync registry listening on "
+STORAGE_READY_PREFIX = "BentoSync storage listening on "
+TOKEN_LEAK_MARKER = "API TOKEN SENT TO STORAGE"
 TOKEN_ENV = "BENTOSYNC_REGISTRY_TOKEN"
 START_TIMEOUT = 30.0
 
@@ -60,10 +68,16 @@ class RegistryServer:
     data_dir: Path
     token: str
     strategy: str = "proxy"
+    flavor: str = "bentosync"
     extra_args: list[str] = field(default_factory=list)
     log_path: Path | None = None
     endpoint: str = ""
     port: int = 0
+    # The bentocloud flavour's storage endpoint ("" for the bentosync flavour).
+    storage_endpoint: str = ""
+    storage_port: int = 0
+    # Set by a test that sends the token to storage on purpose (to see it refused).
+    token_leak_expected: bool = False
     process: subprocess.Popen[str] | None = None
     deletes_expected: bool = False
 
@@ -94,6 +108,10 @@ class RegistryServer:
             str(self.data_dir),
             "--strategy",
             self.strategy,
+            "--flavor",
+            self.flavor,
+            "--storage-port",
+            str(self.storage_port),
             *self.extra_args,
         ]
         env = dict(os.environ)
@@ -111,6 +129,16 @@ class RegistryServer:
             )
         self.endpoint = self._wait_ready()
         self.port = int(self.endpoint.rsplit(":", 1)[1])
+        if self.flavor == "bentocloud":
+            # Printed with the API's line, in the same call, so it is read at once:
+            # it may sit in the pipe's read buffer already, where select cannot see it.
+            assert self.process is not None and self.process.stdout is not None
+            line = self.process.stdout.readline()
+            if not line.startswith(STORAGE_READY_PREFIX):
+                self.kill()
+                raise RuntimeError(f"The registry announced no storage endpoint: {line!r}")
+            self.storage_endpoint = line[len(STORAGE_READY_PREFIX) :].strip()
+            self.storage_port = int(self.storage_endpoint.rsplit(":", 1)[1])
         return self
 
     def _wait_ready(self) -> str:
@@ -144,6 +172,10 @@ class RegistryServer:
     def deletes(self) -> list[str]:
         """Every DELETE the server received, from its access log."""
         return [line for line in self.log_text().splitlines() if '"DELETE /api/' in line]
+
+    def leaked_token(self) -> bool:
+        """True when the storage endpoint logged a request that carried the API token."""
+        return TOKEN_LEAK_MARKER in self.log_text()
 
     def _end(self, sig: int, timeout: float) -> int | None:
         process = self.process
@@ -184,9 +216,11 @@ RegistryFactory = Callable[..., RegistryServer]
 
 @pytest.fixture
 def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryFactory]:
-    """``factory(strategy="proxy", extra_args=(), token=None, data_dir=None)`` -> started server.
+    """``factory(strategy="proxy", extra_args=(), token=None, data_dir=None, flavor="bentosync")``
+    -> started server.
 
-    Every server it starts is stopped at teardown.
+    Every server it starts is stopped at teardown, and the test fails there if
+    one of them saw the API token at its storage endpoint (unless expected).
     """
     started: list[RegistryServer] = []
 
@@ -195,12 +229,14 @@ def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
         extra_args: list[str] | tuple[str, ...] = (),
         token: str | None = None,
         data_dir: Path | None = None,
+        flavor: str = "bentosync",
     ) -> RegistryServer:
         data = data_dir or tmp_path_factory.mktemp("registry") / "data"
         server = RegistryServer(
             data_dir=data,
             token=token or "test-" + secrets.token_urlsafe(24),
             strategy=strategy,
+            flavor=flavor,
             extra_args=list(extra_args),
         )
         started.append(server)
@@ -214,6 +250,12 @@ def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
     unexpected = [line for s in started if not s.deletes_expected for line in s.deletes()]
     if unexpected:
         pytest.fail("The registry received a DELETE nobody asked for:\n" + "\n".join(unexpected))
+    leaks = [s for s in started if s.leaked_token() and not s.token_leak_expected]
+    if leaks:
+        pytest.fail(
+            "The API token was sent to the storage endpoint of a registry "
+            f"(look for {TOKEN_LEAK_MARKER!r} in {', '.join(str(s.log_path) for s in leaks)})."
+        )
 
 
 @pytest.fixture
@@ -222,7 +264,19 @@ def registry(registry_factory: RegistryFactory) -> RegistryServer:
     return registry_factory()
 
 
-__all__ = ["RegistryFactory", "RegistryServer", "registry", "registry_factory"]
+@pytest.fixture
+def strict_registry(registry_factory: RegistryFactory) -> RegistryServer:
+    """Like ``registry`` (proxy strategy), but of the bentocloud flavour (FLAVORS.md)."""
+    return registry_factory(flavor="bentocloud")
+
+
+__all__ = [
+    "RegistryFactory",
+    "RegistryServer",
+    "registry",
+    "registry_factory",
+    "strict_registry",
+]
 
 
 def stored_archive_files(data_dir: Path, uid: str) -> list[Path]:

@@ -9,8 +9,10 @@ a presigned URL's query string (its signature is a credential).
 
 from __future__ import annotations
 
+import html
 import logging
 import random
+import re
 import socket
 import ssl
 import time
@@ -134,8 +136,32 @@ def scrub(text: str, *secrets: str | None) -> str:
     return text
 
 
+_S3_ERROR = re.compile(r"^(?:<\?xml[^>]*\?>\s*)?<Error>(.*)</Error>$", re.DOTALL)
+
+
+def _s3_error_text(text: str) -> str | None:
+    """``Code: Message`` of an S3 XML error body (presigned URLs lead to S3), else None.
+
+    Read with patterns, not an XML parser: the body comes from a server we do
+    not trust, and only two flat elements are wanted.
+    """
+    match = _S3_ERROR.match(text)
+    if match is None:
+        return None
+
+    def element(name: str) -> str:
+        found = re.search(rf"<{name}>([^<]*)</{name}>", match.group(1))
+        return html.unescape(found.group(1)).strip() if found else ""
+
+    code, message = element("Code"), element("Message")
+    if not code:
+        return None
+    return f"{code}: {message}" if message else code
+
+
 def server_text(body: bytes | str, *secrets: str | None) -> str:
-    """The human part of an error body: Yatai's ``error``/``message`` key, else the text."""
+    """The human part of an error body: Yatai's ``error``/``message`` key, S3's
+    ``Code: Message``, else the text."""
     import json
 
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
@@ -149,6 +175,8 @@ def server_text(body: bytes | str, *secrets: str | None) -> str:
             if isinstance(data.get(key), str) and data[key]:
                 text = data[key]
                 break
+    elif text.startswith("<"):
+        text = _s3_error_text(text) or text
     if len(text) > MAX_SERVER_TEXT:
         text = text[:MAX_SERVER_TEXT] + "..."
     return scrub(text, *secrets)

@@ -4,6 +4,11 @@ Opening the data dir (database, archives, start-up repair) happens here, at
 creation, so a broken data dir fails before the server says it is listening.
 The lifespan's shutdown closes it again: background jobs stop, temp files go,
 the WAL is checkpointed.
+
+The flavour (``flavor.py``) picks the upload routes: checked ones with the
+``/blobs`` presigned endpoints, or stored-as-they-arrive ones whose presigned
+URLs lead to the storage endpoint, which ``create_asgi_app`` serves beside
+the API by port.
 """
 
 from __future__ import annotations
@@ -16,21 +21,27 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from bentosync import __version__
-from bentosync.registry import routes_blobs, routes_models, routes_upload
+from bentosync.registry import routes_blobs, routes_models, routes_stored, routes_upload
 from bentosync.registry.auth import AuthMiddleware, TokenStore
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog
 from bentosync.registry.config import DB_NAME, RegistryConfig
 from bentosync.registry.context import Services
 from bentosync.registry.db import Database
+from bentosync.registry.dispatch import PortDispatch
 from bentosync.registry.errors import ApiError, RangeNotSatisfiable
+from bentosync.registry.flavor import flavor_of
 from bentosync.registry.maintenance import Reaper, recover
 from bentosync.registry.middleware import AccessLogMiddleware, JsonLimitMiddleware
 from bentosync.registry.multipart import Multipart
+from bentosync.registry.objects import ObjectStore
 from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.signing import Signer
+from bentosync.registry.storage_app import create_storage_app
+from bentosync.registry.storage_signing import StorageSigner
 from bentosync.registry.uploads import Uploads
 
 logger = logging.getLogger(__name__)
@@ -57,11 +68,15 @@ def open_services(config: RegistryConfig) -> Services:
         )
     catalog = Catalog(db)
     uploads = Uploads(db, catalog, blobs, config)
-    pipelines = Pipelines(
-        blobs,
-        max_active=config.max_pipelines,
-        idle_timeout=min(config.pipeline_idle, config.stale_after / 2),
-    )
+    flavor = flavor_of(config)
+    pipelines = None
+    if flavor.checks_archives:  # they check parts as they arrive
+        pipelines = Pipelines(
+            blobs,
+            max_active=config.max_pipelines,
+            idle_timeout=min(config.pipeline_idle, config.stale_after / 2),
+        )
+    signer = Signer(db, config.presign_expiry)
     return Services(
         config=config,
         db=db,
@@ -70,7 +85,10 @@ def open_services(config: RegistryConfig) -> Services:
         blobs=blobs,
         uploads=uploads,
         multipart=Multipart(db, blobs, uploads, pipelines),
-        signer=Signer(db, config.presign_expiry),
+        signer=signer,
+        flavor=flavor,
+        objects=ObjectStore(db, blobs, catalog),
+        storage_signer=StorageSigner(signer, config.presign_expiry),
     )
 
 
@@ -105,14 +123,30 @@ def create_app(config: RegistryConfig) -> FastAPI:
     )
     app.state.services = services
     app.include_router(routes_models.router)
-    app.include_router(routes_upload.router)
-    app.include_router(routes_blobs.router)
+    if services.flavor.s3_storage:
+        app.include_router(routes_stored.router)
+    else:
+        app.include_router(routes_upload.router)
+        app.include_router(routes_blobs.router)
     _install_error_handlers(app)
     # Last added runs first: log everything, then authenticate, then cap JSON.
     app.add_middleware(JsonLimitMiddleware, limit=config.max_json_bytes)
     app.add_middleware(AuthMiddleware, tokens=services.tokens)
     app.add_middleware(AccessLogMiddleware)
     return app
+
+
+def create_asgi_app(config: RegistryConfig) -> ASGIApp:
+    """The API app, and where the flavour has one, the storage endpoint beside it.
+
+    ``config.storage_port`` must be the port actually bound: the API writes it
+    into presigned URLs, and the dispatcher sends that port's requests to storage.
+    """
+    app = create_app(config)
+    services: Services = app.state.services
+    if not services.flavor.s3_storage:
+        return app
+    return PortDispatch(app, {config.storage_port: create_storage_app(services)})
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -2,8 +2,9 @@
 
 Pydantic models so that FastAPI documents them in its OpenAPI spec; unknown
 keys are ignored like the official client ignores ours, except in the
-manifest, which this flavour stores as sent (older BentoSync clients put their
-file list in a top-level ``bentosync`` key; newer ones in ``metadata``).
+manifest, which the bentosync flavour stores as sent (older BentoSync clients
+put their file list in a top-level ``bentosync`` key; newer ones in
+``metadata``) and the bentocloud flavour cuts to BentoCloud's keys (``flavor.py``).
 """
 
 from __future__ import annotations

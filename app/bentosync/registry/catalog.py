@@ -76,6 +76,7 @@ class ModelRecord:
     blob_size: int | None
     finish_requested: bool
     list_from_client: bool
+    object_etag: str | None
 
     @property
     def tag(self) -> str:
@@ -105,6 +106,7 @@ class ModelRecord:
             blob_size=row["blob_size"],
             finish_requested=bool(row["finish_requested"]),
             list_from_client=bool(row["list_from_client"]),
+            object_etag=row["object_etag"],
         )
 
 

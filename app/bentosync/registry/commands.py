@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bentosync.registry.config import (
     DB_NAME,
+    FLAVORS,
     STRATEGIES,
     TOKEN_ENV,
     RegistryConfig,
@@ -48,6 +49,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="proxy",
         help="how clients are told to move archives: through the API (proxy), one "
         "presigned PUT/GET (presigned), or presigned multipart parts (multipart)",
+    )
+    serve.add_argument(
+        "--flavor",
+        choices=FLAVORS,
+        default="bentosync",
+        help="bentosync: check every archive and keep checksums (default); bentocloud: "
+        "behave as BentoCloud does, storing archives unchecked and serving presigned URLs "
+        "from a storage endpoint with S3's rules (see FLAVORS.md)",
+    )
+    serve.add_argument(
+        "--storage-port",
+        type=int,
+        default=0,
+        metavar="PORT",
+        help="port of the bentocloud flavour's storage endpoint, on the same host; 0 picks "
+        "a free one (default 0)",
     )
     serve.add_argument(
         "--presign-expiry",
@@ -102,7 +119,12 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from bentosync.core.background import lower_process_priority
-    from bentosync.registry.server import READY_PREFIX, run_server
+    from bentosync.registry.server import (
+        READY_PREFIX,
+        STORAGE_READY_PREFIX,
+        Endpoints,
+        run_server,
+    )
 
     if args.background:
         lower_process_priority()
@@ -116,14 +138,19 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         strategy=args.strategy,
+        flavor=args.flavor,
+        storage_port=args.storage_port,
         presign_expiry=args.presign_expiry,
         public_url=args.public_url,
         max_json_bytes=args.max_json_bytes,
         stale_after=args.stale_after,
     )
 
-    def announce(endpoint: str) -> None:
-        print(f"{READY_PREFIX}{endpoint}", flush=True)
+    def announce(endpoints: Endpoints) -> None:
+        # The API's line first: scripts and the desktop launcher wait for it.
+        print(f"{READY_PREFIX}{endpoints.api}", flush=True)
+        if endpoints.storage is not None:
+            print(f"{STORAGE_READY_PREFIX}{endpoints.storage}", flush=True)
 
     run_server(config, announce)
     return 0

@@ -14,6 +14,8 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 STRATEGIES = ("proxy", "presigned", "multipart")
+# BentoSync's own registry, and one that behaves as BentoCloud does (FLAVORS.md).
+FLAVORS = ("bentosync", "bentocloud")
 TOKEN_ENV = "BENTOSYNC_REGISTRY_TOKEN"
 DB_NAME = "registry.db"
 
@@ -31,6 +33,9 @@ class RegistryConfig:
 
     ``strategy`` only changes what the server *advertises* (PROTOCOL.md 6); every
     upload and download route works in every mode, so a client may fall back.
+    ``flavor`` changes what the server promises (FLAVORS.md): ``bentocloud``
+    stores archives unchecked and serves presigned URLs from a storage endpoint
+    of its own, on ``storage_port``, with S3's rules.
     """
 
     data_dir: Path
@@ -38,6 +43,10 @@ class RegistryConfig:
     port: int = 3000
     seed_token: str | None = None
     strategy: str = "proxy"
+    flavor: str = "bentosync"
+    # The bentocloud flavour's storage endpoint, on the same host; 0 picks a free
+    # port. The server replaces 0 with the port it bound before building the app.
+    storage_port: int = 0
     # Presigned URLs live this long (Yatai uses one hour).
     presign_expiry: float = 3600.0
     # JSON bodies above this are refused with 413; a manifest's file list of
@@ -64,6 +73,8 @@ class RegistryConfig:
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
+        if self.flavor not in FLAVORS:
+            raise ValueError(f"flavor must be one of {', '.join(FLAVORS)}")
         object.__setattr__(self, "data_dir", Path(self.data_dir))
 
     @classmethod

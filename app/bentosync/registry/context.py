@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 from starlette.requests import Request
@@ -21,8 +21,13 @@ from bentosync.registry.catalog import Catalog, ModelRecord, Repository
 from bentosync.registry.config import RegistryConfig
 from bentosync.registry.db import Database
 from bentosync.registry.errors import BadRequest, NotFound
+from bentosync.registry.flavor import Flavor
 from bentosync.registry.multipart import Multipart
+from bentosync.registry.objects import ObjectStore
+from bentosync.registry.schemas import model_schema, repository_schema
+from bentosync.registry.server import endpoint_for
 from bentosync.registry.signing import Signer
+from bentosync.registry.storage_signing import StorageSigner
 from bentosync.registry.uploads import Uploads
 
 logger = logging.getLogger(__name__)
@@ -38,10 +43,31 @@ class Services:
     uploads: Uploads
     multipart: Multipart
     signer: Signer
+    flavor: Flavor
+    # The storage endpoint's side: used where ``flavor.s3_storage``.
+    objects: ObjectStore
+    storage_signer: StorageSigner
 
     def base_url(self, request: Request) -> str:
         """Where clients reach us: ``--public-url`` if set, else as this request came in."""
         return self.config.public_url or str(request.base_url)
+
+    def storage_url(self, request: Request) -> str:
+        """The storage endpoint under the host name this request used for the API.
+
+        A client that reached the API at some name reaches the storage port
+        there too, whatever address the server bound (``0.0.0.0``, say).
+        """
+        host = request.url.hostname or self.config.host
+        return endpoint_for(host, self.config.storage_port)
+
+    def model_json(self, model: ModelRecord, **kwargs: Any) -> dict[str, Any]:
+        """A model record as this server's flavour renders it (PROTOCOL.md 2)."""
+        extensions = self.flavor.extensions(model)
+        return model_schema(model, self.config.strategy, extensions=extensions, **kwargs)
+
+    def repository_json(self, repository: Repository, latest: ModelRecord | None) -> dict[str, Any]:
+        return repository_schema(repository, None if latest is None else self.model_json(latest))
 
 
 def get_services(request: Request) -> Services:

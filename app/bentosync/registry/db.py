@@ -22,7 +22,7 @@ from bentosync.core.errors import BentoSyncError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
@@ -67,6 +67,8 @@ CREATE TABLE IF NOT EXISTS models (
     finish_requested INTEGER NOT NULL DEFAULT 0,
     -- The file list came with create-model (else the server computed it).
     list_from_client INTEGER NOT NULL DEFAULT 0,
+    -- The stored object's S3-style ETag (bentocloud flavour), NULL where none was made.
+    object_etag TEXT,
     UNIQUE (repository_id, version)
 );
 CREATE TABLE IF NOT EXISTS multipart_uploads (
@@ -136,6 +138,9 @@ class Database:
             part_columns = {row[1] for row in conn.execute("PRAGMA table_info(parts)")}
             if "boot" not in part_columns:  # schema 1: parts of unknown boot, dropped at start-up
                 conn.execute("ALTER TABLE parts ADD COLUMN boot TEXT NOT NULL DEFAULT ''")
+            model_columns = {row[1] for row in conn.execute("PRAGMA table_info(models)")}
+            if "object_etag" not in model_columns:  # schema 2: no object ETags yet
+                conn.execute("ALTER TABLE models ADD COLUMN object_etag TEXT")
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @property

@@ -15,6 +15,7 @@ memory.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -69,6 +70,22 @@ async def receive_body(
         # direct writes still queued (at most POOL_BUFFERS MiB, milliseconds).
         out.abandon()
     return total
+
+
+async def receive_body_md5(request: Request, target: Path) -> tuple[int, str]:
+    """Stream the body into ``target``; returns its size and MD5 (hex), S3's ETag.
+
+    Written through the page cache, so the hash runs on the writer's thread
+    with each batch (``on_written``), never on the event loop.
+    """
+    digest = hashlib.md5(usedforsecurity=False)  # an ETag, not a security measure
+
+    def hash_batch(chunks: list[Chunk], release: Release | None) -> None:
+        for chunk in chunks:
+            digest.update(chunk)
+
+    size = await receive_body(request, target, on_written=hash_batch)
+    return size, digest.hexdigest()
 
 
 async def _receive_in_place(

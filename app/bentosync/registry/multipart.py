@@ -76,6 +76,54 @@ def normalize_etag(etag: str) -> str:
     return value.strip('"')
 
 
+def open_upload(conn: sqlite3.Connection, model: ModelRecord) -> str:
+    """Inside the caller's transaction: a new multipart upload of ``model``, named on its record."""
+    upload_id = secrets.token_hex(16)
+    conn.execute(
+        "INSERT INTO multipart_uploads (upload_id, model_id, upload_seq, created_at, "
+        "touched_at) VALUES (?, ?, ?, ?, ?)",
+        (upload_id, model.id, model.upload_seq, to_db(utcnow()), time.time()),
+    )
+    update_model(conn, model.id, upload_id=upload_id)
+    return upload_id
+
+
+def place_part(
+    conn: sqlite3.Connection,
+    blobs: BlobStore,
+    upload_id: str,
+    part_number: int,
+    tmp: Path,
+    etag: str,
+    size: int,
+) -> bool:
+    """Inside the caller's transaction: move a received part into place and record it.
+
+    False, with nothing changed, when the upload ended while the part arrived.
+    No fsync: completion fsyncs the listed parts once, as the archive, and a
+    part replaced or abandoned before then never costs a disk write. The boot
+    id lets start-up tell which unsynced parts can be trusted.
+    """
+    exists = conn.execute(
+        "SELECT 1 FROM multipart_uploads WHERE upload_id = ?", (upload_id,)
+    ).fetchone()
+    if exists is None:
+        return False
+    target = blobs.part_path(upload_id, part_number)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, target)
+    conn.execute(
+        "INSERT OR REPLACE INTO parts (upload_id, part_number, etag, size, boot) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (upload_id, part_number, etag, size, this_boot()),
+    )
+    conn.execute(
+        "UPDATE multipart_uploads SET touched_at = ? WHERE upload_id = ?",
+        (time.time(), upload_id),
+    )
+    return True
+
+
 class Multipart:
     def __init__(
         self,
@@ -102,15 +150,9 @@ class Multipart:
     def start(self, model: ModelRecord) -> ModelRecord:
         """A new upload id for the model; any earlier multipart upload of it is dropped."""
         self.uploads.require_uploading(model)
-        upload_id = secrets.token_hex(16)
         with self.db.transaction() as conn:
             stale = abort_multipart(conn, model.id)
-            conn.execute(
-                "INSERT INTO multipart_uploads (upload_id, model_id, upload_seq, created_at, "
-                "touched_at) VALUES (?, ?, ?, ?, ?)",
-                (upload_id, model.id, model.upload_seq, to_db(utcnow()), time.time()),
-            )
-            update_model(conn, model.id, upload_id=upload_id)
+            open_upload(conn, model)
             fresh = fetch_model(conn, model.id)
         for old in stale:
             self.blobs.remove_parts(old, later=True)
@@ -149,28 +191,10 @@ class Multipart:
             raise Conflict(f"Part {part_number} was sent again while this copy was arriving.")
         etag = new_etag()
         size = tmp.stat().st_size
-        # No fsync here: completion fsyncs the listed parts once, as the archive,
-        # and a part replaced or abandoned before then never costs a disk write.
-        # The boot id lets start-up tell which unsynced parts can be trusted.
         with self.db.transaction() as conn:
-            exists = conn.execute(
-                "SELECT 1 FROM multipart_uploads WHERE upload_id = ?", (upload_id,)
-            ).fetchone()
-            if exists is None:
+            if not place_part(conn, self.blobs, upload_id, part_number, tmp, etag, size):
                 self.blobs.discard(tmp)
                 raise Conflict(f"Upload {upload_id!r} ended while this part was arriving.")
-            target = self.blobs.part_path(upload_id, part_number)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, target)
-            conn.execute(
-                "INSERT OR REPLACE INTO parts (upload_id, part_number, etag, size, boot) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (upload_id, part_number, etag, size, this_boot()),
-            )
-            conn.execute(
-                "UPDATE multipart_uploads SET touched_at = ? WHERE upload_id = ?",
-                (time.time(), upload_id),
-            )
             # Still under the database lock: the pipeline hears of parts in the
             # order their files were replaced (pipeline.py relies on it).
             self._tell_pipeline(conn, upload_id, part_number, etag, size)

@@ -24,13 +24,7 @@ from bentosync.registry.context import (
 )
 from bentosync.registry.errors import BadRequest
 from bentosync.registry.query import parse_query
-from bentosync.registry.schemas import (
-    list_schema,
-    model_schema,
-    organization_schema,
-    repository_schema,
-    user_schema,
-)
+from bentosync.registry.schemas import list_schema, organization_schema, user_schema
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +52,7 @@ def list_repositories(
     repositories = sorted(services.catalog.repositories().values(), key=lambda r: r.name)
     first, size = _page(start, count, len(repositories))
     items = [
-        repository_schema(repo, latest.get(repo.id), services.config.strategy)
+        services.repository_json(repo, latest.get(repo.id))
         for repo in repositories[first : first + size]
     ]
     return list_schema(first, len(items), len(repositories), items)
@@ -68,7 +62,7 @@ def list_repositories(
 def get_repository(name: str, services: ServicesDep) -> JSON:
     repository = find_repository(services, name)
     latest = services.catalog.latest_model(repository.id)
-    return repository_schema(repository, latest, services.config.strategy)
+    return services.repository_json(repository, latest)
 
 
 @router.post("/model_repositories")
@@ -77,13 +71,13 @@ def create_repository(body: CreateRepositoryBody, services: ServicesDep) -> JSON
     labels = [label.model_dump() for label in body.labels]
     repository = services.catalog.create_repository(name, body.description, labels)
     latest = services.catalog.latest_model(repository.id)
-    return repository_schema(repository, latest, services.config.strategy)
+    return services.repository_json(repository, latest)
 
 
 @router.get("/model_repositories/{name}/models/{version}")
 def get_model(name: str, version: str, services: ServicesDep) -> JSON:
     model = find_model(services, name, version)
-    return model_schema(model, services.config.strategy)
+    return services.model_json(model)
 
 
 @router.post("/model_repositories/{name}/models")
@@ -92,7 +86,7 @@ def create_model(name: str, body: CreateModelBody, services: ServicesDep) -> JSO
     version = model_version(body.version)
     try:
         build_at = body.build_time()
-        list_given = body.manifest.file_list_given()
+        manifest, list_given = services.flavor.stored_manifest(body.manifest)
     except (ValueError, ValidationError) as exc:
         raise BadRequest(str(exc)) from None
     model = services.catalog.create_model(
@@ -100,21 +94,25 @@ def create_model(name: str, body: CreateModelBody, services: ServicesDep) -> JSO
         version,
         description=body.description,
         labels=[label.model_dump() for label in body.labels],
-        manifest=body.manifest.model_dump(),
+        manifest=manifest,
         build_at=build_at,
         list_from_client=list_given,
     )
     logger.info("Created model %s", model.tag)
-    return model_schema(model, services.config.strategy)
+    return services.model_json(model)
 
 
 @router.delete("/model_repositories/{name}/models/{version}")
 def delete_model(name: str, version: str, services: ServicesDep) -> JSON:
-    """Not in the official API: lets a team remove a version (and its archive) again."""
+    """Remove a version and its archive, on request only (BentoCloud's API has it too).
+
+    The official client never calls it, and no push or pull may: a version may
+    be in use elsewhere (PROTOCOL.md 12).
+    """
     model = find_model(services, name, version)
     services.uploads.delete(model)
     logger.info("Deleted model %s", model.tag)
-    return model_schema(model, services.config.strategy)
+    return services.model_json(model)
 
 
 @router.get("/model_repositories/{name}/models")
@@ -157,7 +155,6 @@ def _listing(
     matched = [model for model in models if wanted.matches(model)]
     first, size = _page(start, count, len(matched))
     page = matched[first : first + size]
-    strategy = services.config.strategy
     repositories = services.catalog.repositories() if with_repository else {}
     latest = services.catalog.latest_models() if with_repository else {}
     items = []
@@ -165,8 +162,8 @@ def _listing(
         repository = None
         if with_repository:
             repo = repositories[model.repository_id]
-            repository = repository_schema(repo, latest.get(repo.id), strategy)
-        items.append(model_schema(model, strategy, repository=repository))
+            repository = services.repository_json(repo, latest.get(repo.id))
+        items.append(services.model_json(model, repository=repository))
     return list_schema(first, len(items), len(matched), items)
 
 

@@ -18,7 +18,6 @@ from bentosync.registry.context import ServicesDep, find_model
 from bentosync.registry.downloads import archive_response
 from bentosync.registry.errors import Conflict
 from bentosync.registry.multipart import PartRef
-from bentosync.registry.schemas import model_schema
 from bentosync.registry.signing import BlobRef
 from bentosync.registry.transfers import receive_archive
 
@@ -49,7 +48,7 @@ def presign_upload_url(name: str, version: str, request: Request, services: Serv
     url = ""
     if services.config.strategy != "proxy":
         url = services.signer.url(services.base_url(request), BlobRef("PUT", model.uid))
-    return model_schema(model, services.config.strategy, presigned_upload_url=url)
+    return services.model_json(model, presigned_upload_url=url)
 
 
 @router.patch("/presign_download_url")
@@ -59,14 +58,14 @@ def presign_download_url(name: str, version: str, request: Request, services: Se
     url = ""
     if services.config.strategy != "proxy":
         url = services.signer.url(services.base_url(request), BlobRef("GET", model.uid))
-    return model_schema(model, services.config.strategy, presigned_download_url=url)
+    return services.model_json(model, presigned_download_url=url)
 
 
 @router.patch("/start_upload")
 def start_upload(name: str, version: str, services: ServicesDep) -> JSON:
     model = services.uploads.start_upload(find_model(services, name, version))
     logger.info("Upload of %s started (#%d)", model.tag, model.upload_seq)
-    return model_schema(model, services.config.strategy)
+    return services.model_json(model)
 
 
 @router.put("/upload")
@@ -74,7 +73,7 @@ async def upload(name: str, version: str, request: Request, services: ServicesDe
     """Proxy upload: the body is the archive; the status is final when this returns."""
     model = await run_in_threadpool(find_model, services, name, version)
     record = await receive_archive(services, request, model, finalize=True)
-    return model_schema(record, services.config.strategy)
+    return services.model_json(record)
 
 
 @router.get("/download")
@@ -92,7 +91,7 @@ def download(name: str, version: str, request: Request, services: ServicesDep) -
 @router.patch("/start_multipart_upload")
 def start_multipart_upload(name: str, version: str, services: ServicesDep) -> JSON:
     model = services.multipart.start(find_model(services, name, version))
-    return model_schema(model, services.config.strategy)
+    return services.model_json(model)
 
 
 @router.patch("/presign_multipart_upload_url")
@@ -107,7 +106,7 @@ def presign_multipart_upload_url(
     services.multipart.check(model, body.upload_id, body.part_number)
     ref = BlobRef("PUT", model.uid, body.upload_id, body.part_number)
     url = services.signer.url(services.base_url(request), ref)
-    return model_schema(model, services.config.strategy, presigned_upload_url=url)
+    return services.model_json(model, presigned_upload_url=url)
 
 
 @router.patch("/complete_multipart_upload")
@@ -117,7 +116,7 @@ def complete_multipart_upload(
     model = find_model(services, name, version)
     parts = [PartRef(part.part_number, part.etag) for part in body.parts]
     model = services.multipart.complete(model, body.upload_id, parts)
-    return model_schema(model, services.config.strategy)
+    return services.model_json(model)
 
 
 @router.patch("/finish_upload")
@@ -125,4 +124,4 @@ def finish_upload(name: str, version: str, body: FinishBody, services: ServicesD
     model = find_model(services, name, version)
     model = services.uploads.finish(model, body.status, body.reason)
     logger.info("Upload of %s finished: %s", model.tag, model.upload_status)
-    return model_schema(model, services.config.strategy)
+    return services.model_json(model)

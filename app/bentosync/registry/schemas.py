@@ -81,7 +81,9 @@ def model_schema(
     presigned_upload_url: str = "",
     presigned_download_url: str = "",
     repository: dict[str, Any] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A ModelSchema; ``extensions`` are the flavour's keys beyond the protocol's."""
     data = {
         **_base(model.uid, model.created_at, model.updated_at),
         "name": model.version,  # Yatai names a model record after its version
@@ -101,10 +103,7 @@ def model_schema(
         "upload_started_at": iso(model.upload_started_at),
         "upload_finished_at": iso(model.upload_finished_at),
         "build_at": iso(model.build_at),
-        # Extension: the stored archive's size, for clients that check Content-Length.
-        "archive_size_bytes": (model.blob_size or 0) if model.upload_status == "success" else 0,
-        # Extension: this flavour checked the stored archive against the checksums.
-        "archive_checked": model.upload_status == "success",
+        **(extensions or {}),
     }
     if repository is not None:
         data["repository"] = repository
@@ -112,15 +111,16 @@ def model_schema(
 
 
 def repository_schema(
-    repository: Repository, latest: ModelRecord | None, strategy: str
+    repository: Repository, latest_model: dict[str, Any] | None
 ) -> dict[str, Any]:
+    """A ModelRepositorySchema around its latest model, already rendered (or None)."""
     return {
         **_base(repository.uid, repository.created_at, repository.updated_at),
         "name": repository.name,
         "resource_type": "model_repository",
         "labels": list(repository.labels),
         "description": repository.description,
-        "latest_model": None if latest is None else model_schema(latest, strategy),
+        "latest_model": latest_model,
     }
 
 

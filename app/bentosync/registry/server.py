@@ -1,8 +1,10 @@
 """Running a registry: in the foreground (the CLI) or on a thread (the desktop launcher).
 
-We bind the socket ourselves so ``--port 0`` can report the port the kernel
+We bind the sockets ourselves so ``--port 0`` can report the port the kernel
 picked, and announce readiness only after uvicorn has started serving, so a
-caller that waits for the announcement never races the listener.
+caller that waits for the announcement never races the listener. The
+bentocloud flavour binds a second socket, on the same host, for its storage
+endpoint; one uvicorn server serves both (``dispatch``).
 Uvicorn handles SIGINT/SIGTERM: running requests get ``shutdown_grace``
 seconds, then the app's lifespan closes the database and cleans temp files.
 """
@@ -13,6 +15,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bentosync.registry.config import RegistryConfig
@@ -20,6 +23,16 @@ from bentosync.registry.config import RegistryConfig
 logger = logging.getLogger(__name__)
 
 READY_PREFIX = "BentoSync registry listening on "
+# Printed after READY_PREFIX's line by a server with a storage endpoint.
+STORAGE_READY_PREFIX = "BentoSync storage listening on "
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a running registry listens: its API, and its storage endpoint if it has one."""
+
+    api: str
+    storage: str | None = None
 
 
 def endpoint_for(host: str, port: int) -> str:
@@ -44,27 +57,34 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def _make_server(
-    config: RegistryConfig, on_ready: Callable[[str], None] | None
-) -> tuple[Any, socket.socket]:
+    config: RegistryConfig, on_ready: Callable[[Endpoints], None] | None
+) -> tuple[Any, list[socket.socket]]:
     import uvicorn
 
-    from bentosync.registry.app import create_app
+    from bentosync.registry.app import create_asgi_app
+    from bentosync.registry.flavor import flavor_of
     from bentosync.registry.rawbody import RawBodyProtocol
 
-    sock = bind_socket(config.host, config.port)
+    sockets = [bind_socket(config.host, config.port)]
     try:
-        app = create_app(config)
+        if flavor_of(config).s3_storage:
+            sockets.append(bind_socket(config.host, config.storage_port))
+            config = replace(config, storage_port=sockets[1].getsockname()[1])
+        app = create_asgi_app(config)
     except BaseException:
-        sock.close()
+        for sock in sockets:
+            sock.close()
         raise
-    port = sock.getsockname()[1]
-    endpoint = endpoint_for(config.host, port)
+    endpoints = Endpoints(
+        endpoint_for(config.host, sockets[0].getsockname()[1]),
+        endpoint_for(config.host, config.storage_port) if len(sockets) > 1 else None,
+    )
 
     class _Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
             if self.started and on_ready is not None:
-                on_ready(endpoint)
+                on_ready(endpoints)
 
     uv_config = uvicorn.Config(
         app,
@@ -75,16 +95,20 @@ def _make_server(
         lifespan="on",
         http=RawBodyProtocol,  # archive bodies without uvicorn's copies: see rawbody
     )
-    return _Server(uv_config), sock
+    return _Server(uv_config), sockets
 
 
-def run_server(config: RegistryConfig, on_ready: Callable[[str], None] | None = None) -> None:
-    """Serve until SIGINT/SIGTERM; ``on_ready(endpoint)`` runs once listening."""
-    server, sock = _make_server(config, on_ready)
+def _serve(server: Any, sockets: list[socket.socket]) -> None:
     try:
-        server.run(sockets=[sock])
+        server.run(sockets=sockets)
     finally:
-        sock.close()
+        for sock in sockets:
+            sock.close()
+
+
+def run_server(config: RegistryConfig, on_ready: Callable[[Endpoints], None] | None = None) -> None:
+    """Serve until SIGINT/SIGTERM; ``on_ready(endpoints)`` runs once listening."""
+    _serve(*_make_server(config, on_ready))
 
 
 class RegistryThread:
@@ -97,23 +121,21 @@ class RegistryThread:
     def __init__(self, config: RegistryConfig) -> None:
         self.config = config
         self.endpoint = ""
+        self.storage_endpoint: str | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
     def start(self, timeout: float = 30.0) -> str:
-        def ready(endpoint: str) -> None:
-            self.endpoint = endpoint
+        def ready(endpoints: Endpoints) -> None:
+            self.endpoint, self.storage_endpoint = endpoints.api, endpoints.storage
             self._ready.set()
 
         def serve() -> None:
             try:
-                self._server, sock = _make_server(self.config, ready)
-                try:
-                    self._server.run(sockets=[sock])
-                finally:
-                    sock.close()
+                self._server, sockets = _make_server(self.config, ready)
+                _serve(self._server, sockets)
             except BaseException as exc:
                 self._error = exc
                 self._ready.set()

@@ -58,8 +58,15 @@ class Signer:
         self._key = bytes.fromhex(db.set_meta_once(KEY_NAME, secrets.token_hex(32)))
         self.expiry = expiry
 
+    def mac(self, message: bytes) -> str:
+        """HMAC-SHA256 of ``message`` with the registry's key, as hex.
+
+        The storage endpoint's S3-shaped URLs (``storage_signing``) sign with it too.
+        """
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
     def _signature(self, ref: BlobRef, expires: int) -> str:
-        return hmac.new(self._key, ref.message(expires), hashlib.sha256).hexdigest()
+        return self.mac(ref.message(expires))
 
     def url(self, base_url: str, ref: BlobRef, now: float | None = None) -> str:
         """An absolute URL for ``ref`` valid for ``expiry`` seconds from now."""

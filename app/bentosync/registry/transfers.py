@@ -3,6 +3,8 @@
 Proxy and single presigned uploads differ only in who says "done": the proxy
 PUT gets no finish_upload from the official client, so it sets the status
 itself (``finalize``); the presigned PUT leaves that to finish_upload.
+``receive_stored`` is the bentocloud flavour's proxy PUT: the archive is
+stored as it arrives, complete per Content-Length or failed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from bentosync.core.errors import UnsafeArchive
 from bentosync.registry.catalog import ModelRecord
 from bentosync.registry.context import Services
 from bentosync.registry.errors import ApiError, BadRequest, Conflict
-from bentosync.registry.ingest import receive_body
+from bentosync.registry.ingest import receive_body, receive_body_md5
+from bentosync.registry.objects import quoted
 from bentosync.registry.verify import StreamVerifier
 
 logger = logging.getLogger(__name__)
@@ -44,14 +47,7 @@ async def receive_archive(
             )
         except (ClientDisconnect, OSError) as exc:
             verifier.abort()
-            if isinstance(exc, ClientDisconnect):
-                reason = INTERRUPTED
-            else:
-                reason = f"The server could not store the archive: {exc.strerror or exc}."
-            await run_in_threadpool(services.uploads.fail, model.id, seq, reason)
-            raise ApiError(
-                reason, status=400 if isinstance(exc, ClientDisconnect) else 500
-            ) from None
+            raise await _failed_upload(services, model, seq, exc) from None
         scan = await run_in_threadpool(_finish_scan, verifier)
         record, verdict = await run_in_threadpool(
             lambda: services.uploads.accept(model, seq, tmp, scan, finalize=finalize)
@@ -63,6 +59,38 @@ async def receive_archive(
     if record is None:
         raise Conflict(f"Another upload of {model.tag} started meanwhile; this one was dropped.")
     return record
+
+
+async def receive_stored(services: Services, request: Request, model: ModelRecord) -> ModelRecord:
+    """Store one whole archive as it arrives, unchecked: success once the body is complete."""
+    services.uploads.require_uploading(model)
+    seq = model.upload_seq
+    tmp = services.blobs.new_tmp(f"upload-{model.uid}")
+    try:
+        try:
+            _, md5 = await receive_body_md5(request, tmp)
+        except (ClientDisconnect, OSError) as exc:
+            raise await _failed_upload(services, model, seq, exc) from None
+        record = await run_in_threadpool(
+            lambda: services.uploads.store(model, seq, tmp, finalize=True, etag=quoted(md5))
+        )
+    finally:
+        services.blobs.discard(tmp)
+    if record is None:
+        raise Conflict(f"Another upload of {model.tag} started meanwhile; this one was dropped.")
+    return record
+
+
+async def _failed_upload(
+    services: Services, model: ModelRecord, seq: int, exc: ClientDisconnect | OSError
+) -> ApiError:
+    """Mark upload ``seq`` failed for a cut body or a disk error; the error to answer with."""
+    if isinstance(exc, ClientDisconnect):
+        reason, status = INTERRUPTED, 400
+    else:
+        reason, status = f"The server could not store the archive: {exc.strerror or exc}.", 500
+    await run_in_threadpool(services.uploads.fail, model.id, seq, reason)
+    return ApiError(reason, status=status)
 
 
 def _finish_scan(verifier: StreamVerifier) -> ArchiveScan | UnsafeArchive:

@@ -8,6 +8,11 @@ renamed into place first (``blob_ready``), whatever the client claims in
 finish_upload. Every writer carries the ``upload_seq`` it started under, and a
 start_upload in between makes its result void, so two pushes of one version
 can never mix their bytes with each other's status.
+
+The bentocloud flavour (``flavor.py``) keeps the state machine without the
+integrity rule: ``store`` takes an archive as it arrived, ``finish_as_told``
+sets what the client reports, and multipart uploads outlive the upload that
+started them, as S3's do.
 """
 
 from __future__ import annotations
@@ -35,11 +40,16 @@ from bentosync.registry.catalog import (
 from bentosync.registry.config import RegistryConfig
 from bentosync.registry.db import Database, utcnow
 from bentosync.registry.errors import BadRequest, Conflict
+from bentosync.registry.flavor import flavor_of
 from bentosync.registry.verify import Verdict, judge
 
 logger = logging.getLogger(__name__)
 
 NO_ARCHIVE = "finish_upload reported success, but no complete archive was received for this upload."
+NO_OBJECT = (
+    "finish_upload reported success, but the storage holds no object for this upload: "
+    "PUT the archive to its presigned URL, or complete the multipart upload, first."
+)
 
 
 class Uploads:
@@ -52,6 +62,7 @@ class Uploads:
         self.catalog = catalog
         self.blobs = blobs
         self.config = config
+        self.flavor = flavor_of(config)
         self._jobs: dict[int, Future[None]] = {}
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="archive-job")
 
@@ -62,7 +73,7 @@ class Uploads:
         if model.id in self._jobs:
             raise Conflict(f"The archive of {model.tag} is still being checked; try again soon.")
         with self.db.transaction() as conn:
-            stale = abort_multipart(conn, model.id)
+            stale = self._end_multipart(conn, model.id)
             update_model(
                 conn,
                 model.id,
@@ -110,6 +121,27 @@ class Uploads:
         if not verdict.ok:
             self.blobs.discard(tmp)
             return self.fail(model.id, seq, verdict.reason), verdict
+        files = verdict.files or []
+        current = self.store(model, seq, tmp, finalize=finalize, checksums=Checksums.of(files))
+        if current is not None:
+            logger.info("Archive of %s checked: %d files", model.tag, len(files))
+        return current, verdict
+
+    def store(
+        self,
+        model: ModelRecord,
+        seq: int,
+        tmp: Path | StagedArchive,
+        *,
+        finalize: bool,
+        checksums: Checksums | None = None,
+        etag: str | None = None,
+    ) -> ModelRecord | None:
+        """Move a received archive into place as upload ``seq``'s; None if a newer one started.
+
+        ``checksums``, computed from the archive, are stored where the client
+        sent none; ``etag`` is the object's S3-style ETag, where one was made.
+        """
         staged = tmp if isinstance(tmp, StagedArchive) else self.blobs.stage_file(tmp)
         staged.sync()
         size = staged.size
@@ -119,28 +151,33 @@ class Uploads:
                 current = None
             else:
                 self.blobs.install(staged, model.uid)
-                manifest = dict(current.manifest)
-                if not current.list_from_client:
+                fields: dict[str, object] = {
+                    "blob_ready": True,
+                    "blob_size": size,
+                    "object_etag": etag,
+                }
+                if checksums is not None and not current.list_from_client:
                     # Where BentoSync itself would have put them, so every client reads one place.
-                    manifest["metadata"] = metadata_with_checksums(
-                        manifest.get("metadata") or {}, Checksums.of(verdict.files or [])
-                    )
+                    fields["manifest"] = {
+                        **current.manifest,
+                        "metadata": metadata_with_checksums(
+                            current.manifest.get("metadata") or {}, checksums
+                        ),
+                    }
                 done = finalize or current.finish_requested
-                fields: dict[str, object] = {"blob_ready": True, "blob_size": size}
                 if done:
                     fields.update(
                         upload_status=SUCCESS, upload_finished_at=utcnow(), finish_requested=False
                     )
-                update_model(conn, model.id, manifest=manifest, **fields)
-                stale = abort_multipart(conn, model.id) if done else []
+                update_model(conn, model.id, **fields)
+                stale = self._end_multipart(conn, model.id) if done else []
                 current = fetch_model(conn, model.id)
         if current is None:
             logger.info("Dropped an archive for %s: a newer upload started meanwhile", model.tag)
             self.blobs.discard(tmp)
-            return None, verdict
+            return None
         self._remove_parts(stale)
-        logger.info("Archive of %s checked: %d files", model.tag, len(verdict.files or []))
-        return current, verdict
+        return current
 
     def fail(self, model_id: int, seq: int, reason: str) -> ModelRecord | None:
         """uploading -> failed with ``reason``, unless a newer upload took over."""
@@ -157,7 +194,7 @@ class Uploads:
                 blob_ready=False,
                 finish_requested=False,
             )
-            stale = abort_multipart(conn, model_id)
+            stale = self._end_multipart(conn, model_id)
             current = fetch_model(conn, model_id)
         self._remove_parts(stale)
         logger.info("Upload of %s failed: %s", current.tag if current else model_id, reason)
@@ -198,10 +235,37 @@ class Uploads:
                 current = fetch_model(conn, model.id)
                 assert current is not None
             ended = current.upload_status != UPLOADING
-            stale = abort_multipart(conn, model.id) if ended else []
+            stale = self._end_multipart(conn, model.id) if ended else []
         self._remove_parts(stale)
         if current.upload_status == FAILED:
             raise BadRequest(f"The upload of {model.tag} failed: {current.upload_finished_reason}")
+        return current
+
+    def finish_as_told(self, model: ModelRecord, status: str, reason: str) -> ModelRecord:
+        """Yatai's finish_upload: the client's status and reason become the record's.
+
+        One check remains, because it is about the storage, not the bytes:
+        ``success`` needs an object stored since start_upload. S3 would have
+        none to serve, so the upload has failed, and the client is told.
+        """
+        if status not in (SUCCESS, FAILED):
+            raise BadRequest(f"status must be 'success' or 'failed', not {status!r}.")
+        with self.db.transaction() as conn:
+            current = fetch_model(conn, model.id)
+            assert current is not None
+            missing = status == SUCCESS and not current.blob_ready
+            update_model(
+                conn,
+                model.id,
+                upload_status=FAILED if missing else status,
+                upload_finished_reason=NO_OBJECT if missing else reason,
+                upload_finished_at=utcnow(),
+                finish_requested=False,
+            )
+            current = fetch_model(conn, model.id)
+        if missing:
+            raise BadRequest(f"The upload of {model.tag} failed: {NO_OBJECT}")
+        assert current is not None
         return current
 
     def _finish_failed(self, model: ModelRecord, reason: str) -> ModelRecord:
@@ -221,7 +285,7 @@ class Uploads:
                 blob_ready=False,
                 finish_requested=False,
             )
-            stale = abort_multipart(conn, model.id)
+            stale = self._end_multipart(conn, model.id)
             current = fetch_model(conn, model.id)
         self._remove_parts(stale)
         assert current is not None
@@ -261,6 +325,10 @@ class Uploads:
         self.blobs.remove_blob(model.uid)
         self._remove_parts(stale)
         return gone
+
+    def _end_multipart(self, conn: sqlite3.Connection, model_id: int) -> list[str]:
+        """``abort_multipart`` where the flavour ends multipart uploads with the upload."""
+        return abort_multipart(conn, model_id) if self.flavor.ending_drops_multipart else []
 
     def _remove_parts(self, upload_ids: list[str]) -> None:
         for upload_id in upload_ids:
