@@ -303,6 +303,7 @@ def test_a_restart_keeps_the_storage_port_and_the_urls_it_signed(registry_factor
 
 def test_delete_removes_the_record_and_its_archive(registry_factory):
     server = registry_factory(strategy="presigned", flavor="bentocloud")
+    server.expect_deletes()
     api = Api(server)
     assert push_proxy(api, "demo", "v1").status_code == 200
     uid = status_of(api, "demo", "v1")["uid"]

@@ -12,6 +12,7 @@ import pytest
 import requests
 from registry_helpers import (
     Api,
+    create_body,
     create_model,
     file_list,
     files_in,
@@ -128,7 +129,8 @@ def test_a_hard_link_to_an_earlier_file_is_listed_as_a_copy(api):
     files = model_files("demo", "v1")
     link = tarfile.TarInfo("./again.bin")
     link.type, link.linkname = tarfile.LNKTYPE, "./weights.bin"
-    create_model(api, "demo", "v1", with_list=False)
+    counted = {**files, "again.bin": files["weights.bin"]}  # bentoml sizes each path
+    create_model(api, "demo", "v1", counted, with_list=False)
     api.ok(api.patch(api.model("demo", "v1", "start_upload")))
     response = api.put(
         api.model("demo", "v1", "upload"), data=make_tar(files, extra=[(link, None)])
@@ -484,3 +486,31 @@ def test_every_route_works_in_every_strategy(registry_factory):
     assert download(api, "demo", "v1").status_code == 200
     with tarfile.open(fileobj=io.BytesIO(download(api, "demo", "v1").content)) as tar:
         assert tar.getnames()[0] == "."
+
+
+def test_an_official_push_lacking_whole_files_gets_no_checksums(api):
+    """A tar cut at a member boundary is valid: the announced size is what shows the loss."""
+    files = model_files("demo", "v1")
+    create_model(api, "demo", "v1", files, with_list=False)
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    short = {path: data for path, data in files.items() if path != "weights.bin"}
+    response = api.put(api.model("demo", "v1", "upload"), data=make_tar(short))
+    assert response.status_code == 400
+    assert "files are missing" in response.json()["error"]
+    model = status_of(api, "demo", "v1")
+    assert model["upload_status"] == "failed"
+    assert stored_list(model["manifest"]) is None
+
+
+def test_bentomls_size_with_file_symlinks_counted_twice_is_accepted(api):
+    """bentoml's size_bytes follows symlinks to files (Path.is_file); that total is right too."""
+    files = model_files("demo", "v1")
+    body = create_body("v1", files, with_list=False)
+    body["manifest"]["size_bytes"] += len(files["weights.bin"])  # alias.bin -> weights.bin
+    api.ok(api.post("/model_repositories", json={"name": "demo", "description": ""}))
+    api.ok(api.post("/model_repositories/demo/models", json=body))
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    archive = make_tar(files, symlinks={"alias.bin": "weights.bin"})
+    response = api.put(api.model("demo", "v1", "upload"), data=archive)
+    assert response.status_code == 200, response.text
+    assert status_of(api, "demo", "v1")["upload_status"] == "success"

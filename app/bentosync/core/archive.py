@@ -118,6 +118,11 @@ class MemberGuard:
     _kinds: dict[str, str] = field(default_factory=dict)  # path -> "dir" | "file" | "link"
     _links: dict[str, str] = field(default_factory=dict)  # link path -> raw target
 
+    @property
+    def links(self) -> dict[str, str]:
+        """Every symlink seen so far: its path and raw target."""
+        return dict(self._links)
+
     def check(self, member: tarfile.TarInfo) -> str:
         path = safe_member_path(member)
         if not path:
@@ -166,10 +171,40 @@ class MemberGuard:
 
 @dataclass(frozen=True)
 class ArchiveScan:
-    """What one pass over an archive found: the file list and a few small files."""
+    """What one pass over an archive found: the file list and a few small files.
+
+    ``linked_bytes`` is the size of the files that the archive's symlinks point
+    at, counted once per symlink: bentoml's ``size_bytes`` includes them
+    (``adds_up``).
+    """
 
     files: list[FileEntry]
     captured: dict[str, bytes]
+    linked_bytes: int = 0
+
+
+def adds_up(regular: int, linked: int, announced: int) -> bool:
+    """Whether files of ``regular`` bytes are all a manifest's ``size_bytes`` announced.
+
+    bentoml sums ``Path.stat()`` over ``Path.glob("**/*")`` where ``is_file()``,
+    which follows a symlink to a file: its total counts such a file once more
+    per symlink. Either total is accepted; 0 means "not stated".
+    """
+    return announced <= 0 or announced in (regular, regular + linked)
+
+
+def linked_file_bytes(links: dict[str, str], sizes: dict[str, int]) -> int:
+    """The bytes of the regular files that ``links`` (path -> raw target) resolve to."""
+    total = 0
+    for path in links:
+        current = path
+        for _ in range(40):  # as the kernel's own limit on symlink chains
+            target = links.get(current)
+            if target is None:
+                total += sizes.get(current, 0)  # a folder or nothing counts nothing
+                break
+            current = posixpath.normpath(posixpath.join(posixpath.dirname(current), target))
+    return total
 
 
 def scan_tar_stream(
@@ -226,7 +261,8 @@ def scan_tar_stream(
     except (EOFError, OSError, ValueError) as exc:
         # gzip and lzma raise these for corrupt compressed data.
         raise UnsafeArchive(f"Not a readable tar archive: {exc}.") from exc
-    return ArchiveScan(sorted(entries), captured)
+    sizes = {entry.path: entry.size for entry in entries}
+    return ArchiveScan(sorted(entries), captured, linked_file_bytes(guard.links, sizes))
 
 
 def _hardlink_copy(member: tarfile.TarInfo, path: str, earlier: dict[str, FileEntry]) -> FileEntry:

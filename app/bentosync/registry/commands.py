@@ -78,6 +78,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="base URL clients use to reach this server, for presigned URLs behind a proxy",
     )
     serve.add_argument(
+        "--public-storage-url",
+        help="base URL clients use to reach the storage endpoint (--flavor bentocloud), "
+        "for presigned URLs behind a proxy",
+    )
+    serve.add_argument(
         "--max-json-bytes",
         type=int,
         default=16 * 1024 * 1024,
@@ -142,6 +147,7 @@ def _serve(args: argparse.Namespace) -> int:
         storage_port=args.storage_port,
         presign_expiry=args.presign_expiry,
         public_url=args.public_url,
+        public_storage_url=args.public_storage_url,
         max_json_bytes=args.max_json_bytes,
         stale_after=args.stale_after,
     )

@@ -61,6 +61,9 @@ class RegistryConfig:
     # Base for presigned URLs when clients reach the server through a proxy;
     # None means "as the client addressed us" (the request's base URL).
     public_url: str | None = None
+    # The same for the bentocloud flavour's storage endpoint, when clients
+    # reach it through a proxy or a load balancer (as they reach S3 by name).
+    public_storage_url: str | None = None
     # Seconds uvicorn waits for running requests on SIGINT/SIGTERM.
     shutdown_grace: float = 10.0
     # Multipart uploads assembled and checked while their parts arrive (one

@@ -53,11 +53,14 @@ class Services:
         return self.config.public_url or str(request.base_url)
 
     def storage_url(self, request: Request) -> str:
-        """The storage endpoint under the host name this request used for the API.
+        """Where clients reach the storage endpoint: ``--public-storage-url`` if set,
+        else the storage port under the host name this request used for the API.
 
         A client that reached the API at some name reaches the storage port
         there too, whatever address the server bound (``0.0.0.0``, say).
         """
+        if self.config.public_storage_url:
+            return self.config.public_storage_url
         host = request.url.hostname or self.config.host
         return endpoint_for(host, self.config.storage_port)
 

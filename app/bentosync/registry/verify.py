@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from bentosync.core.archive import ArchiveScan, scan_tar_stream
+from bentosync.core.archive import ArchiveScan, adds_up, scan_tar_stream
 from bentosync.core.errors import BentoSyncError, UnsafeArchive
 from bentosync.core.filelist import Checksums, FileEntry, checksums_from_manifest
 from bentosync.core.modelinfo import MODEL_YAML, parse_model_info
@@ -60,7 +60,7 @@ def judge(scan: ArchiveScan, model: ModelRecord) -> Verdict:
         return Verdict(None, f"The archive's {MODEL_YAML} describes {info.tag}, not {model.tag}.")
     expected = checksums_from_manifest(model.manifest) if model.list_from_client else None
     if expected is None:
-        return Verdict(scan.files)
+        return _judge_size(scan, model)
     if expected.files is None:
         if expected.matches(scan.files):
             return Verdict(scan.files)
@@ -78,6 +78,24 @@ def judge(scan: ArchiveScan, model: ModelRecord) -> Verdict:
         suffix = f"; and {more} more" if more > 0 else ""
         return Verdict(None, f"The archive does not match the file list: {shown}{suffix}.")
     return Verdict(scan.files)
+
+
+def _judge_size(scan: ArchiveScan, model: ModelRecord) -> Verdict:
+    """Without checksums from the client, the files must add up to ``size_bytes``.
+
+    The checksums computed here become what every pull trusts, so an archive
+    that lacks whole files (a tar cut at a member boundary is still a valid
+    tar) must not get them.
+    """
+    announced = int(model.manifest.get("size_bytes") or 0)
+    regular = sum(entry.size for entry in scan.files)
+    if adds_up(regular, scan.linked_bytes, announced):
+        return Verdict(scan.files)
+    return Verdict(
+        None,
+        f"The archive holds {len(scan.files)} files of {regular:,} bytes, but the manifest "
+        f"announces {announced:,} bytes: files are missing.",
+    )
 
 
 def compare(expected: list[FileEntry], actual: list[FileEntry]) -> list[str]:

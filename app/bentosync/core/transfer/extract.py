@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bentosync.core.archive import hardlink_target, safe_member_path
+from bentosync.core.archive import adds_up, hardlink_target, safe_member_path
 from bentosync.core.errors import BentoSyncError, Cancelled, UnsafeArchive
 from bentosync.core.filelist import Checksums, FileEntry, describe_difference
 from bentosync.core.pagecache import DropBehind
@@ -463,14 +463,9 @@ class StreamingExtractor:
         )
 
     def _check_total(self, announced: int) -> None:
-        """Without checksums, the files must add up to the manifest's ``size_bytes``.
-
-        bentoml computes that size with ``Path.is_file()``, which follows a
-        symlink to a file, so its total may also count the targets of the
-        model's file symlinks; either total is accepted.
-        """
-        regular = sum(entry.size for entry in self.done.values())
-        if regular == announced or regular + self._linked_file_bytes() == announced:
+        """Without checksums, the files must add up to the manifest's ``size_bytes``."""
+        regular = self._done_bytes
+        if adds_up(regular, self._linked_file_bytes(), announced):
             return
         raise IncompleteArchive(
             f"The archive holds {len(self.done)} files of {regular:,} bytes, but the model "
