@@ -11,12 +11,16 @@ between them misbehaves, as Wi-Fi does.
 from __future__ import annotations
 
 import random
+import re
 import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs
 
 import pytest
+
+_PART_PATH = re.compile(r"/parts/[^/]+/([^/]+)/(\d+)$")  # the default flavour's /blobs/parts
 
 
 @dataclass
@@ -25,6 +29,24 @@ class Seen:
     path: str  # without the query string (presigned signatures stay out of logs)
     range: str | None
     outcome: str  # "ok", "503", "dropped"
+    part: tuple[str, int] | None = None  # (upload id, part number) of a part PUT
+
+    @property
+    def part_number(self) -> int | None:
+        return None if self.part is None else self.part[1]
+
+
+def part_of(path: str, query: str) -> tuple[str, int] | None:
+    """The multipart part a request addresses, in either flavour's URL form.
+
+    S3-style URLs (the bentocloud flavour) name it in ``partNumber`` and
+    ``uploadId``; the default flavour's ``/blobs/parts/<uid>/<upload>/<n>``.
+    """
+    params = parse_qs(query)
+    if "partNumber" in params and "uploadId" in params:
+        return params["uploadId"][0], int(params["partNumber"][0])
+    match = _PART_PATH.search(path)
+    return (match.group(1), int(match.group(2))) if match else None
 
 
 @dataclass
@@ -87,10 +109,11 @@ class FaultyProxy:
                 method, target, _ = request_line.split(" ", 2)
                 length = int(headers.get("content-length", "0"))
                 body = self._throttled_read(reader, length)
-                path = target.split("?", 1)[0]
+                path, _, query = target.partition("?")
+                part = part_of(path, query) if method == "PUT" else None
                 if len(body) < length:
                     # The client gave up mid-upload (cancel); so does the "network".
-                    self._record(method, path, headers, "aborted")
+                    self._record(method, path, headers, "aborted", part)
                     return
                 faultable = (not self.fault_paths or any(p in path for p in self.fault_paths)) and (
                     not self.fault_methods or method in self.fault_methods
@@ -103,7 +126,7 @@ class FaultyProxy:
                     roll_drop = self._rng.random()
                     cut_share = self._rng.uniform(0.05, 0.9)
                 if faultable and not forced_drop and roll_fail < self.fail_rate:
-                    self._record(method, path, headers, "503")
+                    self._record(method, path, headers, "503", part)
                     payload = b'{"error": "injected by the test proxy"}'
                     client.sendall(
                         b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
@@ -113,14 +136,21 @@ class FaultyProxy:
                     )
                     return
                 drop = forced_drop or (faultable and roll_drop < self.drop_rate)
-                self._record(method, path, headers, "dropped" if drop else "ok")
+                self._record(method, path, headers, "dropped" if drop else "ok", part)
                 self._forward(client, request_line, headers, body, drop, cut_share)
         except OSError:
             return
 
-    def _record(self, method: str, path: str, headers: dict[str, str], outcome: str) -> None:
+    def _record(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        outcome: str,
+        part: tuple[str, int] | None,
+    ) -> None:
         with self._lock:
-            self.seen.append(Seen(method, path, headers.get("range"), outcome))
+            self.seen.append(Seen(method, path, headers.get("range"), outcome, part))
 
     def _forward(
         self,
@@ -200,11 +230,18 @@ def _read_head(reader) -> tuple[str, dict[str, str]] | None:
 
 @pytest.fixture
 def faulty_proxy():
-    """``faulty_proxy(registry, **knobs)`` -> a started FaultyProxy, stopped at teardown."""
+    """``faulty_proxy(registry_or_port, **knobs)`` -> a started FaultyProxy, stopped at teardown.
+
+    Given a port, the proxy forwards there even before anything listens on it
+    (upstream connections open per request).
+    """
     started: list[FaultyProxy] = []
 
     def make(registry, **knobs) -> FaultyProxy:
-        port = int(registry.endpoint.rsplit(":", 1)[1].rstrip("/"))
+        if isinstance(registry, int):
+            port = registry
+        else:
+            port = int(registry.endpoint.rsplit(":", 1)[1].rstrip("/"))
         proxy = FaultyProxy(port, **knobs).start()
         started.append(proxy)
         return proxy
