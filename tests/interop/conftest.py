@@ -55,6 +55,11 @@ class Promises:
         )
 
     @property
+    def storage_path(self) -> str:
+        """Where presigned URLs point: the API's ``/blobs``, or the storage endpoint's bucket."""
+        return "/blobs/" if self.flavor == "bentosync" else "/bentosync-models/"
+
+    @property
     def official_pull_verified(self) -> bool:
         """A pull of what the official client pushed: our registry computed checksums."""
         return self.checks_uploads

@@ -1,13 +1,17 @@
 """BentoSync and the official ``bentoml`` client move models for each other.
 
-Both directions, through the project's registry: what BentoSync pushes, the
-official client pulls and loads; what the official client pushes (no checksums
-of its own), BentoSync pulls verified, thanks to the list the registry computed.
+Both directions, through both flavours of the project's registry: what
+BentoSync pushes, the official client pulls and loads; what the official
+client pushes (no checksums of its own), BentoSync pulls verified where the
+registry computed checksums, and checked against the announced size where it
+keeps none (BentoCloud).
 """
 
 from __future__ import annotations
 
+import io
 import os
+import tarfile
 
 import pytest
 
@@ -17,6 +21,7 @@ from bentosync.core.transfer.progress import ChecksumState
 from bentosync.core.transfer.pull import Puller
 from bentosync.core.transfer.push import Pusher
 from interop.test_transfer_roundtrip import make_model, tree_snapshot
+from support.registry import stored_archive
 
 pytestmark = pytest.mark.interop
 
@@ -27,9 +32,9 @@ def cloud_env(server) -> dict[str, str]:
 
 @pytest.mark.parametrize("strategy", ["proxy", "multipart"])
 def test_official_client_pulls_and_loads_what_bentosync_pushed(
-    official, registry_factory, tmp_path, strategy
+    official, registry_factory, tmp_path, strategy, flavor, promises
 ):
-    server = registry_factory(strategy=strategy)
+    server = registry_factory(strategy=strategy, flavor=flavor)
     ours, theirs = tmp_path / "ours", tmp_path / "theirs"
     ours.mkdir()
     theirs.mkdir()
@@ -38,7 +43,7 @@ def test_official_client_pulls_and_loads_what_bentosync_pushed(
         result = Pusher(
             session.client, session.store, str(model.tag), part_size=5 * 1024 * 1024
         ).run()
-    assert result.verified
+    assert result.verified is promises.checks_uploads and not result.skipped
     official.run_cli(["models", "pull", str(model.tag)], theirs, cloud_env(server))
     loaded = official.run_python(
         f"""
@@ -61,10 +66,10 @@ def test_official_client_pulls_and_loads_what_bentosync_pushed(
 
 
 @pytest.mark.parametrize("strategy", ["proxy", "presigned", "multipart"])
-def test_bentosync_pulls_verified_what_the_official_client_pushed(
-    official, registry_factory, tmp_path, strategy
+def test_bentosync_pulls_what_the_official_client_pushed(
+    official, registry_factory, tmp_path, strategy, flavor, promises
 ):
-    server = registry_factory(strategy=strategy)
+    server = registry_factory(strategy=strategy, flavor=flavor)
     theirs, ours = tmp_path / "theirs", tmp_path / "ours"
     theirs.mkdir()
     ours.mkdir()
@@ -78,16 +83,29 @@ def test_bentosync_pulls_verified_what_the_official_client_pushed(
                 f.write(os.urandom(6 * 1024 * 1024 + 7))
             with open(os.path.join(m.path, "vocab.txt"), "w") as f:
                 f.write("a\\nb\\n")
-        print(json.dumps({"tag": str(m.tag), "path": bentoml.models.get(m.tag).path}))
+        stored = bentoml.models.get(m.tag).path
+        # A second path to one inode in the stored model: its push (tar.add) holds a hard link.
+        os.link(os.path.join(stored, "vocab.txt"), os.path.join(stored, "vocab-copy.txt"))
+        print(json.dumps({"tag": str(m.tag), "path": stored}))
         """,
         theirs,
     )
     official.run_cli(["models", "push", made["tag"]], theirs, cloud_env(server))
     with open_session(server.endpoint, server.token, home=ours) as session:
+        uid = session.client.get_model(*made["tag"].split(":")).uid
+        archive = stored_archive(server.data_dir, uid)
+        assert archive is not None
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            assert any(member.islnk() for member in tar), "the case this test is about"
         puller = Puller(session.client, session.store, "from-official")
         result = puller.run()
-    assert result.verified, "the registry computed checksums for the official push"
-    assert {f.checksum for f in puller.progress.snapshot().files} == {ChecksumState.VERIFIED}
+    # Our registry computed checksums for the official push; BentoCloud keeps none,
+    # and then the files are checked against the size the official client announced.
+    assert result.verified is promises.official_pull_verified
+    states = {f.checksum for f in puller.progress.snapshot().files}
+    assert states == {
+        ChecksumState.VERIFIED if promises.official_pull_verified else ChecksumState.UNVERIFIED
+    }
     assert str(result.tag) == made["tag"]
     pulled = LocalStore(ours).get(made["tag"])
     assert pulled.labels == {"by": "bentoml"}
@@ -99,3 +117,7 @@ def test_bentosync_pulls_verified_what_the_official_client_pushed(
     )
     assert loaded == made["tag"]
     assert os.path.getsize(pulled.path / "nested" / "deep" / "w.bin") == 6 * 1024 * 1024 + 7
+    # The hard link arrived as a copy of its own, as the official client makes it.
+    copy, original = pulled.path / "vocab-copy.txt", pulled.path / "vocab.txt"
+    assert copy.read_bytes() == original.read_bytes() == b"a\nb\n"
+    assert not copy.samefile(original)
