@@ -8,96 +8,36 @@ store run exactly as they would against a compromised or broken registry.
 from __future__ import annotations
 
 import hashlib
-import io
 import tarfile
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bentosync.core.cloud import CloudClient
-from bentosync.core.errors import InvalidModel, UnsafeArchive
+from bentosync.core.errors import UnsafeArchive
 from bentosync.core.filelist import METADATA_KEY, Checksums, FileEntry
-from bentosync.core.modelinfo import new_model_document
 from bentosync.core.store import LocalStore
-from bentosync.core.tags import Tag
 from bentosync.core.transfer.extract import IncompleteArchive
 from bentosync.core.transfer.journal import Journal
 from bentosync.core.transfer.pull import Puller
 from support.fake_cloud import Reply, model_json, running_fake_cloud
-
-NAME, VERSION = "victim", "v1"
-MODEL_YAML = yaml.safe_dump(new_model_document(Tag(NAME, VERSION)), sort_keys=False).encode()
-WEIGHTS = b"w" * 5000
-
-
-def member(name, data=None, **attrs):
-    info = tarfile.TarInfo(name)
-    for key, value in attrs.items():
-        setattr(info, key, value)
-    if data is not None:
-        info.size = len(data)
-    return info, data
-
-
-def archive(*members) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:", format=tarfile.PAX_FORMAT) as tar:
-        root = tarfile.TarInfo(".")
-        root.type = tarfile.DIRTYPE
-        root.mode = 0o755
-        tar.addfile(root)
-        for info, data in members:
-            tar.addfile(info, io.BytesIO(data) if data is not None else None)
-    return buf.getvalue()
-
-
-def good_members():
-    return [member("./model.yaml", MODEL_YAML), member("./weights.bin", WEIGHTS)]
+from support.hostile import (
+    CASES,
+    GOOD_FILES,
+    MODEL_YAML,
+    NAME,
+    VERSION,
+    WEIGHTS,
+    archive,
+    good_members,
+    member,
+)
 
 
 def file_list(files: dict[str, bytes]) -> dict:
     return Checksums.of(
         FileEntry(p, len(d), hashlib.sha256(d).hexdigest()) for p, d in files.items()
     ).to_metadata_value()
-
-
-GOOD_FILES = {"model.yaml": MODEL_YAML, "weights.bin": WEIGHTS}
-
-CASES = {
-    "path traversal": (archive(*good_members(), member("./../escape.txt", b"x")), UnsafeArchive),
-    "absolute path": (archive(*good_members(), member("/tmp/escape.txt", b"x")), UnsafeArchive),
-    "symlink out": (
-        archive(*good_members(), member("./out", type=tarfile.SYMTYPE, linkname="../../..")),
-        UnsafeArchive,
-    ),
-    "hard link out": (
-        archive(*good_members(), member("./hl", type=tarfile.LNKTYPE, linkname="/etc/passwd")),
-        UnsafeArchive,
-    ),
-    "device": (
-        archive(*good_members(), member("./null", type=tarfile.CHRTYPE, devmajor=1, devminor=3)),
-        UnsafeArchive,
-    ),
-    "duplicate member": (
-        archive(*good_members(), member("./weights.bin", WEIGHTS)),
-        UnsafeArchive,
-    ),
-    "member larger than announced": (
-        archive(member("./model.yaml", MODEL_YAML), member("./weights.bin", WEIGHTS + b"more")),
-        UnsafeArchive,
-    ),
-    "model.yaml naming another model": (
-        archive(
-            member(
-                "./model.yaml",
-                yaml.safe_dump(new_model_document(Tag("other", "v9")), sort_keys=False).encode(),
-            ),
-            member("./weights.bin", WEIGHTS),
-        ),
-        (InvalidModel, UnsafeArchive),
-    ),
-}
 
 
 def serve(fake, body: bytes, manifest_files=GOOD_FILES, size=None):
