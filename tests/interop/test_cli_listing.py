@@ -31,7 +31,7 @@ def run_list(args, home, server):
     return proc.stdout
 
 
-def test_states_of_both_sides(registry, tmp_path):
+def test_states_of_both_sides(cloud, tmp_path):
     home, other = tmp_path / "home", tmp_path / "other"
     home.mkdir()
     other.mkdir()
@@ -39,16 +39,16 @@ def test_states_of_both_sides(registry, tmp_path):
     changed = make_model(home, "changed", big_bytes=1000)
     local_only = make_model(home, "local-only", big_bytes=10)
     cloud_only = make_model(other, "cloud-only", big_bytes=10)
-    with open_session(registry.endpoint, registry.token, home=home) as session:
+    with open_session(cloud.endpoint, cloud.token, home=home) as session:
         for model in (synced, changed):
             Pusher(
                 session.client, session.store, str(model.tag), hash_cache=session.hash_cache
             ).run()
-    with open_session(registry.endpoint, registry.token, home=other) as session:
+    with open_session(cloud.endpoint, cloud.token, home=other) as session:
         Pusher(session.client, session.store, str(cloud_only.tag)).run()
     (changed.path / "weights" / "big.bin").write_bytes(b"y" * 999)  # same count, new size
 
-    items = {i["tag"]: i for i in json.loads(run_list(["--json"], home, registry))}
+    items = {i["tag"]: i for i in json.loads(run_list(["--json"], home, cloud))}
     assert {t: i["state"] for t, i in items.items()} == {
         str(synced.tag): "in_sync",
         str(changed.tag): "differs",
@@ -63,14 +63,14 @@ def test_states_of_both_sides(registry, tmp_path):
     for item in items.values():
         assert {"tag", "name", "version", "size_bytes", "labels", "state"} <= set(item)
 
-    cloud = json.loads(run_list(["--cloud", "--json"], home, registry))
-    assert {c["tag"] for c in cloud} == {str(synced.tag), str(changed.tag), str(cloud_only.tag)}
-    for item in cloud:
+    listed = json.loads(run_list(["--cloud", "--json"], home, cloud))
+    assert {c["tag"] for c in listed} == {str(synced.tag), str(changed.tag), str(cloud_only.tag)}
+    for item in listed:
         assert item["upload_status"] == "success" and item["build_at"]
         assert item["checksums"] is True
 
-    table = run_list([], home, registry)
+    table = run_list([], home, cloud)
     assert table.splitlines()[0].split() == ["TAG", "STATE", "SIZE", "LABELS"]
     assert "In sync ✓" in table and "Local only" in table and "Cloud only" in table
-    assert "BUILT" in run_list(["--cloud"], home, registry)
+    assert "BUILT" in run_list(["--cloud"], home, cloud)
     assert LocalStore(home).get(str(synced.tag))

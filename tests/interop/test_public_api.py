@@ -10,11 +10,11 @@ from interop.test_transfer_roundtrip import make_model, tree_snapshot
 from support.keyrings import MemoryKeyring, use_keyring
 
 
-def test_push_pull_and_listings_through_the_public_api(registry, tmp_path, monkeypatch):
+def test_push_pull_and_listings_through_the_public_api(cloud, tmp_path, monkeypatch):
     home_a, home_b = tmp_path / "a", tmp_path / "b"
     model = make_model(home_a, "api-model", big_bytes=2 * 1024 * 1024)
-    monkeypatch.setenv("BENTO_CLOUD_API_KEY", registry.token)
-    monkeypatch.setenv("BENTO_CLOUD_API_ENDPOINT", registry.endpoint)
+    monkeypatch.setenv("BENTO_CLOUD_API_KEY", cloud.token)
+    monkeypatch.setenv("BENTO_CLOUD_API_ENDPOINT", cloud.endpoint)
 
     monkeypatch.setenv("BENTOML_HOME", str(home_a))
     assert bentosync.push("api-model") is None
