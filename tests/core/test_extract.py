@@ -12,11 +12,8 @@ import pytest
 
 from bentosync.core.errors import Cancelled, UnsafeArchive
 from bentosync.core.filelist import Checksums, FileEntry
-from bentosync.core.transfer.extract import (
-    ChecksumMismatch,
-    IncompleteArchive,
-    StreamingExtractor,
-)
+from bentosync.core.transfer.expectations import ChecksumMismatch, IncompleteArchive
+from bentosync.core.transfer.extract import StreamingExtractor
 from bentosync.core.transfer.progress import ChecksumState, TransferProgress
 
 

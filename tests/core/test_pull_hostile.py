@@ -17,7 +17,7 @@ from bentosync.core.cloud import CloudClient
 from bentosync.core.errors import UnsafeArchive
 from bentosync.core.filelist import METADATA_KEY, Checksums, FileEntry
 from bentosync.core.store import LocalStore
-from bentosync.core.transfer.extract import IncompleteArchive
+from bentosync.core.transfer.expectations import IncompleteArchive
 from bentosync.core.transfer.journal import Journal
 from bentosync.core.transfer.pull import Puller
 from support.fake_cloud import Reply, model_json, running_fake_cloud

@@ -22,7 +22,7 @@ from bentosync.core.cloud import CloudClient
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.filelist import METADATA_KEY
 from bentosync.core.store import LocalStore
-from bentosync.core.transfer.extract import IncompleteArchive
+from bentosync.core.transfer.expectations import IncompleteArchive
 from bentosync.core.transfer.progress import ChecksumState
 from interop.test_transfer_roundtrip import pull, push, tree_snapshot
 from support.hostile import CASES, GOOD_FILES, MODEL_YAML, NAME, VERSION, archive, member

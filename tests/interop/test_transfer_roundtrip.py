@@ -19,7 +19,7 @@ from bentosync.core.errors import ModelNotFound, RecordConflict
 from bentosync.core.modelinfo import read_model_info, write_model_document
 from bentosync.core.session import open_session
 from bentosync.core.store import LocalStore
-from bentosync.core.transfer.extract import ChecksumMismatch
+from bentosync.core.transfer.expectations import ChecksumMismatch
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 from bentosync.core.transfer.pull import Puller
 from bentosync.core.transfer.push import Pusher

@@ -16,7 +16,7 @@ import yaml
 from bentosync.core.errors import InvalidModel, UnsafeArchive
 from bentosync.core.modelinfo import new_model_document
 from bentosync.core.tags import Tag
-from bentosync.core.transfer.extract import ChecksumMismatch
+from bentosync.core.transfer.expectations import ChecksumMismatch
 
 NAME, VERSION = "victim", "v1"
 MODEL_YAML = yaml.safe_dump(new_model_document(Tag(NAME, VERSION)), sort_keys=False).encode()

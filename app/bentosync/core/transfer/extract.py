@@ -6,12 +6,8 @@ The official client downloads to a temp tar, extracts it with a function that
 and anything unsafe or unexpected fails the job: a pull either yields exactly
 the files the server's list promises, or nothing.
 
-What "checked" means depends on what the record keeps (``core.filelist``):
-each file's sha256 (checked as it lands, and no file may be missing or
-extra), one digest over all files (checked once the last file is in), or
-nothing (BentoCloud after an official push): then the files must at least add
-up to ``manifest.size_bytes``, so an archive cut at a member boundary, a valid
-but shorter tar, is never installed (PROTOCOL.md 10.2).
+What "checked" means depends on what the record keeps; ``expectations.py``
+holds those rules, this module gets the bytes onto disk.
 
 Hard links, which the official client stores for a second path to one inode,
 become copies of the earlier file they name, as its own extractor makes them.
@@ -37,11 +33,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from bentosync.core.archive import adds_up, hardlink_target, safe_member_path
-from bentosync.core.errors import BentoSyncError, Cancelled, UnsafeArchive
-from bentosync.core.filelist import Checksums, FileEntry, describe_difference
+from bentosync.core.archive import hardlink_target, safe_member_path
+from bentosync.core.errors import Cancelled, UnsafeArchive
+from bentosync.core.filelist import Checksums, FileEntry
 from bentosync.core.pagecache import DropBehind
-from bentosync.core.transfer.progress import ChecksumState, TransferProgress
+from bentosync.core.transfer.expectations import (
+    Expectations,
+    IncompleteArchive,
+)
+from bentosync.core.transfer.progress import TransferProgress
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +52,6 @@ COMPRESSED_MAGIC = (b"\x1f\x8b", b"\xfd7zXZ\x00", b"BZh")
 
 # (start, end_exclusive or None) -> a stream of the archive's bytes in that range.
 RangeOpener = Callable[[int, "int | None"], BinaryIO]
-
-
-class ChecksumMismatch(BentoSyncError):
-    """A file's bytes differ from the server's checksum list."""
-
-
-class IncompleteArchive(BentoSyncError):
-    """The archive ended early or lacks files: retry, or resume where it stopped."""
 
 
 @dataclass
@@ -133,12 +125,9 @@ class StreamingExtractor:
         self.checkpoint_interval = checkpoint_interval
         self._since_checkpoint = 0
         self._last_checkpoint = time.monotonic()
-        self.checksums = checksums
-        listed = checksums.files if checksums is not None else None
-        self.expected = {e.path: e for e in listed} if listed is not None else None
+        self.expectations = Expectations(checksums, announced_size, progress)
         self.progress = progress
         self.cancel = cancel
-        self.size_limit = announced_size or None
         self.done: dict[str, FileEntry] = {}
         self._done_bytes = 0  # the sizes in ``done``, kept as files land: read per member
         self.seen: set[str] = set()
@@ -168,7 +157,7 @@ class StreamingExtractor:
         self.seen = set(state.get("seen", []))
         for entry in self.done.values():
             self._report(entry.path, entry.size, entry.size, moved=False)
-            self._verify(entry)  # already checked once: this only shows the state again
+            self.expectations.verify(entry)  # checked once already: this shows its state again
 
     @property
     def bytes_on_disk(self) -> int:
@@ -213,7 +202,7 @@ class StreamingExtractor:
         except EOFError as exc:
             raise IncompleteArchive(f"The archive ended in the middle of a file: {exc}") from exc
         self.current = None
-        self._check_complete()
+        self.expectations.complete(self.done, self._done_bytes, self._linked_file_bytes)
         self.finished = True
         return sorted(self.done.values())
 
@@ -261,7 +250,7 @@ class StreamingExtractor:
         data_offset: int,
         resuming: bool,
     ) -> None:
-        self._check_announced(path, info.size)
+        self.expectations.announce(path, info.size, self._done_bytes)
         self._report(path, 0, info.size)
         member = self.current if resuming and self.current else None
         already = member.written if member is not None else 0
@@ -308,7 +297,7 @@ class StreamingExtractor:
     def _file_done(self, info: tarfile.TarInfo, path: str, target: Path, entry: FileEntry) -> None:
         os.chmod(target, (info.mode & 0o777) | 0o600)
         os.utime(target, (info.mtime, info.mtime))
-        self._verify(entry)
+        self.expectations.verify(entry)
         self.done[path] = entry
         self._done_bytes += entry.size
 
@@ -323,7 +312,7 @@ class StreamingExtractor:
         source = self.staging / source_path
         self._check_parent(source)
         size = self.done[source_path].size
-        self._check_announced(path, size)
+        self.expectations.announce(path, size, self._done_bytes)
         self._report(path, 0, size)
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -390,91 +379,8 @@ class StreamingExtractor:
             target.unlink()
         os.symlink(info.linkname, target)
 
-    def _check_announced(self, path: str, size: int) -> None:
-        if self.expected is not None:
-            entry = self.expected.get(path)
-            if entry is None:
-                raise UnsafeArchive(
-                    f"The archive holds {path!r}, which the model's file list lacks."
-                )
-            if size != entry.size:
-                raise UnsafeArchive(
-                    f"{path} is {size} bytes in the archive but {entry.size} in the file list."
-                )
-        if self.size_limit is not None:
-            total = self._done_bytes + size
-            if total > self.size_limit:
-                raise UnsafeArchive(
-                    f"The archive holds more data than the model's announced {self.size_limit} "
-                    f"bytes (at {path})."
-                )
-
-    def _verify(self, entry: FileEntry) -> None:
-        if self.expected is None:
-            if self.progress is not None:
-                if self.checksums is not None:
-                    state, why = ChecksumState.PENDING, "checked with the whole model at the end"
-                else:
-                    state, why = ChecksumState.UNVERIFIED, "the server keeps no checksums"
-                self.progress.set_checksum(entry.path, state, why)
-            return
-        want = self.expected[entry.path]
-        if want.sha256 != entry.sha256:
-            if self.progress is not None:
-                self.progress.set_checksum(
-                    entry.path,
-                    ChecksumState.MISMATCH,
-                    f"sha256 {entry.sha256[:12]}… differs from the server's {want.sha256[:12]}…",
-                )
-            raise ChecksumMismatch(
-                f"Checksum mismatch in {entry.path}: the downloaded bytes differ from what the "
-                "server recorded at upload. The model was not installed."
-            )
-        if self.progress is not None:
-            self.progress.set_checksum(entry.path, ChecksumState.VERIFIED)
-
-    def _check_complete(self) -> None:
-        """The end of the archive: nothing missing, whatever the record lets us check."""
-        if self.expected is not None:
-            missing = sorted(set(self.expected) - set(self.done))
-            if missing:
-                shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-                raise IncompleteArchive(f"The archive lacks {len(missing)} file(s): {shown}.")
-        elif self.checksums is not None:
-            self._check_whole(self.checksums)
-        elif self.size_limit is not None:
-            self._check_total(self.size_limit)
-
-    def _check_whole(self, checksums: Checksums) -> None:
-        got = Checksums.of(self.done.values())
-        if got.digest == checksums.digest:
-            if self.progress is not None:
-                self.progress.set_all_checksums(
-                    ChecksumState.VERIFIED, "the whole model matches its checksum"
-                )
-            return
-        if self.progress is not None:
-            self.progress.set_all_checksums(
-                ChecksumState.MISMATCH, "the files differ from the model's checksum"
-            )
-        raise ChecksumMismatch(
-            "The downloaded files do not match the checksum recorded when the model was "
-            f"pushed ({describe_difference(got, checksums)}). The model was not installed."
-        )
-
-    def _check_total(self, announced: int) -> None:
-        """Without checksums, the files must add up to the manifest's ``size_bytes``."""
-        regular = self._done_bytes
-        if adds_up(regular, self._linked_file_bytes(), announced):
-            return
-        raise IncompleteArchive(
-            f"The archive holds {len(self.done)} files of {regular:,} bytes, but the model "
-            f"announces {announced:,} bytes: files are missing (an archive cut between two "
-            "files still looks whole). The model was not installed; pull it again, or push "
-            "it again if this repeats."
-        )
-
     def _linked_file_bytes(self) -> int:
+        """The bytes of the regular files the extracted symlinks point at (``adds_up``)."""
         total = 0
         for path in self.seen:
             link = self.staging / path
@@ -488,7 +394,7 @@ class StreamingExtractor:
     def _report(self, path: str, done: int, size: int, *, moved: bool = True) -> None:
         if self.progress is None:
             return
-        if self.expected is None:
+        if not self.expectations.listed:
             self.progress.add_file(path, size)
         self.progress.set_done(path, done, moved=moved)
 
