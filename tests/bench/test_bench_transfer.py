@@ -1,8 +1,11 @@
 """Push and pull of a 1 GiB model: BentoSync against the official CLI, side by side.
 
 Same machine, same registry, same strategy, same bytes (versions made from one
-folder), in one run. Each client runs as its own process, so wall time and
-peak RSS (``peak.py``) are measured the same way for both. BentoSync starts
+folder), in one run, on both flavours of the registry: ours, which checks every
+archive before ``success``, and ``bentocloud``, which stores bytes as BentoCloud
+does (presigned URLs on an S3-rules storage endpoint). Each client runs as
+its own process, so wall time and peak RSS (``peak.py``) are measured the same
+way for both. BentoSync starts
 with a cold hash cache: its push includes hashing every byte.
 
 Each transfer runs ``ROUNDS`` times, alternating which client goes first
@@ -57,9 +60,10 @@ def run(argv: list[str], env: dict[str, str], result: Path) -> tuple[float, int]
     return measured["seconds"], measured["peak_rss"]
 
 
+@pytest.mark.parametrize("flavor", ["bentosync", "bentocloud"])
 @pytest.mark.parametrize("strategy", ["proxy", "multipart"])
-def test_push_pull_against_official(official, registry_factory, tmp_path, strategy):
-    server = registry_factory(strategy=strategy)
+def test_push_pull_against_official(official, registry_factory, tmp_path, strategy, flavor):
+    server = registry_factory(strategy=strategy, flavor=flavor)
     source = tmp_path / "source"
     make_source(source)
     push_home = tmp_path / "push"
@@ -105,7 +109,10 @@ def test_push_pull_against_official(official, registry_factory, tmp_path, strate
                     shutil.rmtree(home)
 
     size_mb = store.get(tags["bentosync", 0]).size_bytes / 1e6
-    print(f"\n== {strategy}: {size_mb * 1e6 / MiB:.0f} MiB model, 2 cores, loopback ==")
+    print(
+        f"\n== {flavor} registry, {strategy}: {size_mb * 1e6 / MiB:.0f} MiB model, "
+        "2 cores, loopback =="
+    )
     best: dict[tuple[str, str], float] = {}
     for (client, action), runs in times.items():
         seconds = [elapsed for elapsed, _ in runs]
