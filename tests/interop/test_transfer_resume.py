@@ -12,6 +12,7 @@ both names are one proxy.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import signal
@@ -20,20 +21,22 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
 import pytest
+import requests
 
+from bentosync.core.cloud import CloudClient
 from bentosync.core.cloud_errors import ServerError
 from bentosync.core.session import open_session
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.transfer import push as push_module
 from bentosync.core.transfer import upload as upload_module
 from bentosync.core.transfer.parts import plan_parts
-from bentosync.core.transfer.progress import ProgressSnapshot
+from bentosync.core.transfer.progress import ChecksumState, ProgressSnapshot
 from bentosync.core.transfer.pull import Puller
 from bentosync.core.transfer.push import Pusher, PushResult
 from bentosync.core.transfer.retrying import RetryPolicy
@@ -187,8 +190,11 @@ def push_in_process(
     model: LocalModel,
     *,
     threads: int = 2,
+    spy: Callable[[CloudClient], None] | None = None,
 ) -> tuple[PushResult, ProgressSnapshot]:
     with open_session(endpoint, token, home=home) as session:
+        if spy is not None:
+            spy(session.client)
         pusher = Pusher(
             session.client,
             session.store,
@@ -287,6 +293,90 @@ def test_push_cut_by_a_lasting_outage_resumes_on_the_next_run(
     assert_pushed(result, snapshot, promises)
     assert_continued(flaky, api_before, storage_before, upload_id, journaled, part_count(model))
     assert query("SELECT * FROM uploads") == []
+
+
+def quoted_md5(data: bytes) -> str:
+    return '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"'
+
+
+def storage_refusal(url: str) -> tuple[int, str]:
+    """PUT nothing to a presigned part URL, with no credentials, as a client would."""
+    resp = requests.put(url, data=b"", timeout=10)
+    return resp.status_code, resp.text
+
+
+@pytest.mark.parametrize("flavor", ["bentocloud"])
+def test_resume_after_the_presigned_urls_expired(flaky_cloud, homes, promises):
+    """BentoCloud keeps the parts, not the URLs: a rerun presigns afresh and completes.
+
+    The first run's URLs are dead by the rerun (the server's own answer says
+    so), S3 wants each part's ETag back exactly, quotes included, and the
+    result must pull verified file by file.
+    """
+    flaky = flaky_cloud("multipart", extra_args=("--presign-expiry", "2"), bytes_per_second=SLOW)
+    home_a, home_b = homes
+    model = make_model(home_a, "expired-urls", big_bytes=BIG)
+    proc = start_cli(
+        ["push", str(model.tag), "--part-size", str(PART), "--threads", "1"],
+        home_a,
+        flaky.api.endpoint,
+        flaky.server.token,
+    )
+    kill_when(proc, lambda: len(journaled_parts()) >= 2)
+    journal = journaled_parts()
+    upload_id = journaled_upload_id()
+    layout = TarLayout.from_folder(model.path)
+    plan = plan_parts(layout.total_size, PART)
+    expected = {n: quoted_md5(layout.read_range(*plan.span(n))) for n in range(1, plan.count + 1)}
+    # What S3 answered, kept as it came: the quoted MD5 of the part's bytes.
+    assert journal == {n: expected[n] for n in journal}
+
+    # A URL signed now, for an upload that does not exist, is valid (the storage
+    # gets as far as the upload id); once it is refused as expired, so is every
+    # URL the killed run was given, since all of them were signed before it.
+    with open_session(flaky.server.endpoint, flaky.server.token, home=home_a) as session:
+        probe = session.client.presign_multipart_upload_url(
+            model.name, model.version, "no-such-upload", 1
+        )
+    status, body = storage_refusal(probe)
+    assert (status, "NoSuchUpload" in body) == (404, True), body
+    deadline = time.monotonic() + 15
+    while (status, "Request has expired" in body) != (403, True):
+        assert time.monotonic() < deadline, f"the URL never expired: {status} {body}"
+        time.sleep(0.25)
+        status, body = storage_refusal(probe)
+
+    api_before, storage_before = full_speed_from_here(flaky)
+    completions: list[tuple[str, list[tuple[int, str]]]] = []
+
+    def record_completion(client: CloudClient) -> None:
+        original = client.complete_multipart_upload
+
+        def complete(name, version, upload, parts):
+            parts = list(parts)
+            completions.append((upload, sorted(parts)))
+            return original(name, version, upload, parts)
+
+        client.complete_multipart_upload = complete
+
+    result, snapshot = push_in_process(
+        flaky.api.endpoint, flaky.server.token, home_a, model, spy=record_completion
+    )
+    assert_pushed(result, snapshot, promises)
+    assert_continued(flaky, api_before, storage_before, upload_id, set(journal), plan.count)
+    # Completed once, listing every part with the ETag the storage gave it:
+    # the journal's for the parts of the killed run, verbatim.
+    assert completions == [(upload_id, sorted(expected.items()))]
+    assert query("SELECT * FROM uploads") == []
+
+    with open_session(flaky.api.endpoint, flaky.server.token, home=home_b) as session:
+        puller = Puller(session.client, session.store, str(model.tag), journal=session.journal)
+        pulled = puller.run()
+        files = puller.progress.snapshot().files
+    assert pulled.verified and "every file verified" in pulled.message
+    assert files and {f.checksum for f in files} == {ChecksumState.VERIFIED}
+    assert pulled.model is not None
+    assert tree_snapshot(pulled.model.path) == tree_snapshot(model.path)
 
 
 # ---- pull --------------------------------------------------------------------------
