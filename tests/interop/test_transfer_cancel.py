@@ -1,4 +1,10 @@
-"""Cancel is cooperative and cleans up what it started, on both sides."""
+"""Cancel is cooperative and cleans up what it started, on both sides, on both flavours.
+
+The links are slowed with ``flaky_cloud`` so a transfer is mid-body when the
+user cancels: on ``bentocloud`` the archive's bytes travel to and from the
+storage endpoint (``flaky.storage``), on the default flavour through the API's
+port (there ``storage is api``).
+"""
 
 from __future__ import annotations
 
@@ -34,14 +40,11 @@ def cancel_when_moving(progress, cancel: threading.Event) -> threading.Thread:
 
 
 @pytest.mark.parametrize("strategy", ["proxy", "multipart"])
-def test_cancelled_push_is_marked_failed_on_the_server(
-    registry_factory, faulty_proxy, tmp_path, strategy
-):
-    server = registry_factory(strategy=strategy)
-    slow = faulty_proxy(server, bytes_per_second=4 * 1024 * 1024)
+def test_cancelled_push_is_marked_failed_on_the_server(flaky_cloud, tmp_path, strategy, promises):
+    flaky = flaky_cloud(strategy, bytes_per_second=4 * 1024 * 1024)
     model = make_model(tmp_path / "home", "cancel-push", big_bytes=20 * 1024 * 1024)
     cancel = threading.Event()
-    with open_session(slow.endpoint, server.token, home=tmp_path / "home") as session:
+    with open_session(flaky.api.endpoint, flaky.server.token, home=tmp_path / "home") as session:
         pusher = Pusher(
             session.client,
             session.store,
@@ -56,26 +59,45 @@ def test_cancelled_push_is_marked_failed_on_the_server(
             pusher.run()
         watcher.join()
         assert pusher.progress.snapshot().phase is Phase.CANCELLED
+        # Stopped mid-body, not after the bytes in flight were sent: the archive's
+        # PUT (to the API or, presigned, to the storage) ended short.
+        aborted = []
+        for proxy in flaky.proxies:
+            proxy.bytes_per_second = None
+            proxy.wait_idle()
+            aborted += [s for s in proxy.outcomes("aborted") if s.method == "PUT"]
+        assert aborted
         remote = session.client.get_model(model.name, model.version)
         assert remote.upload_status != "success"
+        if strategy == "multipart":
+            # Told so by the client. (A proxy PUT cut short is the server's to judge;
+            # this test proxy never forwards it, so that record stays "uploading".)
+            assert remote.upload_status == "failed"
+            assert remote.upload_finished_reason == "cancelled by the user"
         assert session.journal.upload(session.client.endpoint, model.name, model.version) is None
         # A later push starts cleanly and succeeds.
-        slow.bytes_per_second = None
-        again = Pusher(
+        again_pusher = Pusher(
             session.client, session.store, str(model.tag), part_size=PART, journal=session.journal
-        ).run()
-    assert again.verified
+        )
+        again = again_pusher.run()
+    assert not again.skipped
+    assert again.verified is promises.checks_uploads
+    files = again_pusher.progress.snapshot().files
+    assert {f.checksum for f in files} == {promises.push_checksum}
 
 
-def test_cancelled_pull_leaves_no_staging_and_no_model(registry, faulty_proxy, tmp_path):
+@pytest.mark.parametrize("strategy", ["proxy", "presigned"])
+def test_cancelled_pull_leaves_no_staging_and_no_model(flaky_cloud, tmp_path, strategy):
+    flaky = flaky_cloud(strategy)
     home_a, home_b = tmp_path / "a", tmp_path / "b"
     model = make_model(home_a, "cancel-pull", big_bytes=20 * 1024 * 1024)
-    with open_session(registry.endpoint, registry.token, home=home_a) as session:
+    with open_session(flaky.api.endpoint, flaky.server.token, home=home_a) as session:
         Pusher(session.client, session.store, str(model.tag)).run()
-    slow = faulty_proxy(registry, bytes_per_second=4 * 1024 * 1024)
+    for proxy in flaky.proxies:
+        proxy.bytes_per_second = 4 * 1024 * 1024
     cancel = threading.Event()
     home_b.mkdir()
-    with open_session(slow.endpoint, registry.token, home=home_b) as session:
+    with open_session(flaky.api.endpoint, flaky.server.token, home=home_b) as session:
         puller = Puller(
             session.client, session.store, str(model.tag), cancel=cancel, journal=session.journal
         )
@@ -89,13 +111,13 @@ def test_cancelled_pull_leaves_no_staging_and_no_model(registry, faulty_proxy, t
     assert not store.tmp_dir.exists() or list(store.tmp_dir.iterdir()) == []
 
 
-def test_a_network_error_after_cancel_counts_as_the_cancel(registry, tmp_path, monkeypatch):
+def test_a_network_error_after_cancel_counts_as_the_cancel(cloud, tmp_path, monkeypatch):
     """Aborting a request mid-body may surface as a connection error, not Cancelled."""
     from bentosync.core.cloud_errors import ConnectionFailed
 
     model = make_model(tmp_path / "home", "cancel-race", big_bytes=1024)
     cancel = threading.Event()
-    with open_session(registry.endpoint, registry.token, home=tmp_path / "home") as session:
+    with open_session(cloud.endpoint, cloud.token, home=tmp_path / "home") as session:
         pusher = Pusher(
             session.client, session.store, str(model.tag), cancel=cancel, journal=session.journal
         )

@@ -1,12 +1,18 @@
-"""A transfer killed with SIGKILL goes on from where it was, not from zero.
+"""A transfer killed with SIGKILL goes on from where it was, not from zero, on both flavours.
 
 The first run is the real CLI in a subprocess, slowed by the test proxy so it is
 mid-transfer when killed; the rerun happens in this process against the same
-journal, and the proxy's request log shows what it sent again.
+journal, and the proxies' request logs show what it sent again. On the
+``bentocloud`` flavour part PUTs and presigned downloads go to the storage
+endpoint's proxy (``flaky.storage``), so that is the link slowed or cut; API
+calls (start, presign, complete) are on ``flaky.api``. On the default flavour
+both names are one proxy.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import signal
@@ -15,22 +21,35 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 import pytest
+import requests
 
+from bentosync.core.cloud import CloudClient
 from bentosync.core.cloud_errors import ServerError
 from bentosync.core.session import open_session
-from bentosync.core.store import LocalStore
+from bentosync.core.store import LocalModel, LocalStore
+from bentosync.core.transfer import push as push_module
+from bentosync.core.transfer import upload as upload_module
+from bentosync.core.transfer.parts import plan_parts
+from bentosync.core.transfer.progress import ChecksumState, ProgressSnapshot
 from bentosync.core.transfer.pull import Puller
-from bentosync.core.transfer.push import Pusher
+from bentosync.core.transfer.push import Pusher, PushResult
 from bentosync.core.transfer.retrying import RetryPolicy
 from bentosync.core.transfer.tarlayout import TarLayout
 from interop.test_transfer_roundtrip import make_model, tree_snapshot
+from support.faulty_proxy import Seen
+
+if TYPE_CHECKING:
+    from interop.conftest import FlakyCloud, Promises
 
 PART = 5 * 1024 * 1024
 BIG = 30 * 1024 * 1024
+SLOW = 6 * 1024 * 1024  # bytes per second: a 5 MiB part takes most of a second
 
 
 def journal_path() -> Path:
@@ -89,57 +108,301 @@ def homes(tmp_path):
     return a, b
 
 
-def test_killed_multipart_push_resumes_without_resending_parts(
-    registry_factory, faulty_proxy, homes
-):
-    server = registry_factory(strategy="multipart")
-    slow = faulty_proxy(server, bytes_per_second=6 * 1024 * 1024)
+@pytest.fixture
+def quick_retries(monkeypatch):
+    """The engine's retry policies without their backoff, so an outage uses them up at once.
+
+    The attempts stay as they are: only the waits between them shrink (seconds
+    to minutes in production, where the network may come back).
+    """
+    quick = functools.partial(RetryPolicy, backoff=0.01)
+    monkeypatch.setattr(push_module, "RetryPolicy", quick)
+    monkeypatch.setattr(upload_module, "RetryPolicy", quick)
+
+
+# ---- what the proxies saw ----------------------------------------------------------
+
+
+def part_puts(seen: Sequence[Seen]) -> list[Seen]:
+    return [s for s in seen if s.method == "PUT" and s.part is not None]
+
+
+def api_calls(seen: Sequence[Seen], *names: str) -> list[Seen]:
+    return [s for s in seen if s.path.startswith("/api/") and s.path.rsplit("/", 1)[1] in names]
+
+
+def journaled_parts() -> dict[int, str]:
+    """{part number: ETag} of the one multipart upload the journal holds."""
+    return {number: etag for number, etag in query("SELECT part_number, etag FROM parts")}
+
+
+def journaled_upload_id() -> str:
+    ((upload_id,),) = query("SELECT upload_id FROM uploads")
+    return str(upload_id)
+
+
+def part_count(model: LocalModel) -> int:
+    return plan_parts(TarLayout.from_folder(model.path).total_size, PART).count
+
+
+def full_speed_from_here(flaky: FlakyCloud) -> tuple[int, int]:
+    """Lift the throttle and let the last run's requests land: the point where the rerun starts.
+
+    Returns ``(len(flaky.api.seen), len(flaky.storage.seen))`` at that point.
+    """
+    for proxy in flaky.proxies:
+        proxy.bytes_per_second = None
+    for proxy in flaky.proxies:
+        proxy.wait_idle()
+    return len(flaky.api.seen), len(flaky.storage.seen)
+
+
+def assert_continued(
+    flaky: FlakyCloud,
+    api_before: int,
+    storage_before: int,
+    upload_id: str,
+    journaled: set[int],
+    total_parts: int,
+) -> None:
+    """The rerun went on with ``upload_id``: each missing part once, nothing started anew."""
+    api = flaky.api.seen[api_before:]
+    assert api_calls(api, "start_upload", "start_multipart_upload") == [], (
+        "a resumed push continues the open upload; starting one voids it"
+    )
+    sent = part_puts(flaky.storage.seen[storage_before:])
+    assert sent, "the rerun sent the parts that were missing"
+    assert {s.part[0] for s in sent if s.part} == {upload_id}, "the same multipart upload"
+    missing = set(range(1, total_parts + 1)) - journaled
+    assert sorted(s.part_number for s in sent) == sorted(missing), (
+        "exactly the parts not yet accepted, each once: none the journal holds"
+    )
+    # Each accepted at the first try (no URL refused as expired), on a URL presigned
+    # for it in this run: one presign call per part sent, none kept from the last run.
+    assert all(s.status == 200 for s in sent), [(s.part_number, s.status) for s in sent]
+    assert len(api_calls(api, "presign_multipart_upload_url")) == len(sent)
+
+
+def push_in_process(
+    endpoint: str,
+    token: str,
+    home: Path,
+    model: LocalModel,
+    *,
+    threads: int = 2,
+    spy: Callable[[CloudClient], None] | None = None,
+) -> tuple[PushResult, ProgressSnapshot]:
+    with open_session(endpoint, token, home=home) as session:
+        if spy is not None:
+            spy(session.client)
+        pusher = Pusher(
+            session.client,
+            session.store,
+            str(model.tag),
+            part_size=PART,
+            threads=threads,
+            journal=session.journal,
+            hash_cache=session.hash_cache,
+        )
+        return pusher.run(), pusher.progress.snapshot()
+
+
+def assert_pushed(result: PushResult, snapshot: ProgressSnapshot, promises: Promises) -> None:
+    """Pushed, and vouched for as far as the flavour vouches: verified, or only recorded."""
+    assert not result.skipped
+    assert result.verified is promises.checks_uploads
+    assert promises.push_words in result.message
+    assert {f.checksum for f in snapshot.files} == {promises.push_checksum}
+
+
+# ---- push --------------------------------------------------------------------------
+
+
+def test_killed_multipart_push_resumes_without_resending_parts(flaky_cloud, homes, promises):
+    flaky = flaky_cloud("multipart", bytes_per_second=SLOW)
     home, _ = homes
     model = make_model(home, "killed-push", big_bytes=BIG)
     proc = start_cli(
         ["push", str(model.tag), "--part-size", str(PART), "--threads", "1"],
         home,
-        slow.endpoint,
-        server.token,
+        flaky.api.endpoint,
+        flaky.server.token,
     )
-    kill_when(proc, lambda: len(query("SELECT part_number FROM parts")) >= 2)
-    journaled = {n for (n,) in query("SELECT part_number FROM parts")}
-    (upload_id,) = query("SELECT upload_id FROM uploads")[0]
+    kill_when(proc, lambda: len(journaled_parts()) >= 2)
+    journaled = set(journaled_parts())
+    upload_id = journaled_upload_id()
     assert len(journaled) >= 2
+    # Killed mid-upload: the parts the journal holds went to the storage's proxy.
+    assert {s.part for s in part_puts(flaky.storage.seen) if s.status == 200} >= {
+        (upload_id, n) for n in journaled
+    }
 
     # The same endpoint (the journal is per endpoint), now at full speed.
-    slow.bytes_per_second = None
-    before = len(slow.seen)
-    total_parts = -(-TarLayout.from_folder(model.path).total_size // PART)
-    with open_session(slow.endpoint, server.token, home=home) as session:
-        result = Pusher(
+    api_before, storage_before = full_speed_from_here(flaky)
+    result, snapshot = push_in_process(flaky.api.endpoint, flaky.server.token, home, model)
+    assert_pushed(result, snapshot, promises)
+    assert_continued(flaky, api_before, storage_before, upload_id, journaled, part_count(model))
+    assert query("SELECT * FROM uploads") == []  # the journal entry is gone when done
+
+
+def test_push_cut_by_a_lasting_outage_resumes_on_the_next_run(
+    flaky_cloud, homes, promises, quick_retries
+):
+    """The storage link goes down for good mid-upload: the push fails, the upload stays open.
+
+    On the default flavour that link is the API's port, so every call fails; on
+    ``bentocloud`` only the part PUTs do, and presigning still works.
+    """
+    flaky = flaky_cloud("multipart", bytes_per_second=8 * 1024 * 1024)
+    home, _ = homes
+    model = make_model(home, "outage", big_bytes=BIG)
+
+    def outage_after_two_parts() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if len(journaled_parts()) >= 2:
+                flaky.storage.fail_rate = 1.0  # every part PUT from now on gets a 503
+                # Refused at full speed: each attempt costs milliseconds, not a slow body.
+                flaky.storage.bytes_per_second = None
+                return
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=outage_after_two_parts, daemon=True)
+    watcher.start()
+    with open_session(flaky.api.endpoint, flaky.server.token, home=home) as session:
+        pusher = Pusher(
             session.client,
             session.store,
             str(model.tag),
             part_size=PART,
-            threads=2,
+            threads=1,
             journal=session.journal,
             hash_cache=session.hash_cache,
-        ).run()
-    assert result.verified and not result.skipped
-    rerun = slow.seen[before:]
-    sent_again = [s for s in rerun if s.method == "PUT" and f"/{upload_id}/" in s.path]
-    sent_numbers = {int(s.path.rsplit("/", 1)[1]) for s in sent_again}
-    assert sent_numbers, "the rerun continued the same multipart upload"
-    assert sent_numbers.isdisjoint(journaled), "finished parts must not be sent again"
-    assert sent_numbers | journaled == set(range(1, total_parts + 1))
-    assert query("SELECT * FROM uploads") == []  # the journal entry is gone when done
+        )
+        with pytest.raises(ServerError):
+            pusher.run()
+    watcher.join()
+    journaled = set(journaled_parts())
+    upload_id = journaled_upload_id()
+    assert len(journaled) >= 2
+    assert flaky.storage.outcomes("503"), "the outage cut part PUTs"
+
+    flaky.storage.fail_rate = 0.0
+    api_before, storage_before = full_speed_from_here(flaky)
+    result, snapshot = push_in_process(flaky.api.endpoint, flaky.server.token, home, model)
+    assert_pushed(result, snapshot, promises)
+    assert_continued(flaky, api_before, storage_before, upload_id, journaled, part_count(model))
+    assert query("SELECT * FROM uploads") == []
 
 
-def test_killed_pull_resumes_with_range(registry_factory, faulty_proxy, homes):
-    server = registry_factory(strategy="proxy")
+def quoted_md5(data: bytes) -> str:
+    return '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"'
+
+
+def storage_refusal(url: str) -> tuple[int, str]:
+    """PUT nothing to a presigned part URL, with no credentials, as a client would."""
+    resp = requests.put(url, data=b"", timeout=10)
+    return resp.status_code, resp.text
+
+
+@pytest.mark.parametrize("flavor", ["bentocloud"])
+def test_resume_after_the_presigned_urls_expired(flaky_cloud, homes, promises):
+    """BentoCloud keeps the parts, not the URLs: a rerun presigns afresh and completes.
+
+    The first run's URLs are dead by the rerun (the server's own answer says
+    so), S3 wants each part's ETag back exactly, quotes included, and the
+    result must pull verified file by file.
+    """
+    flaky = flaky_cloud("multipart", extra_args=("--presign-expiry", "2"), bytes_per_second=SLOW)
+    home_a, home_b = homes
+    model = make_model(home_a, "expired-urls", big_bytes=BIG)
+    proc = start_cli(
+        ["push", str(model.tag), "--part-size", str(PART), "--threads", "1"],
+        home_a,
+        flaky.api.endpoint,
+        flaky.server.token,
+    )
+    kill_when(proc, lambda: len(journaled_parts()) >= 2)
+    journal = journaled_parts()
+    upload_id = journaled_upload_id()
+    layout = TarLayout.from_folder(model.path)
+    plan = plan_parts(layout.total_size, PART)
+    expected = {n: quoted_md5(layout.read_range(*plan.span(n))) for n in range(1, plan.count + 1)}
+    # What S3 answered, kept as it came: the quoted MD5 of the part's bytes.
+    assert journal == {n: expected[n] for n in journal}
+
+    # A URL signed now, for an upload that does not exist, is valid (the storage
+    # gets as far as the upload id); once it is refused as expired, so is every
+    # URL the killed run was given, since all of them were signed before it.
+    with open_session(flaky.server.endpoint, flaky.server.token, home=home_a) as session:
+        probe = session.client.presign_multipart_upload_url(
+            model.name, model.version, "no-such-upload", 1
+        )
+    status, body = storage_refusal(probe)
+    assert (status, "NoSuchUpload" in body) == (404, True), body
+    deadline = time.monotonic() + 15
+    while (status, "Request has expired" in body) != (403, True):
+        assert time.monotonic() < deadline, f"the URL never expired: {status} {body}"
+        time.sleep(0.25)
+        status, body = storage_refusal(probe)
+
+    api_before, storage_before = full_speed_from_here(flaky)
+    completions: list[tuple[str, list[tuple[int, str]]]] = []
+
+    def record_completion(client: CloudClient) -> None:
+        original = client.complete_multipart_upload
+
+        def complete(name, version, upload, parts):
+            parts = list(parts)
+            completions.append((upload, sorted(parts)))
+            return original(name, version, upload, parts)
+
+        client.complete_multipart_upload = complete
+
+    result, snapshot = push_in_process(
+        flaky.api.endpoint, flaky.server.token, home_a, model, spy=record_completion
+    )
+    assert_pushed(result, snapshot, promises)
+    assert_continued(flaky, api_before, storage_before, upload_id, set(journal), plan.count)
+    # Completed once, listing every part with the ETag the storage gave it:
+    # the journal's for the parts of the killed run, verbatim.
+    assert completions == [(upload_id, sorted(expected.items()))]
+    assert query("SELECT * FROM uploads") == []
+
+    with open_session(flaky.api.endpoint, flaky.server.token, home=home_b) as session:
+        puller = Puller(session.client, session.store, str(model.tag), journal=session.journal)
+        pulled = puller.run()
+        files = puller.progress.snapshot().files
+    assert pulled.verified and "every file verified" in pulled.message
+    assert files and {f.checksum for f in files} == {ChecksumState.VERIFIED}
+    assert pulled.model is not None
+    assert tree_snapshot(pulled.model.path) == tree_snapshot(model.path)
+
+
+# ---- pull --------------------------------------------------------------------------
+
+
+def archive_gets(seen: Sequence[Seen]) -> list[Seen]:
+    """GETs of the archive: the API's proxy download, or a presigned URL (not an API call)."""
+    return [
+        s
+        for s in seen
+        if s.method == "GET" and (s.path.endswith("/download") or not s.path.startswith("/api/"))
+    ]
+
+
+@pytest.mark.parametrize("strategy", ["proxy", "presigned"])
+def test_killed_pull_resumes_with_range(flaky_cloud, homes, strategy):
+    """Presigned: on ``bentocloud`` the ranges go to the S3-rules storage, without the token."""
+    flaky = flaky_cloud(strategy)
     home_a, home_b = homes
     model = make_model(home_a, "killed-pull", big_bytes=BIG)
-    with open_session(server.endpoint, server.token, home=home_a) as session:
+    with open_session(flaky.api.endpoint, flaky.server.token, home=home_a) as session:
         Pusher(session.client, session.store, str(model.tag), part_size=PART).run()
 
-    slow = faulty_proxy(server, bytes_per_second=6 * 1024 * 1024)
-    proc = start_cli(["pull", str(model.tag)], home_b, slow.endpoint, server.token)
+    for proxy in flaky.proxies:
+        proxy.bytes_per_second = SLOW
+    proc = start_cli(["pull", str(model.tag)], home_b, flaky.api.endpoint, flaky.server.token)
 
     def mid_file() -> bool:
         rows = query("SELECT checkpoint FROM downloads")
@@ -156,32 +419,37 @@ def test_killed_pull_resumes_with_range(registry_factory, faulty_proxy, homes):
     store = LocalStore(home_b)
     assert not (store.models_dir / "killed-pull").exists()
 
-    slow.bytes_per_second = None
-    before = len(slow.seen)
-    with open_session(slow.endpoint, server.token, home=home_b) as session:
+    full_speed_from_here(flaky)
+    befores = [len(proxy.seen) for proxy in flaky.proxies]
+    with open_session(flaky.api.endpoint, flaky.server.token, home=home_b) as session:
         result = Puller(
             session.client, session.store, str(model.tag), journal=session.journal
         ).run()
-    assert result.verified
+    assert result.verified  # our checksums, checked by the pull on either flavour
     assert tree_snapshot(result.model.path) == tree_snapshot(model.path)
-    downloads = [s for s in slow.seen[before:] if s.path.endswith("/download")]
+    downloads = [
+        s
+        for proxy, before in zip(flaky.proxies, befores, strict=True)
+        for s in archive_gets(proxy.seen[before:])
+    ]
     # The member's headers again (a few hundred bytes), then only what is not on disk.
     assert [s.range for s in downloads] == [
         f"bytes={current['header_offset']}-",
         f"bytes={current['data_offset'] + current['written']}-",
     ]
+    assert [s.status for s in downloads] == [206, 206]
     assert current["written"] >= 16 * 1024 * 1024
     assert not Path(staging).exists()
     assert query("SELECT * FROM downloads") == []
 
 
-def test_a_checkpoint_for_another_upload_is_not_reused(registry, homes):
+def test_a_checkpoint_for_another_upload_is_not_reused(cloud, homes):
     """A version re-pushed with --force is another archive: start over, never splice."""
     home_a, home_b = homes
     model = make_model(home_a, "replaced", big_bytes=3 * 1024 * 1024)
-    with open_session(registry.endpoint, registry.token, home=home_a) as session:
+    with open_session(cloud.endpoint, cloud.token, home=home_a) as session:
         Pusher(session.client, session.store, str(model.tag)).run()
-    with open_session(registry.endpoint, registry.token, home=home_b) as session:
+    with open_session(cloud.endpoint, cloud.token, home=home_b) as session:
         stale = session.store.new_staging_dir()
         (stale / "weights").mkdir()
         (stale / "weights" / "big.bin").write_bytes(b"from another upload")
@@ -199,56 +467,3 @@ def test_a_checkpoint_for_another_upload_is_not_reused(registry, homes):
     assert result.verified
     assert not stale.exists()
     assert tree_snapshot(result.model.path) == tree_snapshot(model.path)
-
-
-def test_push_cut_by_a_lasting_outage_resumes_on_the_next_run(
-    registry_factory, faulty_proxy, homes
-):
-    server = registry_factory(strategy="multipart")
-    proxy = faulty_proxy(server, bytes_per_second=8 * 1024 * 1024)
-    home, _ = homes
-    model = make_model(home, "outage", big_bytes=BIG)
-
-    def outage_after_two_parts() -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if len(query("SELECT part_number FROM parts")) >= 2:
-                proxy.fail_rate = 1.0  # every request from now on gets a 503
-                return
-            time.sleep(0.02)
-
-    watcher = threading.Thread(target=outage_after_two_parts, daemon=True)
-    watcher.start()
-    with open_session(proxy.endpoint, server.token, home=home) as session:
-        pusher = Pusher(
-            session.client,
-            session.store,
-            str(model.tag),
-            part_size=PART,
-            threads=1,
-            journal=session.journal,
-            hash_cache=session.hash_cache,
-        )
-        pusher.call = RetryPolicy(pusher.cancel, backoff=0.01).call  # keep the test quick
-        with pytest.raises(ServerError):
-            pusher.run()
-        watcher.join()
-        journaled = {n for (n,) in query("SELECT part_number FROM parts")}
-        assert len(journaled) >= 2
-        proxy.fail_rate = 0.0
-        proxy.bytes_per_second = None
-        before = len(proxy.seen)
-        result = Pusher(
-            session.client,
-            session.store,
-            str(model.tag),
-            part_size=PART,
-            threads=2,
-            journal=session.journal,
-            hash_cache=session.hash_cache,
-        ).run()
-    assert result.verified
-    rerun = proxy.seen[before:]
-    assert not any(s.path.endswith("/start_upload") for s in rerun)
-    sent = {int(s.path.rsplit("/", 1)[1]) for s in rerun if s.method == "PUT"}
-    assert sent and sent.isdisjoint(journaled)

@@ -30,6 +30,7 @@ class Seen:
     range: str | None
     outcome: str  # "ok", "503", "dropped"
     part: tuple[str, int] | None = None  # (upload id, part number) of a part PUT
+    status: int | None = None  # the registry's answer, for requests forwarded to it
 
     @property
     def part_number(self) -> int | None:
@@ -63,6 +64,7 @@ class FaultyProxy:
     _sock: socket.socket | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _busy: int = 0  # connections accepted and not yet done with
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -83,6 +85,29 @@ class FaultyProxy:
         if self._sock is not None:
             self._sock.close()
 
+    def wait_idle(self, timeout: float = 10.0, quiet: float = 0.3) -> None:
+        """Until no connection has been open for ``quiet`` seconds.
+
+        A client killed mid-request is noticed only when the proxy reads on, so
+        its request lands in ``seen`` a moment later: wait for it before taking
+        ``len(seen)`` as the point where the next run begins.
+        """
+        deadline = time.monotonic() + timeout
+        idle_since: float | None = None
+        while True:
+            now = time.monotonic()
+            with self._lock:
+                busy = self._busy
+            if busy:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = now
+            elif now - idle_since >= quiet:
+                return
+            if now > deadline:
+                raise TimeoutError(f"the proxy still has {busy} connection(s) open")
+            time.sleep(0.02)
+
     def outcomes(self, outcome: str) -> list[Seen]:
         with self._lock:
             return [s for s in self.seen if s.outcome == outcome]
@@ -96,9 +121,18 @@ class FaultyProxy:
                 client, _ = self._sock.accept()
             except (TimeoutError, OSError):
                 continue
+            with self._lock:
+                self._busy += 1
             threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
     def _serve(self, client: socket.socket) -> None:
+        try:
+            self._handle(client)
+        finally:
+            with self._lock:
+                self._busy -= 1
+
+    def _handle(self, client: socket.socket) -> None:
         try:
             with client:
                 reader = client.makefile("rb")
@@ -136,8 +170,8 @@ class FaultyProxy:
                     )
                     return
                 drop = forced_drop or (faultable and roll_drop < self.drop_rate)
-                self._record(method, path, headers, "dropped" if drop else "ok", part)
-                self._forward(client, request_line, headers, body, drop, cut_share)
+                seen = self._record(method, path, headers, "dropped" if drop else "ok", part)
+                self._forward(client, request_line, headers, body, drop, cut_share, seen)
         except OSError:
             return
 
@@ -148,9 +182,11 @@ class FaultyProxy:
         headers: dict[str, str],
         outcome: str,
         part: tuple[str, int] | None,
-    ) -> None:
+    ) -> Seen:
+        seen = Seen(method, path, headers.get("range"), outcome, part)
         with self._lock:
-            self.seen.append(Seen(method, path, headers.get("range"), outcome, part))
+            self.seen.append(seen)
+        return seen
 
     def _forward(
         self,
@@ -160,6 +196,7 @@ class FaultyProxy:
         body: bytes,
         drop: bool,
         cut_share: float,
+        seen: Seen,
     ) -> None:
         with socket.create_connection(("127.0.0.1", self.upstream_port)) as upstream:
             lines = [request_line] + [
@@ -172,6 +209,7 @@ class FaultyProxy:
             if head is None:
                 return
             status_line, response_headers = head
+            seen.status = int(status_line.split(" ", 2)[1])
             out = [status_line] + [
                 f"{k}: {v}"
                 for k, v in response_headers.items()
