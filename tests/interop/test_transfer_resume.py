@@ -31,6 +31,7 @@ import requests
 
 from bentosync.core.cloud import CloudClient
 from bentosync.core.cloud_errors import ServerError
+from bentosync.core.manifest import compute_file_list
 from bentosync.core.session import open_session
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.transfer import push as push_module
@@ -38,7 +39,7 @@ from bentosync.core.transfer import upload as upload_module
 from bentosync.core.transfer.parts import plan_parts
 from bentosync.core.transfer.progress import ChecksumState, ProgressSnapshot
 from bentosync.core.transfer.pull import Puller
-from bentosync.core.transfer.push import Pusher, PushResult
+from bentosync.core.transfer.push import Pusher, PushResult, build_manifest
 from bentosync.core.transfer.retrying import RetryPolicy
 from bentosync.core.transfer.tarlayout import TarLayout
 from interop.test_transfer_roundtrip import make_model, tree_snapshot
@@ -293,6 +294,49 @@ def test_push_cut_by_a_lasting_outage_resumes_on_the_next_run(
     assert_pushed(result, snapshot, promises)
     assert_continued(flaky, api_before, storage_before, upload_id, journaled, part_count(model))
     assert query("SELECT * FROM uploads") == []
+
+
+def test_a_resumed_upload_the_server_no_longer_has_starts_over(
+    registry_factory, flavor, homes, promises
+):
+    """The journal names an upload the server reaped (or S3 aborted): 404, then a new upload.
+
+    Without this, every rerun would try the dead upload again and fail the same way.
+    """
+    server = registry_factory(strategy="multipart", flavor=flavor)
+    home, other = homes
+    model = make_model(home, "reaped", big_bytes=12 * 1024 * 1024)
+    layout = TarLayout.from_folder(model.path)
+    gone = "reaped-" + hashlib.sha256(model.version.encode()).hexdigest()[:24]
+    with open_session(server.endpoint, server.token, home=home) as session:
+        client, journal = session.client, session.journal
+        files = compute_file_list(model.path)
+        client.create_repository(model.name)
+        client.create_model(
+            model.name,
+            model.version,
+            build_manifest(model, files),
+            labels=model.labels,
+            build_at=model.creation_time,
+        )
+        client.start_upload(model.name, model.version)  # uploading, as a killed push leaves it
+        journal.start_upload(
+            client.endpoint,
+            model.name,
+            model.version,
+            upload_id=gone,
+            part_size=plan_parts(layout.total_size, PART).part_size,
+            archive_size=layout.total_size,
+            layout_digest=layout.fingerprint,
+        )
+        journal.part_done(client.endpoint, model.name, model.version, gone, 1, '"0f00"')
+    result, snapshot = push_in_process(server.endpoint, server.token, home, model)
+    assert_pushed(result, snapshot, promises)
+    assert snapshot.done_bytes == snapshot.total_bytes  # not counted twice, nor short
+    assert journaled_parts() == {}  # the dead upload is forgotten, the new one done
+    with open_session(server.endpoint, server.token, home=other) as session:
+        pulled = Puller(session.client, session.store, str(model.tag)).run()
+    assert pulled.verified and tree_snapshot(pulled.model.path) == tree_snapshot(model.path)
 
 
 def quoted_md5(data: bytes) -> str:

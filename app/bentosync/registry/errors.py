@@ -37,6 +37,16 @@ class NotFound(ApiError):
         super().__init__(f"{what}: record not found")
 
 
+class UploadNotFound(ApiError):
+    """An upload id the server does not (or no longer) know: S3's ``NoSuchUpload``.
+
+    404, as S3 answers, so a client resuming an upload that was aborted or
+    reaped meanwhile can tell "start over" from a request it got wrong.
+    """
+
+    status = 404
+
+
 class Conflict(ApiError):
     """The request is well formed but the record's state does not allow it now."""
 

@@ -34,7 +34,7 @@ from bentosync.core.errors import UnsafeArchive
 from bentosync.registry.blobs import BlobStore, StagedArchive
 from bentosync.registry.catalog import ModelRecord, fetch_model, update_model
 from bentosync.registry.db import Database, to_db, utcnow
-from bentosync.registry.errors import BadRequest, Conflict
+from bentosync.registry.errors import BadRequest, Conflict, UploadNotFound
 from bentosync.registry.pipeline import Assembled
 from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.uploads import Uploads, abort_multipart
@@ -166,8 +166,9 @@ class Multipart:
             (upload_id,),
         )
         if row is None or row["model_id"] != model.id:
-            raise BadRequest(
-                f"Unknown upload_id {upload_id!r} for {model.tag}: call start_multipart_upload."
+            raise UploadNotFound(
+                f"Unknown upload_id {upload_id!r} for {model.tag}: it was completed, aborted "
+                "or never started; call start_multipart_upload."
             )
         if row["upload_seq"] != model.upload_seq:
             raise Conflict(f"Upload {upload_id!r} was replaced by a newer upload of {model.tag}.")

@@ -35,7 +35,12 @@ from bentosync.core.transfer.prehash import Prehash
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 from bentosync.core.transfer.retrying import RetryPolicy
 from bentosync.core.transfer.tarlayout import TarLayout
-from bentosync.core.transfer.upload import ArchiveUploader, is_url_refusal
+from bentosync.core.transfer.upload import (
+    ArchiveUploader,
+    OpenUpload,
+    UploadGone,
+    is_url_refusal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +168,7 @@ class Pusher:
                 uploader.send_whole(remote.presigned_upload_url)
                 self.call(self.client.finish_upload, name, version, "success")
             else:
-                uploader.send_multipart(resumed)
+                self._send_multipart(uploader, resumed)
                 self.call(self.client.finish_upload, name, version, "success")
         except BaseException as exc:
             if self.cancel.is_set() and not isinstance(exc, Cancelled):
@@ -345,6 +350,16 @@ class Pusher:
         if presigned.presigned_upload_url:
             return "presigned", presigned
         return "proxy", presigned
+
+    def _send_multipart(self, uploader: ArchiveUploader, resumed: OpenUpload | None) -> None:
+        """The parts, going on from the journal's; from the first part if that upload is gone."""
+        try:
+            uploader.send_multipart(resumed)
+        except UploadGone as exc:
+            logger.info("%s; uploading %s again from the first part", exc, self.tag)
+            self.progress.set_phase(Phase.UPLOADING, f"Uploading {self.tag} again from the start")
+            self.call(self.client.start_upload, self.tag.name, self.tag.version or "")
+            uploader.send_multipart(None)
 
     # ---- the end -------------------------------------------------------------------
 

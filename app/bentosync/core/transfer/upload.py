@@ -15,14 +15,14 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from bentosync.core.cloud import CloudClient
-from bentosync.core.cloud_errors import AuthError, CloudError, RequestRejected
+from bentosync.core.cloud_errors import AuthError, CloudError, NotFound, RequestRejected
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.journal import Journal
 from bentosync.core.transfer.parts import plan_parts
 from bentosync.core.transfer.progress import Phase, TransferProgress
 from bentosync.core.transfer.rangereader import RangeReader
-from bentosync.core.transfer.retrying import RetryPolicy
+from bentosync.core.transfer.retrying import Abandoned, RetryPolicy
 from bentosync.core.transfer.tarlayout import TarLayout
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,15 @@ OpenUpload = tuple[str, dict[int, str]]
 
 class PresignedUrlRefused(CloudError):
     """Storage refused a presigned URL (expired or tampered): ask for a fresh one."""
+
+
+class UploadGone(CloudError):
+    """The multipart upload the journal resumed no longer exists on the server.
+
+    An upload the server reaped as stale, or that S3 aborted by a lifecycle
+    rule, answers 404 (``NoSuchUpload``); its parts are gone with it, so the
+    only way on is a new upload from the first part.
+    """
 
 
 def is_url_refusal(exc: BaseException) -> bool:
@@ -143,7 +152,26 @@ class ArchiveUploader:
         return None
 
     def send_multipart(self, resumed: OpenUpload | None) -> None:
-        upload_id, etags = resumed or (self._start_multipart(), {})
+        """All parts, then completion; ``UploadGone`` if a resumed upload no longer exists.
+
+        After ``UploadGone`` the journal and the progress are reset: the caller
+        starts the upload again (``start_upload``) and calls this with None.
+        """
+        if resumed is None:
+            self._send_parts(self._start_multipart(), {})
+            return
+        try:
+            self._send_parts(*resumed)
+        except NotFound as exc:
+            if self.journal is not None:
+                self.journal.forget_upload(self.client.endpoint, self.name, self.version)
+            for part in self.layout.files:
+                self.progress.set_done(part.path, 0, moved=False)
+            raise UploadGone(
+                f"The server no longer has the upload of {self.tag} that was being resumed ({exc})."
+            ) from exc
+
+    def _send_parts(self, upload_id: str, etags: dict[int, str]) -> None:
         for number in etags:  # parts the server already holds from an earlier run
             for span in self.layout.file_spans(*self.plan.span(number)):
                 self.progress.advance(span.path, span.length)
@@ -151,11 +179,22 @@ class ArchiveUploader:
         lock = threading.Lock()
         workers = max(1, min(self.threads, len(todo)))
         stagger = Stagger(todo, self.plan.part_size // workers, self.cancel)
+        # Set when a part fails for good: the others stop retrying at once, since
+        # the upload cannot complete without it.
+        failed_part = threading.Event()
+        patiently = RetryPolicy(
+            self.cancel, attempts=PART_ATTEMPTS, extra=is_url_refusal, stop=failed_part
+        ).call
 
         def send_part(number: int) -> None:
             stagger.wait_turn(number)
             try:
-                etag = self._send_part(upload_id, number, stagger.sender(number))
+                etag = self._send_part(
+                    upload_id, number, patiently, failed_part, stagger.sender(number)
+                )
+            except BaseException:
+                failed_part.set()
+                raise
             finally:
                 stagger.release(number)
             with lock:
@@ -167,20 +206,27 @@ class ArchiveUploader:
 
         with ThreadPoolExecutor(workers, thread_name_prefix="bentosync-part") as pool:
             futures = [pool.submit(send_part, n) for n in todo]
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            failed = [f for f in done if f.exception() is not None]
-            if failed:
-                for future in pending:
-                    future.cancel()
-                wait(pending)
-                raise failed[0].exception()  # type: ignore[misc]
+            _, pending = wait(futures, return_when=FIRST_EXCEPTION)
+            for future in pending:
+                future.cancel()
+            wait(pending)
+            errors = [f.exception() for f in futures if not f.cancelled() and f.exception()]
+            # The part that failed for good, not the ones it stopped (Abandoned).
+            errors.sort(key=lambda exc: isinstance(exc, Abandoned))
+            if errors:
+                raise errors[0]  # type: ignore[misc]
         self.progress.set_phase(Phase.VERIFYING, "The server is checking every file")
         self._complete(upload_id, etags)
         if self.journal is not None:
             self.journal.forget_upload(self.client.endpoint, self.name, self.version)
 
     def _send_part(
-        self, upload_id: str, number: int, on_sent: Callable[[int], None] | None = None
+        self,
+        upload_id: str,
+        number: int,
+        patiently: Callable[[Callable[[], str]], str],
+        failed_part: threading.Event,
+        on_sent: Callable[[int], None] | None = None,
     ) -> str:
         """One part, retried with a fresh presigned URL each time; returns its ETag."""
         start, end = self.plan.span(number)
@@ -188,6 +234,8 @@ class ArchiveUploader:
 
         def attempt() -> str:
             self._rewind(start, counted)
+            if failed_part.is_set():
+                raise Abandoned(f"Part {number} was not sent: another part failed for good.")
             # Retried on its own: a lost presign answer must not use up the part's attempts.
             url = self.call(
                 self.client.presign_multipart_upload_url, self.name, self.version, upload_id, number
@@ -203,7 +251,7 @@ class ArchiveUploader:
                 raise CloudError(f"The server accepted part {number} without an ETag.")
             return etag
 
-        return self.call_patiently(attempt)
+        return patiently(attempt)
 
     def _start_multipart(self) -> str:
         model = self.call(self.client.start_multipart_upload, self.name, self.version)
