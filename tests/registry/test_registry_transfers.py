@@ -465,7 +465,7 @@ def test_abandoned_multipart_uploads_are_cleaned_up(registry_factory):
     # A new start_multipart_upload drops the previous session and its parts.
     second = api.ok(api.patch(api.model("demo", "v1", "start_multipart_upload")))["upload_id"]
     assert not (server.data_dir / "parts" / first).exists()
-    assert requests.put(old_url, data=b"x", timeout=10).status_code == 400
+    assert requests.put(old_url, data=b"x", timeout=10).status_code == 404  # NoSuchUpload
     assert not (server.data_dir / "parts" / first).exists()
     assert put_part(api, "demo", "v1", second, 1, b"y" * 100).status_code == 200
     # Left alone longer than --stale-after, the reaper removes it.
