@@ -111,10 +111,13 @@ def test_refused_retry_is_reported(qtbot, panel, gate):
 def test_delete_key_cancels_the_selected_running_job(qtbot, panel, gate):
     panel.show()
     qtbot.waitExposed(panel)
+    panel.activateWindow()
+    qtbot.waitActive(panel)  # shortcuts reach only the active window
     running = panel.manager.push("gamma")
     qtbot.waitUntil(lambda: gate.calls == 1, timeout=10_000)
     select(panel, running)
     panel.view.setFocus()
+    qtbot.waitUntil(panel.view.hasFocus, timeout=5_000)
     assert panel.cancel_action.isEnabled()
     qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
     assert panel.manager.snapshot(running).cancel_requested
