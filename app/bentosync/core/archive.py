@@ -25,17 +25,17 @@ checksum can vouch for. Directories are allowed and not listed either.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import posixpath
 import tarfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from bentosync.core.errors import UnsafeArchive
 from bentosync.core.filelist import FileEntry
+from bentosync.core.tarstream import TarFormatError, TarStream, TruncatedArchive, uncompressed
 
 logger = logging.getLogger(__name__)
 
@@ -213,54 +213,50 @@ def scan_tar_stream(
     """Read a tar stream once (plain, gzip, bz2 or xz), checking and hashing every file.
 
     The archive is read front to back and never held in memory: 1 MiB at a time
-    goes through sha256. A seekable ``fileobj`` is read in tarfile's
-    random-access mode, which still reads in order but is about four times
-    faster than its stream mode (that one copies every block twice); anything
-    else (a socket, a pipe) uses stream mode. Files named in ``capture`` (e.g.
-    ``model.yaml``) are kept in memory too, if small. Raises UnsafeArchive for
-    unsafe or unreadable archives.
+    goes through sha256, and the member bytes are hashed where they were read
+    (``TarStream``), so the cost per member stays a header parse, even for
+    archives of tens of thousands of small files. Files named in ``capture``
+    (e.g. ``model.yaml``) are kept in memory too, if small. Raises UnsafeArchive
+    for unsafe or unreadable archives.
     """
     guard = MemberGuard()
+    current = ""
     entries: list[FileEntry] = []
     captured: dict[str, bytes] = {}
-    seekable = bool(getattr(fileobj, "seekable", lambda: False)())
-    options = {"mode": "r:*"} if seekable else {"mode": "r|*", "bufsize": bufsize}
     try:
-        with tarfile.open(fileobj=fileobj, **options) as tar:  # type: ignore[call-overload]
-            by_path: dict[str, FileEntry] = {}
-            for member in tar:
-                path = guard.check(member)
-                if member.islnk():
-                    entry = _hardlink_copy(member, path, by_path)
-                    entries.append(entry)
-                    by_path[path] = entry
-                    target = hardlink_target(member)
-                    if path in capture and target in captured:
-                        captured[path] = captured[target]
-                    continue
-                if not member.isfile():
-                    continue
-                keep = path in capture and member.size <= MAX_CAPTURE_BYTES
-                digest = hashlib.sha256()
-                kept: list[bytes] = []
-                size = 0
-                for chunk in _member_data(tar, member, fileobj):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    if keep:
-                        kept.append(bytes(chunk))
-                if size != member.size:
-                    raise UnsafeArchive(f"Archive member {path!r} is truncated.")
+        tar = TarStream(uncompressed(fileobj)[0], bufsize)
+        by_path: dict[str, FileEntry] = {}
+        for member in tar:
+            path = guard.check(member)
+            current = path
+            if member.islnk():
+                entry = _hardlink_copy(member, path, by_path)
+                entries.append(entry)
+                by_path[path] = entry
+                target = hardlink_target(member)
+                if path in capture and target in captured:
+                    captured[path] = captured[target]
+                continue
+            if not member.isfile():
+                continue
+            keep = path in capture and member.size <= MAX_CAPTURE_BYTES
+            digest = hashlib.sha256()
+            kept: list[bytes] = []
+            for chunk in tar.data():
+                digest.update(chunk)
                 if keep:
-                    captured[path] = b"".join(kept)
-                entries.append(FileEntry(path, size, digest.hexdigest()))
-                by_path[path] = entries[-1]
+                    kept.append(bytes(chunk))
+            if keep:
+                captured[path] = b"".join(kept)
+            entries.append(FileEntry(path, member.size, digest.hexdigest()))
+            by_path[path] = entries[-1]
         guard.finish()
-    except tarfile.TarError as exc:
-        raise UnsafeArchive(f"Not a readable tar archive: {exc}.") from exc
-    except (EOFError, OSError, ValueError) as exc:
-        # gzip and lzma raise these for corrupt compressed data.
-        raise UnsafeArchive(f"Not a readable tar archive: {exc}.") from exc
+    except TruncatedArchive as exc:
+        if exc.member is None:
+            raise UnsafeArchive(f"Not a readable tar archive: {exc}") from exc
+        raise UnsafeArchive(f"Archive member {current!r} is truncated.") from exc
+    except TarFormatError as exc:
+        raise UnsafeArchive(f"Not a readable tar archive: {exc}") from exc
     sizes = {entry.path: entry.size for entry in entries}
     return ArchiveScan(sorted(entries), captured, linked_file_bytes(guard.links, sizes))
 
@@ -275,30 +271,6 @@ def _hardlink_copy(member: tarfile.TarInfo, path: str, earlier: dict[str, FileEn
             "in the archive."
         )
     return FileEntry(path, entry.size, entry.sha256)
-
-
-def _member_data(
-    tar: tarfile.TarFile, member: tarfile.TarInfo, fileobj: BinaryIO
-) -> Iterator[bytes | memoryview]:
-    """A regular member's bytes in pieces; short of ``member.size`` if the archive ends.
-
-    A source offering ``read_view`` (the registry's ``ChunkFeed``) is read
-    in place: tarfile's reader would copy every byte twice more (a joining
-    read, then ``readinto``). Sparse members need tarfile's map of holes.
-    """
-    read_view = getattr(fileobj, "read_view", None)
-    if read_view is None or member.sparse is not None or tar.fileobj is not fileobj:
-        reader = tar.extractfile(member)
-        if reader is None:  # pragma: no cover - isfile() members always have data
-            raise UnsafeArchive(f"Archive member {member.name!r} has no data.")
-        with contextlib.suppress(tarfile.ReadError):  # the end came early: see the caller
-            yield from iter(lambda: reader.read(READ_SIZE), b"")
-        return
-    fileobj.seek(member.offset_data)
-    left = member.size
-    while left > 0 and (view := read_view(min(left, READ_SIZE))):
-        left -= len(view)
-        yield view
 
 
 def hash_tar_stream(fileobj: BinaryIO) -> list[FileEntry]:
