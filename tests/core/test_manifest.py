@@ -16,6 +16,7 @@ from bentosync.core import manifest
 from bentosync.core.errors import Cancelled
 from bentosync.core.filelist import FileEntry
 from bentosync.core.manifest import (
+    BATCH_FILES,
     FileChanged,
     HashCache,
     UnsupportedEntry,
@@ -226,6 +227,26 @@ def test_file_replaced_by_rename_is_rehashed(tree, tmp_path, opens):
     os.replace(root / "new.tmp", target)
     assert compute_file_list(root, cache=cache) == expected(files)
     assert opens == ["cfg.json"]
+
+
+def test_many_small_files_hash_in_batches_and_cache_in_few_commits(tmp_path, opens, monkeypatch):
+    """Per-file costs stay constant: a few lookups and commits for 1,200 files, not 2,400."""
+    root = tmp_path / "many"
+    files = {f"d{i % 7}/f{i:04d}.json": f"{i}".encode() * (1 + i % 5) for i in range(1200)}
+    for rel, data in files.items():
+        write(root / rel, data)
+    cache = HashCache(tmp_path / "c.sqlite")
+    statements: list[str] = []
+    cache._conn.set_trace_callback(statements.append)
+    first = compute_file_list(root, cache=cache, workers=2)
+    assert first == expected(files)
+    lookups = [s for s in statements if s.startswith("SELECT")]
+    commits = [s for s in statements if s == "BEGIN"]
+    assert len(lookups) == 3  # 500 paths a query
+    assert 1200 // BATCH_FILES <= len(commits) <= 1200 // BATCH_FILES + 2  # one per batch
+    opens.clear()
+    assert compute_file_list(root, cache=HashCache(tmp_path / "c.sqlite")) == first
+    assert opens == []
 
 
 def test_put_path_seeds_the_cache(tmp_path, opens):

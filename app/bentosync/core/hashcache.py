@@ -20,6 +20,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
@@ -29,6 +30,8 @@ import platformdirs
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+# Paths per lookup query: well under SQLite's limit of bound parameters (999 before 3.32).
+LOOKUP_BATCH = 500
 _CREATE = """
 CREATE TABLE IF NOT EXISTS hashes (
     path TEXT PRIMARY KEY,
@@ -105,6 +108,62 @@ class HashCache:
             self.misses += 1
             return None
 
+    def get_many(self, files: Iterable[FileIdentity]) -> dict[str, str]:
+        """Cached sha256s by absolute path, for the files provably unchanged; one query per
+        ``LOOKUP_BATCH`` files instead of one per file."""
+        found: dict[str, str] = {}
+        pending = list(files)
+        for start in range(0, len(pending), LOOKUP_BATCH):
+            batch = {str(f.abspath): f for f in pending[start : start + LOOKUP_BATCH]}
+            with self._lock:
+                rows = self._fetch_many(list(batch))
+                for key, file in batch.items():
+                    row = rows.get(key)
+                    expected = (
+                        file.size,
+                        file.mtime_ns,
+                        file.ctime_ns,
+                        str(file.inode),
+                        str(file.device),
+                    )
+                    if row is not None and row[:5] == expected:
+                        found[key] = str(row[5])
+                        self.hits += 1
+                    else:
+                        self.misses += 1
+        return found
+
+    def put_many(self, entries: Iterable[tuple[FileIdentity, str]]) -> None:
+        """Remember many hashes in one transaction: a commit per file costs more than the
+        hashing of a small file."""
+        now = time.time()
+        rows = [
+            (
+                str(file.abspath),
+                file.size,
+                file.mtime_ns,
+                file.ctime_ns,
+                str(file.inode),
+                str(file.device),
+                sha256,
+                now,
+            )
+            for file, sha256 in entries
+        ]
+        if not rows:
+            return
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                with self._conn:  # one transaction; rolled back if it fails
+                    self._conn.execute("BEGIN")
+                    self._conn.executemany(
+                        "INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+                    )
+            except sqlite3.Error as exc:
+                self._recover(exc)
+
     def put(self, file: FileIdentity, sha256: str) -> None:
         """Remember a hash for the file as described (call it with the pre-hash identity)."""
         values = (
@@ -122,9 +181,7 @@ class HashCache:
 
     def put_path(self, path: Path | str, sha256: str) -> None:
         """Remember a hash computed elsewhere (e.g. while pull wrote the file), stat'ing it now."""
-        path = Path(os.path.realpath(path))
-        st = os.stat(path)
-        self.put(_Identity(path, st), sha256)
+        self.put(file_identity(os.path.realpath(path)), sha256)
 
     def forget(self, path: Path | str) -> None:
         with self._lock:
@@ -161,6 +218,21 @@ class HashCache:
             self._recover(exc)
             return None
         return tuple(row) if row else None
+
+    def _fetch_many(self, keys: list[str]) -> dict[str, tuple[object, ...]]:
+        if self._closed or not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        try:
+            rows = self._conn.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, inode, device, sha256 FROM hashes "
+                f"WHERE path IN ({marks})",
+                keys,
+            ).fetchall()
+        except sqlite3.Error as exc:
+            self._recover(exc)
+            return {}
+        return {str(row[0]): tuple(row[1:]) for row in rows}
 
     def _write(self, sql: str, values: tuple[object, ...]) -> None:
         if self._closed:
@@ -230,6 +302,11 @@ class HashCache:
             conn.close()
             raise
         return conn
+
+
+def file_identity(path: Path | str) -> FileIdentity:
+    """The identity of the file at ``path`` (a real path: no symlink on the way) as of now."""
+    return _Identity(Path(path), os.stat(path))
 
 
 class _Identity:

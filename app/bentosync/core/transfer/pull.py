@@ -14,6 +14,7 @@ Hugging Face reference, a record with no archive, gives no model.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from bentosync.core.cloud import CloudClient, iter_body
 from bentosync.core.cloud_errors import AuthError, ConnectionFailed, ServerError
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.errors import BentoSyncError, Cancelled, InvalidModel, ModelNotFound
-from bentosync.core.hashcache import HashCache
+from bentosync.core.hashcache import FileIdentity, HashCache, file_identity
 from bentosync.core.modelinfo import read_model_info
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.tags import Tag
@@ -346,11 +347,15 @@ class Puller:
         """We just hashed every byte: a later push or verify need not read them again."""
         if self.hash_cache is None:
             return
+        root = os.path.realpath(model.path)  # files sit in plain folders: no per-file realpath
+        hashed: list[tuple[FileIdentity, str]] = []
         for entry in extractor.done.values():
+            path = os.path.join(root, *entry.path.split("/"))
             try:
-                self.hash_cache.put_path(model.path / entry.path, entry.sha256)
+                hashed.append((file_identity(path), entry.sha256))
             except OSError as exc:
                 logger.debug("Not caching the hash of %s: %s", entry.path, exc)
+        self.hash_cache.put_many(hashed)
 
     def _check_model_yaml(self, staging: Path) -> None:
         """The archive must be the model we asked for (PROTOCOL.md 10.3)."""
