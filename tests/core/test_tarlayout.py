@@ -12,6 +12,7 @@ import tarfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -26,7 +27,7 @@ from bentosync.core.manifest import (
 )
 from bentosync.core.store import LocalStore
 from bentosync.core.transfer.rangereader import RangeReader
-from bentosync.core.transfer.tarlayout import RECORDSIZE, TarLayout
+from bentosync.core.transfer.tarlayout import RECORDSIZE, TarLayout, header_bytes
 from support.trees import LONG_DIR, LONG_NAME, UNICODE_DIR, UNICODE_NAME, make_tree, write
 
 
@@ -282,8 +283,17 @@ def test_unreadable_file_is_a_clear_error(built, monkeypatch):
     def denied(path: object, *args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
-    # Module globals shadow builtins: this works even when the tests run as root.
+    real_os_open = os.open
+
+    def os_open_denied(path: object, *args: Any, **kwargs: Any) -> int:
+        if "model" in str(path):
+            denied(path)
+        return real_os_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    # Module globals shadow builtins: this works even when the tests run as root. Small
+    # files are read with os.open, large ones with open: both are refused.
     monkeypatch.setattr("bentosync.core.transfer.tarlayout.open", denied, raising=False)
+    monkeypatch.setattr(os, "open", os_open_denied)
     with pytest.raises(BentoSyncError, match=r"Cannot read .*model/a/b: Permission denied"):
         layout.read_range()
 
@@ -457,3 +467,26 @@ def test_official_client_imports_and_loads_our_archive(official, tmp_path):
     ours["alias.bin"] = ours["weights.bin"]
     assert loaded["files"] == ours
     assert set(files) <= set(loaded["files"])
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["./", "./a.bin", "./d", "./" + "x" * 98, "./" + "x" * 99, "./ü.txt", "./" + "n/" * 60],
+)
+@pytest.mark.parametrize("kind", [tarfile.REGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE])
+@pytest.mark.parametrize(
+    ("size", "mtime", "mode"),
+    [(0, 0, 0o644), (4097, 1_700_000_000, 0o755), (8**11, 8**11, 0o7777), (5, 1.5, 0o600)],
+)
+def test_fast_header_is_tobuf_byte_for_byte(name, kind, size, mtime, mode):
+    """The layout's own header maker writes what tarfile writes, or lets tarfile write it."""
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.size = size if kind == tarfile.REGTYPE else 0
+    info.mtime = mtime
+    info.mode = mode
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    if kind == tarfile.SYMTYPE:
+        info.linkname = name[2:] or "target"
+    assert header_bytes(info) == info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")

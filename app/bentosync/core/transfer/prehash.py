@@ -31,8 +31,11 @@ logger = logging.getLogger(__name__)
 class Prehash:
     """The hashing of one local model's archive members, running on its own thread."""
 
-    def __init__(self, model: LocalModel, cache: HashCache | None) -> None:
+    def __init__(
+        self, model: LocalModel, cache: HashCache | None, requested: str | None = None
+    ) -> None:
         self.model = model
+        self.requested = requested  # the tag as asked for, which ``model`` resolved
         self.layout = TarLayout.from_folder(model.path)
         self.cancel = threading.Event()
         self._cache = cache
@@ -105,7 +108,7 @@ def start_prehash(tag: str, cache: HashCache | None) -> Prehash | None:
     usual words, so this never raises for it.
     """
     try:
-        return Prehash(LocalStore().get(tag), cache)
+        return Prehash(LocalStore().get(tag), cache, requested=tag)
     except (BentoSyncError, OSError) as exc:
         logger.debug("No early hashing for %s: %s", tag, exc)
         return None

@@ -122,10 +122,21 @@ class Pusher:
             self.progress.set_phase(Phase.FAILED, str(exc))
             raise
 
+    def _prehashed_model(self) -> LocalModel | None:
+        """The model the early hashing loaded already: loading it again walks every file."""
+        early = self.prehash
+        if early is None or early.requested is None:
+            return None
+        if Tag.parse(early.requested) != self.requested:
+            return None
+        if early.model.path.parent.parent != self.store.models_dir:
+            return None  # another store than this job's
+        return early.model
+
     def _run(self) -> PushResult:
         progress = self.progress
         progress.set_phase(Phase.PREPARING, f"Reading {self.requested}")
-        model = self.store.get(self.requested)
+        model = self._prehashed_model() or self.store.get(self.requested)
         self.tag = model.tag
         progress.tag = str(self.tag)
         hashing = self._start_hashing(model)

@@ -62,6 +62,7 @@ ENCODING = "utf-8"  # fixed, not the machine's filesystem encoding: same bytes e
 MODE_MASK = 0o777
 
 _ZEROS = bytes(RECORDSIZE)
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 _HEADER, _DATA, _ZERO = 0, 1, 2
 
 
@@ -115,6 +116,55 @@ def _tarinfo(entry: TreeEntry) -> tarfile.TarInfo:
     return info
 
 
+_ZERO_ID = b"0000000\x00"  # uid and gid 0, as itn(0, 8) writes them
+_USTAR_LIMIT = 8**11  # sizes and mtimes from here on need a PAX record
+
+
+def header_bytes(info: tarfile.TarInfo) -> bytes:
+    """``info.tobuf(PAX_FORMAT)``, built directly for the members that need no PAX record.
+
+    ``tobuf`` costs about 20 µs a member, most of it in generic checks; for a model of
+    20,000 small files that was a third of laying out the archive. A member with a short
+    ASCII name and link target, a size and mtime that fit their octal fields, and the
+    empty owner names this layout writes is one ustar block, made here the same way
+    (``test_tarlayout`` compares the two byte for byte). Anything else goes to ``tobuf``.
+    """
+    name = info.name
+    if info.type == tarfile.DIRTYPE and not name.endswith("/"):
+        name += "/"
+    link = info.linkname
+    simple = (
+        len(name) <= tarfile.LENGTH_NAME
+        and len(link) <= tarfile.LENGTH_LINK
+        and name.isascii()
+        and link.isascii()
+        and isinstance(info.mtime, int)
+        and 0 <= info.mtime < _USTAR_LIMIT
+        and 0 <= info.size < _USTAR_LIMIT
+        and info.uid == 0
+        and info.gid == 0
+        and not info.uname
+        and not info.gname
+        and not info.pax_headers
+        and info.type not in (tarfile.CHRTYPE, tarfile.BLKTYPE)
+    )
+    if not simple:
+        return info.tobuf(tarfile.PAX_FORMAT, ENCODING, "surrogateescape")
+    block = bytearray(BLOCKSIZE)
+    block[0 : len(name)] = name.encode("ascii")
+    block[100:108] = b"%07o\x00" % (info.mode & 0o7777)
+    block[108:116] = _ZERO_ID
+    block[116:124] = _ZERO_ID
+    block[124:136] = b"%011o\x00" % info.size
+    block[136:148] = b"%011o\x00" % info.mtime
+    block[148:156] = b"        "
+    block[156:157] = info.type
+    block[157 : 157 + len(link)] = link.encode("ascii")
+    block[257:265] = tarfile.POSIX_MAGIC
+    block[148:155] = b"%06o\x00" % sum(block)  # the sum counts the checksum field as spaces
+    return bytes(block)
+
+
 class TarLayout:
     """The member table of one model folder's archive; immutable and thread-safe to read."""
 
@@ -145,7 +195,7 @@ class TarLayout:
         offset = 0
         for entry in entries:
             info = _tarinfo(entry)
-            header = info.tobuf(tarfile.PAX_FORMAT, ENCODING, "surrogateescape")
+            header = header_bytes(info)
             data_offset = offset + len(header)
             member = TarMember(
                 name=info.name,
@@ -267,6 +317,9 @@ class TarLayout:
     ) -> Iterator[bytes]:
         """Bytes ``[lo, hi)`` of one member's file, refusing a file that is not the one laid out."""
         assert member.file is not None
+        if hi - lo <= max_piece:
+            yield self._read_whole(member, lo, hi)
+            return
         changed = f"file changed while pushing: {member.path}"
         try:
             f = open(member.source, "rb", buffering=0)  # noqa: SIM115 (closed by the with below)
@@ -295,6 +348,36 @@ class TarLayout:
                 yield data
             if not member.file.unchanged(os.fstat(f.fileno())):
                 raise FileChanged(changed)
+
+    @staticmethod
+    def _read_whole(member: TarMember, lo: int, hi: int) -> bytes:
+        """Bytes ``[lo, hi)`` of a small file in one ``read``: the usual case in a model of
+        many small files, where a file object and readahead advice per file cost more
+        than the read."""
+        assert member.file is not None
+        changed = f"file changed while pushing: {member.path}"
+        try:
+            fd = os.open(member.source, os.O_RDONLY | _O_BINARY)
+        except FileNotFoundError:
+            raise FileChanged(f"{changed} (it was deleted)") from None
+        except OSError as exc:
+            raise BentoSyncError(f"Cannot read {member.source}: {exc.strerror}.") from exc
+        try:
+            if not member.file.unchanged(os.fstat(fd)):
+                raise FileChanged(changed)
+            if lo:
+                os.lseek(fd, lo, os.SEEK_SET)
+            data = os.read(fd, hi - lo)
+            while len(data) < hi - lo:  # a rare partial read, or a file that shrank
+                more = os.read(fd, hi - lo - len(data))
+                if not more:
+                    raise FileChanged(changed)
+                data += more
+            if not member.file.unchanged(os.fstat(fd)):
+                raise FileChanged(changed)
+        finally:
+            os.close(fd)
+        return data
 
     def file_spans(self, start: int = 0, end: int | None = None) -> list[FileSpan]:
         """The file bytes a range of the archive carries, to drive per-file progress.
