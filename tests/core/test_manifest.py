@@ -16,7 +16,6 @@ from bentosync.core import manifest
 from bentosync.core.errors import Cancelled
 from bentosync.core.filelist import FileEntry
 from bentosync.core.manifest import (
-    BATCH_FILES,
     FileChanged,
     HashCache,
     UnsupportedEntry,
@@ -43,12 +42,18 @@ def opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every file the hasher opens: proof that a cache hit reads nothing."""
     opened: list[str] = []
     real = manifest._open_raw
+    real_fd = manifest._open_fd
 
     def counting(path: Path | str):  # type: ignore[no-untyped-def]
         opened.append(Path(path).name)
         return real(path)
 
+    def counting_fd(path: Path | str) -> int:  # small files are read whole
+        opened.append(Path(path).name)
+        return real_fd(path)
+
     monkeypatch.setattr(manifest, "_open_raw", counting)
+    monkeypatch.setattr(manifest, "_open_fd", counting_fd)
     return opened
 
 
@@ -230,7 +235,7 @@ def test_file_replaced_by_rename_is_rehashed(tree, tmp_path, opens):
 
 
 def test_many_small_files_hash_in_batches_and_cache_in_few_commits(tmp_path, opens, monkeypatch):
-    """Per-file costs stay constant: a few lookups and commits for 1,200 files, not 2,400."""
+    """Per-file costs stay constant: a few lookups and one commit for 1,200 files, not 2,400."""
     root = tmp_path / "many"
     files = {f"d{i % 7}/f{i:04d}.json": f"{i}".encode() * (1 + i % 5) for i in range(1200)}
     for rel, data in files.items():
@@ -243,7 +248,7 @@ def test_many_small_files_hash_in_batches_and_cache_in_few_commits(tmp_path, ope
     lookups = [s for s in statements if s.startswith("SELECT")]
     commits = [s for s in statements if s == "BEGIN"]
     assert len(lookups) == 3  # 500 paths a query
-    assert 1200 // BATCH_FILES <= len(commits) <= 1200 // BATCH_FILES + 2  # one per batch
+    assert len(commits) == 1  # 1,200 files is less than SAVE_FILES
     opens.clear()
     assert compute_file_list(root, cache=HashCache(tmp_path / "c.sqlite")) == first
     assert opens == []

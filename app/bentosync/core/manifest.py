@@ -74,6 +74,11 @@ MAX_WORKERS = 4  # more threads than this only make a spinning disk seek
 YIELD_NICENESS = 5
 # Hashing tasks: small files go to the pool in groups (see ``_batches``).
 BATCH_FILES = 256
+SMALL_FILE = 256 * 1024  # read whole, in one call
+# Hash cache writes: one transaction per this much hashed (or this many files).
+SAVE_BYTES = 1024**3
+SAVE_FILES = 10_000
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 BATCH_BYTES = 8 * 1024 * 1024
 
 
@@ -257,6 +262,11 @@ def _open_raw(path: Path | str) -> io.FileIO:
     return open(path, "rb", buffering=0)
 
 
+def _open_fd(path: Path | str) -> int:
+    """A descriptor for a small file read whole (``_hash_small_file``)."""
+    return os.open(path, os.O_RDONLY | _O_BINARY)
+
+
 def advise_sequential(fd: int, offset: int = 0, length: int = 0) -> None:
     """Ask the kernel for aggressive readahead; a no-op where unsupported."""
     fadvise = getattr(os, "posix_fadvise", None)
@@ -311,6 +321,32 @@ def _chunk_reporter(progress: HashProgress, path: str, size: int) -> Callable[[i
     return report
 
 
+def _hash_small_file(lf: LocalFile, progress: HashProgress | None, changed: str) -> str:
+    """A small file in one ``read``: no file object, buffer or readahead advice, which
+    cost more than the hashing for the thousands of small files of a tokenizer folder."""
+    try:
+        fd = _open_fd(lf.abspath)
+    except FileNotFoundError:
+        raise FileChanged(f"{changed} (it was deleted)") from None
+    except OSError as exc:
+        raise BentoSyncError(f"Cannot read {lf.abspath}: {exc.strerror}.") from exc
+    if progress is not None:
+        progress(lf.path, 0, lf.size)
+    try:
+        if not lf.unchanged(os.fstat(fd)):
+            raise FileChanged(changed)
+        data = os.read(fd, lf.size + 1)  # one byte more: a file that grew shows
+        while len(data) < lf.size and (more := os.read(fd, lf.size + 1 - len(data))):
+            data += more  # a rare partial read
+        if len(data) != lf.size or not lf.unchanged(os.fstat(fd)):
+            raise FileChanged(changed)
+    finally:
+        os.close(fd)
+    if progress is not None:
+        progress(lf.path, lf.size, lf.size)
+    return hashlib.sha256(data).hexdigest()
+
+
 def _hash_local_file(
     lf: LocalFile,
     buf_size: int,
@@ -319,6 +355,8 @@ def _hash_local_file(
 ) -> str:
     """Hash one listed file, refusing a result if the file is not the one we listed."""
     changed = f"file changed while hashing: {lf.path}"
+    if lf.size <= SMALL_FILE:
+        return _hash_small_file(lf, progress, changed)
     try:
         f = _open_raw(lf.abspath)
     except FileNotFoundError:
@@ -378,31 +416,54 @@ def hash_files(
     count = max(1, min(workers or default_workers(), len(batches)))
     largest = todo[0] if todo else None
 
-    def hash_batch(batch: list[LocalFile]) -> list[FileEntry]:
-        hashed = [(lf, _hash_local_file(lf, buf_size, progress, stopped)) for lf in batch]
-        if cache is not None:
-            cache.put_many(hashed)
-        return [FileEntry(lf.path, lf.size, digest) for lf, digest in hashed]
+    unsaved: list[tuple[LocalFile, str]] = []
+    unsaved_bytes = 0
 
-    def job(batch: list[LocalFile]) -> list[FileEntry]:  # on a pool thread, ends with this call
+    def hashed(pairs: list[tuple[LocalFile, str]]) -> None:
+        """Results in; the cache gets them in few large transactions (one per ``SAVE_BYTES``
+        or ``SAVE_FILES``): a commit per batch of small files cost more than their hashing,
+        and a cancelled hash of a huge model still keeps most of what it read."""
+        nonlocal unsaved_bytes
+        results.extend(FileEntry(lf.path, lf.size, digest) for lf, digest in pairs)
+        if cache is None:
+            return
+        unsaved.extend(pairs)
+        unsaved_bytes += sum(lf.size for lf, _ in pairs)
+        if unsaved_bytes >= SAVE_BYTES or len(unsaved) >= SAVE_FILES:
+            save()
+
+    def save() -> None:
+        nonlocal unsaved_bytes
+        if cache is not None and unsaved:
+            cache.put_many(unsaved)
+        unsaved.clear()
+        unsaved_bytes = 0
+
+    def hash_batch(batch: list[LocalFile]) -> list[tuple[LocalFile, str]]:
+        return [(lf, _hash_local_file(lf, buf_size, progress, stopped)) for lf in batch]
+
+    def job(batch: list[LocalFile]) -> list[tuple[LocalFile, str]]:  # on a pool thread
         if batch[0] is not largest:
             lower_this_thread(YIELD_NICENESS)
         return hash_batch(batch)
 
-    if count == 1:
-        for batch in batches:
-            results.extend(hash_batch(batch))
-    else:
-        with ThreadPoolExecutor(count, thread_name_prefix="bentosync-hash") as pool:
-            futures = [pool.submit(job, batch) for batch in batches]
-            try:
-                for future in as_completed(futures):
-                    results.extend(future.result())
-            except BaseException:
-                stop.set()
-                for future in futures:
-                    future.cancel()
-                raise
+    try:
+        if count == 1:
+            for batch in batches:
+                hashed(hash_batch(batch))
+        else:
+            with ThreadPoolExecutor(count, thread_name_prefix="bentosync-hash") as pool:
+                futures = [pool.submit(job, batch) for batch in batches]
+                try:
+                    for future in as_completed(futures):
+                        hashed(future.result())
+                except BaseException:
+                    stop.set()
+                    for future in futures:
+                        future.cancel()
+                    raise
+    finally:
+        save()  # what was hashed stays hashed, even when the rest failed or was cancelled
     logger.debug("Hashed %d files, %d from the cache", len(todo), len(results) - len(todo))
     return sorted(results)
 
