@@ -67,6 +67,25 @@ def test_files_hashed_before_anyone_listened_are_reported(tmp_path):
     assert files == compute_file_list(model.path)
 
 
+@pytest.mark.parametrize("late", [False, True])
+def test_the_layout_is_heard_before_any_hashed_file(tmp_path, late):
+    """The walk runs on the hashing thread; a listener learns the files before their hashes."""
+    model = make_model(tmp_path / "home", "walked", big_bytes=1024)
+    early = Prehash(model, None)
+    if late:
+        while not early.done():
+            threading.Event().wait(0.01)
+    events: list[str] = []
+    early.listen(
+        lambda path, done, size: events.append("hashed"),
+        lambda layout: events.append(f"layout of {len(layout.files)}"),
+    )
+    files = early.result(threading.Event())
+    assert events[0] == f"layout of {len(files)}"
+    assert events.count("hashed") >= len(files) and "layout" not in "".join(events[1:])
+    assert early.result_layout().total_size > 0
+
+
 def test_cancelling_the_push_stops_the_early_hashing(tmp_path, monkeypatch):
     model = make_model(tmp_path / "home", "stopped", big_bytes=1024)
 

@@ -342,7 +342,7 @@ def _hash_small_file(lf: LocalFile, progress: HashProgress | None, changed: str)
             raise FileChanged(changed)
     finally:
         os.close(fd)
-    if progress is not None:
+    if progress is not None and lf.size:  # an empty file was done at its first report
         progress(lf.path, lf.size, lf.size)
     return hashlib.sha256(data).hexdigest()
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from bentosync.core.errors import BentoSyncError, Cancelled
 from bentosync.core.filelist import FileEntry
@@ -29,19 +30,25 @@ logger = logging.getLogger(__name__)
 
 
 class Prehash:
-    """The hashing of one local model's archive members, running on its own thread."""
+    """The layout and hashing of one local model's archive members, on its own thread.
+
+    The walk of the folder (the archive's layout) runs on that thread too: for
+    20,000 small files it takes most of a second, which the caller spends
+    loading the cloud client and asking the server about the record instead.
+    """
 
     def __init__(
         self, model: LocalModel, cache: HashCache | None, requested: str | None = None
     ) -> None:
         self.model = model
         self.requested = requested  # the tag as asked for, which ``model`` resolved
-        self.layout = TarLayout.from_folder(model.path)
+        self.layout: TarLayout | None = None  # set on the thread, before any file hashes
         self.cancel = threading.Event()
         self._cache = cache
         self._lock = threading.Lock()
         self._hashed: list[tuple[str, int, int]] = []  # finished before anyone listened
         self._listener: HashProgress | None = None
+        self._on_layout: Callable[[TarLayout], None] | None = None
         self._files: list[FileEntry] | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="bentosync-prehash", daemon=True)
@@ -49,8 +56,14 @@ class Prehash:
 
     def _run(self) -> None:
         try:
+            layout = TarLayout.from_folder(self.model.path)
+            with self._lock:
+                self.layout = layout
+                on_layout, self._on_layout = self._on_layout, None
+            if on_layout is not None:
+                on_layout(layout)  # before the first file is hashed, so none goes unheard
             self._files = hash_files(
-                self.layout.local_files(),
+                layout.local_files(),
                 cache=self._cache,
                 progress=self._report,
                 cancel=self.cancel,
@@ -67,8 +80,20 @@ class Prehash:
                 return
         listener(path, done, size)
 
-    def listen(self, on_hashed: HashProgress) -> None:
-        """From now on ``on_hashed`` hears of the hashing; of files finished earlier at once."""
+    def listen(
+        self, on_hashed: HashProgress, on_layout: Callable[[TarLayout], None] | None = None
+    ) -> None:
+        """From now on ``on_hashed`` hears of the hashing; of files finished earlier at once.
+
+        ``on_layout`` gets the archive's layout once it is known (at once if it is),
+        always before ``on_hashed`` hears of any file.
+        """
+        with self._lock:
+            layout = self.layout
+            if layout is None:
+                self._on_layout = on_layout
+        if layout is not None and on_layout is not None:
+            on_layout(layout)
         with self._lock:
             earlier, self._hashed = self._hashed, []
             self._listener = on_hashed
@@ -90,6 +115,12 @@ class Prehash:
         if self._files is None:  # pragma: no cover - the thread always sets one of the two
             raise Cancelled("Hashing was cancelled.")
         return self._files
+
+    def result_layout(self) -> TarLayout:
+        """The layout, once ``result()`` has returned."""
+        if self.layout is None:  # pragma: no cover - result() raised instead
+            raise Cancelled("Hashing was cancelled.")
+        return self.layout
 
     def done(self) -> bool:
         """Whether the hashing has ended (finished, failed or cancelled)."""

@@ -201,21 +201,23 @@ class Pusher:
         else:
             hashing = Prehash(model, self.hash_cache)
         progress = self.progress
-        progress.set_files([(m.path, m.size) for m in hashing.layout.files])
-        progress.set_all_checksums(ChecksumState.HASHING)
         progress.set_phase(Phase.HASHING, "Computing sha256 of every file")
+
+        def laid_out(layout: TarLayout) -> None:
+            progress.set_files([(m.path, m.size) for m in layout.files])
+            progress.set_all_checksums(ChecksumState.HASHING)
 
         def hashed(path: str, done: int, size: int) -> None:
             if done >= size:
                 progress.set_checksum(path, ChecksumState.PENDING, "hashed; the server checks it")
 
-        hashing.listen(hashed)
+        hashing.listen(hashed, laid_out)
         return hashing
 
     def _await_hashes(self, hashing: Prehash) -> tuple[list[FileEntry], TarLayout]:
         # Hashed exactly the files the archive will carry, so list and archive agree.
         files = hashing.result(self.cancel)
-        layout = hashing.layout
+        layout = hashing.result_layout()
         if [(f.path, f.size) for f in files] != sorted((m.path, m.size) for m in layout.files):
             raise FileChanged(f"Files of {self.tag} changed while it was being read; push again.")
         return files, layout
