@@ -304,13 +304,14 @@ class HashCache:
         return conn
 
 
-def file_identity(path: Path | str) -> FileIdentity:
-    """The identity of the file at ``path`` (a real path: no symlink on the way) as of now."""
-    return _Identity(Path(path), os.stat(path))
+def file_identity(path: Path | str, st: os.stat_result | None = None) -> FileIdentity:
+    """The identity of the file at ``path`` (a real path: no symlink on the way), from
+    ``st`` if the caller stat'ed it already (e.g. on the descriptor it wrote with)."""
+    return _Identity(Path(path), st if st is not None else os.stat(path))
 
 
 class _Identity:
-    """A ``FileIdentity`` made from a fresh stat."""
+    """A ``FileIdentity`` made from a stat."""
 
     def __init__(self, path: Path, st: os.stat_result) -> None:
         self.abspath = path

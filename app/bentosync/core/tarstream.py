@@ -78,6 +78,63 @@ def parse_pax(data: bytes) -> dict[str, str]:
     return records
 
 
+_MAGICS = (tarfile.POSIX_MAGIC, tarfile.GNU_MAGIC)  # b"ustar\x0000", b"ustar  \x00"
+_BASE256 = (0o200, 0o377)  # the first byte of a GNU base-256 number field
+
+
+def _octal(field: bytes) -> int:
+    digits = field.split(b"\0", 1)[0].strip()
+    return int(digits, 8) if digits else 0
+
+
+def _text(field: bytes) -> str:
+    return field.split(b"\0", 1)[0].decode(ENCODING, ERRORS)
+
+
+def parse_header(block: bytes) -> tarfile.TarInfo:
+    """``TarInfo.frombuf`` for the fields a model archive uses, a few times faster.
+
+    ``frombuf`` decodes every field of every header (owner names, device numbers)
+    through generic helpers; at 20,000 members that was a tenth of a pull. A
+    ustar or GNU header with octal numbers and an unsigned checksum is read here;
+    anything else (and every error) is left to ``frombuf``.
+    """
+    magic = block[257:265]
+    if (
+        len(block) != BLOCK
+        or magic not in _MAGICS
+        or block[124] in _BASE256
+        or block[136] in _BASE256
+    ):
+        return tarfile.TarInfo.frombuf(block, ENCODING, ERRORS)
+    try:
+        checksum = _octal(block[148:156])
+        size = _octal(block[124:136])
+        mtime = _octal(block[136:148])
+        mode = _octal(block[100:108])
+    except ValueError:
+        return tarfile.TarInfo.frombuf(block, ENCODING, ERRORS)  # it says what is wrong
+    if checksum != 256 + sum(block[:148]) + sum(block[156:]):
+        return tarfile.TarInfo.frombuf(block, ENCODING, ERRORS)  # signed sums, or an error
+    info = tarfile.TarInfo(_text(block[0:100]))
+    info.mode = mode
+    info.size = size
+    info.mtime = mtime
+    info.chksum = checksum
+    info.type = block[156:157]
+    info.linkname = _text(block[157:257])
+    if info.type == tarfile.AREGTYPE and info.name.endswith("/"):
+        info.type = tarfile.DIRTYPE  # the old V7 way to store a folder
+    if info.type == tarfile.GNUTYPE_SPARSE:
+        return tarfile.TarInfo.frombuf(block, ENCODING, ERRORS)  # for its map of holes
+    if info.isdir():
+        info.name = info.name.rstrip("/")
+    prefix = _text(block[345:500])
+    if prefix and info.type not in tarfile.GNU_TYPES:
+        info.name = prefix + "/" + info.name
+    return info
+
+
 def _apply_pax(info: tarfile.TarInfo, pax: dict[str, str]) -> None:
     """What tarfile's ``_apply_pax_info`` does for the fields a model archive can use."""
     if any(key.startswith("GNU.sparse.") for key in pax):
@@ -185,7 +242,7 @@ class TarStream:
                 self.ended = True
                 return None
             try:
-                info = tarfile.TarInfo.frombuf(block, ENCODING, ERRORS)
+                info = parse_header(block)
             except tarfile.EOFHeaderError:  # an all-zero block: the end marker
                 if self._offset - BLOCK != start:  # a zero block after a PAX or GNU header
                     raise TarFormatError(
