@@ -487,6 +487,50 @@ def test_killed_pull_resumes_with_range(flaky_cloud, homes, strategy):
     assert query("SELECT * FROM downloads") == []
 
 
+def test_killed_pull_of_many_small_files_resumes_after_the_last_checkpoint(flaky_cloud, homes):
+    """3,000 small files: what the last checkpoint holds is kept, and only the rest is fetched.
+
+    Checkpoints are written by time and volume, not per file (that cost the square of
+    the file count), so a kill loses at most the files since the last one.
+    """
+    flaky = flaky_cloud("proxy")
+    home_a, home_b = homes
+    source = home_a.parent / "many-source"
+    for i in range(3000):
+        folder = source / f"shard-{i // 500}" / f"group-{i // 50 % 10}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"f{i:05d}.json").write_bytes(hashlib.sha256(b"%d" % i).digest() * (8 + i % 64))
+    model = LocalStore(home_a).create_from_folder(source, "killed-many")
+    with open_session(flaky.api.endpoint, flaky.server.token, home=home_a) as session:
+        Pusher(session.client, session.store, str(model.tag)).run()
+
+    for proxy in flaky.proxies:
+        proxy.bytes_per_second = 256 * 1024  # the archive is ~3.5 MiB: about 14 s
+    proc = start_cli(["pull", str(model.tag)], home_b, flaky.api.endpoint, flaky.server.token)
+
+    def some_files_checkpointed() -> bool:
+        rows = query("SELECT checkpoint FROM downloads")
+        return bool(rows) and len(json.loads(rows[0][0])["extractor"]["done"]) >= 300
+
+    kill_when(proc, some_files_checkpointed)
+    checkpoint = json.loads(query("SELECT checkpoint FROM downloads")[0][0])["extractor"]
+    kept = len(checkpoint["done"])
+    assert 300 <= kept < 3000
+
+    full_speed_from_here(flaky)
+    before = len(flaky.api.seen)
+    with open_session(flaky.api.endpoint, flaky.server.token, home=home_b) as session:
+        result = Puller(
+            session.client, session.store, str(model.tag), journal=session.journal
+        ).run()
+    assert result.verified
+    assert tree_snapshot(result.model.path) == tree_snapshot(model.path)
+    ranges = [s.range for s in archive_gets(flaky.api.seen[before:])]
+    resume_at = checkpoint["current"]["header_offset"] if checkpoint["current"] else None
+    assert ranges == [f"bytes={resume_at or checkpoint['next_offset']}-"]
+    assert query("SELECT * FROM downloads") == []
+
+
 def test_a_checkpoint_for_another_upload_is_not_reused(cloud, homes):
     """A version re-pushed with --force is another archive: start over, never splice."""
     home_a, home_b = homes
