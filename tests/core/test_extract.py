@@ -7,6 +7,7 @@ import io
 import os
 import tarfile
 import threading
+import time
 
 import pytest
 
@@ -261,6 +262,7 @@ def test_checkpoints_from_a_killed_run_resume_cleanly(staging, killed):
         on_checkpoint=lambda c: saved.append(c),
         checkpoint_every=1 << 20,
         checkpoint_interval=0,  # at every member: every resume point gets tried
+        checkpoint_share=0,
     )
     first.run(opener_for(data))
     assert len(saved) >= 5
@@ -303,6 +305,24 @@ def test_checkpoints_are_bounded_by_time_and_bytes_not_one_per_file(staging):
         checkpoint_interval=3600,
     ).run(opener_for(data))
     assert 5 <= len(by_bytes) < 3000  # every ~1000 bytes of files, not every file
+
+
+def test_slow_checkpoints_are_spaced_by_what_they_cost(staging):
+    """Writing 100,000 finished files takes time: checkpoints never take over the pull."""
+    members = [reg(f"./shards/{n:05d}.txt", str(n).encode()) for n in range(3000)]
+    saved: list[dict] = []
+
+    def slow_save(checkpoint: dict) -> None:
+        time.sleep(0.02)
+        saved.append(checkpoint)
+
+    StreamingExtractor(
+        staging,
+        checksums=None,
+        on_checkpoint=slow_save,
+        checkpoint_interval=0,  # alone, it would ask for one after every member
+    ).run(opener_for(build_tar(members)))
+    assert 1 <= len(saved) <= 10  # each one waits 20 times the last one's cost
 
 
 # ---- without a file list: the announced size, the whole-model digest ---------------

@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
 CHECKPOINT_INTERVAL = 1.0  # seconds of work a killed pull may redo, at most
+CHECKPOINT_SHARE = 20  # ... or this many times what writing the last checkpoint took
 BLOCK = tarfile.BLOCKSIZE
 # Files up to this size are written in one call and never tracked for drop-behind.
 SMALL_FILE = 8 * CHUNK
@@ -123,13 +124,16 @@ class StreamingExtractor:
         on_checkpoint: Callable[[dict[str, Any]], None] | None = None,
         checkpoint_every: int = 16 * CHUNK,
         checkpoint_interval: float = CHECKPOINT_INTERVAL,
+        checkpoint_share: float = CHECKPOINT_SHARE,
     ) -> None:
         self.staging = staging
         self.on_checkpoint = on_checkpoint
         self.checkpoint_every = checkpoint_every
         self.checkpoint_interval = checkpoint_interval
+        self.checkpoint_share = checkpoint_share
         self._since_checkpoint = 0
         self._last_checkpoint = time.monotonic()
+        self._checkpoint_cost = 0.0  # seconds the last checkpoint took to write
         self.expectations = Expectations(checksums, announced_size, progress)
         self.progress = progress
         self.cancel = cancel
@@ -362,19 +366,26 @@ class StreamingExtractor:
         Not after every member: a checkpoint holds every finished file, so
         writing one per file costs the square of the file count. A run killed
         between two checkpoints redoes at most ``checkpoint_every`` bytes or
-        ``checkpoint_interval`` seconds of members, which it overwrites.
+        ``checkpoint_interval`` seconds of members (or ``checkpoint_share`` times
+        what the last checkpoint took to write, if that is longer), which it
+        overwrites.
         """
         if self.on_checkpoint is None:
             return
         elapsed = time.monotonic() - self._last_checkpoint
-        if self._since_checkpoint >= self.checkpoint_every or elapsed >= self.checkpoint_interval:
+        # A checkpoint of 100,000 finished files takes a while to write: never spend more
+        # than a twentieth of the time on them, whatever the interval says.
+        interval = max(self.checkpoint_interval, self.checkpoint_share * self._checkpoint_cost)
+        if self._since_checkpoint >= self.checkpoint_every or elapsed >= interval:
             self._save_checkpoint()
 
     def _save_checkpoint(self) -> None:
+        started = time.monotonic()
         self._since_checkpoint = 0
-        self._last_checkpoint = time.monotonic()
         assert self.on_checkpoint is not None
         self.on_checkpoint(self.checkpoint())
+        self._last_checkpoint = time.monotonic()
+        self._checkpoint_cost = self._last_checkpoint - started
 
     # ---- checks --------------------------------------------------------------------
 
