@@ -22,7 +22,7 @@ The second bench moves one model of many small files (``BENTOSYNC_BENCH_FILES``,
 default 20 000, in folders of 50) while a person watches it: the job selected and
 expanded in the Transfers tree, its first folder open, the details panel listing
 the model's files, and both views scrolled a page every 200 ms. Kinds:
-``BENTOSYNC_BENCH_MANY_KINDS`` (default ``push,pull``).
+``BENTOSYNC_BENCH_MANY_KINDS`` (default ``push,pull``), each in every isolation.
 
 Size: ``BENTOSYNC_BENCH_MB`` (default 1024, for each of the two jobs).
 Registry strategy: ``BENTOSYNC_BENCH_STRATEGY`` (default ``multipart``, where a
@@ -218,9 +218,10 @@ class Watcher:
             bar.setValue(bar.value() + bar.pageStep() if bar.value() < bar.maximum() else 0)
 
 
+@pytest.mark.parametrize("isolation", ISOLATIONS)
 @pytest.mark.parametrize("kind", MANY_KINDS)
 def test_bench_gui_many_files_job_stays_responsive(
-    qtbot, registry_factory, tmp_path: Path, kind: str
+    qtbot, registry_factory, tmp_path: Path, kind: str, isolation: str
 ) -> None:
     registry = registry_factory(strategy=STRATEGY, extra_args=["--background"])
     home_seed, home = tmp_path / "seed", tmp_path / "home"
@@ -236,7 +237,9 @@ def test_bench_gui_many_files_job_stays_responsive(
     entries = compute_file_list(model.path)
 
     settings = TransferSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    manager = TransferManager(SessionSpec(registry.endpoint, registry.token, str(home)), settings)
+    manager = TransferManager(
+        SessionSpec(registry.endpoint, registry.token, str(home)), settings, isolation=isolation
+    )
     splitter = QSplitter(Qt.Orientation.Horizontal)
     panel = TransfersPanel(manager, splitter)
     details = DetailsPanel(splitter)
@@ -277,8 +280,9 @@ def test_bench_gui_many_files_job_stays_responsive(
     ]
     print(
         f"\nGUI frame gaps while a {kind} of {MANY_FILES:,} files runs, watched "
-        f"({STRATEGY} registry, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
-        f"{end - start:.1f} s, {len(updates)} updates, {watcher.steps} scroll steps)"
+        f"({isolation} isolation, {STRATEGY} registry, {os.cpu_count()} CPUs, "
+        f"load {os.getloadavg()[0]:.1f}, {end - start:.1f} s, {len(updates)} updates, "
+        f"{watcher.steps} scroll steps)"
     )
     print(f"  {'10 ms timer':<16}{'ticks':>7}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for label, values in rows:
