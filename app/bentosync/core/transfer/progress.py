@@ -7,8 +7,8 @@ per-chunk updates cost a lock and an integer add, never a signal per chunk.
 
 A reader that polls a job of 20 000 files ten times a second must not pay for
 20 000 files each time. So a snapshot reuses the frozen ``FileSnapshot`` of every
-file that did not change (only changed files get a new one), keeps the total
-instead of summing it, and, given the revision the reader last saw
+file that did not change (the writer makes a new one when a file changes), keeps
+the total instead of summing it, and, given the revision the reader last saw
 (``snapshot(since=...)``), says which files changed since (``changed``), read
 from a :class:`ChangeLog` in O(changed).
 """
@@ -163,12 +163,12 @@ class TransferProgress:
     _total: int = 0
     _revision: int = 0
     _samples: deque[tuple[float, int]] = field(default_factory=deque, repr=False)
-    # The last snapshot's files, in order; entries of files changed since ``_cached``
-    # (per ``_log``) are stale and replaced by the next snapshot.
+    # Every file's current FileSnapshot, in order, made by the writer when the file
+    # changes: a reader (the GUI thread) only copies the list, and a burst such as
+    # set_all_checksums costs the worker thread, which yields the GIL, not the reader.
     _frozen: list[FileSnapshot] = field(default_factory=list, repr=False)
     _states: list[_FileState] = field(default_factory=list, repr=False)
     _log: ChangeLog = field(default_factory=ChangeLog, repr=False)
-    _cached: int = 0
 
     def set_files(self, files: Iterable[tuple[str, int]]) -> None:
         """Declare the job's files (path, size); resets per-file progress."""
@@ -183,7 +183,6 @@ class TransferProgress:
             self._samples.clear()
             self._touch()
             self._log.reset(self._revision)
-            self._cached = self._revision
         self._notify()
 
     def add_file(self, path: str, size: int) -> None:
@@ -256,6 +255,7 @@ class TransferProgress:
                 state.checksum = checksum
                 state.reason = reason
                 self._log.mark(state.index, self._revision)
+            self._frozen = [state.frozen() for state in self._states]
         self._notify()
 
     @property
@@ -269,17 +269,10 @@ class TransferProgress:
     def snapshot(self, since: int | None = None) -> ProgressSnapshot:
         """An immutable copy; with ``since`` (a revision the reader saw) it names what changed.
 
-        Costs O(files changed since the last snapshot) plus one copy of a list of
+        Costs O(files changed since ``since``) plus one copy of a list of
         references, however many files the job has.
         """
         with self._lock:
-            stale = self._log.since(self._cached)
-            if stale is None:
-                self._frozen = [state.frozen() for state in self._states]
-            else:
-                for index in stale:
-                    self._frozen[index] = self._states[index].frozen()
-            self._cached = self._revision
             changed = None if since is None else self._log.since(since)
             return ProgressSnapshot(
                 kind=self.kind,
@@ -303,6 +296,7 @@ class TransferProgress:
     def _changed(self, state: _FileState) -> None:
         self._touch()
         self._log.mark(state.index, self._revision)
+        self._frozen[state.index] = state.frozen()
 
     def _record_sample(self) -> None:
         now = time.monotonic()
