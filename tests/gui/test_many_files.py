@@ -5,6 +5,7 @@ without measuring them. Real TransferJob records, no server."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import pickle
 
 import pytest
@@ -63,7 +64,7 @@ def _names(model: TransfersModel, parent: QModelIndex) -> list[str]:
 
 
 def test_twenty_thousand_files_are_folders_and_pages_not_rows(qapp, job):
-    model = TransfersModel()
+    model = TransfersModel(budget_s=math.inf)  # all at once: exact signals to count
     signals = Signals(model)
     model.add_job(job.snapshot())
     assert len(signals.inserted) == 1  # the job row, with its folders: not 20 001 rows
@@ -85,7 +86,7 @@ def test_twenty_thousand_files_are_folders_and_pages_not_rows(qapp, job):
 
 
 def test_one_changed_file_is_one_row_and_its_folders(qapp, job):
-    model = TransfersModel()
+    model = TransfersModel(budget_s=math.inf)  # all at once: exact signals to count
     first = job.snapshot()
     model.add_job(first)
     parent = model.job_index(JobId(1))
@@ -125,7 +126,7 @@ def test_one_changed_file_is_one_row_and_its_folders(qapp, job):
 def test_an_update_trusts_the_snapshots_list_of_changes(qapp, job):
     """The proof that an update does not compare 20 000 files: a difference the snapshot
     does not name is not looked for."""
-    model = TransfersModel()
+    model = TransfersModel(budget_s=math.inf)  # all at once: exact signals to count
     first = job.snapshot()
     model.add_job(first)
     job.progress.advance(PATHS[7], 10)
@@ -144,7 +145,7 @@ def test_an_update_trusts_the_snapshots_list_of_changes(qapp, job):
 
 
 def test_every_file_changing_is_one_signal_per_known_folder(qapp, job):
-    model = TransfersModel()
+    model = TransfersModel(budget_s=math.inf)  # all at once: exact signals to count
     first = job.snapshot()
     model.add_job(first)
     parent = model.job_index(JobId(1))
@@ -160,8 +161,21 @@ def test_every_file_changing_is_one_signal_per_known_folder(qapp, job):
     )
 
 
+def test_a_batch_of_every_file_is_taken_in_over_several_event_loop_turns(qtbot, job):
+    model = TransfersModel(budget_s=0.001)
+    first = job.snapshot()
+    model.add_job(first)
+    assert model.rowCount(model.job_index(JobId(1))) < 32  # the first slice only, so far
+    qtbot.waitUntil(lambda: model.rowCount(model.job_index(JobId(1))) == 32)
+    job.progress.set_all_checksums(ChecksumState.VERIFIED, "the server checked it")
+    model.update_job(job.snapshot(since=first.progress.revision))
+    tooltip = f"All {len(PATHS):,} files verified: the server checked it"
+    assert model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole) != tooltip  # not yet...
+    qtbot.waitUntil(lambda: model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole) == tooltip)
+
+
 def test_a_view_fetches_pages_as_it_scrolls_and_one_file_can_be_found(qtbot, job):
-    model = TransfersModel()
+    model = TransfersModel(budget_s=math.inf)  # all at once: exact signals to count
     model.add_job(job.snapshot())
     view = QTreeView()
     view.setUniformRowHeights(True)

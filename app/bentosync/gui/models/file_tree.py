@@ -18,7 +18,8 @@ at a time (``canFetchMore``/``fetchMore``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot
 from bentosync.gui.delegates.checksum_icons import SEVERITY
@@ -27,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 #: Children the views get without asking for more; past it, one page per fetch.
 PAGE = 256
+#: Files taken in between two looks at the clock (``take_in``).
+SLICE = 512
 
 STATES = tuple(ChecksumState)
 _STATE_SLOT = {state: 5 + n for n, state in enumerate(STATES)}
@@ -120,10 +123,14 @@ class FileTree:
         self.root = Node(job_id, job_id, None, 0, "")
         self.root.shown = 0  # a job row is always on show, so its children are signalled
         self.folders: dict[str, Node] = {"": self.root}
-        self.parent_of: list[Node] = []  # per file index
-        self.row_of: list[int] = []  # per file index
+        #: Per file index: the snapshot the sums reflect, its folder and its row there.
+        self.applied: list[FileSnapshot] = []
+        self.parent_of: list[Node] = []
+        self.row_of: list[int] = []
         #: (state, the engine's reason) -> files, for the job row's tooltip and status.
         self.reasons: dict[tuple[ChecksumState, str], int] = {}
+        #: Indices of added files whose newest snapshot the sums do not reflect yet.
+        self.pending: set[int] = set()
         self._new_key = new_key
         self._registry = registry
         registry[job_id] = self.root
@@ -135,8 +142,53 @@ class FileTree:
 
     # ---- feeding -------------------------------------------------------------------
 
-    def add(self, files: Sequence[FileSnapshot], start: int) -> list[Node]:
-        """Hang ``files[start:]`` under their folders; returns the nodes that got children."""
+    def note(self, indices: Iterable[int]) -> None:
+        """These files changed; ``take_in`` applies them (files not added yet come in
+        whole when they are added)."""
+        added = len(self.applied)
+        self.pending.update(i for i in indices if i < added)
+
+    def note_differences(self, files: Sequence[FileSnapshot]) -> None:
+        """Compare every added file with ``files``: for snapshots that do not say what
+        changed (O(files), so only then)."""
+        pairs = enumerate(zip(self.applied, files, strict=False))
+        self.pending.update(i for i, (a, b) in pairs if a is not b and a != b)
+
+    def behind(self, files: Sequence[FileSnapshot]) -> bool:
+        return bool(self.pending) or len(self.applied) < len(files)
+
+    def take_in(
+        self, files: Sequence[FileSnapshot], deadline: float
+    ) -> tuple[dict[Node, set[int]], list[Node]]:
+        """Apply pending changes, then add new files, a slice at a time until ``deadline``
+        (``time.perf_counter``); at least one slice. Returns the changed rows (as
+        ``change``) and the nodes that got children (as ``add``).
+
+        Why a deadline: when all 20 000 files change in one tick (every checksum
+        verified at the end of a push) the GUI thread takes them in over a few
+        event-loop turns instead of stalling for one long one (picard's
+        ``_process_callback_batch``, STYLE.md).
+        """
+        rows: dict[Node, set[int]] = {}
+        grown: dict[Node, None] = {}
+        first = True
+        if self.pending:
+            todo = sorted(self.pending)
+            done = 0
+            while done < len(todo) and (first or time.perf_counter() < deadline):
+                for node, changed in self.change(files, todo[done : done + SLICE]).items():
+                    rows.setdefault(node, set()).update(changed)
+                done += SLICE
+                first = False
+            self.pending.difference_update(todo[:done])
+        while len(self.applied) < len(files) and (first or time.perf_counter() < deadline):
+            grown.update(dict.fromkeys(self.add(files, min(len(files), len(self.applied) + SLICE))))
+            first = False
+        return rows, list(grown)
+
+    def add(self, files: Sequence[FileSnapshot], stop: int) -> list[Node]:
+        """Hang the files from ``len(applied)`` to ``stop`` under their folders; returns the
+        nodes that got children."""
         grown: dict[Node, None] = {}
         sums: dict[Node, list[int]] = {}
         folders, parent_of, row_of, reasons = (
@@ -145,8 +197,9 @@ class FileTree:
             self.row_of,
             self.reasons,
         )
-        for index in range(start, len(files)):
+        for index in range(len(self.applied), stop):
             file = files[index]
+            self.applied.append(file)
             node = folders.get(file.path.rpartition("/")[0])
             if node is None:
                 node = self._folder(file.path.rpartition("/")[0], grown)
@@ -163,10 +216,9 @@ class FileTree:
         self._roll_up(sums, None)
         return list(grown)
 
-    def change(
-        self, old: Sequence[FileSnapshot], new: Sequence[FileSnapshot], indices: Sequence[int]
-    ) -> dict[Node, set[int]]:
-        """Apply new snapshots of the files at ``indices``; returns the rows that changed.
+    def change(self, files: Sequence[FileSnapshot], indices: Sequence[int]) -> dict[Node, set[int]]:
+        """Make the sums reflect ``files[i]`` for each ``i`` in ``indices`` (files already
+        added); returns the rows that changed.
 
         The answer maps a node to the rows among its children whose cells
         differ now: the files themselves and, for every folder above them, the
@@ -174,11 +226,12 @@ class FileTree:
         """
         rows: dict[Node, set[int]] = {}
         sums: dict[Node, list[int]] = {}
-        reasons = self.reasons
+        reasons, applied = self.reasons, self.applied
         for index in indices:
-            before, after = old[index], new[index]
+            before, after = applied[index], files[index]
             if before is after:  # a snapshot reuses the object of a file that did not change
                 continue
+            applied[index] = after
             node = self.parent_of[index]
             acc = sums.get(node)
             if acc is None:

@@ -11,13 +11,18 @@ a one-file job's row does.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
 
 from bentosync.core.transfer.progress import FileSnapshot
-from bentosync.gui.delegates.checksum_icons import SEVERITY, grouped_tooltip
+from bentosync.gui import icons
+from bentosync.gui.delegates.checksum_icons import (
+    SEVERITY,
+    ChecksumIcons,
+    file_tooltip,
+    grouped_tooltip,
+)
 from bentosync.gui.models import transfer_format as fmt
 from bentosync.gui.models.file_tree import FileTree, Node
 from bentosync.gui.models.roles import ItemRole, SortRole
@@ -25,7 +30,8 @@ from bentosync.gui.workers.jobs import JobSnapshot, JobStatus
 
 logger = logging.getLogger(__name__)
 
-COL_NAME, COL_PROGRESS, COL_SIZE, COL_SPEED, COL_ETA, COL_CHECKSUM, COL_STATUS = range(7)
+COLUMNS = tuple(range(7))
+COL_NAME, COL_PROGRESS, COL_SIZE, COL_SPEED, COL_ETA, COL_CHECKSUM, COL_STATUS = COLUMNS
 HEADERS = ("Name", "Progress", "Size", "Speed", "ETA", "Checksum", "Status")
 
 _BASE = int(Qt.ItemDataRole.UserRole)
@@ -43,15 +49,13 @@ _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 
-#: (job, its tree, column) -> the job row's icon in that column.
-JobIcon = Callable[[JobSnapshot, FileTree, int], Any]
-
 
 def _files(count: int) -> str:
     return "1 file" if count == 1 else f"{count:,} files"
 
 
-def job_data(job: JobSnapshot, tree: FileTree, column: int, role: int, icon: JobIcon) -> Any:
+def job_data(job: JobSnapshot, tree: FileTree, column: int, role: int) -> Any:
+    """A job row; icons come from ``CellIcons``."""
     if role == ItemRole:
         return job
     if role == StatusRole:
@@ -77,8 +81,6 @@ def job_data(job: JobSnapshot, tree: FileTree, column: int, role: int, icon: Job
         return None
     if role == SortRole:
         return _job_sort_value(job, tree, column)
-    if role == _DECORATION:
-        return icon(job, tree, column)
     if role == _TOOLTIP:
         if column == COL_NAME:
             asked = f" (asked for {job.requested})" if job.requested != job.tag else ""
@@ -186,6 +188,44 @@ def file_data(file: FileSnapshot, job: JobSnapshot, column: int, role: int) -> A
             COL_STATUS: fmt.file_status_text(file, job),
         }
         return values.get(column, 0)
-    if role == _TOOLTIP and column == COL_NAME:
-        return file.path
+    if role == _TOOLTIP:
+        if column == COL_NAME:
+            return file.path
+        if column == COL_CHECKSUM:
+            return file_tooltip(file)
     return None
+
+
+class CellIcons:
+    """The icons of the tree's cells, loaded once per palette (qBittorrent
+    ``loadUIThemeResources``): kind, folder and error icons, and one per checksum state."""
+
+    def __init__(self) -> None:
+        self._checksums = ChecksumIcons()
+        self._named: dict[str, Any] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self._checksums.reload()
+        self._named = {
+            name: icons.icon(name) for name in ("push", "pull", "verify", "folder", "error")
+        }
+
+    def job(self, job: JobSnapshot, root: Node, column: int) -> Any:
+        if column == COL_NAME:
+            return self._named.get(job.kind)
+        if column == COL_STATUS and job.status is JobStatus.FAILED:
+            return self._named["error"]
+        return self._worst(root) if column == COL_CHECKSUM else None
+
+    def folder(self, node: Node, column: int) -> Any:
+        if column == COL_NAME:
+            return self._named["folder"]
+        return self._worst(node) if column == COL_CHECKSUM else None
+
+    def file(self, file: FileSnapshot, column: int) -> Any:
+        return self._checksums.icon(file.checksum) if column == COL_CHECKSUM else None
+
+    def _worst(self, node: Node) -> Any:
+        state = node.worst
+        return None if state is None else self._checksums.icon(state)

@@ -12,7 +12,9 @@ thousands of files (issue 14):
   signalled, one ``dataChanged`` per run of rows under a parent;
 - children are reported a page at a time (``canFetchMore``/``fetchMore``), and
   rows nobody asked for are never signalled, so a view lays out and repaints
-  what it shows, not 20 000 rows.
+  what it shows, not 20 000 rows;
+- a batch larger than one event-loop turn's budget (every checksum of 20 000
+  files verified at once) is taken in over several turns (``BUDGET_S``).
 
 Index ids: a job row's ``internalId`` is 0; any other row's is the key of the
 node it sits in (a job's key is its job id, a folder's a number above
@@ -24,14 +26,21 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 
 from bentosync.core.transfer.progress import FileSnapshot
-from bentosync.gui import icons
-from bentosync.gui.delegates.checksum_icons import ChecksumIcons, file_tooltip
 from bentosync.gui.models import transfer_cells as cells
 from bentosync.gui.models.file_tree import PAGE, FileTree, Node
 from bentosync.gui.workers import emit_guard
@@ -42,23 +51,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-COL_NAME, COL_PROGRESS, COL_SIZE, COL_SPEED = (
-    cells.COL_NAME,
-    cells.COL_PROGRESS,
-    cells.COL_SIZE,
-    cells.COL_SPEED,
-)
-COL_ETA, COL_CHECKSUM, COL_STATUS = cells.COL_ETA, cells.COL_CHECKSUM, cells.COL_STATUS
-HEADERS = cells.HEADERS
-#: Progress as a float fraction 0..1 (the delegate draws it; never raw bytes).
-ProgressRole = cells.ProgressRole
-#: The job's ``JobStatus`` value on job, folder and file rows alike (the delegate
-#: greys out a failed job's bars).
-StatusRole = cells.StatusRole
+COL_NAME, COL_PROGRESS, COL_SIZE, COL_SPEED, COL_ETA, COL_CHECKSUM, COL_STATUS = cells.COLUMNS
+HEADERS, ProgressRole, StatusRole = cells.HEADERS, cells.ProgressRole, cells.StatusRole
+
 #: Folder keys start here, above any job id, so an ``internalId`` names one node.
 FOLDER_KEYS = 1 << 32
 #: Past this many runs of changed rows under one parent, one signal covers them all.
 MAX_RUNS = 8
+#: GUI-thread time per event-loop turn for taking in a batch (see ``FileTree.take_in``).
+BUDGET_S = 0.008
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root; Qt never mutates a default index
@@ -89,9 +90,17 @@ class TransfersModel(QAbstractItemModel):
     Args:
         manager: the ``TransferManager`` to follow; jobs it already lists are shown.
         parent: the owning QObject.
+        budget_s: GUI-thread time one event-loop turn spends taking in a batch of
+            changes (default ``BUDGET_S``; ``math.inf`` takes everything at once).
     """
 
-    def __init__(self, manager: TransferManager | None = None, parent: QObject | None = None):
+    def __init__(
+        self,
+        manager: TransferManager | None = None,
+        parent: QObject | None = None,
+        *,
+        budget_s: float | None = None,
+    ):
         super().__init__(parent)
         emit_guard.install()  # every update emits; see emit_guard
         self._rows: list[_JobRow] = []
@@ -99,9 +108,12 @@ class TransfersModel(QAbstractItemModel):
         self._nodes: dict[int, Node] = {}
         self._keys = itertools.count(FOLDER_KEYS)
         self._inserting = False
-        self._checksum_icons = ChecksumIcons()
-        self._icons: dict[str, Any] = {}
-        self._load_icons()
+        self._budget = BUDGET_S if budget_s is None else budget_s
+        self._later = QTimer(self)  # takes in the rest of a batch on the next turns
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self._take_in_later)
+        self._icons = cells.CellIcons()
         if manager is not None:
             self.attach(manager)
 
@@ -121,20 +133,23 @@ class TransfersModel(QAbstractItemModel):
             self.update_job(snapshot)
             return
         row = len(self._rows)
-        tree = self._new_tree(snapshot.job_id)
-        tree.add(snapshot.files, 0)
-        tree.root.shown = min(len(tree.root.children), PAGE)
+        entry = _JobRow(snapshot, snapshot.files, self._new_tree(snapshot.job_id))
+        root = entry.tree.root
+        root.shown = None  # no row yet: nothing to signal while the first slice goes in
+        entry.tree.take_in(entry.files, time.perf_counter() + self._budget)
+        root.shown = min(len(root.children), PAGE)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(_JobRow(snapshot, snapshot.files, tree))
+        self._rows.append(entry)
         self._row_of[snapshot.job_id] = row
         self.endInsertRows()
+        self._schedule(entry)
 
     def update_jobs(self, snapshots: list[JobSnapshot]) -> None:
         for snapshot in snapshots:
             self.update_job(snapshot)
 
     def update_job(self, snapshot: JobSnapshot) -> None:
-        """Apply one job's new snapshot, signalling only the rows that changed."""
+        """Take in one job's new snapshot, signalling only the rows that changed."""
         row = self._row_of.get(snapshot.job_id)
         if row is None:
             self.add_job(snapshot)
@@ -142,37 +157,48 @@ class TransfersModel(QAbstractItemModel):
         entry = self._rows[row]
         old, new, progress = entry.files, snapshot.files, snapshot.progress
         status_changed = entry.snapshot.status is not snapshot.status
-        changed: dict[Node, set[int]] = {}
         if len(new) < len(old):
             self._replace_files(entry, snapshot)
         elif progress.changed is not None and progress.since == entry.snapshot.progress.revision:
-            common = len(old)  # the snapshot says what changed: no pass over the files
-            changed = entry.tree.change(old, new, [i for i in progress.changed if i < common])
-            self._append_files(entry, snapshot)
+            entry.tree.note(progress.changed)  # the snapshot says what changed: no pass
         elif any(a.path != b.path for a, b in zip(old, new, strict=False)):
             self._replace_files(entry, snapshot)  # set_files() again: a new list
         else:
-            pairs = enumerate(zip(old, new, strict=False))
-            indices = [i for i, (a, b) in pairs if a is not b and a != b]
-            changed = entry.tree.change(old, new, indices)
-            self._append_files(entry, snapshot)
-        entry.snapshot = snapshot
-        self.dataChanged.emit(self.createIndex(row, 0, 0), self.createIndex(row, _LAST, 0))
+            entry.tree.note_differences(new)
+        entry.files, entry.snapshot = new, snapshot
+        self._take_in(entry, time.perf_counter() + self._budget)
         if status_changed:  # every shown file's status cell and bar colour follow the job's
             self._signal_all(entry.tree, None)
-        else:
-            self._signal_rows(changed)
+        self._schedule(entry)
+
+    def flush(self) -> None:
+        """Take in everything still waiting for a later event-loop turn, now."""
+        for entry in self._rows:
+            if entry.tree.behind(entry.files):
+                self._take_in(entry, math.inf)
+
+    def _take_in(self, entry: _JobRow, deadline: float) -> None:
+        rows, grown = entry.tree.take_in(entry.files, deadline)
+        for node in grown:
+            self._grow(node)
+        row = self._row_of[entry.snapshot.job_id]
+        self.dataChanged.emit(self.createIndex(row, 0, 0), self.createIndex(row, _LAST, 0))
+        self._signal_rows(rows)
+
+    def _schedule(self, entry: _JobRow) -> None:
+        if entry.tree.behind(entry.files) and not self._later.isActive():
+            self._later.start()
+
+    def _take_in_later(self) -> None:
+        """The next event-loop turn's share of what one budget could not take in."""
+        deadline = time.perf_counter() + self._budget
+        for entry in self._rows:
+            if entry.tree.behind(entry.files):
+                self._take_in(entry, deadline)
+                self._schedule(entry)
 
     def _new_tree(self, job_id: int) -> FileTree:
         return FileTree(job_id, self._keys.__next__, self._nodes)
-
-    def _append_files(self, entry: _JobRow, snapshot: JobSnapshot) -> None:
-        """Files found on the way (a pull without a server list): new rows where shown."""
-        start = len(entry.files)
-        entry.files = snapshot.files
-        if len(snapshot.files) > start:
-            for node in entry.tree.add(snapshot.files, start):
-                self._grow(node)
 
     def _replace_files(self, entry: _JobRow, snapshot: JobSnapshot) -> None:
         job_index = self.createIndex(self._row_of[snapshot.job_id], 0, 0)
@@ -180,12 +206,10 @@ class TransfersModel(QAbstractItemModel):
         if shown:
             self.beginRemoveRows(job_index, 0, shown - 1)
         entry.tree.drop()
-        entry.tree = self._new_tree(snapshot.job_id)
+        entry.tree = self._new_tree(snapshot.job_id)  # its root is on show, with no rows
         entry.files = snapshot.files
         if shown:
             self.endRemoveRows()
-        entry.tree.add(snapshot.files, 0)
-        self._grow(entry.tree.root)
 
     def _grow(self, node: Node) -> None:
         """New children of ``node``: the views hear of them up to the first page."""
@@ -247,8 +271,7 @@ class TransfersModel(QAbstractItemModel):
 
     def reload_icons(self) -> None:
         """Pick the icons of the current palette again and repaint the icon cells."""
-        self._checksum_icons.reload()
-        self._load_icons()
+        self._icons.reload()
         if not self._rows:
             return
         roles = [Qt.ItemDataRole.DecorationRole]
@@ -256,10 +279,6 @@ class TransfersModel(QAbstractItemModel):
         self.dataChanged.emit(self.index(0, 0), self.index(last_row, _LAST), roles)
         for entry in self._rows:
             self._signal_all(entry.tree, roles)
-
-    def _load_icons(self) -> None:
-        names = ("push", "pull", "verify", "folder", "error")
-        self._icons = {name: icons.icon(name) for name in names}
 
     # ---- lookups -------------------------------------------------------------------
 
@@ -281,6 +300,8 @@ class TransfersModel(QAbstractItemModel):
     def file_count(self, index: _Index) -> int:
         """How many files a job or folder row holds, all levels down (0 for a file)."""
         item = self._item(index)
+        if isinstance(item, Node) and item.parent is None:  # a job: its whole list
+            return len(self._rows[self._row_of[item.job_id]].files)
         return item.files if isinstance(item, Node) else 0
 
     def file_index(self, job_id: JobId, path: str, column: int = 0) -> QModelIndex:
@@ -292,6 +313,8 @@ class TransfersModel(QAbstractItemModel):
         """
         row = self._row_of.get(job_id)
         entry = None if row is None else self._rows[row]
+        if entry is not None and entry.tree.behind(entry.files):
+            self._take_in(entry, math.inf)  # the file may not be in the tree yet
         node = None if entry is None else entry.tree.folders.get(path.rpartition("/")[0])
         if entry is None or node is None:
             return QModelIndex()
@@ -396,35 +419,17 @@ class TransfersModel(QAbstractItemModel):
         key, column = index.internalId(), index.column()
         if not key:
             entry = self._rows[index.row()]
-            return cells.job_data(entry.snapshot, entry.tree, column, role, self._job_icon)
+            if role == Qt.ItemDataRole.DecorationRole:
+                return self._icons.job(entry.snapshot, entry.tree.root, column)
+            return cells.job_data(entry.snapshot, entry.tree, column, role)
         node = self._nodes[key]
         entry = self._rows[self._row_of[node.job_id]]
         item = node.children[index.row()]
         if isinstance(item, Node):
             if role == Qt.ItemDataRole.DecorationRole:
-                return self._folder_icon(item, column)
+                return self._icons.folder(item, column)
             return cells.folder_data(item, entry.snapshot, column, role)
         file = entry.files[item]
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._checksum_icons.icon(file.checksum) if column == COL_CHECKSUM else None
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_CHECKSUM:
-            return file_tooltip(file)
+            return self._icons.file(file, column)
         return cells.file_data(file, entry.snapshot, column, role)
-
-    def _job_icon(self, job: JobSnapshot, tree: FileTree, column: int) -> Any:
-        if column == COL_NAME:
-            return self._icons.get(job.kind)
-        if column == COL_CHECKSUM:
-            state = tree.root.worst
-            return None if state is None else self._checksum_icons.icon(state)
-        if column == COL_STATUS and job.status.value == "failed":
-            return self._icons["error"]
-        return None
-
-    def _folder_icon(self, node: Node, column: int) -> Any:
-        if column == COL_NAME:
-            return self._icons["folder"]
-        if column == COL_CHECKSUM:
-            state = node.worst
-            return None if state is None else self._checksum_icons.icon(state)
-        return None
