@@ -8,7 +8,7 @@ is sorted), every folder keeps the sums its row shows (bytes, files finished,
 checksum states), and an update touches only the changed files and their
 ancestors.
 
-Qt-free on purpose, so the bookkeeping is tested on its own;
+Plain Python (no Qt types), so the bookkeeping can be tested on its own;
 ``TransfersModel`` turns nodes into rows and signals. A node's ``shown`` is how
 many of its children the views were told about (``None`` until a view asks):
 children past it exist here but not yet for the views, which fetch them a page
