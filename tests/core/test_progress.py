@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import threading
 
-from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
+from bentosync.core.transfer.progress import (
+    ChangeLog,
+    ChecksumState,
+    FileSnapshot,
+    Phase,
+    TransferProgress,
+)
 
 
 def test_advance_clamps_and_totals():
@@ -87,3 +93,43 @@ def test_speed_counts_moved_bytes_not_resumed_ones(monkeypatch):
     assert snap.done_bytes == 13_000
     assert snap.bytes_per_second == 2_000  # only b's bytes, over one second
     assert snap.eta_seconds == 3.5
+
+
+def test_snapshot_since_names_only_the_changed_files_and_reuses_the_rest():
+    progress = TransferProgress("push", "m:v")
+    progress.set_files([(f"f{i}", 10) for i in range(1000)])
+    first = progress.snapshot(since=0)
+    assert first.changed is None  # the list itself is new to a reader of revision 0
+    progress.advance("f7", 5)
+    progress.set_checksum("f3", ChecksumState.VERIFIED)
+    progress.advance("f7", 1)  # twice is still one changed file
+    second = progress.snapshot(since=first.revision)
+    assert second.changed == (3, 7) and second.since == first.revision
+    assert second.files[7].done == 6 and second.files[3].checksum is ChecksumState.VERIFIED
+    unchanged = [i for i in range(1000) if i not in (3, 7)]
+    assert all(second.files[i] is first.files[i] for i in unchanged)  # no new objects
+    assert second.total_bytes == 10_000 and second.done_bytes == 6
+
+    progress.add_file("late", 4)  # a pull finding a file on the way
+    third = progress.snapshot(since=second.revision)
+    assert third.changed == (1000,) and third.files[1000].path == "late"
+    assert third.total_bytes == 10_004
+    assert progress.snapshot(since=third.revision).changed == ()
+    assert progress.snapshot().changed is None  # no reader revision: nothing to compare
+
+    progress.set_all_checksums(ChecksumState.UNVERIFIED, "no list")
+    assert progress.snapshot(since=third.revision).changed == tuple(range(1001))
+    progress.set_files([("other", 1)])  # a new list: every older reader starts over
+    assert progress.snapshot(since=third.revision).changed is None
+    assert progress.snapshot().files == (FileSnapshot("other", 1, 0, ChecksumState.PENDING),)
+
+
+def test_change_log_reads_a_suffix():
+    log = ChangeLog()
+    for revision, index in enumerate([5, 1, 5, 9], start=1):
+        log.mark(index, revision)
+    assert log.since(0) == (1, 5, 9)
+    assert log.since(2) == (5, 9)  # 5 moved to the end when it changed again
+    assert log.since(4) == ()
+    log.reset(10)
+    assert log.since(9) is None and log.since(10) == ()

@@ -110,7 +110,7 @@ def test_push_then_pull_shows_files_progress_and_verified_checksums(
 
     job = pusher.push(str(model.tag))
     assert pusher.is_busy("demo") and pusher.is_busy(str(model.tag))
-    qtbot.waitUntil(lambda: tree.rowCount(tree.job_index(job)) == len(FILES) + 1, timeout=10_000)
+    qtbot.waitUntil(lambda: tree.file_count(tree.job_index(job)) == len(FILES) + 1, timeout=10_000)
     done = recorder.wait(qtbot, job)
 
     assert done.status is JobStatus.DONE, done.error
@@ -124,15 +124,17 @@ def test_push_then_pull_shows_files_progress_and_verified_checksums(
     assert_spacing(recorder, job)
     assert not pusher.is_busy("demo")
 
-    # The tree shows every file with its icon, at 100 %.
-    parent = tree.job_index(job)
+    # The tree shows every file in its folder, at 100 %, and every folder too.
     from bentosync.gui.models.transfers_model import COL_PROGRESS, ProgressRole
 
     fractions = [
-        tree.index(row, COL_PROGRESS, parent).data(ProgressRole)
-        for row in range(tree.rowCount(parent))
+        tree.file_index(job, path, COL_PROGRESS).data(ProgressRole)
+        for path in [*FILES, "model.yaml"]
     ]
     assert fractions == [1.0] * (len(FILES) + 1)
+    weights = tree.file_index(job, "weights/extra.bin").parent()
+    assert weights.data() == "weights/" and tree.rowCount(weights) == 2
+    assert weights.siblingAtColumn(COL_PROGRESS).data(ProgressRole) == 1.0
     assert tree.index(0, COL_PROGRESS).data() == "100%"
 
     # Pull it into another home; "demo" means the newest version on the server.
@@ -305,9 +307,7 @@ def test_corrupted_blob_fails_the_pull_with_a_mismatch_on_that_file(
 
     from bentosync.gui.models.transfers_model import COL_CHECKSUM
 
-    parent = tree.job_index(failed.job_id)
-    rows = {tree.index(r, 0, parent).data(): r for r in range(tree.rowCount(parent))}
-    cell = tree.index(rows["weights/extra.bin"], COL_CHECKSUM, parent)
+    cell = tree.file_index(failed.job_id, "weights/extra.bin", COL_CHECKSUM)
     assert cell.data(Qt.ItemDataRole.ToolTipRole).startswith("Mismatch")
     assert not cell.data(Qt.ItemDataRole.DecorationRole).isNull()
     # The local store is exactly as it was: empty, no staging left behind.

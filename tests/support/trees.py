@@ -69,3 +69,22 @@ def make_big_folder(root: Path, total: int, file_size: int, seed: int = 1) -> li
                 left -= n
         paths.append(path)
     return paths
+
+
+def make_many_files(root: Path, count: int, per_folder: int = 50, seed: int = 3) -> list[str]:
+    """``count`` small files (64 B to 4 KiB) in folders of ``per_folder``, two levels deep.
+
+    The shape of a tokenizer-and-shards model or a dataset bundled as a model:
+    ``group-07/set-3/item-00123.json``, so 20 000 files make 400 folders under 40
+    groups. Returns the relative paths in the order they were written.
+    """
+    rng = random.Random(seed)
+    blob = rng.randbytes(4096)
+    paths = []
+    for index in range(count):
+        folder = index // per_folder
+        rel = f"group-{folder // 10:03d}/set-{folder % 10}/item-{index:05d}.json"
+        size = rng.randint(64, 4096)
+        write(root / rel, index.to_bytes(4, "little") + blob[4:size])
+        paths.append(rel)
+    return paths

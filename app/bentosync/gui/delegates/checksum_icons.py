@@ -82,18 +82,24 @@ def job_tooltip(files: tuple[FileSnapshot, ...]) -> str:
     When every file ended the same way for the same reason, one line says it:
     "All 3 files unverified: the server keeps no checksums".
     """
-    if not files:
+    return grouped_tooltip(reasons(files))
+
+
+def grouped_tooltip(grouped: list[tuple[ChecksumState, str, int]]) -> str:
+    """``job_tooltip`` from ``reasons()`` already counted (the model keeps them up to date,
+    so a 20 000-file job is not counted again on every hover)."""
+    if not grouped:
         return "No files yet"
-    grouped = reasons(files)
     if len(grouped) == 1 and grouped[0][1]:
         state, reason, count = grouped[0]
         every = "All " if count > 1 else ""
         return f"{every}{_files(count)} {state.value}: {reason}"
     counts: dict[ChecksumState, int] = {}
-    for file in files:
-        counts[file.checksum] = counts.get(file.checksum, 0) + 1
+    for state, _, n in grouped:
+        counts[state] = counts.get(state, 0) + n
+    total = sum(counts.values())
     verified = counts.pop(ChecksumState.VERIFIED, 0)
-    parts = [f"{verified} of {len(files)} files verified"]
+    parts = [f"{verified} of {total} files verified"]
     parts += [f"{n} {state.value}" for state, n in sorted(counts.items(), key=_by_severity)]
     lines = [", ".join(parts)]
     lines += [f"{n} {state.value}: {reason}" for state, reason, n in grouped if reason]

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
@@ -44,9 +43,12 @@ CHECKSUM_ICONS = {
 }
 
 
-@dataclass(frozen=True)
-class FileRow:
-    """One file; ``sha256`` is None while it is still being hashed."""
+class FileRow(NamedTuple):
+    """One file; ``sha256`` is None while it is still being hashed.
+
+    A named tuple, not a frozen dataclass: a model of 20 000 files makes 20 000
+    of them on the GUI thread, and a tuple is built four times faster.
+    """
 
     path: str
     size: int

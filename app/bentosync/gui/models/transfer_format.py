@@ -69,8 +69,15 @@ def job_title(snapshot: JobSnapshot) -> str:
     return f"{KIND_LABELS.get(snapshot.kind, snapshot.kind)} {snapshot.tag}"
 
 
-def job_status_text(snapshot: JobSnapshot) -> str:
-    """The status cell: the phase while running, the outcome (and why) once finished."""
+Grouped = list[tuple[ChecksumState, str, int]]
+
+
+def job_status_text(snapshot: JobSnapshot, grouped: Grouped | None = None) -> str:
+    """The status cell: the phase while running, the outcome (and why) once finished.
+
+    ``grouped`` is ``checksum_icons.reasons(snapshot.files)`` when the caller keeps
+    it counted already (the transfers model does); otherwise it is counted here.
+    """
     status = snapshot.status
     if status is JobStatus.QUEUED:
         return "Cancelling…" if snapshot.cancel_requested else "Queued"
@@ -83,11 +90,11 @@ def job_status_text(snapshot: JobSnapshot) -> str:
     if status is JobStatus.SKIPPED:
         return f"Skipped: {snapshot.message}" if snapshot.message else "Skipped"
     if status is JobStatus.DONE:
-        return done_text(snapshot)
+        return done_text(snapshot, grouped)
     return status.label
 
 
-def done_text(snapshot: JobSnapshot) -> str:
+def done_text(snapshot: JobSnapshot, grouped: Grouped | None = None) -> str:
     """ "Done, verified", or "Done, unverified: <why>" in the engine's words.
 
     A push to a server that records checksums without checking uploads and
@@ -95,7 +102,8 @@ def done_text(snapshot: JobSnapshot) -> str:
     engine's reason is what tells the two apart, so it is shown, not hidden
     behind one "unverified".
     """
-    grouped = reasons(snapshot.files)
+    if grouped is None:
+        grouped = reasons(snapshot.files)
     states = {state for state, _, _ in grouped}
     if states == {ChecksumState.VERIFIED}:
         return "Done, verified"

@@ -1,66 +1,76 @@
-"""Transfer jobs as a tree: one top row per job, one child row per file.
+"""Transfer jobs as a tree: one top row per job, its folders below it, files in the folders.
 
 Fed by a ``TransferManager`` (``job_added``, ``jobs_updated``, ``job_finished``,
-``jobs_removed``), never by the engine directly. An update only signals what
-changed (qBittorrent ``TransferListModel::handleTorrentsUpdated``): the job row,
-the file rows whose snapshot differs (one full-range ``dataChanged`` when more
-than half of them did), and inserted rows when a pull without a server file
-list finds files on the way. So a 10 000-file job does not repaint 10 000 rows
-ten times a second, and selection and expansion survive every update.
+``jobs_removed``), never by the engine directly. Built for jobs of tens of
+thousands of files (issue 14):
 
-Index ids: a top row's ``internalId`` is 0, a file row's is its job id (ids
-start at 1), so ``parent()`` is a dict lookup and no Python object ever hides
-behind ``internalPointer``.
+- files are grouped by folder (``file_tree``), so a person can still find one
+  file, and each folder row sums up its files (progress, size, worst checksum);
+- an update touches only what changed (qBittorrent
+  ``TransferListModel::handleTorrentsUpdated``): the snapshot names its changed
+  files (``progress.changed``), and only their rows and their folders' rows are
+  signalled, one ``dataChanged`` per run of rows under a parent;
+- children are reported a page at a time (``canFetchMore``/``fetchMore``), and
+  rows nobody asked for are never signalled, so a view lays out and repaints
+  what it shows, not 20 000 rows;
+- a batch larger than one event-loop turn's budget (every checksum of 20 000
+  files verified at once) is taken in over several turns (``BUDGET_S``).
+
+Index ids: a job row's ``internalId`` is 0; any other row's is the key of the
+node it sits in (a job's key is its job id, a folder's a number above
+``FOLDER_KEYS``), so ``parent()`` is a dict lookup and no Python object ever
+hides behind ``internalPointer``.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 
 from bentosync.core.transfer.progress import FileSnapshot
-from bentosync.gui import icons
-from bentosync.gui.delegates.checksum_icons import (
-    SEVERITY,
-    ChecksumIcons,
-    aggregate,
-    file_tooltip,
-    job_tooltip,
-)
-from bentosync.gui.models import transfer_format as fmt
-from bentosync.gui.models.roles import ItemRole, SortRole
+from bentosync.gui.models import transfer_cells as cells
+from bentosync.gui.models.file_tree import PAGE, FileTree, Node
 from bentosync.gui.workers import emit_guard
-from bentosync.gui.workers.jobs import JobId, JobSnapshot, JobStatus
+from bentosync.gui.workers.jobs import JobId, JobSnapshot
 
 if TYPE_CHECKING:
     from bentosync.gui.workers.transfer_manager import TransferManager
 
 logger = logging.getLogger(__name__)
 
-COL_NAME, COL_PROGRESS, COL_SIZE, COL_SPEED, COL_ETA, COL_CHECKSUM, COL_STATUS = range(7)
-HEADERS = ("Name", "Progress", "Size", "Speed", "ETA", "Checksum", "Status")
+COL_NAME, COL_PROGRESS, COL_SIZE, COL_SPEED, COL_ETA, COL_CHECKSUM, COL_STATUS = cells.COLUMNS
+HEADERS, ProgressRole, StatusRole = cells.HEADERS, cells.ProgressRole, cells.StatusRole
 
-_BASE = int(Qt.ItemDataRole.UserRole)
-#: Progress as a float fraction 0..1 (the delegate draws it; never raw bytes).
-ProgressRole = _BASE + 16
-#: The job's ``JobStatus`` value (a plain str: QVariant turns str enums into str), on job
-#: rows and their file rows alike, so the delegate can grey out a failed job's bars.
-StatusRole = _BASE + 17
+#: Folder keys start here, above any job id, so an ``internalId`` names one node.
+FOLDER_KEYS = 1 << 32
+#: Past this many runs of changed rows under one parent, one signal covers them all.
+MAX_RUNS = 8
+#: GUI-thread time per event-loop turn for taking in a batch (see ``FileTree.take_in``).
+BUDGET_S = 0.008
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root; Qt never mutates a default index
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_RIGHT_COLUMNS = (COL_SIZE, COL_SPEED, COL_ETA)
-_STATUS_ORDER = {status: n for n, status in enumerate(JobStatus)}
+_LAST = len(HEADERS) - 1
 
 
 @dataclass
 class _JobRow:
     snapshot: JobSnapshot
     files: tuple[FileSnapshot, ...]
+    tree: FileTree
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
@@ -75,22 +85,35 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 
 
 class TransfersModel(QAbstractItemModel):
-    """Jobs and their files for the transfers panel; DisplayRole is text, SortRole raw values.
+    """Jobs, folders and files for the transfers panel; DisplayRole is text, SortRole raw values.
 
     Args:
         manager: the ``TransferManager`` to follow; jobs it already lists are shown.
         parent: the owning QObject.
+        budget_s: GUI-thread time one event-loop turn spends taking in a batch of
+            changes (default ``BUDGET_S``; ``math.inf`` takes everything at once).
     """
 
-    def __init__(self, manager: TransferManager | None = None, parent: QObject | None = None):
+    def __init__(
+        self,
+        manager: TransferManager | None = None,
+        parent: QObject | None = None,
+        *,
+        budget_s: float | None = None,
+    ):
         super().__init__(parent)
         emit_guard.install()  # every update emits; see emit_guard
         self._rows: list[_JobRow] = []
         self._row_of: dict[int, int] = {}
-        self._checksum_icons = ChecksumIcons()
-        self._kind_icons: dict[str, Any] = {}
-        self._error_icon = icons.icon("error")
-        self._load_kind_icons()
+        self._nodes: dict[int, Node] = {}
+        self._keys = itertools.count(FOLDER_KEYS)
+        self._inserting = False
+        self._budget = BUDGET_S if budget_s is None else budget_s
+        self._later = QTimer(self)  # takes in the rest of a batch on the next turns
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self._take_in_later)
+        self._icons = cells.CellIcons()
         if manager is not None:
             self.attach(manager)
 
@@ -110,67 +133,131 @@ class TransfersModel(QAbstractItemModel):
             self.update_job(snapshot)
             return
         row = len(self._rows)
+        entry = _JobRow(snapshot, snapshot.files, self._new_tree(snapshot.job_id))
+        root = entry.tree.root
+        root.shown = None  # no row yet: nothing to signal while the first slice goes in
+        entry.tree.take_in(entry.files, time.perf_counter() + self._budget)
+        root.shown = min(len(root.children), PAGE)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(_JobRow(snapshot, snapshot.files))
+        self._rows.append(entry)
         self._row_of[snapshot.job_id] = row
         self.endInsertRows()
+        self._schedule(entry)
 
     def update_jobs(self, snapshots: list[JobSnapshot]) -> None:
         for snapshot in snapshots:
             self.update_job(snapshot)
 
     def update_job(self, snapshot: JobSnapshot) -> None:
-        """Apply one job's new snapshot, signalling only the rows that changed."""
+        """Take in one job's new snapshot, signalling only the rows that changed."""
         row = self._row_of.get(snapshot.job_id)
         if row is None:
             self.add_job(snapshot)
             return
         entry = self._rows[row]
-        parent = self.createIndex(row, 0, 0)
-        old, new = entry.files, snapshot.files
-        common = min(len(old), len(new))
-        if any(old[i].path != new[i].path for i in range(common)):
-            self._replace_files(parent, entry, new)  # set_files() again: a new list
-            changed: list[int] = []
+        old, new, progress = entry.files, snapshot.files, snapshot.progress
+        status_changed = entry.snapshot.status is not snapshot.status
+        if len(new) < len(old):
+            self._replace_files(entry, snapshot)
+        elif progress.changed is not None and progress.since == entry.snapshot.progress.revision:
+            entry.tree.note(progress.changed)  # the snapshot says what changed: no pass
+        elif any(a.path != b.path for a, b in zip(old, new, strict=False)):
+            self._replace_files(entry, snapshot)  # set_files() again: a new list
         else:
-            changed = [i for i in range(common) if old[i] != new[i]]
-            if len(new) > len(old):
-                self.beginInsertRows(parent, len(old), len(new) - 1)
-                entry.files = new
-                self.endInsertRows()
-            elif len(new) < len(old):
-                self.beginRemoveRows(parent, len(new), len(old) - 1)
-                entry.files = new
-                self.endRemoveRows()
-            else:
-                entry.files = new
-        entry.snapshot = snapshot
-        last = len(HEADERS) - 1
-        self.dataChanged.emit(parent, self.createIndex(row, last, 0))
-        self._signal_children(snapshot.job_id, changed, len(new))
+            entry.tree.note_differences(new)
+        entry.files, entry.snapshot = new, snapshot
+        self._take_in(entry, time.perf_counter() + self._budget)
+        if status_changed:  # every shown file's status cell and bar colour follow the job's
+            self._signal_all(entry.tree, None)
+        self._schedule(entry)
 
-    def _replace_files(
-        self, parent: QModelIndex, entry: _JobRow, files: tuple[FileSnapshot, ...]
-    ) -> None:
-        if entry.files:
-            self.beginRemoveRows(parent, 0, len(entry.files) - 1)
-            entry.files = ()
+    def flush(self) -> None:
+        """Take in everything still waiting for a later event-loop turn, now."""
+        for entry in self._rows:
+            if entry.tree.behind(entry.files):
+                self._take_in(entry, math.inf)
+
+    def _take_in(self, entry: _JobRow, deadline: float) -> None:
+        rows, grown = entry.tree.take_in(entry.files, deadline)
+        for node in grown:
+            self._grow(node)
+        row = self._row_of[entry.snapshot.job_id]
+        self.dataChanged.emit(self.createIndex(row, 0, 0), self.createIndex(row, _LAST, 0))
+        self._signal_rows(rows)
+
+    def _schedule(self, entry: _JobRow) -> None:
+        if entry.tree.behind(entry.files) and not self._later.isActive():
+            self._later.start()
+
+    def _take_in_later(self) -> None:
+        """The next event-loop turn's share of what one budget could not take in."""
+        deadline = time.perf_counter() + self._budget
+        for entry in self._rows:
+            if entry.tree.behind(entry.files):
+                self._take_in(entry, deadline)
+                self._schedule(entry)
+
+    def _new_tree(self, job_id: int) -> FileTree:
+        return FileTree(job_id, self._keys.__next__, self._nodes)
+
+    def _replace_files(self, entry: _JobRow, snapshot: JobSnapshot) -> None:
+        job_index = self.createIndex(self._row_of[snapshot.job_id], 0, 0)
+        shown = entry.tree.root.shown or 0
+        if shown:
+            self.beginRemoveRows(job_index, 0, shown - 1)
+        entry.tree.drop()
+        entry.tree = self._new_tree(snapshot.job_id)  # its root is on show, with no rows
+        entry.files = snapshot.files
+        if shown:
             self.endRemoveRows()
-        if files:
-            self.beginInsertRows(parent, 0, len(files) - 1)
-            entry.files = files
-            self.endInsertRows()
 
-    def _signal_children(self, job_id: JobId, changed: list[int], count: int) -> None:
-        if not changed:
-            return
-        last = len(HEADERS) - 1
-        # qBittorrent's rule: past half the rows, one signal for all is cheaper.
-        runs = [(0, count - 1)] if len(changed) * 2 > count else _runs(changed)
-        for first, end in runs:
-            self.dataChanged.emit(
-                self.createIndex(first, 0, job_id), self.createIndex(end, last, job_id)
-            )
+    def _grow(self, node: Node) -> None:
+        """New children of ``node``: the views hear of them up to the first page."""
+        if node.shown is not None:  # else no view asked about this node's children yet
+            self._show(node, max(node.shown, min(len(node.children), PAGE)))
+
+    def _show(self, node: Node, target: int) -> None:
+        shown = node.shown or 0
+        if target > shown:
+            # Children past ``shown`` already exist here; a view (or the model tester)
+            # asking canFetchMore between begin and end must not start a nested insert.
+            self._inserting = True
+            try:
+                self.beginInsertRows(self._index_of(node, 0), shown, target - 1)
+                node.shown = target
+                self.endInsertRows()
+            finally:
+                self._inserting = False
+
+    def _signal_rows(self, changed: dict[Node, set[int]]) -> None:
+        for node, rows in changed.items():
+            shown = node.shown
+            if not shown:
+                continue  # no view knows these rows
+            visible = sorted(row for row in rows if row < shown)
+            if not visible:
+                continue
+            runs = _runs(visible)
+            if len(runs) > MAX_RUNS:
+                runs = [(visible[0], visible[-1])]
+            for first, last in runs:
+                self.dataChanged.emit(
+                    self.createIndex(first, 0, node.key), self.createIndex(last, _LAST, node.key)
+                )
+
+    def _signal_all(self, tree: FileTree, roles: list[Qt.ItemDataRole] | None) -> None:
+        """Every shown row of a job (a status change, new icons): one signal per folder."""
+        last = COL_CHECKSUM if roles else _LAST
+        for node in tree.folders.values():
+            if node.shown:
+                top, bottom = (
+                    self.createIndex(0, 0, node.key),
+                    self.createIndex(node.shown - 1, last, node.key),
+                )
+                if roles:
+                    self.dataChanged.emit(top, bottom, roles)
+                else:
+                    self.dataChanged.emit(top, bottom)
 
     def remove_jobs(self, job_ids: list[JobId]) -> None:
         for job_id in job_ids:
@@ -178,31 +265,20 @@ class TransfersModel(QAbstractItemModel):
             if row is None:
                 continue
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
+            self._rows.pop(row).tree.drop()
             self._row_of = {entry.snapshot.job_id: n for n, entry in enumerate(self._rows)}
             self.endRemoveRows()
 
     def reload_icons(self) -> None:
         """Pick the icons of the current palette again and repaint the icon cells."""
-        self._checksum_icons.reload()
-        self._load_kind_icons()
-        self._error_icon = icons.icon("error")
+        self._icons.reload()
         if not self._rows:
             return
         roles = [Qt.ItemDataRole.DecorationRole]
-        last_row, last_col = len(self._rows) - 1, len(HEADERS) - 1
-        self.dataChanged.emit(self.index(0, 0), self.index(last_row, last_col), roles)
+        last_row = len(self._rows) - 1
+        self.dataChanged.emit(self.index(0, 0), self.index(last_row, _LAST), roles)
         for entry in self._rows:
-            if entry.files:
-                job_id = entry.snapshot.job_id
-                self.dataChanged.emit(
-                    self.createIndex(0, COL_CHECKSUM, job_id),
-                    self.createIndex(len(entry.files) - 1, COL_CHECKSUM, job_id),
-                    roles,
-                )
-
-    def _load_kind_icons(self) -> None:
-        self._kind_icons = {kind: icons.icon(kind) for kind in ("push", "pull", "verify")}
+            self._signal_all(entry.tree, roles)
 
     # ---- lookups -------------------------------------------------------------------
 
@@ -214,12 +290,65 @@ class TransfersModel(QAbstractItemModel):
         return QModelIndex() if row is None else self.createIndex(row, column, 0)
 
     def job_id_of(self, index: _Index) -> JobId | None:
-        """The job of a job row or of a file row."""
+        """The job of a job, folder or file row."""
         if not index.isValid():
             return None
         if index.internalId():
-            return JobId(index.internalId())
+            return JobId(self._nodes[index.internalId()].job_id)
         return self._rows[index.row()].snapshot.job_id
+
+    def file_count(self, index: _Index) -> int:
+        """How many files a job or folder row holds, all levels down (0 for a file)."""
+        item = self._item(index)
+        if isinstance(item, Node) and item.parent is None:  # a job: its whole list
+            return len(self._rows[self._row_of[item.job_id]].files)
+        return item.files if isinstance(item, Node) else 0
+
+    def file_index(self, job_id: JobId, path: str, column: int = 0) -> QModelIndex:
+        """The row of one file of a job, invalid if there is none.
+
+        Rows above it that the views were not told about yet are fetched on the
+        way, so the answer can be selected and scrolled to (finding one file
+        in a job of 20 000). Costs the length of its folder, not of the job.
+        """
+        row = self._row_of.get(job_id)
+        entry = None if row is None else self._rows[row]
+        if entry is not None and entry.tree.behind(entry.files):
+            self._take_in(entry, math.inf)  # the file may not be in the tree yet
+        node = None if entry is None else entry.tree.folders.get(path.rpartition("/")[0])
+        if entry is None or node is None:
+            return QModelIndex()
+        for n, child in enumerate(node.children):
+            if isinstance(child, int) and entry.files[child].path == path:
+                self._reveal(node, n)
+                return self.createIndex(n, column, node.key)
+        return QModelIndex()
+
+    def _reveal(self, node: Node, row: int) -> None:
+        if node.parent is not None:
+            self._reveal(node.parent, node.row)
+        if row >= self._shown(node):
+            self._show(node, row + 1)
+
+    def _item(self, index: _Index) -> Node | int | None:
+        """The node of a job or folder row, the file index of a file row."""
+        if not index.isValid():
+            return None
+        key = index.internalId()
+        if not key:
+            return self._rows[index.row()].tree.root
+        return self._nodes[key].children[index.row()]
+
+    def _index_of(self, node: Node, column: int) -> QModelIndex:
+        if node.parent is None:
+            return self.createIndex(self._row_of[node.job_id], column, 0)
+        return self.createIndex(node.row, column, node.parent.key)
+
+    @staticmethod
+    def _shown(node: Node) -> int:
+        if node.shown is None:  # the first question about it: the first page, from now on
+            node.shown = min(len(node.children), PAGE)
+        return node.shown
 
     # ---- QAbstractItemModel --------------------------------------------------------
 
@@ -228,22 +357,42 @@ class TransfersModel(QAbstractItemModel):
             return QModelIndex()
         if not parent.isValid():
             return self.createIndex(row, column, 0)
-        if parent.internalId() or parent.column() != 0:
-            return QModelIndex()  # files have no children; only column 0 has children
-        return self.createIndex(row, column, self._rows[parent.row()].snapshot.job_id)
+        node = self._item(parent)
+        assert isinstance(node, Node)  # hasIndex: only folders have rows
+        return self.createIndex(row, column, node.key)
 
     def parent(self, child: _Index = _ROOT) -> QModelIndex:  # type: ignore[override]
         if not child.isValid() or not child.internalId():
             return QModelIndex()
-        row = self._row_of.get(child.internalId())
-        return QModelIndex() if row is None else self.createIndex(row, 0, 0)
+        node = self._nodes.get(child.internalId())
+        return QModelIndex() if node is None else self._index_of(node, 0)
 
     def rowCount(self, parent: _Index = _ROOT) -> int:
         if not parent.isValid():
             return len(self._rows)
-        if parent.internalId() or parent.column() != 0:
+        if parent.column() != 0:
             return 0
-        return len(self._rows[parent.row()].files)
+        item = self._item(parent)
+        return self._shown(item) if isinstance(item, Node) else 0
+
+    def hasChildren(self, parent: _Index = _ROOT) -> bool:
+        if not parent.isValid():
+            return bool(self._rows)
+        if parent.column() != 0:
+            return False
+        item = self._item(parent)
+        return isinstance(item, Node) and bool(item.children)
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        if self._inserting or not parent.isValid() or parent.column() != 0:
+            return False
+        item = self._item(parent)
+        return isinstance(item, Node) and self._shown(item) < len(item.children)
+
+    def fetchMore(self, parent: _Index) -> None:
+        item = self._item(parent) if parent.isValid() and parent.column() == 0 else None
+        if isinstance(item, Node) and not self._inserting:
+            self._show(item, min(len(item.children), self._shown(item) + PAGE))
 
     def columnCount(self, parent: _Index = _ROOT) -> int:
         return len(HEADERS)
@@ -255,8 +404,8 @@ class TransfersModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section in _RIGHT_COLUMNS:
-            return _RIGHT
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in cells.RIGHT_COLUMNS:
+            return cells.RIGHT
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -267,112 +416,20 @@ class TransfersModel(QAbstractItemModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        job_id = index.internalId()
-        if job_id:
-            entry = self._rows[self._row_of[job_id]]
-            if index.row() >= len(entry.files):
-                return None
-            return self._file_data(entry.files[index.row()], entry.snapshot, index.column(), role)
-        return self._job_data(self._rows[index.row()].snapshot, index.column(), role)
-
-    def _job_data(self, job: JobSnapshot, column: int, role: int) -> Any:
-        if role == ItemRole:
-            return job
-        if role == StatusRole:
-            return job.status.value
-        if role == ProgressRole:
-            return job.fraction
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in _RIGHT_COLUMNS else None
-        progress = job.progress
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == COL_NAME:
-                return fmt.job_title(job)
-            if column == COL_PROGRESS:
-                return fmt.format_percent(job.fraction)
-            if column == COL_SIZE:
-                return fmt.format_size(progress.total_bytes) if progress.files else ""
-            if column == COL_SPEED:
-                return fmt.format_speed(job.bytes_per_second)
-            if column == COL_ETA:
-                return fmt.format_eta(job.eta_seconds)
-            if column == COL_STATUS:
-                return fmt.job_status_text(job)
-            return None
-        if role == SortRole:
-            return self._job_sort_value(job, column)
+        key, column = index.internalId(), index.column()
+        if not key:
+            entry = self._rows[index.row()]
+            if role == Qt.ItemDataRole.DecorationRole:
+                return self._icons.job(entry.snapshot, entry.tree.root, column)
+            return cells.job_data(entry.snapshot, entry.tree, column, role)
+        node = self._nodes[key]
+        entry = self._rows[self._row_of[node.job_id]]
+        item = node.children[index.row()]
+        if isinstance(item, Node):
+            if role == Qt.ItemDataRole.DecorationRole:
+                return self._icons.folder(item, column)
+            return cells.folder_data(item, entry.snapshot, column, role)
+        file = entry.files[item]
         if role == Qt.ItemDataRole.DecorationRole:
-            if column == COL_NAME:
-                return self._kind_icons.get(job.kind)
-            if column == COL_CHECKSUM:
-                state = aggregate(job.files)
-                return None if state is None else self._checksum_icons.icon(state)
-            if column == COL_STATUS and job.status is JobStatus.FAILED:
-                return self._error_icon
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_NAME:
-                asked = f" (asked for {job.requested})" if job.requested != job.tag else ""
-                return f"{fmt.job_title(job)}{asked}"
-            if column == COL_CHECKSUM:
-                return job_tooltip(job.files)
-            if column == COL_STATUS:
-                return fmt.job_status_tooltip(job)
-            if column == COL_ETA and not job.finished:
-                return fmt.format_eta_exact(job.eta_seconds)
-        return None
-
-    @staticmethod
-    def _job_sort_value(job: JobSnapshot, column: int) -> Any:
-        if column == COL_NAME:
-            return (job.tag, job.job_id)
-        if column == COL_PROGRESS:
-            return job.fraction
-        if column == COL_SIZE:
-            return job.progress.total_bytes
-        if column == COL_SPEED:
-            return job.bytes_per_second
-        if column == COL_ETA:
-            eta = job.eta_seconds
-            return float("inf") if eta is None else eta
-        if column == COL_CHECKSUM:
-            state = aggregate(job.files)
-            return -1 if state is None else SEVERITY[state]
-        return _STATUS_ORDER[job.status]
-
-    def _file_data(self, file: FileSnapshot, job: JobSnapshot, column: int, role: int) -> Any:
-        if role == ItemRole:
-            return file
-        if role == StatusRole:
-            return job.status.value
-        if role == ProgressRole:
-            return file.fraction
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in _RIGHT_COLUMNS else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == COL_NAME:
-                return file.path
-            if column == COL_PROGRESS:
-                return fmt.format_percent(file.fraction)
-            if column == COL_SIZE:
-                return fmt.format_size(file.size)
-            if column == COL_STATUS:
-                return fmt.file_status_text(file, job)
-            return None
-        if role == SortRole:
-            values: dict[int, Any] = {
-                COL_NAME: file.path,
-                COL_PROGRESS: file.fraction,
-                COL_SIZE: file.size,
-                COL_CHECKSUM: SEVERITY[file.checksum],
-                COL_STATUS: fmt.file_status_text(file, job),
-            }
-            return values.get(column, 0)
-        if role == Qt.ItemDataRole.DecorationRole and column == COL_CHECKSUM:
-            return self._checksum_icons.icon(file.checksum)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_CHECKSUM:
-                return file_tooltip(file)
-            if column == COL_NAME:
-                return file.path
-        return None
+            return self._icons.file(file, column)
+        return cells.file_data(file, entry.snapshot, column, role)

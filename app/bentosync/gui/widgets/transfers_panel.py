@@ -2,9 +2,11 @@
 
 A view over :class:`TransfersModel` with :class:`ProgressBarDelegate` on one
 column; no widget per row (maestral-qt's and OnionShare's lists do not scale,
-STYLE.md). It owns no jobs: every action goes to the ``TransferManager``, and
-what the panel shows comes back through the model, so the window, a context
-menu or a shortcut starting a job all look the same here.
+STYLE.md). A job's files sit in their folders, fetched a page at a time as the
+view scrolls, so a job of 20 000 files costs the view what it shows. It owns
+no jobs: every action goes to the ``TransferManager``, and what the panel
+shows comes back through the model, so the window, a context menu or a
+shortcut starting a job all look the same here.
 
 A push refused because the cloud record was made for other files gets one
 more action, shown only while such a job is listed: "Delete from Cloud and
@@ -41,12 +43,13 @@ from bentosync.gui.models.transfers_model import (
     COL_STATUS,
     TransfersModel,
 )
+from bentosync.gui.widgets.tree_fetch import PageFetcher
 from bentosync.gui.workers.jobs import JobId, JobSnapshot, JobStatus
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 logger = logging.getLogger(__name__)
 
-AUTO_EXPAND_FILES = 12  # expand a new job's file list when it is this short
+AUTO_EXPAND_FILES = 12  # open a new job's folders and files when it has this few files
 RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELLED)
 _WIDTHS = {COL_PROGRESS: 130, COL_SIZE: 80, COL_SPEED: 90, COL_ETA: 90, COL_CHECKSUM: 70}
 
@@ -85,6 +88,7 @@ class TransfersPanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.page_fetcher = PageFetcher(self.view)  # folders of thousands, a page at a time
         self.progress_delegate = ProgressBarDelegate(COL_PROGRESS, self.view)
         self.view.setItemDelegateForColumn(COL_PROGRESS, self.progress_delegate)
         header = self.view.header()
@@ -255,12 +259,21 @@ class TransfersPanel(QWidget):
             self._update_replace([])
 
     def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
-        """Expand a job once its (short) file list appears; long lists stay folded."""
+        """Open a job, folders and all, once its (short) file list appears; long lists
+        stay folded. Folders that turn up later in a job opened this way open too."""
         if not parent.isValid():  # new jobs, maybe with their files already
             for row in range(first, last + 1):
                 self._maybe_expand(self.model.index(row, 0))
-        elif not parent.parent().isValid():  # files of a job
-            self._maybe_expand(parent)
+            return
+        job_id = self.model.job_id_of(parent)
+        if job_id is None:
+            return
+        job_index = self.model.job_index(job_id)
+        if job_id not in self._expanded:
+            self._maybe_expand(job_index)
+        elif self.model.file_count(job_index) <= AUTO_EXPAND_FILES:
+            for row in range(first, last + 1):
+                self.view.expand(self.model.index(row, 0, parent))
 
     def _forget_expanded(self, job_ids: list[JobId]) -> None:
         self._expanded.difference_update(job_ids)
@@ -269,10 +282,9 @@ class TransfersPanel(QWidget):
         job_id = self.model.job_id_of(job_index)
         if job_id is None or job_id in self._expanded:
             return
-        count = self.model.rowCount(job_index)
-        if 0 < count <= AUTO_EXPAND_FILES:
+        if 0 < self.model.file_count(job_index) <= AUTO_EXPAND_FILES:
             self._expanded.add(job_id)
-            self.view.expand(job_index)
+            self.view.expandRecursively(job_index)
 
     # ---- events --------------------------------------------------------------------
 

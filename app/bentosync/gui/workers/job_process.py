@@ -10,8 +10,11 @@ measures both). The pool thread stays the job's slot, so the pool still bounds
 concurrency; it just waits on a pipe instead of running the engine.
 
 Protocol (``multiprocessing`` pipe, pickled tuples): the child sends
-``("progress", ProgressSnapshot)`` at most every ``PROGRESS_INTERVAL`` s and
-``("end", status, message, error, ProgressSnapshot, error_kind)`` once; the parent sends
+``("progress", ProgressSnapshot)`` (whole: the first time, or after a new file
+list) or ``("delta", ProgressDelta)`` (the files changed since its last message:
+a job of 20 000 files is not pickled whole ten times a second) at most every
+``PROGRESS_INTERVAL`` s, one last of them when the job ends, then
+``("end", status, message, error, error_kind)`` once; the parent sends
 ``"cancel"``. A child whose parent is gone (EOF) cancels itself, so nothing is
 left uploading after the window died. The child never imports Qt. Spawned,
 not forked: forking a process that runs Qt and threads is not safe.
@@ -33,6 +36,7 @@ from bentosync.core.session import Session, open_session
 from bentosync.gui.workers.jobs import (
     JobSpec,
     JobStatus,
+    ProgressDelta,
     TransferJob,
     describe_failure,
     run_job,
@@ -84,12 +88,20 @@ def child_main(conn: Connection, session_factory: Any, spec: JobSpec) -> None:
         except (EOFError, OSError):
             job.cancel_event.set()  # the window is gone: stop and clean up
 
+    last: int | None = None
+
+    def send_progress() -> None:
+        nonlocal last
+        if job.progress.revision == last:
+            return
+        snapshot = job.progress.snapshot(since=last)
+        delta = None if last is None else ProgressDelta.of(snapshot)
+        _send(conn, ("progress", snapshot) if delta is None else ("delta", delta))
+        last = snapshot.revision
+
     def report() -> None:
-        last = -1
         while not finished.wait(PROGRESS_INTERVAL):
-            if job.progress.revision != last:
-                last = job.progress.revision
-                _send(conn, ("progress", job.progress.snapshot()))
+            send_progress()
 
     threading.Thread(target=listen, name="bentosync-job-listen", daemon=True).start()
     reporter = threading.Thread(target=report, name="bentosync-job-report", daemon=True)
@@ -99,8 +111,9 @@ def child_main(conn: Connection, session_factory: Any, spec: JobSpec) -> None:
     finally:
         finished.set()
         reporter.join()
+        send_progress()
         snap = job.snapshot()
-        _send(conn, ("end", snap.status, snap.message, snap.error, snap.progress, snap.error_kind))
+        _send(conn, ("end", snap.status, snap.message, snap.error, snap.error_kind))
         conn.close()
 
 
@@ -167,8 +180,9 @@ def _relay(job: TransferJob, conn: Connection, process: Any) -> None:
             continue
         if message[0] == "progress":
             job.set_remote(message[1])
+        elif message[0] == "delta":
+            job.apply_remote(message[1])
         elif message[0] == "end":
-            _, status, text, error, snapshot, kind = message
-            job.set_remote(snapshot)
+            _, status, text, error, kind = message
             job.finish(JobStatus(status), text, error, kind)
             return

@@ -5,7 +5,9 @@ Workers never signal per chunk. The engine writes into each job's
 running jobs' revision counters every ``POLL_INTERVAL_MS`` and emits one
 ``jobs_updated`` with a snapshot of each job that changed. So a job produces at
 most ~10 updates a second however fast its chunks fly, and an idle manager
-stops its timer (no wake-ups with nothing to show). This is OnionShare's
+stops its timer (no wake-ups with nothing to show). Each snapshot names the
+files changed since the one emitted before it (``progress.changed``), so the
+window updates those rows without comparing a 20 000-file list. This is OnionShare's
 "queue drained by a timer" and qBittorrent's batched refresh (STYLE.md).
 
 One job per model at a time (vorta's per-repository queue, STYLE.md 6): two
@@ -298,7 +300,7 @@ class TransferManager(QObject):
             recent = now - self._emitted_at.get(job_id, float("-inf")) < MIN_UPDATE_GAP_S
             if recent and last is not None and last[1:] == key[1:]:
                 continue
-            snapshot = job.snapshot()
+            snapshot = job.snapshot(since=None if last is None else last[0])
             self._remember(snapshot)
             self._emitted_at[job_id] = now
             changed.append(snapshot)
@@ -314,7 +316,8 @@ class TransferManager(QObject):
 
     def _finish(self, job: TransferJob) -> None:
         self._active.pop(job.job_id, None)
-        snapshot = job.snapshot()
+        last = self._emitted.get(job.job_id)
+        snapshot = job.snapshot(since=None if last is None else last[0])
         if job.job_id in self._jobs:
             self._remember(snapshot)
         logger.debug("Job #%d finished: %s %s", job.job_id, snapshot.status.value, snapshot.error)
