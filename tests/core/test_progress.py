@@ -133,3 +133,22 @@ def test_change_log_reads_a_suffix():
     assert log.since(4) == ()
     log.reset(10)
     assert log.since(9) is None and log.since(10) == ()
+
+
+def test_advance_many_counts_like_advance_with_one_notice():
+    notices: list[int] = []
+    one = TransferProgress("push", "m:v", listener=lambda p: notices.append(p.revision))
+    other = TransferProgress("push", "m:v")
+    files = [(f"f{n}", 10) for n in range(5)]
+    one.set_files(files)
+    other.set_files(files)
+    notices.clear()
+    moved = [("f0", 10), ("f1", 4), ("f2", 0), ("nope", 3), ("f1", 20)]
+    one.advance_many(moved)
+    for path, nbytes in moved:
+        other.advance(path, nbytes)
+    assert len(notices) == 1
+    assert one.snapshot().done_bytes == other.snapshot().done_bytes == 20
+    assert [f.done for f in one.snapshot().files] == [f.done for f in other.snapshot().files]
+    one.advance_many([("f1", -10)])  # a retried part is taken back
+    assert one.snapshot().done_bytes == 10

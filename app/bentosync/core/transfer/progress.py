@@ -225,6 +225,25 @@ class TransferProgress:
             self._changed(state)
         self._notify()
 
+    def advance_many(self, moved: Iterable[tuple[str, int]]) -> None:
+        """``advance`` for many files at once: one lock and one notice for a chunk of an
+        archive that holds hundreds of small files, instead of one per file."""
+        with self._lock:
+            changed = False
+            for path, nbytes in moved:
+                state = self._files.get(path)
+                if state is None:
+                    continue
+                before = state.done
+                state.done = max(0, min(state.size, state.done + nbytes))
+                self._done += state.done - before
+                self._changed(state)
+                changed = True
+            if not changed:
+                return
+            self._record_sample()
+        self._notify()
+
     def set_done(self, path: str, done: int, *, moved: bool = True) -> None:
         """Set the absolute progress of a file.
 

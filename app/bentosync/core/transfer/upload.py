@@ -92,8 +92,8 @@ class ArchiveUploader:
         """A range's bytes, reporting each block to the files it belongs to."""
 
         def on_read(offset: int, length: int) -> None:
-            for span in self.layout.file_spans(offset, offset + length):
-                self.progress.advance(span.path, span.length)
+            spans = self.layout.file_spans(offset, offset + length)
+            self.progress.advance_many((span.path, span.length) for span in spans)
             counted[0] += length
             if on_sent is not None:
                 on_sent(counted[0])
@@ -103,8 +103,8 @@ class ArchiveUploader:
     def _rewind(self, start: int, counted: list[int]) -> None:
         """Take back the progress of a failed attempt before retrying it."""
         if counted[0]:
-            for span in self.layout.file_spans(start, start + counted[0]):
-                self.progress.advance(span.path, -span.length)
+            spans = self.layout.file_spans(start, start + counted[0])
+            self.progress.advance_many((span.path, -span.length) for span in spans)
             counted[0] = 0
 
     # ---- one PUT -------------------------------------------------------------------
