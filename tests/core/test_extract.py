@@ -13,6 +13,7 @@ import pytest
 
 from bentosync.core.errors import Cancelled, UnsafeArchive
 from bentosync.core.filelist import Checksums, FileEntry
+from bentosync.core.transfer import extract as extract_module
 from bentosync.core.transfer.expectations import ChecksumMismatch, IncompleteArchive
 from bentosync.core.transfer.extract import StreamingExtractor
 from bentosync.core.transfer.progress import ChecksumState, TransferProgress
@@ -305,6 +306,22 @@ def test_checkpoints_are_bounded_by_time_and_bytes_not_one_per_file(staging):
         checkpoint_interval=3600,
     ).run(opener_for(data))
     assert 5 <= len(by_bytes) < 3000  # every ~1000 bytes of files, not every file
+
+
+def test_folders_are_resolved_once_not_once_per_file(staging, monkeypatch):
+    """Resolving each member's folder cost an lstat per path component per file."""
+    members = [reg(f"./d{n % 10}/sub/{n:05d}.txt", b"x") for n in range(2000)]
+    members += [reg(f"./top-{n}.txt", b"y") for n in range(100)]
+    resolved: list[str] = []
+    real = extract_module.os.path.realpath
+
+    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        resolved.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(extract_module.os.path, "realpath", counting)
+    StreamingExtractor(staging, checksums=None).run(opener_for(build_tar(members)))
+    assert len(resolved) <= 25  # the root, and each folder once
 
 
 def test_slow_checkpoints_are_spaced_by_what_they_cost(staging):

@@ -417,7 +417,8 @@ class StreamingExtractor:
         folder = self.staging / parent
         real = self._check_parent(folder / "_")
         folder.mkdir(parents=True, exist_ok=True)
-        if real == os.path.join(self._real_root, *parent.split("/")) and folder.is_dir():
+        expected = os.path.join(self._real_root, *parent.split("/")) if parent else self._real_root
+        if real == expected and folder.is_dir():
             self._plain_dirs.add(parent)
 
     def _make_symlink(self, info: tarfile.TarInfo, path: str, target: str) -> None:
