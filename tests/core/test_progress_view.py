@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bentosync.commands.progress_view import ProgressView
+from bentosync.commands.progress_view import LOG_FILE_LINES, ProgressView
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 
 
@@ -15,7 +15,7 @@ def _job(count: int) -> TransferProgress:
     return progress
 
 
-def test_the_log_names_each_settled_file_once_across_looks():
+def test_the_log_names_settled_files_once_and_counts_the_rest():
     progress = _job(3000)
     out = io.StringIO()
     view = ProgressView(progress, stream=out, interactive=False)
@@ -25,9 +25,25 @@ def test_the_log_names_each_settled_file_once_across_looks():
             progress.set_checksum(f"f{n:05d}", ChecksumState.VERIFIED)
         view._render(final=False)
         view._render(final=False)  # nothing changed: nothing new to say
+    view._render(final=True)
     lines = [line for line in out.getvalue().splitlines() if line.startswith("  ")]
-    assert len(lines) == 3000
-    assert len({line.split()[-1] for line in lines}) == 3000
+    assert len(lines) == LOG_FILE_LINES + 1  # the rest in one line, at the end
+    assert len({line.split()[-1] for line in lines[:-1]}) == LOG_FILE_LINES
+    assert lines[-1] == f"  … and {3000 - LOG_FILE_LINES:,} more files verified"
+
+
+def test_a_mismatch_is_always_named():
+    progress = _job(LOG_FILE_LINES + 50)
+    out = io.StringIO()
+    view = ProgressView(progress, stream=out, interactive=False)
+    for n in range(LOG_FILE_LINES + 50):
+        progress.set_done(f"f{n:05d}", 10)
+        bad = n == LOG_FILE_LINES + 10
+        state = ChecksumState.MISMATCH if bad else ChecksumState.VERIFIED
+        progress.set_checksum(f"f{n:05d}", state, "sha256 differs" if bad else "")
+    view._render(final=True)
+    assert f"f{LOG_FILE_LINES + 10:05d} (sha256 differs)" in out.getvalue()
+    assert "… and 49 more files verified" in out.getvalue()
 
 
 def test_a_redraw_shows_active_files_before_finished_ones():

@@ -27,6 +27,7 @@ from bentosync.core.transfer.progress import (
 logger = logging.getLogger(__name__)
 
 MAX_FILE_LINES = 12
+LOG_FILE_LINES = 200  # files named one by one in a log (not a terminal)
 SYMBOLS = {
     ChecksumState.PENDING: "·",
     ChecksumState.HASHING: "…",
@@ -87,6 +88,7 @@ class ProgressView:
         self._reported: set[str] = set()
         self._last_phase: Phase | None = None
         self._seen: int | None = None  # the revision the log has written out
+        self._unlisted: dict[ChecksumState, int] = {}  # settled past LOG_FILE_LINES
 
     def __enter__(self) -> ProgressView:
         self._thread.start()
@@ -111,7 +113,7 @@ class ProgressView:
         if self.interactive:
             self._redraw(snap)
         else:
-            self._append(snap)
+            self._append(snap, final=final)
         self.stream.flush()
 
     def _redraw(self, snap: ProgressSnapshot) -> None:
@@ -131,7 +133,12 @@ class ProgressView:
             self.stream.write("\x1b[2K" + line + "\n")
         self._drawn = len(lines)
 
-    def _append(self, snap: ProgressSnapshot) -> None:
+    def _append(self, snap: ProgressSnapshot, *, final: bool = False) -> None:
+        """A log: each settled file once, up to ``LOG_FILE_LINES`` of them; a mismatch always.
+
+        A model of 20,000 files would otherwise write 20,000 lines that say
+        "verified"; past the limit they are counted, and said in one line at the end.
+        """
         if snap.phase is not self._last_phase:
             self._last_phase = snap.phase
             self.stream.write(summary_line(snap) + "\n")
@@ -141,7 +148,18 @@ class ProgressView:
         for f in files:
             if f.checksum in SETTLED and f.path not in self._reported:
                 self._reported.add(f.path)
+                if (
+                    len(self._reported) > LOG_FILE_LINES
+                    and f.checksum is not ChecksumState.MISMATCH
+                ):
+                    self._unlisted[f.checksum] = self._unlisted.get(f.checksum, 0) + 1
+                    continue
                 reason = f" ({f.reason})" if f.reason else ""
                 self.stream.write(
                     f"  {f.checksum.value:<10} {_size(f.size):>10}  {f.path}{reason}\n"
                 )
+        if final:
+            for state, count in self._unlisted.items():
+                files_word = "file" if count == 1 else "files"
+                self.stream.write(f"  … and {count:,} more {files_word} {state.value}\n")
+            self._unlisted.clear()

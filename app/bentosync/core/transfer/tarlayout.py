@@ -77,7 +77,7 @@ class TarMember:
     name: str  # the arcname tar.add uses: "./", "./model.yaml", "./sub" (read back as ".")
     path: str  # POSIX, relative to the folder; "" for the folder itself
     kind: EntryKind
-    source: Path  # the absolute path on disk
+    source: str  # the absolute path on disk
     header_offset: int
     data_offset: int
     size: int  # data bytes: 0 for folders and symlinks
@@ -118,6 +118,8 @@ def _tarinfo(entry: TreeEntry) -> tarfile.TarInfo:
 
 _ZERO_ID = b"0000000\x00"  # uid and gid 0, as itn(0, 8) writes them
 _USTAR_LIMIT = 8**11  # sizes and mtimes from here on need a PAX record
+_TAIL = bytes(BLOCKSIZE - 265)  # owner names, device numbers and prefix: all empty
+_FIXED_SUM = 2 * sum(_ZERO_ID) + sum(b" " * 8) + sum(tarfile.POSIX_MAGIC)
 
 
 def header_bytes(info: tarfile.TarInfo) -> bytes:
@@ -150,19 +152,29 @@ def header_bytes(info: tarfile.TarInfo) -> bytes:
     )
     if not simple:
         return info.tobuf(tarfile.PAX_FORMAT, ENCODING, "surrogateescape")
-    block = bytearray(BLOCKSIZE)
-    block[0 : len(name)] = name.encode("ascii")
-    block[100:108] = b"%07o\x00" % (info.mode & 0o7777)
-    block[108:116] = _ZERO_ID
-    block[116:124] = _ZERO_ID
-    block[124:136] = b"%011o\x00" % info.size
-    block[136:148] = b"%011o\x00" % info.mtime
-    block[148:156] = b"        "
-    block[156:157] = info.type
-    block[157 : 157 + len(link)] = link.encode("ascii")
-    block[257:265] = tarfile.POSIX_MAGIC
-    block[148:155] = b"%06o\x00" % sum(block)  # the sum counts the checksum field as spaces
-    return bytes(block)
+    name_field = name.encode("ascii")
+    link_field = link.encode("ascii")
+    mode = b"%07o\x00" % (info.mode & 0o7777)
+    size = b"%011o\x00" % info.size
+    mtime = b"%011o\x00" % info.mtime
+    # The checksum counts its own field as spaces; only these parts vary per member.
+    varying = (name_field, link_field, mode, size, mtime, info.type)
+    checksum = _FIXED_SUM + sum(sum(part) for part in varying)
+    return b"".join(
+        (
+            name_field.ljust(100, b"\x00"),
+            mode,
+            _ZERO_ID,
+            _ZERO_ID,
+            size,
+            mtime,
+            b"%06o\x00 " % checksum,
+            info.type,
+            link_field.ljust(100, b"\x00"),
+            tarfile.POSIX_MAGIC,
+            _TAIL,
+        )
+    )
 
 
 class TarLayout:
@@ -210,7 +222,7 @@ class TarLayout:
             )
             members.append(member)
             offset = member.end
-        layout = cls(entries[0].abspath, members)
+        layout = cls(Path(entries[0].abspath), members)
         logger.debug("Laid out %s: %d members, %d bytes", folder, len(members), layout.total_size)
         return layout
 
