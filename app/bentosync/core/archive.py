@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from bentosync.core.errors import UnsafeArchive
-from bentosync.core.filelist import FileEntry
+from bentosync.core.filelist import FileEntry, sorted_entries
 from bentosync.core.tarstream import TarFormatError, TarStream, TruncatedArchive, uncompressed
 
 logger = logging.getLogger(__name__)
@@ -258,7 +258,7 @@ def scan_tar_stream(
     except TarFormatError as exc:
         raise UnsafeArchive(f"Not a readable tar archive: {exc}") from exc
     sizes = {entry.path: entry.size for entry in entries}
-    return ArchiveScan(sorted(entries), captured, linked_file_bytes(guard.links, sizes))
+    return ArchiveScan(sorted_entries(entries), captured, linked_file_bytes(guard.links, sizes))
 
 
 def _hardlink_copy(member: tarfile.TarInfo, path: str, earlier: dict[str, FileEntry]) -> FileEntry:

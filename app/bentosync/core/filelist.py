@@ -43,6 +43,7 @@ import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ __all__ = [
     "encode_files",
     "legacy_manifest_value",
     "metadata_with_checksums",
+    "sorted_entries",
 ]
 
 METADATA_KEY = "bentosync.checksums"
@@ -83,9 +85,18 @@ class FileEntry:
         return {"path": self.path, "size": self.size, "sha256": self.sha256}
 
 
+_ORDER = attrgetter("path", "size", "sha256")
+
+
+def sorted_entries(entries: Iterable[FileEntry]) -> list[FileEntry]:
+    """``sorted(entries)``, the same order, by a key: the dataclass's own ``__lt__`` is a
+    Python call per comparison, and 20,000 entries take 230,000 of them."""
+    return sorted(entries, key=_ORDER)
+
+
 def encode_files(entries: Iterable[FileEntry]) -> bytes:
     """The canonical encoding of a file list: what ``digest`` hashes and ``files`` holds."""
-    triples = [[e.path, e.size, e.sha256] for e in sorted(entries)]
+    triples = [[e.path, e.size, e.sha256] for e in sorted_entries(entries)]
     return json.dumps(triples, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 

@@ -36,7 +36,7 @@ from typing import Any, BinaryIO
 
 from bentosync.core.archive import hardlink_target, safe_member_path
 from bentosync.core.errors import Cancelled, UnsafeArchive
-from bentosync.core.filelist import Checksums, FileEntry
+from bentosync.core.filelist import Checksums, FileEntry, sorted_entries
 from bentosync.core.pagecache import DropBehind
 from bentosync.core.tarstream import TarFormatError, TarStream, TruncatedArchive, uncompressed
 from bentosync.core.transfer.expectations import (
@@ -218,7 +218,7 @@ class StreamingExtractor:
         self.current = None
         self.expectations.complete(self.done, self._done_bytes, self._linked_file_bytes)
         self.finished = True
-        return sorted(self.done.values())
+        return sorted_entries(self.done.values())
 
     def _extract_member(self, tar: TarStream, info: tarfile.TarInfo, base: int) -> None:
         header_offset = base + info.offset
