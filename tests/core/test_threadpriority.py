@@ -66,8 +66,7 @@ def test_hashing_keeps_the_largest_file_at_normal_priority(tmp_path):
     niceness: dict[str, int] = {}
 
     def progress(path: str, done: int, size: int) -> None:
-        if done == 0:  # on the worker, as it starts the file
-            niceness[path] = own_niceness()
+        niceness.setdefault(path, own_niceness())  # on the worker, at its first report
 
     hash_files(scan_files(tmp_path), workers=2, progress=progress)
     lowered = min(19, base() + YIELD_NICENESS)

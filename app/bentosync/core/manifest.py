@@ -97,8 +97,9 @@ class EntryKind(Enum):
 class HashProgress(Protocol):
     """Per-file hashing progress; called from worker threads, so it must be cheap and thread-safe.
 
-    A file is reported once with ``bytes_done == 0`` when hashing starts, then per
-    chunk; a cache hit is reported once with ``bytes_done == size``.
+    A large file is reported once with ``bytes_done == 0`` when hashing starts, then
+    per chunk; a small file (read whole) and a cache hit are reported once, with
+    ``bytes_done == size``.
     """
 
     def __call__(self, path: str, bytes_done: int, size: int, /) -> None: ...
@@ -328,8 +329,6 @@ def _hash_small_file(lf: LocalFile, progress: HashProgress | None, changed: str)
         raise FileChanged(f"{changed} (it was deleted)") from None
     except OSError as exc:
         raise BentoSyncError(f"Cannot read {lf.abspath}: {exc.strerror}.") from exc
-    if progress is not None:
-        progress(lf.path, 0, lf.size)
     try:
         if not lf.unchanged(os.fstat(fd)):
             raise FileChanged(changed)
@@ -340,7 +339,7 @@ def _hash_small_file(lf: LocalFile, progress: HashProgress | None, changed: str)
             raise FileChanged(changed)
     finally:
         os.close(fd)
-    if progress is not None and lf.size:  # an empty file was done at its first report
+    if progress is not None:  # once, when done: a small file has no "under way" to show
         progress(lf.path, lf.size, lf.size)
     return hashlib.sha256(data).hexdigest()
 
