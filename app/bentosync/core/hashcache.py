@@ -307,13 +307,13 @@ class HashCache:
 def file_identity(path: Path | str, st: os.stat_result | None = None) -> FileIdentity:
     """The identity of the file at ``path`` (a real path: no symlink on the way), from
     ``st`` if the caller stat'ed it already (e.g. on the descriptor it wrote with)."""
-    return _Identity(Path(path), st if st is not None else os.stat(path))
+    return _Identity(path, st if st is not None else os.stat(path))
 
 
 class _Identity:
     """A ``FileIdentity`` made from a stat."""
 
-    def __init__(self, path: Path, st: os.stat_result) -> None:
+    def __init__(self, path: Path | str, st: os.stat_result) -> None:
         self.abspath = path
         self.size = st.st_size
         self.mtime_ns = st.st_mtime_ns
