@@ -22,6 +22,13 @@ from bentosync.core.store import LocalStore, folder_size
 from support.big_listing import write_big_store
 
 
+def saved_entries(store: LocalStore) -> dict[str, list]:
+    """The cache file's entries by model.yaml path (the first line is its header)."""
+    lines = default_cache_path(store.models_dir).read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0]) == {"format": 1}
+    return {entry[0]: entry[1:] for entry in map(json.loads, lines[1:])}
+
+
 @pytest.fixture
 def big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
@@ -73,20 +80,21 @@ def test_removed_models_leave_the_cache_file(big: Path) -> None:
     gone = store.list().models[0]
     store.delete(str(gone.tag))
     store.list()
-    saved = json.loads(default_cache_path(store.models_dir).read_text(encoding="utf-8"))
-    assert len(saved["entries"]) == 19
-    assert str(gone.path / MODEL_YAML) not in saved["entries"]
+    saved = saved_entries(store)
+    assert len(saved) == 19
+    assert str(gone.path / MODEL_YAML) not in saved
 
 
 def test_a_broken_cache_file_is_a_cold_cache(big: Path) -> None:
     LocalStore(big).list()
     cache_file = default_cache_path(LocalStore(big).models_dir)
-    for junk in ("{not json", '{"format": 1, "entries": {"x": 5}}', '{"format": 99}'):
+    good = cache_file.read_text(encoding="utf-8").splitlines()
+    for junk in ("{not json", '{"format": 99}', "\n".join([good[0], "[1, 2]", *good[2:]])):
         cache_file.write_text(junk, encoding="utf-8")
         store = LocalStore(big)
         assert len(store.list().models) == 20
         assert store.info_cache.misses == 20
-        assert json.loads(cache_file.read_text(encoding="utf-8"))["format"] == 1
+        assert len(saved_entries(store)) == 20
 
 
 def test_a_document_json_cannot_hold_stays_in_memory(big: Path) -> None:
@@ -100,8 +108,8 @@ def test_a_document_json_cannot_hold_stays_in_memory(big: Path) -> None:
     path.write_text(text, encoding="utf-8")
     listed = {str(m.tag): m for m in store.list().models}
     assert listed[str(model.tag)].metadata["trained"].year == 2025
-    saved = json.loads(default_cache_path(store.models_dir).read_text(encoding="utf-8"))
-    assert str(path) not in saved["entries"] and len(saved["entries"]) == 19
+    saved = saved_entries(store)
+    assert str(path) not in saved and len(saved) == 19
     fresh = {str(m.tag): m for m in LocalStore(big).list().models}
     assert fresh[str(model.tag)].metadata == listed[str(model.tag)].metadata
 

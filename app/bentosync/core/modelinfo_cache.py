@@ -6,7 +6,7 @@ themselves almost never change. So a parse is remembered under the file's
 identity, the way ``hashcache`` remembers hashes: size, mtime_ns, ctime_ns,
 inode and device must all still match (ctime catches a rewrite that put the
 old mtime back). In memory for the life of the store object, and, for whole
-listings, in one JSON file per store under the user cache dir, so that the
+listings, in one JSON-lines file per store under the user cache dir, so that the
 window's first listing after a restart is as quick as a refresh.
 
 It is an optimisation and never a reason to fail: a missing, corrupt or
@@ -45,7 +45,7 @@ def identity(st: os.stat_result) -> Identity:
 def default_cache_path(models_dir: Path) -> Path:
     """One file per store, named after the store's absolute path."""
     digest = hashlib.sha256(str(Path(models_dir).absolute()).encode()).hexdigest()[:24]
-    return Path(platformdirs.user_cache_dir("bentosync")) / "model-info" / f"{digest}.json"
+    return Path(platformdirs.user_cache_dir("bentosync")) / "model-info" / f"{digest}.jsonl"
 
 
 def _to_document(info: ModelInfo) -> dict[str, Any]:
@@ -127,24 +127,34 @@ class ModelInfoCache:
     # ---- the file, for whole listings ------------------------------------------------
 
     def load(self) -> None:
-        """Read the file once (a listing calls this first); any problem means a cold cache."""
+        """Read the file once (a listing calls this first); any problem means a cold cache.
+
+        One JSON document per line, decoded line by line: a single ``json.load``
+        of 10,000 entries holds the GIL for tens of milliseconds at a stretch,
+        which the window's GUI thread would feel as a stall.
+        """
         with self._lock:
             if self._loaded or self.path is None:
                 return
             self._loaded = True
+            docs: dict[str, tuple[Identity, dict[str, Any]]] = {}
             try:
                 with open(self.path, encoding="utf-8") as handle:
-                    data = json.load(handle)
-                if data.get("format") != FORMAT:
-                    return
-                for yaml_path, (size, mtime, ctime, ino, dev, doc) in data["entries"].items():
-                    if yaml_path not in self._infos:
-                        self._docs[yaml_path] = ((size, mtime, ctime, ino, dev), doc)
+                    if json.loads(handle.readline()).get("format") != FORMAT:
+                        return
+                    for line in handle:
+                        yaml_path, size, mtime, ctime, ino, dev, doc = json.loads(line)
+                        if not isinstance(doc, dict):
+                            raise TypeError("an entry's document is not a mapping")
+                        docs[yaml_path] = ((size, mtime, ctime, ino, dev), doc)
             except FileNotFoundError:
                 return
-            except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            except (OSError, ValueError, TypeError, AttributeError) as exc:
                 logger.info("Ignoring the model list cache %s: %s", self.path, exc)
-                self._docs.clear()
+                return
+            for yaml_path, entry in docs.items():
+                if yaml_path not in self._infos:
+                    self._docs[yaml_path] = entry
 
     def save(self, seen: Collection[str]) -> None:
         """Write the entries of ``seen`` (the listing's model.yaml paths) if anything changed.
@@ -157,7 +167,7 @@ class ModelInfoCache:
             stale = len(self._infos) + len(self._docs) != len(seen)
             if not self._dirty and not stale:
                 return
-            entries: dict[str, list[Any]] = {}
+            entries: list[list[Any]] = []
             for yaml_path in seen:
                 found = self._infos.get(yaml_path)
                 if found is not None:
@@ -173,21 +183,23 @@ class ModelInfoCache:
                     key, doc = self._docs[yaml_path]
                 else:
                     continue
-                entries[yaml_path] = [*key, doc]
+                entries.append([yaml_path, *key, doc])
             self._infos = {p: v for p, v in self._infos.items() if p in seen}
             self._docs = {p: v for p, v in self._docs.items() if p in seen}
             self._fresh.clear()
             self._dirty = False
-        self._write({"format": FORMAT, "entries": entries})
+        self._write(entries)
 
-    def _write(self, data: dict[str, Any]) -> None:
+    def _write(self, entries: list[list[Any]]) -> None:
         assert self.path is not None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".model-info-", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(data, handle, separators=(",", ":"))
+                    handle.write(json.dumps({"format": FORMAT}) + "\n")
+                    for entry in entries:
+                        handle.write(json.dumps(entry, separators=(",", ":")) + "\n")
                 os.replace(tmp, self.path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

@@ -13,6 +13,13 @@ window decides what to do, so a drop and a button press take the same path.
 The window may also name tags that cannot come to this side at all
 (``set_transfer_refusal``: a Hugging Face reference has nothing to pull); a
 drag made only of those is refused, so it never looks like it would work.
+
+The model sorts its own rows (``sort``; the proxy forwards the view's request,
+see ``sort_proxy``): a Qt proxy sort calls a Python ``lessThan`` for each of
+n·log n comparisons, which for 10,000 rows kept the GUI thread busy for
+seconds, where Python's ``sorted`` with a key takes milliseconds. Rows stay in
+that order through updates: a first load is inserted already sorted, later
+additions are appended and the order restored with one layout change.
 """
 
 from __future__ import annotations
@@ -81,9 +88,13 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
     def __init__(self, parent: Any = None, now: Callable[[], datetime] = _utcnow) -> None:
         super().__init__(parent)
         self._rows: list[Record] = []
+        self._keys: list[str] = []  # row_key of each row, kept beside _rows
+        self._by_key: dict[str, Record] = {}
         self._sync: dict[str, SyncEntry] = {}
         self._now = now
         self._transfer_refusal: Callable[[str], str] | None = None
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
 
     # ---- subclass hooks ------------------------------------------------------------
 
@@ -170,44 +181,47 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         return list(self._rows)
 
     def record(self, tag: str) -> Record | None:
-        for item in self._rows:
-            if self.row_key(item) == tag:
-                return item
-        return None
+        return self._by_key.get(tag)
 
     def sync_entry(self, item: Record) -> SyncEntry | None:
-        return self._sync.get(self.row_key(item))
+        return self._sync.get(self.row_key(item)) if self._sync else None
 
-    def set_records(self, records: Sequence[Record]) -> None:
+    def set_records(self, records: Sequence[Record] | Mapping[str, Record]) -> None:
         """Replace the contents, signalling only what changed (keyed by tag).
 
         Removed rows go first (highest first, in contiguous runs), then changed
         rows get ``dataChanged`` (one full-range signal when more than half
         changed, as qBittorrent's transfer list does), then new rows are
-        appended in one insert. Row order is not meaningful; the proxy sorts.
+        appended in one insert and the sort order restored. ``records`` may
+        come keyed by tag already (a listing worker does that off the GUI thread).
         """
-        incoming = {self.row_key(m): m for m in records}
-        doomed = [row for row, old in enumerate(self._rows) if self.row_key(old) not in incoming]
+        if isinstance(records, Mapping):
+            incoming = dict(records)
+        else:
+            incoming = {self.row_key(m): m for m in records}
+        keys = self._keys
+        doomed = [row for row, key in enumerate(keys) if key not in incoming]
         for first, last in reversed(ranges(doomed)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._rows[first : last + 1]
+            del keys[first : last + 1]
             self.endRemoveRows()
 
         changed: list[int] = []
-        for row, old in enumerate(self._rows):
-            new = incoming[self.row_key(old)]
-            if new != old:
-                self._rows[row] = new
+        rows = self._rows
+        for row, key in enumerate(keys):
+            new = incoming[key]
+            if new is not rows[row] and new != rows[row]:
+                rows[row] = new
                 changed.append(row)
         self._emit_rows_changed(changed)
 
-        present = {self.row_key(m) for m in self._rows}
+        present = set(keys)
         added = [m for key, m in incoming.items() if key not in present]
-        if added:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
-            self._rows.extend(added)
-            self.endInsertRows()
+        self._by_key = incoming
+        self._append(added)
+        if changed:
+            self._resort()
         logger.debug(
             "%s: %d removed, %d changed, %d added",
             type(self).__name__,
@@ -216,15 +230,89 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
             len(added),
         )
 
+    def add_records(self, records: Sequence[Record]) -> int:
+        """Add rows not shown yet (a further page), leaving the others alone; returns
+        how many were new. A record whose tag is shown already is skipped: a page
+        boundary can move while paging (a push in between), and repeat a row."""
+        added = []
+        for item in records:
+            key = self.row_key(item)
+            if key not in self._by_key:
+                self._by_key[key] = item
+                added.append(item)
+        self._append(added)
+        return len(added)
+
+    def _append(self, added: list[Record]) -> None:
+        """Insert new rows in one go: sorted into place when the table was empty,
+        else at the end, then the order restored with one layout change."""
+        if not added:
+            return
+        empty = not self._rows
+        if empty:
+            added = self._sorted(added)
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
+        self._rows.extend(added)
+        self._keys.extend(self.row_key(item) for item in added)
+        self.endInsertRows()
+        if not empty:
+            self._resort()
+
+    # ---- sorting -------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows by ``column``'s SortRole value (-1: keep the order they came in)."""
+        self._sort_column, self._sort_order = column, order
+        self._resort()
+
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    def _sort_key(self, item: Record) -> tuple[Any, ...]:
+        # None sorts first, as the proxy's lessThan had it; tuples never compare None.
+        value = self._sort_value(item, self._sort_column)
+        return (0,) if value is None else (1, value)
+
+    def _sorted(self, rows: list[Record]) -> list[Record]:
+        """``rows`` in the current order; stable, so equal keys keep their order."""
+        if self._sort_column < 0 or len(rows) < 2:
+            return list(rows)
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        try:
+            return sorted(rows, key=self._sort_key, reverse=descending)
+        except TypeError:  # values of different types in one column: compare as text
+            return sorted(rows, key=lambda r: str(self._sort_key(r)), reverse=descending)
+
+    def _resort(self) -> None:
+        """Restore the sort order with one layout change, moving persistent indexes along
+        (the views' selection and current row follow their records)."""
+        ordered = self._sorted(self._rows)
+        if all(a is b for a, b in zip(ordered, self._rows, strict=True)):
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        keys = [self._keys[index.row()] for index in persistent]
+        self._rows = ordered
+        self._keys = [self.row_key(item) for item in ordered]
+        new_row = {key: row for row, key in enumerate(self._keys)}
+        self.changePersistentIndexList(
+            persistent,
+            [
+                self.index(new_row[key], index.column())
+                for key, index in zip(keys, persistent, strict=True)
+            ],
+        )
+        self.layoutChanged.emit()
+
     def set_sync_states(self, states: Mapping[str, SyncEntry]) -> None:
         """New verdicts; only rows whose verdict changed are signalled (Sync column)."""
         old = self._sync
         self._sync = dict(states)
-        changed = [
-            row
-            for row, item in enumerate(self._rows)
-            if old.get(self.row_key(item)) != self._sync.get(self.row_key(item))
-        ]
+        if not old and not self._sync:
+            return
+        new = self._sync
+        changed = [row for row, key in enumerate(self._keys) if old.get(key) != new.get(key)]
         if not changed:
             return
         many = len(changed) * 2 > len(self._rows)
@@ -232,6 +320,8 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         for first, last in runs:
             # The whole row: the filter text and tooltips mention the state too.
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.HEADERS) - 1))
+        if self._sort_column == self.SYNC_COLUMN:
+            self._resort()
 
     def refresh_relative_times(self) -> None:
         """Re-render "N minutes ago" texts, which go stale as time passes."""
@@ -293,7 +383,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         """The dragged rows' tags, once each, in row order."""
         rows = sorted({i.row() for i in indexes if i.isValid()})
-        tags = [self.row_key(self._rows[row]) for row in rows if row < len(self._rows)]
+        tags = [self._keys[row] for row in rows if row < len(self._keys)]
         return mime.encode_models(self.SIDE, tags)
 
     def canDropMimeData(
