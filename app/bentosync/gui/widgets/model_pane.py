@@ -357,24 +357,30 @@ class ModelPane(QWidget):
             self.count_label.setText("")
 
         if total == 0:
-            if self._error is not None:
-                self._show_message("error", *self._error)
-            elif self._loading:
-                self._show_message(None, "Loading models…", "")
-            else:
-                self._show_message(icons.APP_ICON, *self._empty)
+            self._show_empty()
         elif shown == 0:
-            self._show_message(
-                "search",
-                f"No models match “{self.filter_edit.text().strip()}”",
-                f"Clear the filter (Esc) to see all {_plural(total, 'model')}.",
-            )
+            self._show_no_match(f"Clear the filter (Esc) to see all {_plural(total, 'model')}.")
         else:
-            self.stack.setCurrentIndex(PAGE_TABLE)
-            if not self._columns_fitted and not self._fit_pending:
-                # In a slice of its own: the rows show first, then the widths settle.
-                self._fit_pending = True
-                QTimer.singleShot(0, self, self._fit_columns)
+            self._show_table()
+
+    def _show_empty(self) -> None:
+        """No rows at all: an error, still loading, or how to get some."""
+        if self._error is not None:
+            self._show_message("error", *self._error)
+        elif self._loading:
+            self._show_message(None, "Loading models…", "")
+        else:
+            self._show_message(icons.APP_ICON, *self._empty)
+
+    def _show_no_match(self, body: str) -> None:
+        self._show_message("search", f"No models match “{self.filter_edit.text().strip()}”", body)
+
+    def _show_table(self) -> None:
+        self.stack.setCurrentIndex(PAGE_TABLE)
+        if not self._columns_fitted and not self._fit_pending:
+            # In a slice of its own: the rows show first, then the widths settle.
+            self._fit_pending = True
+            QTimer.singleShot(0, self, self._fit_columns)
 
     def _show_message(self, icon_name: str | None, title: str, body: str) -> None:
         if icon_name is None:
