@@ -120,7 +120,11 @@ def big_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryS
         f"\n  (registry of {CLOUD_VERSIONS:,} versions written in "
         f"{time.perf_counter() - started:.1f} s)"
     )
-    server = RegistryServer(data_dir=data, token="bench-" + secrets.token_urlsafe(16))
+    # At a lower CPU priority, as the app's own local registry runs (launcher.py):
+    # on a 2-core machine it would otherwise take turns with the GUI thread.
+    server = RegistryServer(
+        data_dir=data, token="bench-" + secrets.token_urlsafe(16), extra_args=["--background"]
+    )
     server.start()
     yield server
     server.stop()

@@ -43,6 +43,8 @@ class SyncCatalog:
         self._file_lists: dict[str, list[FileEntry]] = {}
         # Every cloud version of each looked-up local name, by name then tag.
         self._by_name: dict[str, dict[str, CloudModel]] = {}
+        # The local tags of each name, as of the last update().
+        self._local_tags: dict[str, list[str]] = {}
         self.cloud_loaded = False
 
     def local(self, tag: str) -> LocalModel | None:
@@ -64,7 +66,10 @@ class SyncCatalog:
 
     def names_to_look_up(self) -> set[str]:
         """Local names whose cloud versions are not known yet."""
-        return {model.name for model in self._local.models()} - self._by_name.keys()
+        return self._local_tags.keys() - self._by_name.keys()
+
+    def local_names(self) -> set[str]:
+        return set(self._local_tags)
 
     def set_cloud(self, models: Sequence[CloudModel] | None) -> None:
         """The Cloud pane's first rows, or None when the cloud cannot be listed now
@@ -82,10 +87,20 @@ class SyncCatalog:
             self._update_tags({model.tag for model in models})
 
     def set_name_versions(self, found: Mapping[str, Iterable[CloudModel]]) -> None:
-        """Every cloud version of each name in ``found`` (none for a name not in the cloud)."""
+        """Every cloud version of each name in ``found`` (none for a name not in the cloud).
+
+        Only those names' verdicts are computed again: look-ups land in batches,
+        and a full recompute over 10,000 local versions each time would stall.
+        """
+        tags: set[str] = set()
         for name, models in found.items():
+            before = self._by_name.get(name, {})
             self._by_name[name] = {model.tag: model for model in models}
-        self.update()
+            tags |= before.keys() | self._by_name[name].keys()
+        for name in found:
+            tags.update(self._local_tags.get(name, ()))
+        if self.cloud_loaded:
+            self._update_tags(tags)
 
     def add_file_list(self, model: LocalModel, files: list[FileEntry]) -> None:
         """A hashed local file list: the verdict for that tag becomes a checksum comparison."""
@@ -96,9 +111,20 @@ class SyncCatalog:
                 self._update_tags({tag})
 
     def update(self) -> None:
-        """Every verdict again (after a listing, a refresh or looked-up names)."""
+        """Every verdict again (after a listing or a refresh)."""
+        local_tags: dict[str, list[str]] = {}
+        keys = self._local.keys()
+        for key in keys:
+            local_tags.setdefault(key.partition(":")[0], []).append(key)
+        self._local_tags = local_tags
         if self.cloud_loaded:
-            self._sync = self._verdicts(self._local.models(), self._cloud_records())
+            cloud = self._cloud_records()
+            # Local versions whose name was not looked up only get a verdict from a
+            # cloud row of the same tag; skip the rest (the first page beside 10,000).
+            tags = {model.tag for model in cloud}
+            wanted = [key for key in keys if key in tags or key.partition(":")[0] in self._by_name]
+            local = [m for m in map(self._local.record, wanted) if m is not None]
+            self._sync = self._verdicts(local, cloud)
         else:
             self._sync = {}
         self._publish()
@@ -133,8 +159,8 @@ class SyncCatalog:
                 self._sync[tag] = fresh[tag]
             else:
                 self._sync.pop(tag, None)
-        self._publish()
+        self._publish(tags)
 
-    def _publish(self) -> None:
-        self._local.set_sync_states(self._sync)
-        self._cloud.set_sync_states(self._sync)
+    def _publish(self, tags: set[str] | None = None) -> None:
+        self._local.set_sync_states(self._sync, tags)
+        self._cloud.set_sync_states(self._sync, tags)

@@ -62,7 +62,9 @@ from bentosync.launcher import CloudTarget
 logger = logging.getLogger(__name__)
 
 RELATIVE_TIME_REFRESH_MS = 60_000
-NAMES_APPLY_MS = 150  # looked-up names are applied in batches: each is a full recompute
+NAMES_APPLY_MS = 300  # looked-up names are applied in batches, not one by one
+NAMES_APPLY_VERSIONS = 500  # cloud versions whose verdicts one GUI-thread slice computes
+NAMES_SLICE_PAUSE_MS = 10
 DEFAULT_SIZE = (1400, 860)
 POOL_SHUTDOWN_MS = 10_000
 SYNC_COLUMN_SAMPLE = "Upload failed"  # the widest Sync text
@@ -305,7 +307,7 @@ class MainWindow(QMainWindow):
             names = self._names_to_refresh
             self._names_to_refresh = None
             if names is None:  # every local name, as this registry has them now
-                names = {model.name for model in self.local_model.models()}
+                names = self.catalog.local_names()
             self.connection.lookup_names(set(names) | self.catalog.names_to_look_up())
         self._on_selection(self._active_side)
         self._finish_cloud_refresh()
@@ -317,11 +319,24 @@ class MainWindow(QMainWindow):
             self._names_timer.start()
 
     def _apply_found_names(self) -> None:
-        found, self._found_names = self._found_names, {}
+        """Apply looked-up names, about ``NAMES_APPLY_VERSIONS`` versions per event-loop
+        slice: a verdict costs tens of microseconds, and 10,000 of them at once would
+        hold the GUI thread for a visible moment."""
+        found: dict[str, list[CloudModel]] = {}
+        versions = 0
+        for name in list(self._found_names):
+            if found and versions + len(self._found_names[name]) > NAMES_APPLY_VERSIONS:
+                break
+            found[name] = self._found_names.pop(name)
+            versions += len(found[name])
         if found and self.catalog.cloud_loaded:
             self.catalog.set_name_versions(found)
             self._show_details()
             self.update_actions()
+        if self._found_names:
+            # Not 0: Qt would run the next slice before any timer or repaint got a turn.
+            QTimer.singleShot(NAMES_SLICE_PAUSE_MS, self, self._apply_found_names)
+            return
         self._finish_cloud_refresh()
 
     def _on_query(self, query: str) -> None:
@@ -348,7 +363,7 @@ class MainWindow(QMainWindow):
         if self.listing.is_loading() or self.connection.lookups_pending():
             return
         if self._found_names or self._names_timer.isActive():
-            return
+            return  # the rest is applied in a later slice, which calls again
         self._cloud_waiting = False
         self.cloud_refresh_finished.emit()
 

@@ -25,7 +25,7 @@ additions are appended and the order restored with one layout change.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -48,6 +48,7 @@ Record = TypeVar("Record")
 _Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+MAX_CHANGE_RUNS = 16
 
 
 def _utcnow() -> datetime:
@@ -89,6 +90,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         super().__init__(parent)
         self._rows: list[Record] = []
         self._keys: list[str] = []  # row_key of each row, kept beside _rows
+        self._row_of: dict[str, int] | None = None  # key -> row, built on demand
         self._by_key: dict[str, Record] = {}
         self._sync: dict[str, SyncEntry] = {}
         self._now = now
@@ -183,6 +185,10 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
     def record(self, tag: str) -> Record | None:
         return self._by_key.get(tag)
 
+    def keys(self) -> list[str]:
+        """The rows' tags in model order (computed once per row, not per call)."""
+        return list(self._keys)
+
     def sync_entry(self, item: Record) -> SyncEntry | None:
         return self._sync.get(self.row_key(item)) if self._sync else None
 
@@ -205,6 +211,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._rows[first : last + 1]
             del keys[first : last + 1]
+            self._row_of = None
             self.endRemoveRows()
 
         changed: list[int] = []
@@ -255,6 +262,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
         self._rows.extend(added)
         self._keys.extend(self.row_key(item) for item in added)
+        self._row_of = None
         self.endInsertRows()
         if not empty:
             self._resort()
@@ -295,6 +303,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         keys = [self._keys[index.row()] for index in persistent]
         self._rows = ordered
         self._keys = [self.row_key(item) for item in ordered]
+        self._row_of = None
         new_row = {key: row for row, key in enumerate(self._keys)}
         self.changePersistentIndexList(
             persistent,
@@ -305,22 +314,32 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         )
         self.layoutChanged.emit()
 
-    def set_sync_states(self, states: Mapping[str, SyncEntry]) -> None:
-        """New verdicts; only rows whose verdict changed are signalled (Sync column)."""
+    def set_sync_states(
+        self, states: Mapping[str, SyncEntry], tags: Collection[str] | None = None
+    ) -> None:
+        """New verdicts; only rows whose verdict changed are signalled (Sync column).
+
+        ``tags``, when given, are the only ones whose verdict may have changed
+        (a batch of looked-up names): only their rows are compared.
+        """
         old = self._sync
         self._sync = dict(states)
         if not old and not self._sync:
             return
         new = self._sync
-        changed = [row for row, key in enumerate(self._keys) if old.get(key) != new.get(key)]
-        if not changed:
-            return
-        many = len(changed) * 2 > len(self._rows)
-        runs = [(0, len(self._rows) - 1)] if many else ranges(changed)
-        for first, last in runs:
-            # The whole row: the filter text and tooltips mention the state too.
-            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.HEADERS) - 1))
-        if self._sort_column == self.SYNC_COLUMN:
+        if tags is None:
+            candidates: Iterable[tuple[int, str]] = enumerate(self._keys)
+        else:
+            row_of = self._row_index()
+            candidates = sorted((row_of[t], t) for t in tags if t in row_of)
+        changed = []
+        for row, key in candidates:
+            before, after = old.get(key), new.get(key)
+            if before is not after and before != after:
+                changed.append(row)
+        # The whole row: the filter text and tooltips mention the state too.
+        self._emit_rows_changed(changed)
+        if changed and self._sort_column == self.SYNC_COLUMN:
             self._resort()
 
     def refresh_relative_times(self) -> None:
@@ -341,13 +360,28 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
                 [Qt.ItemDataRole.DecorationRole],
             )
 
+    def _row_index(self) -> dict[str, int]:
+        """Row of each tag, rebuilt after the rows moved (insert, removal, sort)."""
+        if self._row_of is None:
+            self._row_of = {key: row for row, key in enumerate(self._keys)}
+        return self._row_of
+
     def _emit_rows_changed(self, rows: list[int]) -> None:
+        """``dataChanged`` over ``rows`` (ascending), in few signals.
+
+        Every signal reaches the proxy, the view and the window's selection
+        handling, so thousands of scattered rows (a verdict per local version)
+        must not become thousands of signals: past half the rows it is one over
+        everything, past ``MAX_CHANGE_RUNS`` runs one from the first to the last.
+        """
         if not rows:
             return
         last_col = len(self.HEADERS) - 1
-        # Past half the rows, one signal over everything is cheaper than many.
-        many = len(rows) * 2 > len(self._rows)
-        runs = [(0, len(self._rows) - 1)] if many else ranges(rows)
+        runs = ranges(rows)
+        if len(rows) * 2 > len(self._rows):
+            runs = [(0, len(self._rows) - 1)]
+        elif len(runs) > MAX_CHANGE_RUNS:
+            runs = [(rows[0], rows[-1])]
         for first, last in runs:
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
 

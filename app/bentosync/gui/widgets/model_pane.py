@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 PAGE_TABLE, PAGE_MESSAGE = 0, 1
 MESSAGE_ICON_SIZE = 64
 SUBTITLE_ICON_SIZE = 16
-FIT_SAMPLE_ROWS = 100
+FIT_SAMPLE_ROWS = 40
 
 
 def _plural(count: int, word: str) -> str:
