@@ -45,6 +45,7 @@ from bentosync.gui.models.roles import FilterRole, ItemRole, SortRole, SyncRole
 logger = logging.getLogger(__name__)
 
 Record = TypeVar("Record")
+T = TypeVar("T")
 _Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -224,7 +225,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         self._emit_rows_changed(changed)
 
         present = set(keys)
-        added = [m for key, m in incoming.items() if key not in present]
+        added = [(key, m) for key, m in incoming.items() if key not in present]
         self._by_key = incoming
         self._append(added)
         if changed:
@@ -246,22 +247,22 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
             key = self.row_key(item)
             if key not in self._by_key:
                 self._by_key[key] = item
-                added.append(item)
+                added.append((key, item))
         self._append(added)
         return len(added)
 
-    def _append(self, added: list[Record]) -> None:
-        """Insert new rows in one go: sorted into place when the table was empty,
-        else at the end, then the order restored with one layout change."""
+    def _append(self, added: list[tuple[str, Record]]) -> None:
+        """Insert new (key, record) rows in one go: sorted into place when the table
+        was empty, else at the end, then the order restored with one layout change."""
         if not added:
             return
         empty = not self._rows
         if empty:
-            added = self._sorted(added)
+            added = self._sorted(added, lambda pair: pair[1])
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
-        self._rows.extend(added)
-        self._keys.extend(self.row_key(item) for item in added)
+        self._rows.extend(item for _key, item in added)
+        self._keys.extend(key for key, _item in added)
         self._row_of = None
         self.endInsertRows()
         if not empty:
@@ -282,15 +283,19 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         value = self._sort_value(item, self._sort_column)
         return (0,) if value is None else (1, value)
 
-    def _sorted(self, rows: list[Record]) -> list[Record]:
-        """``rows`` in the current order; stable, so equal keys keep their order."""
+    def _sorted(self, rows: list[T], record: Callable[[T], Record] | None = None) -> list[T]:
+        """``rows`` in the current order; stable, so equal keys keep their order.
+
+        ``record`` gets the record out of a row when rows are (key, record) pairs.
+        """
         if self._sort_column < 0 or len(rows) < 2:
             return list(rows)
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        get = record or (lambda row: row)
         try:
-            return sorted(rows, key=self._sort_key, reverse=descending)
+            return sorted(rows, key=lambda row: self._sort_key(get(row)), reverse=descending)
         except TypeError:  # values of different types in one column: compare as text
-            return sorted(rows, key=lambda r: str(self._sort_key(r)), reverse=descending)
+            return sorted(rows, key=lambda row: str(self._sort_key(get(row))), reverse=descending)
 
     def _resort(self) -> None:
         """Restore the sort order with one layout change, moving persistent indexes along
