@@ -63,6 +63,7 @@ def test_one_page_first_then_more_as_the_view_reaches_the_end(qtbot, window):
 def test_the_filter_box_asks_the_server(qtbot, window):
     load_both(qtbot, window)
     model, pane = window.cloud_model, window.cloud_pane
+    scroll_to_end(qtbot, window)
     pane.filter_edit.setText("model-0005")  # not one of its versions is loaded yet
     qtbot.waitUntil(lambda: pane.query() == "model-0005", timeout=TIMEOUT_MS)
     qtbot.waitUntil(
@@ -70,6 +71,7 @@ def test_the_filter_box_asks_the_server(qtbot, window):
     )
     assert model.rowCount() == PER_NAME and not model.canFetchMore()
     assert pane.count_label.text() == f"{PER_NAME} matching models"
+    assert pane.view.verticalScrollBar().value() == 0  # the new answer from its top
 
     pane.filter_edit.setText("model-0005 label:team=nlp")
     pane.send_query_now()

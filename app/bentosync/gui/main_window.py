@@ -37,6 +37,7 @@ from bentosync.gui.actions import ActionState, WindowActions
 from bentosync.gui.catalog import SyncCatalog
 from bentosync.gui.cloud_connection import (
     CONNECT,
+    QUERY,
     REFRESH,
     CloudConnection,
     CloudListing,
@@ -303,6 +304,8 @@ class MainWindow(QMainWindow):
             self.catalog.add_cloud_page(listing.items)
         self.cloud_model.set_paging(listing.total, listing.has_more)
         self.cloud_pane.set_loading(False)
+        if listing.reason == QUERY:  # a new answer starts at its top, not where the old one was
+            self.cloud_pane.view.scrollToTop()
         if listing.reason in (CONNECT, REFRESH):
             names = self._names_to_refresh
             self._names_to_refresh = None
