@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -22,6 +23,10 @@ from bentosync.core.store import LocalModel
 from bentosync.core.sync_state import SyncEntry, compute_sync_states
 
 logger = logging.getLogger(__name__)
+
+# Bigger pages than the GUI's: a script wants all of them, and fewer requests
+# mean fewer index walks to the page's offset on the server.
+CLI_PAGE_SIZE = 500
 
 
 def cloud_json(model: CloudModel) -> dict[str, Any]:
@@ -81,10 +86,12 @@ def cached_file_lists(
 
 def list_cloud_or_both(args: argparse.Namespace, *, cloud_only: bool, as_json: bool) -> int:
     with open_cloud_session(args) as session:
-        clouds = list(session.client.iter_all_models())
         if cloud_only:
-            _print_cloud(clouds, as_json)
+            pages = session.client.iter_model_pages(page_size=CLI_PAGE_SIZE)
+            _stream_cloud((page.items for page in pages), as_json)
             return 0
+        # Both sides: every cloud version is needed for the "cloud only" verdicts.
+        clouds = list(session.client.iter_all_models(page_size=CLI_PAGE_SIZE))
         listing = session.store.list()
         for problem in listing.problems:
             print(f"bentosync: skipped {problem.path}: {problem.reason}", file=sys.stderr)
@@ -112,25 +119,60 @@ def list_cloud_or_both(args: argparse.Namespace, *, cloud_only: bool, as_json: b
     return 0
 
 
-def _print_cloud(clouds: Sequence[CloudModel], as_json: bool) -> None:
-    if as_json:
-        print(json.dumps([cloud_json(m) for m in clouds], indent=2))
-        return
-    if not clouds:
-        print("No models in the cloud registry yet. Push one with `bentosync push NAME`.")
-        return
+def _stream_cloud(pages: Iterable[Sequence[CloudModel]], as_json: bool) -> None:
+    """Print each page as it arrives, in the server's order (newest first).
+
+    A registry of 100,000 versions is a thousand requests: the first rows show
+    at once and memory holds one page, not the whole registry. JSON comes out
+    exactly as ``json.dumps(list, indent=2)`` would print it; the table's
+    columns are as wide as the first page needs (a wider cell later overflows
+    its column rather than holding everything back).
+    """
+    out = sys.stdout
     now = datetime.now(timezone.utc)
-    rows = [
-        (
-            m.tag,
-            _size(m.size_bytes),
-            humanize.naturaltime(now - m.build_at) if m.build_at else "",
-            m.upload_status,
-            format_labels(m.labels),
-        )
-        for m in sorted(clouds, key=lambda m: m.tag)
-    ]
-    print_table(("TAG", "SIZE", "BUILT", "STATUS", "LABELS"), rows)
+    widths: list[int] | None = None
+    count = 0
+    for page in pages:
+        for model in page:
+            if as_json:
+                item = textwrap.indent(json.dumps(cloud_json(model), indent=2), "  ")
+                out.write(("[\n" if count == 0 else ",\n") + item)
+            count += 1
+        if not as_json and page:
+            rows = [_cloud_row(model, now) for model in page]
+            if widths is None:
+                widths = _widths([CLOUD_HEADER, *rows])
+                _write_rows([CLOUD_HEADER], widths)
+            _write_rows(rows, widths)
+        out.flush()
+    if as_json:
+        out.write("\n]\n" if count else "[]\n")
+    elif not count:
+        out.write("No models in the cloud registry yet. Push one with `bentosync push NAME`.\n")
+    logger.debug("Listed %d cloud versions", count)
+
+
+CLOUD_HEADER = ("TAG", "SIZE", "BUILT", "STATUS", "LABELS")
+
+
+def _cloud_row(model: CloudModel, now: datetime) -> tuple[str, ...]:
+    return (
+        model.tag,
+        _size(model.size_bytes),
+        humanize.naturaltime(now - model.build_at) if model.build_at else "",
+        model.upload_status,
+        format_labels(model.labels),
+    )
+
+
+def _widths(rows: Sequence[Sequence[str]]) -> list[int]:
+    return [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+
+
+def _write_rows(rows: Iterable[Sequence[str]], widths: Sequence[int]) -> None:
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        sys.stdout.write("  ".join(cells).rstrip() + "\n")
 
 
 def _size(n: int) -> str:

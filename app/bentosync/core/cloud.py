@@ -206,9 +206,36 @@ class CloudClient(CloudTransport):
 
     def iter_all_models(self, q: str | None = None, page_size: int = 100) -> Iterator[CloudModel]:
         """Every model of every repository, page by page."""
-        start = 0
+        for page in self.iter_model_pages(q, page_size):
+            yield from page.items
+
+    def iter_model_pages(
+        self, q: str | None = None, page_size: int = 100, start: int = 0
+    ) -> Iterator[ModelPage]:
+        """GET /models one page at a time, from ``start`` until the server has no more.
+
+        The next page starts after the items received, not after ``page_size``:
+        a server may cap ``count`` below what was asked.
+        """
         while True:
             page = self.list_all_models(start, page_size, q)
+            yield page
+            if not page.has_more:
+                return
+            start += len(page.items)
+
+    def iter_repository_models(self, name: str, page_size: int = 100) -> Iterator[CloudModel]:
+        """Every version of one model name (#7), page by page; none if there is no such name.
+
+        What the sync verdict of local versions needs, without listing the whole
+        registry: only the names the local store has.
+        """
+        start = 0
+        while True:
+            try:
+                page = self.list_models(name, start, page_size)
+            except CloudModelNotFound:
+                return
             yield from page.items
             if not page.has_more:
                 return

@@ -37,6 +37,9 @@ REQUIRED_KEYS = (
 )
 # The bentoml release whose on-disk format we write; its loader reads this field.
 COMPATIBLE_BENTOML_VERSION = "1.4.39"
+# libyaml's parser when PyYAML has it: the same safe rules, about 8x faster, which
+# is most of the time a listing of thousands of models takes.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def read_model_info(folder: Path) -> ModelInfo:
     except OSError as exc:
         raise InvalidModel(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader, C or Python
     except yaml.YAMLError as exc:
         raise InvalidModel(f"{path} is not valid YAML: {exc}") from exc
     return parse_model_info(data, str(path))

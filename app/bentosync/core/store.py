@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,11 +28,15 @@ from bentosync.core.modelinfo import (
     read_model_info,
     write_model_document,
 )
+from bentosync.core.modelinfo_cache import ModelInfoCache, default_cache_path
 from bentosync.core.tags import LATEST, Tag, make_new_version, validate_part
 
 logger = logging.getLogger(__name__)
 
 STAGING_PREFIX = "bentosync-"
+# A model.yaml changed this recently is parsed again next time rather than
+# remembered: a rewrite within the clock's granularity could keep every stat field.
+RACY_NS = 2_000_000_000
 
 
 def bentoml_home() -> Path:
@@ -42,19 +47,29 @@ def bentoml_home() -> Path:
     return Path.home() / "bentoml"
 
 
-def folder_size(folder: Path) -> tuple[int, int]:
+def folder_size(folder: Path | str) -> tuple[int, int]:
     """Total bytes and count of the regular files below ``folder``.
 
     This is bentoml's ``size_bytes``: symlinks are not followed or counted.
+    ``scandir`` knows each entry's type without a stat, so only the files
+    are stat'ed, once each (a listing does this for every model, every time:
+    sizes are not cached, since a file rewritten in place leaves its folder's
+    mtime alone).
     """
     total = 0
     count = 0
-    for root, _dirs, files in os.walk(folder):
-        for filename in files:
-            st = os.lstat(os.path.join(root, filename))
-            if not os.path.islink(os.path.join(root, filename)):
-                total += st.st_size
-                count += 1
+    pending = [os.fspath(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    elif not entry.is_symlink():
+                        total += entry.stat(follow_symlinks=False).st_size
+                        count += 1
+        except (FileNotFoundError, NotADirectoryError):
+            continue
     return total, count
 
 
@@ -129,12 +144,24 @@ class StoreListing:
 
 
 class LocalStore:
-    """The models half of a BentoML home folder."""
+    """The models half of a BentoML home folder.
 
-    def __init__(self, home: Path | str | None = None) -> None:
+    Args:
+        home: the BENTOML_HOME; ``$BENTOML_HOME`` or ``~/bentoml`` by default.
+        info_cache: where parsed model.yaml files are remembered; by default one
+            kept in memory and, for whole listings, in the user cache dir
+            (``modelinfo_cache``), so listing 10,000 versions costs stats, not parses.
+    """
+
+    def __init__(
+        self, home: Path | str | None = None, *, info_cache: ModelInfoCache | None = None
+    ) -> None:
         self.home = Path(home) if home is not None else bentoml_home()
         self.models_dir = self.home / "models"
         self.tmp_dir = self.home / "tmp"
+        if info_cache is None:
+            info_cache = ModelInfoCache(default_cache_path(self.models_dir))
+        self.info_cache = info_cache
 
     def __repr__(self) -> str:
         return f"LocalStore({str(self.home)!r})"
@@ -143,13 +170,18 @@ class LocalStore:
 
     def load(self, folder: Path) -> LocalModel:
         """Load one version folder, insisting its model.yaml names that folder."""
-        info = read_model_info(folder)
-        if (info.name, info.version) != (folder.parent.name, folder.name):
+        return self._load(folder, folder.parent.name, folder.name)
+
+    def _load(self, folder: Path, name: str, version: str) -> LocalModel:
+        """``load`` with the folder's names given (a listing has them without path parsing)."""
+        folder_text = os.fspath(folder)
+        info = self._read_info(folder, folder_text)
+        if info.name != name or info.version != version:
             raise InvalidModel(
-                f"{folder / MODEL_YAML} says {info.tag} but the folder is "
-                f"{folder.parent.name}:{folder.name}."
+                f"{os.path.join(folder_text, MODEL_YAML)} says {info.tag} but the folder is "
+                f"{name}:{version}."
             )
-        size, count = folder_size(folder)
+        size, count = folder_size(folder_text)
         return LocalModel(info=info, path=folder, size_bytes=size, file_count=count)
 
     def list(self) -> StoreListing:
@@ -159,21 +191,34 @@ class LocalStore:
         """
         models: list[LocalModel] = []
         problems: list[StoreProblem] = []
-        for name_dir in self._children(self.models_dir):
-            if not name_dir.is_dir():
+        seen: set[str] = set()
+        self.info_cache.load()
+        for name_entry in _scan(self.models_dir):
+            if not name_entry.is_dir():
                 continue
-            reason = self._bad_name_reason(name_dir.name)
+            name_dir = Path(name_entry.path)
+            reason = self._bad_name_reason(name_entry.name)
             if reason:
                 problems.append(StoreProblem(name_dir, reason))
                 continue
-            for version_dir in self._children(name_dir):
-                if not version_dir.is_dir():
+            for version_entry in _scan(name_dir):
+                if not version_entry.is_dir():
                     continue
+                version_dir = Path(version_entry.path)
+                seen.add(os.path.join(version_entry.path, MODEL_YAML))
                 try:
-                    models.append(self.load(version_dir))
+                    models.append(self._load(version_dir, name_entry.name, version_entry.name))
                 except (InvalidModel, OSError) as exc:
                     problems.append(StoreProblem(version_dir, str(exc)))
         models.sort(key=lambda m: (m.name, m.creation_time))
+        self.info_cache.save(seen)
+        logger.debug(
+            "Listed %d models in %s (%d parses remembered, %d read)",
+            len(models),
+            self.models_dir,
+            self.info_cache.hits,
+            self.info_cache.misses,
+        )
         return StoreListing(models, problems)
 
     def versions(self, name: str) -> list[LocalModel]:
@@ -335,6 +380,21 @@ class LocalStore:
 
     # ---- helpers -------------------------------------------------------------------
 
+    def _read_info(self, folder: Path, folder_text: str) -> ModelInfo:
+        """``read_model_info``, remembered while the file's identity stays the same."""
+        yaml_path = os.path.join(folder_text, MODEL_YAML)
+        try:
+            st = os.stat(yaml_path)
+        except OSError:
+            return read_model_info(folder)  # raises the InvalidModel that says why
+        cached = self.info_cache.lookup(yaml_path, st)
+        if cached is not None:
+            return cached
+        info = read_model_info(folder)
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+            self.info_cache.remember(yaml_path, st, info)
+        return info
+
     def _write_latest(self, name: str, version: str) -> None:
         name_dir = self.models_dir / name
         tmp = name_dir / f".{LATEST}.{os.getpid()}.tmp"
@@ -343,11 +403,7 @@ class LocalStore:
 
     @staticmethod
     def _children(folder: Path) -> Iterator[Path]:
-        try:
-            entries = sorted(folder.iterdir())
-        except (FileNotFoundError, NotADirectoryError):
-            return iter(())
-        return iter(entries)
+        return iter([Path(entry.path) for entry in _scan(folder)])
 
     @staticmethod
     def _bad_name_reason(dirname: str) -> str | None:
@@ -359,3 +415,12 @@ class LocalStore:
         except InvalidTag as exc:
             return str(exc)
         return None
+
+
+def _scan(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of ``folder`` by name; none when it is missing or not a folder."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda entry: entry.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return []

@@ -1,7 +1,9 @@
 """Listing the local store on the lookup pool, and the status bar line about it.
 
 A store on a network drive or a cold disk can take seconds to list, so the
-listing runs on the lookup pool and lands in the Local pane's table model. A
+listing runs on the lookup pool and lands in the Local pane's table model,
+keyed by tag already, so that the GUI thread only compares and inserts
+(10,000 rows in one insert, sorted by the table model itself). A
 refresh asked for mid-load runs once more after it (coalesced), so the pane
 always ends up showing the store as it is now. Broken folders under
 ``models/`` are counted in the status bar with a button that explains them.
@@ -19,9 +21,9 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QToolButton, QWidget
 
 from bentosync.core.errors import BentoSyncError
-from bentosync.core.store import LocalStore, StoreListing, StoreProblem
+from bentosync.core.store import LocalModel, LocalStore, StoreListing, StoreProblem
 from bentosync.gui import icons
-from bentosync.gui.models.local_models import LocalModelTableModel
+from bentosync.gui.models.local_models import LocalModelTableModel, row_key
 from bentosync.gui.operations import describe_error
 from bentosync.gui.widgets.model_pane import ModelPane
 from bentosync.gui.workers.runnable import run_in_pool
@@ -106,7 +108,12 @@ class LocalListing(QObject):
         self._pane.set_loading(True)
         self.summary_label.setText(f"Loading models from {self._models_path}…")
         logger.debug("Listing %s", self._store.models_dir)
-        run_in_pool(self._pool, self._store.list, self, self._on_loaded, self._on_failed)
+        run_in_pool(self._pool, self._list, self, self._on_loaded, self._on_failed)
+
+    def _list(self) -> tuple[StoreListing, dict[str, LocalModel]]:
+        """On the pool: the listing, and its rows keyed by tag (GUI time saved per row)."""
+        listing = self._store.list()
+        return listing, {row_key(model): model for model in listing.models}
 
     def when_loaded(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` after the next listing lands (now, if none is running)."""
@@ -120,8 +127,9 @@ class LocalListing(QObject):
 
     # ---- results -------------------------------------------------------------------
 
-    def _on_loaded(self, listing: StoreListing) -> None:
-        self._model.set_models(listing.models)
+    def _on_loaded(self, result: tuple[StoreListing, dict[str, LocalModel]]) -> None:
+        listing, keyed = result
+        self._model.set_models(keyed)
         self._pane.set_loading(False)
         self._show_summary(listing)
         self.loaded.emit(listing.models)

@@ -1,7 +1,9 @@
 """The main window: the Local and Cloud panes side by side, details and transfers below.
 
 The window composes; the work lives elsewhere. Listing the store runs on the
-lookup pool, the cloud on its own pool (``cloud_connection``), hashing for the
+lookup pool, the cloud on its own pool (``cloud_connection``: a page at a time,
+more as the Cloud pane scrolls, and the cloud versions of the local names for
+the Local pane's verdicts), hashing for the
 details panel on a third (``workers.file_hashing``), and imports and deletes on
 a 1-thread write pool (``operations``), so nothing blocking ever runs on the
 GUI thread and a slow server never holds up the local listing. Actions live
@@ -13,6 +15,7 @@ in ``actions``, drag and drop in ``dnd`` and the item models, dialogs in
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -32,7 +35,15 @@ from bentosync.gui import dnd, icons, window_state
 from bentosync.gui import window_commands as commands
 from bentosync.gui.actions import ActionState, WindowActions
 from bentosync.gui.catalog import SyncCatalog
-from bentosync.gui.cloud_connection import CloudConnection, CloudProblem, Resolver
+from bentosync.gui.cloud_connection import (
+    CONNECT,
+    QUERY,
+    REFRESH,
+    CloudConnection,
+    CloudListing,
+    CloudProblem,
+    Resolver,
+)
 from bentosync.gui.local_listing import LocalListing, display_path
 from bentosync.gui.models import cloud_models as cloud_cols
 from bentosync.gui.models import local_models as local_cols
@@ -52,6 +63,9 @@ from bentosync.launcher import CloudTarget
 logger = logging.getLogger(__name__)
 
 RELATIVE_TIME_REFRESH_MS = 60_000
+NAMES_APPLY_MS = 300  # looked-up names are applied in batches, not one by one
+NAMES_APPLY_VERSIONS = 500  # cloud versions whose verdicts one GUI-thread slice computes
+NAMES_SLICE_PAUSE_MS = 10
 DEFAULT_SIZE = (1400, 860)
 POOL_SHUTDOWN_MS = 10_000
 SYNC_COLUMN_SAMPLE = "Upload failed"  # the widest Sync text
@@ -125,6 +139,14 @@ class MainWindow(QMainWindow):
             self, self._store, self.connection, self.catalog, self.write_pool, self.notifier
         )
         self.transfers_panel: QWidget | None = None
+        # A cloud refresh is "finished" when its look-ups are in too (see _finish_cloud_refresh).
+        self._cloud_waiting = True
+        self._names_to_refresh: Collection[str] | None = None
+        self._found_names: dict[str, list[CloudModel]] = {}
+        self._names_timer = QTimer(self)
+        self._names_timer.setSingleShot(True)
+        self._names_timer.setInterval(NAMES_APPLY_MS)
+        self._names_timer.timeout.connect(self._apply_found_names)
 
         self._build_layout()
         self._wire()
@@ -210,7 +232,7 @@ class MainWindow(QMainWindow):
         )
         self.cloud_pane.set_drop_hint(dnd.cloud_drop_hint(self.connection.where))
         ops.local_changed.connect(self.listing.refresh)
-        ops.cloud_changed.connect(self.connection.refresh)
+        ops.cloud_changed.connect(lambda: self.refresh_cloud())
         ops.imported.connect(self._select_imported)
 
         self.listing.loaded.connect(self._on_local_listed)
@@ -218,7 +240,11 @@ class MainWindow(QMainWindow):
         self.connection.target_changed.connect(self._on_target)
         self.connection.account_named.connect(self.cloud_pane.show_account)
         self.connection.listing_loaded.connect(self._on_cloud_listed)
+        self.connection.names_looked_up.connect(self._on_names_looked_up)
         self.connection.failed.connect(self._on_cloud_failed)
+        self.connection.more_failed.connect(self._on_more_failed)
+        self.cloud_model.more_requested.connect(self.connection.fetch_more)
+        self.cloud_pane.query_changed.connect(self._on_query)
 
         for side, pane in ((LOCAL, self.local_pane), (CLOUD, self.cloud_pane)):
             pane.selection_changed.connect(lambda s=side: self._on_selection(s))
@@ -240,7 +266,11 @@ class MainWindow(QMainWindow):
         self.listing.refresh()
         self.refresh_cloud()
 
-    def refresh_cloud(self) -> None:
+    def refresh_cloud(self, names: Collection[str] | None = None) -> None:
+        """List the cloud again, and look up again the cloud versions of ``names``
+        (a push's model name), or of every local name when None."""
+        self._cloud_waiting = True
+        self._names_to_refresh = names
         self.cloud_pane.show_connecting()
         self.connection.refresh()
 
@@ -249,6 +279,8 @@ class MainWindow(QMainWindow):
         self.catalog.set_cloud(None)
         self.cloud_pane.target = None
         self.cloud_pane.show_connecting()
+        self._cloud_waiting = True
+        self._names_to_refresh = None
         self.connection.connect_target()
 
     def is_loading(self) -> bool:
@@ -256,22 +288,86 @@ class MainWindow(QMainWindow):
 
     def _on_local_listed(self, models: list[LocalModel]) -> None:
         self.catalog.update()
+        if self.catalog.cloud_loaded:  # names new to the store need their cloud versions
+            self.connection.lookup_names(self.catalog.names_to_look_up())
         self._on_selection(self._active_side)
+        self._finish_cloud_refresh()
 
     def _on_target(self, target: CloudTarget) -> None:
         self.cloud_pane.show_target(target)
         self.update_actions()
 
-    def _on_cloud_listed(self, models: list[CloudModel]) -> None:
-        self.catalog.set_cloud(models)
+    def _on_cloud_listed(self, listing: CloudListing) -> None:
+        if listing.replaces:
+            self.catalog.set_cloud(listing.items)
+        else:
+            self.catalog.add_cloud_page(listing.items)
+        self.cloud_model.set_paging(listing.total, listing.has_more)
         self.cloud_pane.set_loading(False)
+        if listing.reason == QUERY:  # a new answer starts at its top, not where the old one was
+            self.cloud_pane.view.scrollToTop()
+        if listing.reason in (CONNECT, REFRESH):
+            names = self._names_to_refresh
+            self._names_to_refresh = None
+            if names is None:  # every local name, as this registry has them now
+                names = self.catalog.local_names()
+            self.connection.lookup_names(set(names) | self.catalog.names_to_look_up())
         self._on_selection(self._active_side)
-        self.cloud_refresh_finished.emit()
+        self._finish_cloud_refresh()
+
+    def _on_names_looked_up(self, found: dict[str, list[CloudModel]]) -> None:
+        """Coalesced: verdicts are recomputed at most every ``NAMES_APPLY_MS``."""
+        self._found_names.update(found)
+        if not self._names_timer.isActive():
+            self._names_timer.start()
+
+    def _apply_found_names(self) -> None:
+        """Apply looked-up names, about ``NAMES_APPLY_VERSIONS`` versions per event-loop
+        slice: a verdict costs tens of microseconds, and 10,000 of them at once would
+        hold the GUI thread for a visible moment."""
+        found: dict[str, list[CloudModel]] = {}
+        versions = 0
+        for name in list(self._found_names):
+            if found and versions + len(self._found_names[name]) > NAMES_APPLY_VERSIONS:
+                break
+            found[name] = self._found_names.pop(name)
+            versions += len(found[name])
+        if found and self.catalog.cloud_loaded:
+            self.catalog.set_name_versions(found)
+            self._show_details()
+            self.update_actions()
+        if self._found_names:
+            # Not 0: Qt would run the next slice before any timer or repaint got a turn.
+            QTimer.singleShot(NAMES_SLICE_PAUSE_MS, self, self._apply_found_names)
+            return
+        self._finish_cloud_refresh()
+
+    def _on_query(self, query: str) -> None:
+        self.cloud_pane.set_loading(True)
+        self.connection.set_query(query)
+
+    def _on_more_failed(self, problem: CloudProblem) -> None:
+        self.cloud_model.fetch_failed()
+        self.notifier.notify(f"No more models: {problem.title}", problem.body, error=True)
 
     def _on_cloud_failed(self, problem: CloudProblem) -> None:
         self.catalog.set_cloud(None)
+        self.cloud_model.set_paging(0, False)
         self.cloud_pane.show_problem(problem)
         self.update_actions()
+        self._cloud_waiting = False
+        self.cloud_refresh_finished.emit()
+
+    def _finish_cloud_refresh(self) -> None:
+        """``cloud_refresh_finished`` once the first page and every look-up it started
+        (and any the local listing started) have landed: then both Sync columns hold."""
+        if not self._cloud_waiting or not self.catalog.cloud_loaded:
+            return
+        if self.listing.is_loading() or self.connection.lookups_pending():
+            return
+        if self._found_names or self._names_timer.isActive():
+            return  # the rest is applied in a later slice, which calls again
+        self._cloud_waiting = False
         self.cloud_refresh_finished.emit()
 
     def _on_hashed(self, model: LocalModel, files: list[FileEntry]) -> None:

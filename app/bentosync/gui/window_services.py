@@ -113,7 +113,8 @@ class WindowServices(QObject):
         self._window.notifier.notify(title, message, error=error)
         if snapshot.status in (JobStatus.DONE, JobStatus.FAILED):
             if snapshot.kind == KIND_PUSH:
-                self._window.refresh_cloud()
+                # Only the pushed name's cloud versions can have changed.
+                self._window.refresh_cloud({snapshot.tag.split(":", 1)[0]})
             elif snapshot.kind == KIND_PULL:
                 self._window.listing.refresh()
 

@@ -4,6 +4,12 @@ The listing order is the one decision here that clients depend on: the
 official client takes ``items[0]`` of the per-repository list as "latest"
 without looking at its status (PROTOCOL.md 3.1), so successful uploads come
 first, newest ``build_at`` first, and a half-uploaded version never wins.
+
+Lists are answered from indexes (db.py, schema 4), because a registry of
+100,000 versions must answer a first page as fast as one of ten: the page's
+ids come from a walk of the listing index (``LIMIT``/``OFFSET`` over ids only,
+so skipped rows are never read), then only those rows are read; the total is
+a ``COUNT`` over the same conditions. Nothing loads every record into Python.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import json
 import logging
 import sqlite3
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,7 +34,50 @@ _MODEL_SELECT = (
     "JOIN repositories r ON r.id = m.repository_id"
 )
 # Successful first, then newest build first; id breaks ties by creation order.
-_ORDER = " ORDER BY (m.upload_status = 'success') DESC, m.build_at DESC, m.id DESC"
+# The indexes models_listing and models_repository_listing (db.py) hold exactly
+# these expressions: change one, change the other, or every page becomes a sort.
+LISTING_ORDER = " ORDER BY (m.upload_status = 'success') DESC, m.build_at DESC, m.id DESC"
+
+
+@dataclass(frozen=True)
+class Where:
+    """SQL conditions over ``models m``, AND'ed, with their parameters."""
+
+    clauses: tuple[str, ...] = ()
+    params: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """The two statements of one page: the ids in listing order, and the total."""
+
+    ids_sql: str
+    ids_params: tuple[Any, ...]
+    count_sql: str
+    count_params: tuple[Any, ...]
+
+
+def listing_query(
+    repository_id: int | None, where: Where, start: int, count: int | None
+) -> ListingQuery:
+    """The SQL of one page; ``count=None`` means every row from ``start`` on.
+
+    Only ``m.id`` is selected for the page, so OFFSET skips index entries, not
+    rows (reading 99,900 manifests to throw them away was the slow part).
+    """
+    clauses = list(where.clauses)
+    params = list(where.params)
+    if repository_id is not None:
+        clauses.insert(0, "m.repository_id = ?")
+        params.insert(0, repository_id)
+    condition = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    limit = -1 if count is None else count
+    return ListingQuery(
+        ids_sql=f"SELECT m.id FROM models m{condition}{LISTING_ORDER} LIMIT ? OFFSET ?",
+        ids_params=(*params, limit, start),
+        count_sql=f"SELECT COUNT(*) FROM models m{condition}",
+        count_params=tuple(params),
+    )
 
 
 @dataclass(frozen=True)
@@ -212,30 +262,73 @@ class Catalog:
         return created
 
     def list_models(self, repository_id: int | None = None) -> list[ModelRecord]:
-        """Every model (of one repository), in listing order."""
-        if repository_id is None:
-            rows = self.db.query(_MODEL_SELECT + _ORDER)
-        else:
-            rows = self.db.query(
-                f"{_MODEL_SELECT} WHERE m.repository_id = ?{_ORDER}", (repository_id,)
-            )
-        return [ModelRecord.from_row(row) for row in rows]
+        """Every model (of one repository), in listing order (tests and tools; not routes)."""
+        return self.page_models(repository_id, Where(), 0, None)[1]
 
-    def latest_models(self) -> dict[int, ModelRecord]:
-        """Each repository's newest successful model, for ``latest_model``."""
+    def page_models(
+        self, repository_id: int | None, where: Where, start: int, count: int | None
+    ) -> tuple[int, list[ModelRecord]]:
+        """(total matching, the records of one page in listing order), from the indexes."""
+        query = listing_query(repository_id, where, start, count)
+        with self.db.lock:
+            conn = self.db.conn
+            ids = [row[0] for row in conn.execute(query.ids_sql, query.ids_params)]
+            total = int(conn.execute(query.count_sql, query.count_params).fetchone()[0])
+            models = self._models_by_ids(conn, ids)
+        return total, models
+
+    @staticmethod
+    def _models_by_ids(conn: sqlite3.Connection, ids: list[int]) -> list[ModelRecord]:
+        """The records of ``ids``, in that order; read in chunks (SQLite's variable limit)."""
+        found: dict[int, ModelRecord] = {}
+        for first in range(0, len(ids), 500):
+            chunk = ids[first : first + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(f"{_MODEL_SELECT} WHERE m.id IN ({marks})", chunk):
+                found[row["id"]] = ModelRecord.from_row(row)
+        return [found[i] for i in ids if i in found]
+
+    def latest_models(self, repository_ids: Iterable[int]) -> dict[int, ModelRecord]:
+        """The newest successful model of each of ``repository_ids`` (one index probe each)."""
         latest: dict[int, ModelRecord] = {}
-        for model in self.list_models():
-            if model.upload_status == SUCCESS:
-                latest.setdefault(model.repository_id, model)
+        for repository_id in set(repository_ids):
+            model = self.latest_model(repository_id)
+            if model is not None:
+                latest[repository_id] = model
         return latest
 
     def latest_model(self, repository_id: int) -> ModelRecord | None:
-        models = self.list_models(repository_id)
-        return models[0] if models and models[0].upload_status == SUCCESS else None
+        """items[0] of the repository's list if it is a success (the official "latest")."""
+        row = self.db.query_one(
+            f"{_MODEL_SELECT} WHERE m.repository_id = ?{LISTING_ORDER} LIMIT 1", (repository_id,)
+        )
+        if row is None or row["upload_status"] != SUCCESS:
+            return None
+        return ModelRecord.from_row(row)
 
-    def repositories(self) -> dict[int, Repository]:
-        rows = self.db.query("SELECT * FROM repositories")
+    def repositories(self, ids: Iterable[int] | None = None) -> dict[int, Repository]:
+        """Repositories by id: all of them, or only ``ids``."""
+        if ids is None:
+            rows = self.db.query("SELECT * FROM repositories")
+        else:
+            wanted = sorted(set(ids))
+            rows = []
+            for first in range(0, len(wanted), 500):
+                chunk = wanted[first : first + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += self.db.query(f"SELECT * FROM repositories WHERE id IN ({marks})", chunk)
         return {row["id"]: Repository.from_row(row) for row in rows}
+
+    def page_repositories(self, start: int, count: int | None) -> tuple[int, list[Repository]]:
+        """(total, one page of repositories by name), from the name index."""
+        with self.db.lock:
+            conn = self.db.conn
+            rows = conn.execute(
+                "SELECT * FROM repositories ORDER BY name LIMIT ? OFFSET ?",
+                (-1 if count is None else count, start),
+            ).fetchall()
+            total = int(conn.execute("SELECT COUNT(*) FROM repositories").fetchone()[0])
+        return total, [Repository.from_row(row) for row in rows]
 
     def delete_model(self, model: ModelRecord) -> bool:
         """Remove the record (its multipart uploads go with it); False if it was gone."""

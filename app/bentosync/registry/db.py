@@ -22,7 +22,7 @@ from bentosync.core.errors import BentoSyncError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
@@ -87,6 +87,48 @@ CREATE TABLE IF NOT EXISTS parts (
     PRIMARY KEY (upload_id, part_number)
 );
 """
+# Schema 4: the list endpoints are answered from indexes (PROTOCOL.md 3 #7, #8).
+# The two listing indexes hold the listing order itself (catalog.LISTING_ORDER,
+# the same expressions), so a page is a walk of LIMIT entries and never a sort of
+# every row; ``model_labels`` makes ``q=label:k=v`` an index look-up instead of a
+# JSON parse per row, and triggers keep it in step with ``models.labels`` whatever
+# writes the row. Each statement runs on its own: trigger bodies hold semicolons.
+_LISTING_SCHEMA = (
+    # repository_id and version ride along, so a ``q`` word is tested while the
+    # index is walked, without reading each row (and its manifest) from the table.
+    "CREATE INDEX IF NOT EXISTS models_listing ON models "
+    "((upload_status = 'success') DESC, build_at DESC, id DESC, repository_id, version)",
+    "CREATE INDEX IF NOT EXISTS models_repository_listing ON models "
+    "(repository_id, (upload_status = 'success') DESC, build_at DESC, id DESC)",
+    "CREATE INDEX IF NOT EXISTS models_module ON models (json_extract(manifest, '$.module'))",
+    """CREATE TABLE IF NOT EXISTS model_labels (
+        model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (model_id, key)
+    )""",
+    "CREATE INDEX IF NOT EXISTS model_labels_key_value ON model_labels (key, value)",
+    """CREATE TRIGGER IF NOT EXISTS models_labels_insert AFTER INSERT ON models BEGIN
+        INSERT OR REPLACE INTO model_labels (model_id, key, value)
+        SELECT NEW.id, json_extract(j.value, '$.key'),
+               coalesce(json_extract(j.value, '$.value'), '')
+        FROM json_each(NEW.labels) AS j WHERE json_extract(j.value, '$.key') IS NOT NULL;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS models_labels_update AFTER UPDATE OF labels ON models BEGIN
+        DELETE FROM model_labels WHERE model_id = OLD.id;
+        INSERT OR REPLACE INTO model_labels (model_id, key, value)
+        SELECT NEW.id, json_extract(j.value, '$.key'),
+               coalesce(json_extract(j.value, '$.value'), '')
+        FROM json_each(NEW.labels) AS j WHERE json_extract(j.value, '$.key') IS NOT NULL;
+    END""",
+)
+# Labels of the rows written before schema 4 (the triggers see only new ones).
+_BACKFILL_LABELS = """
+INSERT OR REPLACE INTO model_labels (model_id, key, value)
+SELECT m.id, json_extract(j.value, '$.key'), coalesce(json_extract(j.value, '$.value'), '')
+FROM models AS m, json_each(m.labels) AS j WHERE json_extract(j.value, '$.key') IS NOT NULL
+ORDER BY m.id, j.id
+"""
 
 
 def utcnow() -> datetime:
@@ -141,6 +183,10 @@ class Database:
             model_columns = {row[1] for row in conn.execute("PRAGMA table_info(models)")}
             if "object_etag" not in model_columns:  # schema 2: no object ETags yet
                 conn.execute("ALTER TABLE models ADD COLUMN object_etag TEXT")
+            for statement in _LISTING_SCHEMA:
+                conn.execute(statement)
+            if version < 4:  # schema 3 and older: labels only as JSON
+                conn.execute(_BACKFILL_LABELS)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @property

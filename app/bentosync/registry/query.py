@@ -5,14 +5,23 @@ or ``label:k`` requires a label (comma-separated items are OR'ed, separate
 tokens AND'ed); ``-label:...`` requires its absence; ``module:x`` matches the
 manifest's module. Other ``key:value`` tokens (``sort:``, ``creator:``, ``in:``)
 are accepted and ignored, since the listing order is fixed for "latest" to work.
+
+The filter runs in SQL (:meth:`ModelFilter.where`): labels through the
+``model_labels`` index, the module through the ``json_extract`` index, and
+words as substring tests on the name and version while the listing index is
+walked (a substring has no index, but the listing index carries the version
+and repository id, so no row is read to test one; a page stops at its LIMIT,
+only the total walks every entry). :meth:`ModelFilter.matches` is the same rule in Python, kept
+as its specification: a test holds the two to the same answers.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
-from bentosync.registry.catalog import ModelRecord
+from bentosync.registry.catalog import ModelRecord, Where
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +51,36 @@ class ModelFilter:
             if hit == negated:
                 return False
         return True
+
+    def where(self) -> Where:
+        """The same rule as :meth:`matches`, as SQL conditions over ``models m``."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for word in self.keywords:
+            # The names come from the small repositories table, once per query.
+            clauses.append(
+                "(m.repository_id IN (SELECT id FROM repositories WHERE instr(lower(name), ?) > 0)"
+                " OR instr(lower(m.version), ?) > 0)"
+            )
+            params += [word, word]
+        if self.modules:
+            marks = ",".join("?" * len(self.modules))
+            clauses.append(f"json_extract(m.manifest, '$.module') IN ({marks})")
+            params += self.modules
+        for negated, items in self.label_groups:
+            # One SELECT per item, UNIONed: each is a look-up in (key, value); an OR
+            # inside one WHERE would make SQLite scan the whole label table.
+            selects = []
+            for key, value in items:
+                if value is None:
+                    selects.append("SELECT model_id FROM model_labels WHERE key = ?")
+                    params.append(key)
+                else:
+                    selects.append("SELECT model_id FROM model_labels WHERE key = ? AND value = ?")
+                    params += [key, value]
+            inside = "NOT IN" if negated else "IN"
+            clauses.append(f"m.id {inside} ({' UNION '.join(selects)})")
+        return Where(tuple(clauses), tuple(params))
 
 
 def parse_query(q: str | None, search: str | None = None) -> ModelFilter:

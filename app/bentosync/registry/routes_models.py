@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
 from bentosync.registry.bodies import CreateModelBody, CreateRepositoryBody
-from bentosync.registry.catalog import ModelRecord
+from bentosync.registry.catalog import ModelRecord, Repository
 from bentosync.registry.context import (
     Services,
     ServicesDep,
@@ -48,14 +48,11 @@ def list_repositories(
     start: str | None = None,
     count: str | None = None,
 ) -> JSON:
-    latest = services.catalog.latest_models()
-    repositories = sorted(services.catalog.repositories().values(), key=lambda r: r.name)
-    first, size = _page(start, count, len(repositories))
-    items = [
-        services.repository_json(repo, latest.get(repo.id))
-        for repo in repositories[first : first + size]
-    ]
-    return list_schema(first, len(items), len(repositories), items)
+    first, size = _page(start, count)
+    total, repositories = services.catalog.page_repositories(first, size)
+    latest = services.catalog.latest_models(repo.id for repo in repositories)
+    items = [services.repository_json(repo, latest.get(repo.id)) for repo in repositories]
+    return list_schema(first, len(items), total, items)
 
 
 @router.get("/model_repositories/{name}")
@@ -126,8 +123,7 @@ def list_repository_models(
 ) -> JSON:
     """Newest first with successful uploads first: the official client's "latest" is items[0]."""
     repository = find_repository(services, name)
-    models = services.catalog.list_models(repository.id)
-    return _listing(models, start, count, q, search, services, with_repository=False)
+    return _listing(repository.id, start, count, q, search, services, with_repository=False)
 
 
 @router.get("/models")
@@ -139,11 +135,11 @@ def list_models(
     search: str | None = None,
 ) -> JSON:
     """Every model with its repository; everything when ``count`` is absent (model.list())."""
-    return _listing(services.catalog.list_models(), start, count, q, search, services, True)
+    return _listing(None, start, count, q, search, services, with_repository=True)
 
 
 def _listing(
-    models: list[ModelRecord],
+    repository_id: int | None,
     start: str | None,
     count: str | None,
     q: str | None,
@@ -151,12 +147,16 @@ def _listing(
     services: Services,
     with_repository: bool,
 ) -> JSON:
-    wanted = parse_query(q, search)
-    matched = [model for model in models if wanted.matches(model)]
-    first, size = _page(start, count, len(matched))
-    page = matched[first : first + size]
-    repositories = services.catalog.repositories() if with_repository else {}
-    latest = services.catalog.latest_models() if with_repository else {}
+    """One page, read from the indexes: only its rows and their repositories are loaded."""
+    first, size = _page(start, count)
+    where = parse_query(q, search).where()
+    total, page = services.catalog.page_models(repository_id, where, first, size)
+    repositories: dict[int, Repository] = {}
+    latest: dict[int, ModelRecord] = {}
+    if with_repository:
+        ids = {model.repository_id for model in page}
+        repositories = services.catalog.repositories(ids)
+        latest = services.catalog.latest_models(ids)
     items = []
     for model in page:
         repository = None
@@ -164,16 +164,16 @@ def _listing(
             repo = repositories[model.repository_id]
             repository = services.repository_json(repo, latest.get(repo.id))
         items.append(services.model_json(model, repository=repository))
-    return list_schema(first, len(items), len(matched), items)
+    return list_schema(first, len(items), total, items)
 
 
-def _page(start: str | None, count: str | None, total: int) -> tuple[int, int]:
-    """``start``/``count`` query strings as ints; no count means "all the rest"."""
+def _page(start: str | None, count: str | None) -> tuple[int, int | None]:
+    """``start``/``count`` query strings as ints; no count (None) means "all the rest"."""
     try:
         first = int(start) if start not in (None, "") else 0
-        size = int(count) if count not in (None, "") else total
+        size = int(count) if count not in (None, "") else None
     except ValueError:
         raise BadRequest("start and count must be whole numbers.") from None
-    if first < 0 or size < 0:
+    if first < 0 or (size is not None and size < 0):
         raise BadRequest("start and count must not be negative.")
     return first, size

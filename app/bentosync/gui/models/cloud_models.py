@@ -1,7 +1,9 @@
 """The cloud registry as a table: one row per model version the server lists.
 
-Rows are ``CloudModel`` records from ``CloudClient.iter_all_models``, fetched on
-a worker by the window; this model only renders them. "Created" is the
+Rows are ``CloudModel`` records, fetched a page at a time on a worker by the
+window (``cloud_connection``); this model renders them and, through Qt's
+``canFetchMore``/``fetchMore``, asks for the next page when a view scrolls
+to the end (``more_requested``), never fetching by itself on the GUI thread. "Created" is the
 model's ``build_at`` (when it was made, which a push keeps from the local
 creation_time), falling back to the server's ``created_at``. A version whose
 upload is not ``success`` says so in the Sync column, since it cannot be
@@ -16,6 +18,8 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+
+from PySide6.QtCore import QModelIndex, Signal
 
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.sync_state import SyncEntry, SyncState
@@ -72,13 +76,52 @@ def _sync_rank(item: CloudModel, entry: SyncEntry | None) -> float:
 
 
 class CloudModelTableModel(RecordTableModel[CloudModel]):
-    """Cloud models for the table view; local rows dropped here ask for a push."""
+    """Cloud models for the table view; local rows dropped here ask for a push.
+
+    ``set_paging`` says how many versions match on the server and whether
+    more pages exist; while they do, ``canFetchMore`` is true and ``fetchMore``
+    emits ``more_requested`` once, until ``set_paging`` reports the page landed
+    (or ``fetch_failed`` that it did not).
+    """
 
     HEADERS = HEADERS
     SIZE_COLUMN = COL_SIZE
     CREATED_COLUMN = COL_CREATED
     SYNC_COLUMN = COL_SYNC
     SIDE = mime.CLOUD
+
+    #: A view reached the last row and the server has more: fetch the next page.
+    more_requested = Signal()
+
+    def __init__(self, parent: Any = None, **kwargs: Any) -> None:
+        super().__init__(parent, **kwargs)
+        self._total = 0
+        self._more = False
+        self._fetching = False
+
+    def set_paging(self, total: int, more: bool) -> None:
+        """``total`` versions match on the server; ``more`` pages remain to fetch."""
+        self._total = max(total, self.rowCount())
+        self._more = more
+        self._fetching = False
+
+    def fetch_failed(self) -> None:
+        """The requested page did not come; scrolling to the end asks again."""
+        self._fetching = False
+
+    def total_count(self) -> int:
+        """Versions matching on the server, loaded or not (at least the rows loaded)."""
+        return max(self._total, self.rowCount())
+
+    def canFetchMore(self, parent: Any = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: Any = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more or self._fetching:
+            return
+        self._fetching = True
+        logger.debug("Cloud table: next page wanted after %d rows", self.rowCount())
+        self.more_requested.emit()
 
     def row_key(self, item: CloudModel) -> str:
         return item.tag

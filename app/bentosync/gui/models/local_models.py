@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -65,7 +65,7 @@ class LocalModelTableModel(RecordTableModel[LocalModel]):
         """The rows in model order (not view order)."""
         return self.records()
 
-    def set_models(self, models: Sequence[LocalModel]) -> None:
+    def set_models(self, models: Sequence[LocalModel] | Mapping[str, LocalModel]) -> None:
         self.set_records(models)
 
     # ---- per-role values -----------------------------------------------------------

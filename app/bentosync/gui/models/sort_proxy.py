@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
+from bentosync.gui.models.record_table import RecordTableModel
 from bentosync.gui.models.roles import FilterRole, SortRole
 
 logger = logging.getLogger(__name__)
@@ -19,9 +20,13 @@ class ModelSortFilterProxy(QSortFilterProxyModel):
 
     Qt's own comparison goes through QVariant, where model sizes past 2 GiB can
     overflow an int and tuples or aware datetimes do not compare at all (vorta
-    ``sort_proxy.py``). So ``lessThan`` asks the source model's Python ``data()``
-    directly. The filter matches every whitespace-separated term, case-insensitively,
-    against the row's name, version and labels.
+    ``sort_proxy.py``). A source that can sort itself (``RecordTableModel``)
+    is asked to, with Python's ``sorted`` on the same SortRole values, and the
+    proxy keeps the source order: sorting here would call ``lessThan`` from C++
+    n·log n times, seconds of GUI time for 10,000 rows. For other sources
+    ``lessThan`` asks the source model's Python ``data()`` directly. The filter
+    matches every whitespace-separated term, case-insensitively, against the
+    row's name, version and labels.
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -54,6 +59,13 @@ class ModelSortFilterProxy(QSortFilterProxyModel):
         if not isinstance(text, str):
             return False
         return all(term in text for term in self._terms)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, RecordTableModel):
+            source.sort(column, order)
+        else:
+            super().sort(column, order)
 
     def lessThan(self, source_left: _Index, source_right: _Index) -> bool:
         source = self.sourceModel()

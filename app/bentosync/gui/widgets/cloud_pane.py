@@ -5,27 +5,47 @@ registry (this computer)" for the one BentoSync started itself, or "alice@…
 on https://…" for a login. The message page covers the cloud's own empty
 states: connecting, not logged in, the local registry failed to start, the
 server cannot be reached, and an empty registry (with how to fill it).
+
+Its filter box filters on the server: a registry may hold far more versions
+than are loaded, so filtering the loaded rows would hide matches. Typing
+pauses for ``QUERY_DELAY_MS`` before the text goes out as ``q``
+(``query_changed``); the count says how many rows are loaded of how many
+match ("200 of 100,000 models").
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from bentosync.gui.cloud_connection import CloudProblem
-from bentosync.gui.models.cloud_models import COL_CREATED
-from bentosync.gui.widgets.model_pane import ModelPane
+from bentosync.gui.models.cloud_models import COL_CREATED, CloudModelTableModel
+from bentosync.gui.widgets.model_pane import ModelPane, _plural
 from bentosync.launcher import CloudTarget
 
 logger = logging.getLogger(__name__)
+
+QUERY_DELAY_MS = 300
+FILTER_TIP = (
+    "Search the registry: every word must be in a model's name or version.\n"
+    "label:key=value (or label:key) and module:name narrow it further; "
+    "-label:key leaves those out."
+)
 
 
 class CloudPane(ModelPane):
     """The right-hand pane; :meth:`show_target` and :meth:`show_problem` set its header."""
 
+    #: The filter text, once typing paused: the server's ``q`` for the listing.
+    query_changed = Signal(str)
+
     def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None) -> None:
+        self._query_timer = QTimer()
+        self._query_timer.setSingleShot(True)
+        self._query_timer.setInterval(QUERY_DELAY_MS)
+        self._query = ""
         super().__init__(
             "Cloud",
             model,
@@ -33,10 +53,53 @@ class CloudPane(ModelPane):
             sort_order=Qt.SortOrder.DescendingOrder,
             parent=parent,
         )
+        self._query_timer.setParent(self)
+        self._query_timer.timeout.connect(self._send_query)
+        self.filter_edit.returnPressed.connect(self.send_query_now)
         self.setObjectName("cloud_pane")
+        self.filter_edit.setPlaceholderText("Search the registry")
+        self.filter_edit.setToolTip(FILTER_TIP)
         self.target: CloudTarget | None = None
         self.set_subtitle("Connecting…", "cloud")
         self.set_loading(True)
+
+    def query(self) -> str:
+        """The filter the rows shown answer (sent, not merely typed)."""
+        return self._query
+
+    def send_query_now(self) -> None:
+        """Send what is typed without waiting for the pause (Enter, tests)."""
+        self._query_timer.stop()
+        self._send_query()
+
+    def _on_filter_changed(self, text: str) -> None:
+        # No local filtering: the loaded rows are a page of a bigger answer.
+        self._query_timer.start()
+
+    def _send_query(self) -> None:
+        query = " ".join(self.filter_edit.text().split())
+        if query != self._query:
+            self._query = query
+            logger.debug("Cloud filter: %r", query)
+            self.query_changed.emit(query)
+
+    def _update_page(self) -> None:
+        model = self._model
+        loaded = model.rowCount()
+        total = model.total_count() if isinstance(model, CloudModelTableModel) else loaded
+        matching = "matching " if self._query else ""
+        if loaded and loaded < total:
+            self.count_label.setText(f"{loaded:,} of {total:,} {matching}models")
+        elif loaded:
+            self.count_label.setText(f"{_plural(loaded, matching + 'model')}")
+        else:
+            self.count_label.setText("")
+        if loaded:
+            self._show_table()
+        elif self._query and self._error is None and not self._loading:
+            self._show_no_match("Clear the filter (Esc) to see every model in the registry.")
+        else:
+            self._show_empty()
 
     def show_connecting(self) -> None:
         self.set_loading(True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QByteArray, QPoint, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 PAGE_TABLE, PAGE_MESSAGE = 0, 1
 MESSAGE_ICON_SIZE = 64
 SUBTITLE_ICON_SIZE = 16
+FIT_SAMPLE_ROWS = 40
 
 
 def _plural(count: int, word: str) -> str:
@@ -73,6 +74,7 @@ class ModelPane(QWidget):
         self._error: tuple[str, str] | None = None
         self._empty: tuple[str, str] = ("No models", "")
         self._columns_fitted = False
+        self._fit_pending = False
         self._min_texts: dict[int, str] = {}
 
         self.proxy = ModelSortFilterProxy(self)
@@ -169,7 +171,11 @@ class ModelPane(QWidget):
         view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.verticalHeader().hide()
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+
         header = view.horizontalHeader()
+        # Fitting a column to its contents measures this many rows, not Qt's 1,000:
+        # each measured cell is several Python data() calls on the GUI thread.
+        header.setResizeContentsPrecision(FIT_SAMPLE_ROWS)
         header.setHighlightSections(False)
         header.setSectionsMovable(True)
         # The last column takes the spare width, so free space sits at the right edge
@@ -351,22 +357,30 @@ class ModelPane(QWidget):
             self.count_label.setText("")
 
         if total == 0:
-            if self._error is not None:
-                self._show_message("error", *self._error)
-            elif self._loading:
-                self._show_message(None, "Loading models…", "")
-            else:
-                self._show_message(icons.APP_ICON, *self._empty)
+            self._show_empty()
         elif shown == 0:
-            self._show_message(
-                "search",
-                f"No models match “{self.filter_edit.text().strip()}”",
-                f"Clear the filter (Esc) to see all {_plural(total, 'model')}.",
-            )
+            self._show_no_match(f"Clear the filter (Esc) to see all {_plural(total, 'model')}.")
         else:
-            self.stack.setCurrentIndex(PAGE_TABLE)
-            if not self._columns_fitted:
-                self._fit_columns()
+            self._show_table()
+
+    def _show_empty(self) -> None:
+        """No rows at all: an error, still loading, or how to get some."""
+        if self._error is not None:
+            self._show_message("error", *self._error)
+        elif self._loading:
+            self._show_message(None, "Loading models…", "")
+        else:
+            self._show_message(icons.APP_ICON, *self._empty)
+
+    def _show_no_match(self, body: str) -> None:
+        self._show_message("search", f"No models match “{self.filter_edit.text().strip()}”", body)
+
+    def _show_table(self) -> None:
+        self.stack.setCurrentIndex(PAGE_TABLE)
+        if not self._columns_fitted and not self._fit_pending:
+            # In a slice of its own: the rows show first, then the widths settle.
+            self._fit_pending = True
+            QTimer.singleShot(0, self, self._fit_columns)
 
     def _show_message(self, icon_name: str | None, title: str, body: str) -> None:
         if icon_name is None:
@@ -382,5 +396,8 @@ class ModelPane(QWidget):
         self.stack.setCurrentIndex(PAGE_MESSAGE)
 
     def _fit_columns(self) -> None:
+        self._fit_pending = False
+        if self._columns_fitted or self._model.rowCount() == 0:
+            return
         table_columns.fit_columns(self.view, self._min_texts)
         self._columns_fitted = True

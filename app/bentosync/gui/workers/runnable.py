@@ -59,6 +59,7 @@ def run_in_pool(
     owner: QObject,
     on_result: Callable[[Any], None],
     on_failed: Callable[[BaseException], None],
+    priority: int = 0,
 ) -> TaskSignals:
     """Start ``fn`` on ``pool``; ``on_result``/``on_failed`` run later on the GUI thread.
 
@@ -69,6 +70,8 @@ def run_in_pool(
         owner: a GUI-thread QObject that parents the hub, so the hub dies with it.
         on_result: called with the return value of ``fn``.
         on_failed: called with the exception ``fn`` raised.
+        priority: queued calls with a higher priority run first (a page the
+            user scrolled to before background look-ups).
 
     Returns:
         The hub; it deletes itself after delivering one outcome.
@@ -78,5 +81,5 @@ def run_in_pool(
     hub.failed.connect(on_failed)
     hub.result.connect(hub.deleteLater)
     hub.failed.connect(hub.deleteLater)
-    pool.start(CallableRunnable(fn, hub.result, hub.failed))
+    pool.start(CallableRunnable(fn, hub.result, hub.failed), priority)
     return hub
