@@ -115,7 +115,7 @@ class Checksums:
 
     @classmethod
     def of(cls, entries: Iterable[FileEntry]) -> Checksums:
-        files = tuple(sorted(entries))
+        files = tuple(sorted_entries(entries))
         return cls(
             digest=hashlib.sha256(encode_files(files)).hexdigest(),
             count=len(files),
@@ -205,7 +205,7 @@ def legacy_manifest_value(entries: Iterable[FileEntry]) -> dict[str, Any]:
     return {
         "format": LEGACY_FORMAT,
         "digest": ALGORITHM,
-        "files": [entry.to_json() for entry in sorted(entries)],
+        "files": [entry.to_json() for entry in sorted_entries(entries)],
     }
 
 
