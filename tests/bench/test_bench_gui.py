@@ -32,7 +32,6 @@ push also runs its part threads). Job isolation: ``BENTOSYNC_BENCH_ISOLATION``
 
 from __future__ import annotations
 
-import itertools
 import os
 import statistics
 import time
@@ -52,6 +51,7 @@ from bentosync.gui.widgets.transfers_panel import TransfersPanel
 from bentosync.gui.workers.job_process import SessionSpec
 from bentosync.gui.workers.jobs import JobStatus
 from bentosync.gui.workers.transfer_manager import TransferManager
+from support.ticks import TickRecorder
 from support.trees import make_big_folder, make_many_files, write
 
 MIB = 1024 * 1024
@@ -59,7 +59,6 @@ TOTAL_MB = int(os.environ.get("BENTOSYNC_BENCH_MB", "1024"))
 STRATEGY = os.environ.get("BENTOSYNC_BENCH_STRATEGY", "multipart")
 STRICT = os.environ.get("BENTOSYNC_BENCH_STRICT") == "1"
 ISOLATIONS = os.environ.get("BENTOSYNC_BENCH_ISOLATION", "thread,process").split(",")
-TICK_MS = 10
 MAX_GAP_MS = 50.0
 MAX_RATE = 10.0
 MANY_FILES = int(os.environ.get("BENTOSYNC_BENCH_FILES", "20000"))
@@ -74,20 +73,6 @@ def make_model(home: Path, name: str, size: int, seed: int) -> str:
         write(source / "tokenizer" / f"part-{i:02d}.json", os.urandom(2048 + i))
     model = LocalStore(home).create_from_folder(source, name)
     return str(model.tag)
-
-
-class TickRecorder:
-    """A 10 ms timer on the GUI thread; its late firings are the GUI's stalls."""
-
-    def __init__(self) -> None:
-        self.times: list[float] = []
-        self.timer = QTimer()
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(lambda: self.times.append(time.perf_counter()))
-
-    def gaps_ms(self, start: float, end: float) -> list[float]:
-        inside = [t for t in self.times if start <= t <= end]
-        return [(b - a) * 1000 for a, b in itertools.pairwise(inside)]
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)

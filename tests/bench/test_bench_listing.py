@@ -27,7 +27,6 @@ Targets (issue 14): local listing well under a second, a first cloud page
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import secrets
@@ -40,7 +39,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from PySide6.QtCore import QSettings, QThreadPool, QTimer
+from PySide6.QtCore import QSettings, QThreadPool
 
 from bentosync.core.store import LocalStore
 from bentosync.gui.app import make_lookup_pool, shutdown_pool
@@ -48,30 +47,16 @@ from bentosync.gui.main_window import MainWindow
 from bentosync.launcher import CloudTarget
 from support.big_listing import populate_registry, write_big_store
 from support.registry import RegistryServer
+from support.ticks import TickRecorder
 
 PER_NAME = 100
 LOCAL_VERSIONS = int(os.environ.get("BENTOSYNC_BENCH_LOCAL_VERSIONS", "10000"))
 CLOUD_VERSIONS = int(os.environ.get("BENTOSYNC_BENCH_CLOUD_VERSIONS", "100000"))
 TIMEOUT_S = float(os.environ.get("BENTOSYNC_BENCH_LIST_TIMEOUT", "300"))
-TICK_MS = 10
 MAX_GAP_MS = 50.0
 TIMEOUT_MS = int(TIMEOUT_S * 1000)
 
 RESULTS: list[tuple[str, str, str, str]] = []
-
-
-class TickRecorder:
-    """A 10 ms timer on the GUI thread; its late firings are the GUI's stalls."""
-
-    def __init__(self) -> None:
-        self.times: list[float] = []
-        self.timer = QTimer()
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(lambda: self.times.append(time.perf_counter()))
-
-    def gaps_ms(self, start: float, end: float) -> list[float]:
-        inside = [t for t in self.times if start <= t <= end]
-        return sorted((b - a) * 1000 for a, b in itertools.pairwise(inside))
 
 
 def gap_text(gaps: list[float]) -> str:

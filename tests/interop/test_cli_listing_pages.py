@@ -9,34 +9,14 @@ version once, in the server's order, as one JSON array exactly as
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from bentosync.commands.cloud_listing import CLI_PAGE_SIZE
 from bentosync.core.cloud import CloudClient
+from interop.test_cli_listing import run_list
 from support.big_listing import populate_registry
 
 NAMES, PER_NAME = 3, 420  # 1,260 versions: three pages of the CLI's 500
-
-
-def run(args: list[str], home: Path, server) -> str:
-    env = {
-        **os.environ,
-        "BENTOML_HOME": str(home),
-        "BENTO_CLOUD_API_KEY": server.token,
-        "BENTO_CLOUD_API_ENDPOINT": server.endpoint,
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "bentosync", "list", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
 
 
 def model_lists(server) -> list[str]:
@@ -52,7 +32,7 @@ def test_list_cloud_pages_through_every_version(registry_factory, flavor, tmp_pa
     home = tmp_path / "home"
     home.mkdir()
 
-    out = run(["--cloud", "--json"], home, server)
+    out = run_list(["--cloud", "--json"], home, server)
     assert len(model_lists(server)) == 3  # 500 + 500 + 260: asked page by page
     listed = json.loads(out)
     client = CloudClient(server.endpoint, server.token)
@@ -64,7 +44,7 @@ def test_list_cloud_pages_through_every_version(registry_factory, flavor, tmp_pa
     assert len(set(expected)) == total
     assert out == json.dumps(listed, indent=2) + "\n"
 
-    table = run(["--cloud"], home, server).splitlines()
+    table = run_list(["--cloud"], home, server).splitlines()
     assert table[0].split() == ["TAG", "SIZE", "BUILT", "STATUS", "LABELS"]
     assert [line.split()[0] for line in table[1:]] == expected
 
@@ -72,5 +52,5 @@ def test_list_cloud_pages_through_every_version(registry_factory, flavor, tmp_pa
 def test_an_empty_registry_lists_as_an_empty_array(registry, tmp_path: Path):
     home = tmp_path / "home"
     home.mkdir()
-    assert run(["--cloud", "--json"], home, registry) == "[]\n"
-    assert "No models in the cloud registry yet" in run(["--cloud"], home, registry)
+    assert run_list(["--cloud", "--json"], home, registry) == "[]\n"
+    assert "No models in the cloud registry yet" in run_list(["--cloud"], home, registry)

@@ -137,19 +137,7 @@ class HashCache:
         """Remember many hashes in one transaction: a commit per file costs more than the
         hashing of a small file."""
         now = time.time()
-        rows = [
-            (
-                str(file.abspath),
-                file.size,
-                file.mtime_ns,
-                file.ctime_ns,
-                str(file.inode),
-                str(file.device),
-                sha256,
-                now,
-            )
-            for file, sha256 in entries
-        ]
+        rows = [_row(file, sha256, now) for file, sha256 in entries]
         if not rows:
             return
         with self._lock:
@@ -158,26 +146,14 @@ class HashCache:
             try:
                 with self._conn:  # one transaction; rolled back if it fails
                     self._conn.execute("BEGIN")
-                    self._conn.executemany(
-                        "INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
-                    )
+                    self._conn.executemany(_INSERT, rows)
             except sqlite3.Error as exc:
                 self._recover(exc)
 
     def put(self, file: FileIdentity, sha256: str) -> None:
         """Remember a hash for the file as described (call it with the pre-hash identity)."""
-        values = (
-            str(file.abspath),
-            file.size,
-            file.mtime_ns,
-            file.ctime_ns,
-            str(file.inode),
-            str(file.device),
-            sha256,
-            time.time(),
-        )
         with self._lock:
-            self._write("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+            self._write(_INSERT, _row(file, sha256, time.time()))
 
     def put_path(self, path: Path | str, sha256: str) -> None:
         """Remember a hash computed elsewhere (e.g. while pull wrote the file), stat'ing it now."""
@@ -302,6 +278,23 @@ class HashCache:
             conn.close()
             raise
         return conn
+
+
+_INSERT = "INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _row(file: FileIdentity, sha256: str, hashed_at: float) -> tuple[object, ...]:
+    """One ``hashes`` row; inode and device as text (see ``_CREATE``)."""
+    return (
+        str(file.abspath),
+        file.size,
+        file.mtime_ns,
+        file.ctime_ns,
+        str(file.inode),
+        str(file.device),
+        sha256,
+        hashed_at,
+    )
 
 
 def file_identity(path: Path | str, st: os.stat_result | None = None) -> FileIdentity:
