@@ -75,6 +75,7 @@ def run(argv: list[str], env: dict[str, str], result: Path) -> tuple[float, int]
     return measured["seconds"], measured["peak_rss"]
 
 
+@pytest.mark.timeout(3 * 3600)  # tens of GiB written three times: far past the suite's limit
 def test_model_larger_than_the_page_cache(registry_factory, tmp_path):
     size = SIZE_GIB * GIB
     free = shutil.disk_usage(tmp_path).free
