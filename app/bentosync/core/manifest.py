@@ -39,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bentosync.core.errors import BentoSyncError, Cancelled
 from bentosync.core.filelist import FileEntry, sorted_entries
@@ -320,15 +320,23 @@ def _chunk_reporter(progress: HashProgress, path: str, size: int) -> Callable[[i
     return report
 
 
-def _hash_small_file(lf: LocalFile, progress: HashProgress | None, changed: str) -> str:
-    """A small file in one ``read``: no file object, buffer or readahead advice, which
-    cost more than the hashing for the thousands of small files of a tokenizer folder."""
+_Opened = TypeVar("_Opened")
+
+
+def _open_listed(lf: LocalFile, opener: Callable[[str], _Opened], changed: str) -> _Opened:
+    """Open a listed file; a file gone since the listing is a change, not a read error."""
     try:
-        fd = _open_fd(lf.abspath)
+        return opener(lf.abspath)
     except FileNotFoundError:
         raise FileChanged(f"{changed} (it was deleted)") from None
     except OSError as exc:
         raise BentoSyncError(f"Cannot read {lf.abspath}: {exc.strerror}.") from exc
+
+
+def _hash_small_file(lf: LocalFile, progress: HashProgress | None, changed: str) -> str:
+    """A small file in one ``read``: no file object, buffer or readahead advice, which
+    cost more than the hashing for the thousands of small files of a tokenizer folder."""
+    fd = _open_listed(lf, _open_fd, changed)
     try:
         if not lf.unchanged(os.fstat(fd)):
             raise FileChanged(changed)
@@ -354,12 +362,7 @@ def _hash_local_file(
     changed = f"file changed while hashing: {lf.path}"
     if lf.size <= SMALL_FILE:
         return _hash_small_file(lf, progress, changed)
-    try:
-        f = _open_raw(lf.abspath)
-    except FileNotFoundError:
-        raise FileChanged(f"{changed} (it was deleted)") from None
-    except OSError as exc:
-        raise BentoSyncError(f"Cannot read {lf.abspath}: {exc.strerror}.") from exc
+    f = _open_listed(lf, _open_raw, changed)
     with f:
         if not lf.unchanged(os.fstat(f.fileno())):
             raise FileChanged(changed)

@@ -214,16 +214,7 @@ class TransferProgress:
 
     def advance(self, path: str, nbytes: int) -> None:
         """Count ``nbytes`` more of ``path`` as moved (negative undoes a retried part)."""
-        with self._lock:
-            state = self._files.get(path)
-            if state is None:
-                return
-            before = state.done
-            state.done = max(0, min(state.size, state.done + nbytes))
-            self._done += state.done - before
-            self._record_sample()
-            self._changed(state)
-        self._notify()
+        self.advance_many(((path, nbytes),))
 
     def advance_many(self, moved: Iterable[tuple[str, int]]) -> None:
         """``advance`` for many files at once: one lock and one notice for a chunk of an
