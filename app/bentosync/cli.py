@@ -79,3 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("BENTOSYNC_DEBUG"):
             raise
         return EXIT_FAILURE
+
+
+def gui_main() -> int:
+    """The ``bentosync-gui`` entry point: the window, for launchers that run no console.
+
+    On Windows a ``gui-scripts`` entry runs under ``pythonw``, so opening it from
+    the Start menu shows no console window; elsewhere it is ``bentosync gui``.
+    """
+    return main(["gui"])
