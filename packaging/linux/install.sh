@@ -44,7 +44,7 @@ elif [ -e "$lib" ]; then
   exit 1
 fi
 
-install -d "$prefix/bin" "$prefix/share/applications" "$prefix/share/metainfo"
+install -d "$prefix/bin" "$prefix/lib" "$prefix/share/applications" "$prefix/share/metainfo"
 cp -R -P "$here/bentosync" "$lib"
 install -m755 "$here/uninstall.sh" "$lib/uninstall.sh"
 installed=()
