@@ -36,6 +36,8 @@ ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)  # 256 is the largest an .ico entry c
 # The PNG-payload types of an .icns, by their pixel size.
 ICNS_TYPES = {16: b"icp4", 32: b"icp5", 64: b"icp6", 128: b"ic07", 256: b"ic08", 512: b"ic09"}
 ICNS_RETINA = {1024: b"ic10"}  # 512@2x
+ICNS_TYPES_BY_KIND = {kind: size for size, kind in ICNS_TYPES.items()}
+ICNS_RETINA_BY_KIND = {kind: size for size, kind in ICNS_RETINA.items()}
 
 
 def render_png(svg: Path, size: int) -> bytes:
