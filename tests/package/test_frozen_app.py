@@ -143,7 +143,8 @@ def test_window_with_nobody_logged_in_starts_the_registry_from_the_bundle(
         endpoint, registry_pid = started.group(1), int(started.group(2))
         starting = _wait_for(log, r"Starting the embedded registry \(data in (.+)\)", window)
         data_dir = Path(starting[1])
-        assert data_dir.is_relative_to(user.home), "the registry's data must be in the user's home"
+        if sys.platform != "win32":  # Windows asks the shell for its folders, not HOME
+            assert data_dir.is_relative_to(user.home), "the registry's data is the user's"
         # The pid file the launcher keeps: "<registry pid> <window pid>".
         assert (data_dir / "embedded.pid").read_text().split() == [
             str(registry_pid),
@@ -161,6 +162,11 @@ def test_window_with_nobody_logged_in_starts_the_registry_from_the_bundle(
         _wait_for(log, r"Cloud pane: CloudTarget\(endpoint='http://127\.0\.0\.1:\d+'", window)
     finally:
         code = stop(window, timeout=30)  # type: ignore[arg-type]
+    if sys.platform == "win32":
+        # No signal asks a Windows GUI process to quit in order: terminate() is a kill,
+        # so the window cannot stop its registry; end that too. The rest is POSIX only.
+        subprocess.run(["taskkill", "/F", "/PID", str(registry_pid)], capture_output=True)
+        return
     assert code == 0, log.read_text()
     assert "Traceback" not in log.read_text()
     # Closing the window stopped its registry.

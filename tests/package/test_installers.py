@@ -119,14 +119,15 @@ def test_install_refuses_a_prefix_it_did_not_make(unpacked: Path, tmp_path: Path
 
 def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path: Path):
     """What a publisher uploads: built from a copy of the tree, checked as PyPI checks it."""
-    if shutil.which("twine", path=str(Path(sys.executable).parent)) is None:
+    twine = shutil.which("twine", path=str(Path(sys.executable).parent))
+    if twine is None:
         pytest.fail("twine is missing: `make packaging-tools` installs it")
     out = tmp_path / "dist"
     sh(sys.executable, "-m", "build", "--outdir", out, ROOT)
     wheel = out / f"bentosync-{bentosync.__version__}-py3-none-any.whl"
     sdist = out / f"bentosync-{bentosync.__version__}.tar.gz"
     assert sorted(out.iterdir()) == sorted([wheel, sdist])
-    sh(Path(sys.executable).parent / "twine", "check", "--strict", wheel, sdist)
+    sh(twine, "check", "--strict", wheel, sdist)
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         entry_points = zf.read(f"bentosync-{bentosync.__version__}.dist-info/entry_points.txt")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from bentosync import __version__
 from bentosync.gui import icons
+from bentosync.gui.file_open import FolderOpenFilter
 from bentosync.gui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -102,6 +103,8 @@ def run(
     sigint_timer = _quit_on_sigint(app)
 
     window = MainWindow(lookup_pool, resolver=resolver)
+    folder_open = FolderOpenFilter(window.operations.import_folders, app)
+    app.installEventFilter(folder_open)
     window.show()
     window.refresh()
     try:
@@ -111,6 +114,8 @@ def run(
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if hasattr(signal, "SIGTERM"):
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        app.removeEventFilter(folder_open)
+        folder_open.deleteLater()
         window.shutdown()  # closing already did, unless the loop ended another way
         shutdown_pool(lookup_pool)
         window.deleteLater()
