@@ -158,8 +158,24 @@ class Pusher:
             # shows at once instead of after the hashing of a 10 GB model.
             found = self._find_record(model.name, model.version)
             files, layout = self._await_hashes(hashing)
+        except BaseException:
+            hashing.stop()
+            raise
+        try:
+            # The hash cache is written meanwhile, on the hashing thread.
+            return self._send(model, files, layout, found)
         finally:
             hashing.stop()
+
+    def _send(
+        self,
+        model: LocalModel,
+        files: list[FileEntry],
+        layout: TarLayout,
+        found: CloudModel | None,
+    ) -> PushResult:
+        """Everything after the hashing: the record, the upload and its confirmation."""
+        progress = self.progress
         remote = self._remote_record(model, files, found)
         if isinstance(remote, PushResult):
             return remote
