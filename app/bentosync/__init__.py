@@ -18,11 +18,11 @@ from bentosync.core.errors import (
     UnsafeArchive,
 )
 from bentosync.core.store import LocalModel, LocalStore
+from bentosync.core.version import __version__
 
 if TYPE_CHECKING:
     from bentosync.core.cloud_records import CloudModel
 
-__version__ = "0.1.0"
 
 logger = logging.getLogger(__name__)
 

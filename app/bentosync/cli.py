@@ -16,8 +16,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bentosync import __version__
 from bentosync.core.errors import BentoSyncError
+from bentosync.core.version import __version__
 
 logger = logging.getLogger(__name__)
 

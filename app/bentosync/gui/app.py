@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from bentosync import __version__
+from bentosync.core.version import __version__
 from bentosync.gui import icons
 from bentosync.gui.main_window import MainWindow
 

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
+from bentosync.application.formatting import format_size
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.store import LocalModel, LocalStore
@@ -38,7 +39,6 @@ from bentosync.gui.dialogs.conflict_dialog import PULL, PUSH, ConflictResolver, 
 from bentosync.gui.dialogs.delete_dialog import CLOUD, LOCAL, DeleteDialog, DeletionItem
 from bentosync.gui.dialogs.import_dialog import ImportDialog, ImportRequest
 from bentosync.gui.models import cloud_describe
-from bentosync.gui.models.local_models import format_size
 from bentosync.gui.notifier import Notifier
 from bentosync.gui.workers.runnable import run_in_pool
 

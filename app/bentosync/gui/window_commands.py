@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
-from bentosync import __version__
 from bentosync.core.store import LocalModel
+from bentosync.core.version import __version__
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import humanize
 
+from bentosync.application.formatting import format_size, format_speed
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot, Phase
 from bentosync.gui.delegates.checksum_icons import reasons
 from bentosync.gui.workers.jobs import JobSnapshot, JobStatus
@@ -34,15 +35,6 @@ PHASE_LABELS = {
     Phase.FAILED: "Failed",
     Phase.CANCELLED: "Cancelled",
 }
-
-
-def format_size(nbytes: int) -> str:
-    """Binary units ("3.4 GiB"), as file managers and ``du -h`` count."""
-    return humanize.naturalsize(nbytes, binary=True)
-
-
-def format_speed(bytes_per_second: float) -> str:
-    return f"{humanize.naturalsize(bytes_per_second, binary=True)}/s" if bytes_per_second else ""
 
 
 def format_eta(seconds: float | None) -> str:

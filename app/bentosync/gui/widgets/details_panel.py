@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bentosync.application.formatting import format_labels, format_size
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.filelist import METADATA_KEY, Checksums, FileEntry, describe_difference
 from bentosync.core.store import LocalModel
@@ -43,7 +44,7 @@ from bentosync.gui.models.files_model import (
     compare_lists,
     compare_whole,
 )
-from bentosync.gui.models.local_models import format_exact_time, format_labels, format_size
+from bentosync.gui.models.local_models import format_exact_time
 from bentosync.gui.models.sync_display import SyncCell, cell_for
 from bentosync.gui.widgets.files_note import FilesNote
 from bentosync.gui.workers.file_hashing import HashProgress
