@@ -24,12 +24,12 @@ from window_support import (
     sync_texts,
 )
 
+from bentosync.application.jobs import JobStatus
 from bentosync.core.store import LocalStore
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.gui.models import cloud_models, transfer_format
 from bentosync.gui.models.roles import ItemRole
 from bentosync.gui.widgets import details_panel
-from bentosync.gui.workers.jobs import JobStatus
 
 COPY = Qt.DropAction.CopyAction
 HF_ID, HF_REVISION = "meta-llama/Llama-3-8B", "abc123"

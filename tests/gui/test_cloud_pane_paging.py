@@ -15,9 +15,9 @@ import logging
 import pytest
 from window_support import TIMEOUT_MS, load_both, rows, sync_texts
 
+from bentosync.application.cloud_target import CloudTarget
 from bentosync.gui.cloud_connection import PAGE_SIZE
 from bentosync.gui.main_window import MainWindow
-from bentosync.launcher import CloudTarget
 from support.big_listing import big_versions, populate_registry, write_big_store
 
 NAMES, PER_NAME = 7, 50

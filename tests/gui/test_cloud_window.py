@@ -16,13 +16,14 @@ from window_support import (
     sync_texts,
 )
 
+from bentosync.application.cloud_target import CloudTarget
+from bentosync.application.errors import RegistryStartFailed
 from bentosync.core.cloud import CloudClient
 from bentosync.core.store import LocalStore
 from bentosync.core.sync_state import SyncState
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.gui.dialogs.delete_dialog import DeleteDialog
 from bentosync.gui.main_window import MainWindow
-from bentosync.launcher import CloudTarget, RegistryStartFailed
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from bentosync.application.formatting import format_speed
+from bentosync.application.jobs import JobId, JobSnapshot, JobStatus
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot, Phase, ProgressSnapshot
 from bentosync.gui.delegates.checksum_icons import CHECKSUM_ICON_NAMES, aggregate
 from bentosync.gui.models import transfer_format as fmt
@@ -25,7 +26,6 @@ from bentosync.gui.models.transfers_model import (
     StatusRole,
     TransfersModel,
 )
-from bentosync.gui.workers.jobs import JobId, JobSnapshot, JobStatus
 
 GIB = 1024**3
 DISPLAY = Qt.ItemDataRole.DisplayRole

@@ -6,9 +6,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from window_support import TIMEOUT_MS, add_model, load_both, push, rows, select, sync_texts
 
+from bentosync.application.jobs import JobStatus
 from bentosync.core.store import LocalStore
 from bentosync.gui.window_services import describe_outcome
-from bentosync.gui.workers.jobs import JobStatus
 
 COPY = Qt.DropAction.CopyAction
 

@@ -22,7 +22,7 @@ from bentosync.gui import icons
 from bentosync.gui.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from bentosync.launcher import CloudTarget
+    from bentosync.application.cloud_target import CloudTarget
 
 logger = logging.getLogger(__name__)
 

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bentosync.application.cloud_target import CloudTarget
+from bentosync.application.errors import ErrorReport
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.filelist import FileEntry
 from bentosync.core.store import LocalModel, LocalStore
@@ -41,7 +43,6 @@ from bentosync.gui.cloud_connection import (
     REFRESH,
     CloudConnection,
     CloudListing,
-    CloudProblem,
     Resolver,
 )
 from bentosync.gui.local_listing import LocalListing, display_path
@@ -58,7 +59,6 @@ from bentosync.gui.widgets.local_pane import LocalPane
 from bentosync.gui.widgets.model_pane import ModelPane
 from bentosync.gui.window_services import WindowServices
 from bentosync.gui.workers.file_hashing import FileListHasher
-from bentosync.launcher import CloudTarget
 
 logger = logging.getLogger(__name__)
 
@@ -346,11 +346,11 @@ class MainWindow(QMainWindow):
         self.cloud_pane.set_loading(True)
         self.connection.set_query(query)
 
-    def _on_more_failed(self, problem: CloudProblem) -> None:
+    def _on_more_failed(self, problem: ErrorReport) -> None:
         self.cloud_model.fetch_failed()
-        self.notifier.notify(f"No more models: {problem.title}", problem.body, error=True)
+        self.notifier.notify(f"No more models: {problem.title}", problem.message, error=True)
 
-    def _on_cloud_failed(self, problem: CloudProblem) -> None:
+    def _on_cloud_failed(self, problem: ErrorReport) -> None:
         self.catalog.set_cloud(None)
         self.cloud_model.set_paging(0, False)
         self.cloud_pane.show_problem(problem)

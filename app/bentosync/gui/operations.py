@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
+from bentosync.application.errors import failure_message
 from bentosync.application.formatting import format_size
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.errors import BentoSyncError
@@ -63,16 +64,6 @@ class Catalog(Protocol):
     def local(self, tag: str) -> LocalModel | None: ...
     def cloud(self, tag: str) -> CloudModel | None: ...
     def sync(self, tag: str) -> SyncEntry | None: ...
-
-
-def describe_error(exc: BaseException) -> str:
-    """A sentence for the user; tracebacks go to the log only."""
-    if isinstance(exc, BentoSyncError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror or exc}{where}"
-    return f"Unexpected error: {exc}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -338,7 +329,7 @@ class ModelOperations(QObject):
                 then(deleted)
 
         def failed(exc: BaseException) -> None:
-            self._notifier.notify("Delete failed", describe_error(exc), error=True)
+            self._notifier.notify("Delete failed", failure_message(exc), error=True)
             changed.emit()  # some may be gone already: show what is left
 
         run_in_pool(self._pool, work, self, done, failed)
@@ -385,7 +376,7 @@ class ModelOperations(QObject):
 
         def failed(exc: BaseException) -> None:
             self._notifier.notify(
-                f"Could not import {request.folder.name}", describe_error(exc), error=True
+                f"Could not import {request.folder.name}", failure_message(exc), error=True
             )
 
         run_in_pool(self._pool, work, self, done, failed)

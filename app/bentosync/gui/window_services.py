@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QThreadPool
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 
+from bentosync.application.jobs import KIND_PULL, KIND_PUSH, JobSnapshot, JobStatus
 from bentosync.gui import icons
 from bentosync.gui.dialogs.accounts_dialog import AccountsDialog
 from bentosync.gui.dialogs.login_dialog import LoginDialog
@@ -33,7 +34,6 @@ from bentosync.gui.dialogs.settings_dialog import SettingsDialog
 from bentosync.gui.models.transfer_format import replace_hint
 from bentosync.gui.settings import TransferSettings
 from bentosync.gui.widgets.transfers_panel import TransfersPanel
-from bentosync.gui.workers.jobs import KIND_PULL, KIND_PUSH, JobSnapshot, JobStatus
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 if TYPE_CHECKING:

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from bentosync.application.jobs import JobStatus
 from bentosync.gui.models.transfers_model import ProgressRole, StatusRole
-from bentosync.gui.workers.jobs import JobStatus
 
 logger = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from bentosync.application.formatting import format_size, format_speed
+from bentosync.application.jobs import JobSnapshot, JobStatus
 from bentosync.core.transfer.progress import FileSnapshot
 from bentosync.gui import icons
 from bentosync.gui.delegates.checksum_icons import (
@@ -27,7 +28,6 @@ from bentosync.gui.delegates.checksum_icons import (
 from bentosync.gui.models import transfer_format as fmt
 from bentosync.gui.models.file_tree import FileTree, Node
 from bentosync.gui.models.roles import ItemRole, SortRole
-from bentosync.gui.workers.jobs import JobSnapshot, JobStatus
 
 logger = logging.getLogger(__name__)
 

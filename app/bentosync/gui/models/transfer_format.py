@@ -13,9 +13,9 @@ from datetime import timedelta
 import humanize
 
 from bentosync.application.formatting import format_size, format_speed
+from bentosync.application.jobs import JobSnapshot, JobStatus
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot, Phase
 from bentosync.gui.delegates.checksum_icons import reasons
-from bentosync.gui.workers.jobs import JobSnapshot, JobStatus
 
 logger = logging.getLogger(__name__)
 

@@ -40,11 +40,10 @@ from PySide6.QtCore import (
     QTimer,
 )
 
+from bentosync.application.jobs import JobId, JobSnapshot
 from bentosync.core.transfer.progress import FileSnapshot
 from bentosync.gui.models import transfer_cells as cells
 from bentosync.gui.models.file_tree import PAGE, FileTree, Node
-from bentosync.gui.workers import emit_guard
-from bentosync.gui.workers.jobs import JobId, JobSnapshot
 
 if TYPE_CHECKING:
     from bentosync.gui.workers.transfer_manager import TransferManager
@@ -102,7 +101,6 @@ class TransfersModel(QAbstractItemModel):
         budget_s: float | None = None,
     ):
         super().__init__(parent)
-        emit_guard.install()  # every update emits; see emit_guard
         self._rows: list[_JobRow] = []
         self._row_of: dict[int, int] = {}
         self._nodes: dict[int, Node] = {}
