@@ -44,6 +44,7 @@ from bentosync.application.jobs import JobId, JobSnapshot
 from bentosync.core.transfer.progress import FileSnapshot
 from bentosync.gui.models import transfer_cells as cells
 from bentosync.gui.models.file_tree import PAGE, FileTree, Node
+from bentosync.gui.models.row_runs import ranges
 
 if TYPE_CHECKING:
     from bentosync.gui.workers.transfer_manager import TransferManager
@@ -70,17 +71,6 @@ class _JobRow:
     snapshot: JobSnapshot
     files: tuple[FileSnapshot, ...]
     tree: FileTree
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers grouped into inclusive (first, last) runs."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
 
 
 class TransfersModel(QAbstractItemModel):
@@ -235,7 +225,7 @@ class TransfersModel(QAbstractItemModel):
             visible = sorted(row for row in rows if row < shown)
             if not visible:
                 continue
-            runs = _runs(visible)
+            runs = ranges(visible)
             if len(runs) > MAX_RUNS:
                 runs = [(visible[0], visible[-1])]
             for first, last in runs:

@@ -15,7 +15,7 @@ import logging
 from PySide6.QtCore import QRunnable, SignalInstance
 
 from bentosync.application.jobs import SessionFactory, TransferJob, run_job
-from bentosync.core.background import lower_thread_priority
+from bentosync.core.threadpriority import lower_this_thread
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class TransferRunnable(QRunnable):
 
     def run(self) -> None:
         """Runs on a pool thread: never touch widgets here, only emit."""
-        lower_thread_priority()  # the window first (core/background.py); pool threads stay low
+        lower_this_thread()  # the window first (core/threadpriority.py); pool threads stay low
         try:
             run_job(self._job, self._session_factory)
         finally:
