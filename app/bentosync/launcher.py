@@ -34,8 +34,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import platformdirs
-
 from bentosync.application.cloud_target import (
     EMBEDDED_LABEL,
     CloudTarget,
@@ -43,6 +41,7 @@ from bentosync.application.cloud_target import (
     logged_in_target,
 )
 from bentosync.application.errors import RegistryStartFailed
+from bentosync.core import appdirs
 from bentosync.core.credentials import NotLoggedIn
 
 logger = logging.getLogger(__name__)
@@ -54,14 +53,14 @@ PID_FILE = "embedded.pid"  # in the data dir: "<registry pid> <window pid>"
 
 
 def default_data_dir() -> Path:
-    """``platformdirs.user_data_dir("bentosync")/registry``, as the registry defines it."""
+    """``appdirs.data_dir()/registry``, as the registry defines it."""
     from bentosync.registry.config import default_data_dir as registry_default
 
     return registry_default()
 
 
 def default_log_path() -> Path:
-    return Path(platformdirs.user_log_dir("bentosync", appauthor=False)) / "embedded-registry.log"
+    return appdirs.log_dir() / "embedded-registry.log"
 
 
 def _parent_of(pid: int) -> int | None:

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QThreadPool
 
+from bentosync.application.settings import MIB, TransferSettings
 from bentosync.core.credentials import ContextsFile, CredentialStorage, save_login
 from bentosync.core.keyring_store import SERVICE
+from bentosync.core.transfer.parts import DEFAULT_THREADS
 from bentosync.gui.dialogs.accounts_dialog import AccountsDialog
 from bentosync.gui.dialogs.login_dialog import LoginDialog
 from bentosync.gui.dialogs.settings_dialog import SettingsDialog
-from bentosync.gui.settings import MIB, TransferSettings
 from support.keyrings import MemoryKeyring, no_keyring, use_keyring
 
 YATAI = """\
@@ -155,7 +156,7 @@ def test_add_opens_the_login_dialog(qtbot, pool, memory):
 
 def test_settings_are_typed_clamped_and_edited(qapp, settings):
     transfer = TransferSettings(settings)
-    assert (transfer.concurrent_jobs, transfer.threads_per_job) == (2, 4)
+    assert (transfer.concurrent_jobs, transfer.threads_per_job) == (2, DEFAULT_THREADS)
     assert transfer.part_size == 100 * MIB
     settings.setValue("transfers/part_size", "12")  # hand-edited, below 5 MiB
     settings.setValue("transfers/concurrent_jobs", "lots")
