@@ -113,7 +113,7 @@ def test_every_local_version_has_its_exact_verdict(qtbot, window, bentoml_home, 
     assert local == dict.fromkeys(local_tags, "In sync")
     beyond = sorted(local_tags - shown)[0]
     assert window.catalog.cloud(beyond) is not None
-    assert window.actions.verify.isEnabled() is False  # nothing selected
+    assert window.window_actions.verify.isEnabled() is False  # nothing selected
     cloud = sync_texts(window, "cloud")
     assert {cloud[t] for t in shown & local_tags} == {"In sync"}
     assert {cloud[t] for t in shown - local_tags} == {"Cloud only"}

@@ -18,6 +18,7 @@ from transfer_support import Recorder, make_model, session_factory
 from window_support import DialogCatcher, add_model, load_both, push, select, sync_texts
 
 from bentosync.application.jobs import ERROR_RECORD_CONFLICT, JobStatus
+from bentosync.application.settings import TransferSettings
 from bentosync.core.cloud import CloudClient
 from bentosync.core.errors import RecordConflict
 from bentosync.core.filelist import Checksums
@@ -26,10 +27,9 @@ from bentosync.core.session import Session
 from bentosync.gui.dialogs.conflict_dialog import Choice, ConflictDialog
 from bentosync.gui.dialogs.delete_dialog import DeleteDialog
 from bentosync.gui.models import transfer_format as fmt
+from bentosync.gui.models.transfer_format import describe_outcome
 from bentosync.gui.models.transfers_model import COL_STATUS
-from bentosync.gui.settings import TransferSettings
 from bentosync.gui.widgets.transfers_panel import TransfersPanel
-from bentosync.gui.window_services import describe_outcome
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 TIMEOUT_MS = 30_000
@@ -135,12 +135,12 @@ def test_replace_deletes_only_when_confirmed_then_pushes_and_verifies(
     # Push, and answer "Upload Again": the engine refuses, nothing is sent or deleted.
     catcher = DialogCatcher(window)
     select(window.local_pane, {tag})
-    window.actions.push.trigger()
+    window.window_actions.push.trigger()
     question = catcher.wait(qtbot, ConflictDialog)
     assert question.overwrite_button.text() == "&Upload Again"  # a push never overwrites
     assert "offers to delete the cloud version" in question.body_label.text()
     question.choose(Choice.OVERWRITE, False)
-    manager, panel = window.services.manager, window.services.panel
+    manager, panel = window.transfers, window.transfers_panel
     qtbot.waitUntil(lambda: [j.finished for j in manager.jobs()] == [True], timeout=TIMEOUT_MS)
     [failed] = manager.jobs()
     assert failed.status is JobStatus.FAILED and failed.record_conflict

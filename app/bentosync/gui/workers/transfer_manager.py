@@ -38,8 +38,8 @@ from bentosync.application.jobs import (
     parse_tag,
     same_model,
 )
+from bentosync.application.settings import TransferSettings
 from bentosync.core.tags import Tag
-from bentosync.gui.settings import TransferSettings
 from bentosync.gui.workers.hub import TaskSignals
 from bentosync.gui.workers.job_runnable import TransferRunnable
 
@@ -76,14 +76,14 @@ class TransferManager(QObject):
     def __init__(
         self,
         session_factory: SessionFactory,
-        settings: TransferSettings | None = None,
+        settings: TransferSettings,
         parent: QObject | None = None,
         *,
         poll_interval_ms: int = POLL_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
         self._session_factory = session_factory
-        self._settings = settings if settings is not None else TransferSettings()
+        self._settings = settings
         self._ids = itertools.count(1)
         self._jobs: dict[JobId, TransferJob] = {}  # every job still listed, in order
         self._active: dict[JobId, TransferJob] = {}  # not finished yet
