@@ -64,10 +64,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose)
     if args.command is None:
         args = parser.parse_args(["gui", *(argv or [])])
+    from bentosync.core.appdirs import migrate_legacy_dirs
+
+    migrate_legacy_dirs()  # once, on the first run after an upgrade; nothing to do later
     try:
         return int(args.handler(args) or EXIT_OK)
     except BentoSyncError as exc:
         print(f"bentosync: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except ModuleNotFoundError as exc:
+        # A command of an optional part that is not installed (bentosync[gui], [registry]).
+        from bentosync.commands.extras import missing_extra_message
+
+        message = missing_extra_message(exc)
+        if message is None:
+            raise
+        print(f"bentosync: {message}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("bentosync: interrupted", file=sys.stderr)

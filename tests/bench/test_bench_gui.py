@@ -42,11 +42,11 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QSplitter
 
 from bentosync.application.jobs import JobStatus
+from bentosync.application.settings import TransferSettings
 from bentosync.core.manifest import compute_file_list
 from bentosync.core.session import open_session
 from bentosync.core.store import LocalStore
 from bentosync.core.transfer.push import Pusher
-from bentosync.gui.settings import TransferSettings
 from bentosync.gui.widgets.details_panel import DetailsPanel
 from bentosync.gui.widgets.transfers_panel import TransfersPanel
 from bentosync.gui.workers.transfer_manager import TransferManager

@@ -9,6 +9,7 @@ is either completely there or not there at all.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import os
 import shutil
@@ -221,7 +222,7 @@ class LocalStore:
         )
         return StoreListing(models, problems)
 
-    def versions(self, name: str) -> list[LocalModel]:
+    def versions(self, name: str) -> builtins.list[LocalModel]:
         """Loadable versions of one name, oldest first; broken ones are skipped."""
         name_dir = self.models_dir / name
         found = []

@@ -93,10 +93,10 @@ def run(
             login; without one, only an existing login is used.
     """
     existing = QApplication.instance()
-    if existing is None:
-        app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
-    else:
+    if isinstance(existing, QApplication):
         app = existing
+    else:
+        app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
     configure_application(app)
     lookup_pool = make_lookup_pool(app)
     sigint_timer = _quit_on_sigint(app)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -256,10 +257,10 @@ class CloudConnection(QObject):
             self._lookups += 1
             run_in_pool(
                 self._pool,
-                lambda chunk=chunk: self._look_up(client, chunk),
+                partial(self._look_up, client, chunk),
                 self,
-                lambda found, chunk=chunk: self._on_looked_up(generation, chunk, found),
-                lambda exc, chunk=chunk: self._on_lookup_failed(generation, chunk, exc),
+                partial(self._on_looked_up, generation, chunk),
+                partial(self._on_lookup_failed, generation, chunk),
                 PRIORITY_LOOKUP,
             )
 

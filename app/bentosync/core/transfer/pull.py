@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bentosync.core.cloud import CloudClient, iter_body
 from bentosync.core.cloud_errors import AuthError, ConnectionFailed, ServerError
@@ -314,7 +314,7 @@ class Puller:
                 and record.checkpoint.get("identity") == self._identity
             ):
                 logger.info("Resuming the pull of %s from %s", self.tag, record.staging)
-                return record.staging, record.checkpoint["extractor"]
+                return record.staging, cast("dict[str, Any] | None", record.checkpoint["extractor"])
             if record is not None:
                 # Another archive now (re-pushed with --force), or staging is gone: start over.
                 self._discard(record.staging)

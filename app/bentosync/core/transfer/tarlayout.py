@@ -156,7 +156,7 @@ def header_bytes(info: tarfile.TarInfo) -> bytes:
     link_field = link.encode("ascii")
     mode = b"%07o\x00" % (info.mode & 0o7777)
     size = b"%011o\x00" % info.size
-    mtime = b"%011o\x00" % info.mtime
+    mtime = b"%011o\x00" % int(info.mtime)
     # The checksum counts its own field as spaces; only these parts vary per member.
     varying = (name_field, link_field, mode, size, mtime, info.type)
     checksum = _FIXED_SUM + sum(sum(part) for part in varying)
