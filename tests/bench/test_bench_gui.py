@@ -15,7 +15,7 @@ The signal rate always fails the test when missed, and so does a p99 gap over
 (another process, writeback) shows up there and says nothing about our code.
 
 The registry runs with ``--background``, as the app's own local registry does
-(launcher.py): at a lower CPU priority, like the job threads (core/background.py).
+(launcher.py): at a lower CPU priority, like the job threads (core/threadpriority.py).
 A remote cloud would not share the machine's cores at all.
 
 The second bench moves one model of many small files (``BENTOSYNC_BENCH_FILES``,
