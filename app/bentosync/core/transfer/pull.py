@@ -25,7 +25,13 @@ from typing import Any, cast
 from bentosync.core.cloud import CloudClient, iter_body
 from bentosync.core.cloud_errors import AuthError, ConnectionFailed, ServerError
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.errors import BentoSyncError, Cancelled, InvalidModel, ModelNotFound
+from bentosync.core.errors import (
+    BentoSyncError,
+    Cancelled,
+    InvalidModel,
+    ModelNotFound,
+    after_cancel,
+)
 from bentosync.core.hashcache import FileIdentity, HashCache, file_identity
 from bentosync.core.modelinfo import read_model_info
 from bentosync.core.store import LocalModel, LocalStore
@@ -201,11 +207,12 @@ class Puller:
             self.progress.set_phase(Phase.INSTALLING, "Installing")
             model = self.store.install(staging, replace=self.force)
         except (ConnectionFailed, ServerError) as exc:
-            if not self.cancel.is_set():
+            outcome = after_cancel(exc, self.cancel, "Pull cancelled.")
+            if outcome is exc:
                 raise  # keep staging and the journal: the next pull of this tag resumes
             shutil.rmtree(staging, ignore_errors=True)
             self._forget()
-            raise Cancelled("Pull cancelled.") from exc
+            raise outcome from exc
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             self._forget()
