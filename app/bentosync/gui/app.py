@@ -33,7 +33,11 @@ POOL_SHUTDOWN_TIMEOUT_MS = 10_000
 
 
 def configure_application(app: QCoreApplication) -> None:
-    """Names QSettings, the desktop entry (Wayland app id) and the window icon use."""
+    """Names the desktop entry (Wayland app id), dialogs and the window icon use.
+
+    Settings do not depend on these names: they live in ``appdirs.settings_file()``
+    (``gui.settings``).
+    """
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
