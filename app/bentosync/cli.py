@@ -86,8 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except OSError as exc:
         # Disk full, permission denied...: say which file, never a traceback.
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"bentosync: {exc.strerror or exc}{where}", file=sys.stderr)
+        from bentosync.application.errors import failure_message
+
+        print(f"bentosync: {failure_message(exc)}", file=sys.stderr)
         if os.environ.get("BENTOSYNC_DEBUG"):
             raise
         return EXIT_FAILURE
