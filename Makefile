@@ -15,7 +15,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[gui,registry,test]"
 	touch $@
 
 run: install
@@ -44,6 +44,7 @@ bench: install official-client system-deps
 lint: install
 	$(VENV)/bin/ruff check app tests
 	$(VENV)/bin/ruff format --check app tests
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) $(OFFICIAL_VENV) .pytest_cache .ruff_cache

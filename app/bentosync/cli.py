@@ -16,8 +16,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bentosync import __version__
 from bentosync.core.errors import BentoSyncError
+from bentosync.core.version import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -64,18 +64,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose)
     if args.command is None:
         args = parser.parse_args(["gui", *(argv or [])])
+    from bentosync.core.appdirs import migrate_legacy_dirs
+
+    migrate_legacy_dirs()  # once, on the first run after an upgrade; nothing to do later
     try:
         return int(args.handler(args) or EXIT_OK)
     except BentoSyncError as exc:
         print(f"bentosync: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except ModuleNotFoundError as exc:
+        # A command of an optional part that is not installed (bentosync[gui], [registry]).
+        from bentosync.commands.extras import missing_extra_message
+
+        message = missing_extra_message(exc)
+        if message is None:
+            raise
+        print(f"bentosync: {message}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("bentosync: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
         # Disk full, permission denied...: say which file, never a traceback.
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"bentosync: {exc.strerror or exc}{where}", file=sys.stderr)
+        from bentosync.application.errors import failure_message
+
+        print(f"bentosync: {failure_message(exc)}", file=sys.stderr)
         if os.environ.get("BENTOSYNC_DEBUG"):
             raise
         return EXIT_FAILURE

@@ -6,12 +6,13 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
 from datetime import datetime, timezone
 
-import humanize
+from humanize import naturaltime
 
+from bentosync.application.formatting import format_labels, format_size
 from bentosync.commands.cloud_options import add_cloud_options, given_cloud_options
+from bentosync.commands.table import print_table
 from bentosync.core.store import LocalStore
 
 logger = logging.getLogger(__name__)
@@ -61,23 +62,11 @@ def _list_local(*, as_json: bool) -> int:
     rows = [
         (
             str(m.tag),
-            humanize.naturalsize(m.size_bytes, binary=True),
-            humanize.naturaltime(now - m.creation_time),
+            format_size(m.size_bytes),
+            naturaltime(now - m.creation_time),
             format_labels(m.labels),
         )
         for m in listing.models
     ]
     print_table(("TAG", "SIZE", "CREATED", "LABELS"), rows)
     return 0
-
-
-def format_labels(labels: dict[str, str]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in labels.items())
-
-
-def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """A plain aligned table: readable on a terminal and easy to grep."""
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        cells = (str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
-        print("  ".join(cells).rstrip())

@@ -16,6 +16,7 @@ from typing import TextIO
 
 import humanize
 
+from bentosync.application.formatting import format_size
 from bentosync.core.transfer.progress import (
     ChecksumState,
     FileSnapshot,
@@ -38,23 +39,19 @@ SYMBOLS = {
 SETTLED = (ChecksumState.VERIFIED, ChecksumState.MISMATCH, ChecksumState.UNVERIFIED)
 
 
-def _size(n: int) -> str:
-    return humanize.naturalsize(n, binary=True)
-
-
 def _bar(fraction: float, width: int = 20) -> str:
     filled = round(fraction * width)
     return "[" + "#" * filled + "-" * (width - filled) + "]"
 
 
 def summary_line(snap: ProgressSnapshot) -> str:
-    speed = f"{_size(int(snap.bytes_per_second))}/s" if snap.bytes_per_second > 0 else ""
+    speed = f"{format_size(int(snap.bytes_per_second))}/s" if snap.bytes_per_second > 0 else ""
     eta = snap.eta_seconds
     eta_text = f"ETA {humanize.naturaldelta(eta)}" if eta is not None and speed else ""
     parts = [
         f"{snap.kind} {snap.tag}",
         snap.phase.value,
-        f"{_size(snap.done_bytes)}/{_size(snap.total_bytes)}",
+        f"{format_size(snap.done_bytes)}/{format_size(snap.total_bytes)}",
         speed,
         eta_text,
     ]
@@ -156,7 +153,7 @@ class ProgressView:
                     continue
                 reason = f" ({f.reason})" if f.reason else ""
                 self.stream.write(
-                    f"  {f.checksum.value:<10} {_size(f.size):>10}  {f.path}{reason}\n"
+                    f"  {f.checksum.value:<10} {format_size(f.size):>10}  {f.path}{reason}\n"
                 )
         if final:
             for state, count in self._unlisted.items():

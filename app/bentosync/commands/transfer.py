@@ -1,4 +1,11 @@
-"""``bentosync push``, ``pull`` and ``verify``: the engine with a terminal face."""
+"""``bentosync push``, ``pull`` and ``verify``: the application's jobs with a terminal face.
+
+Each command builds a ``JobSpec`` and runs it with ``application.jobs.perform``,
+the same definition of a job the window's Transfers panel runs, and shows its
+progress with a ``ProgressView``. Defaults (threads, part size) come from the
+engine's one home (``core.transfer.parts``), so the CLI, the API and the window
+start from the same numbers.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bentosync.commands.cloud_options import add_cloud_options, open_cloud_session
 from bentosync.core.errors import BentoSyncError
+from bentosync.core.transfer.parts import DEFAULT_PART_SIZE, DEFAULT_THREADS
 
 if TYPE_CHECKING:
     from bentosync.core.session import Session
@@ -57,12 +65,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     push.add_argument("tag", metavar="TAG", help="name, name:version or name:latest")
     push.add_argument("-f", "--force", action="store_true", help="push even if it is there")
     push.add_argument(
-        "-t", "--threads", type=positive_int, default=10, help="parallel parts (default 10)"
+        "-t",
+        "--threads",
+        type=positive_int,
+        default=DEFAULT_THREADS,
+        help=f"parallel parts (default {DEFAULT_THREADS})",
     )
     push.add_argument(
         "--part-size",
         type=parse_size,
-        default=100 * 1024**2,
+        default=DEFAULT_PART_SIZE,
         metavar="BYTES",
         help="multipart part size (default 100MiB; larger when a model needs more than "
         "10,000 parts)",
@@ -99,25 +111,22 @@ def _run_push(args: argparse.Namespace) -> int:
     cache = HashCache()
     prehash = start_prehash(args.tag, cache)
     try:
+        from bentosync.application.jobs import KIND_PUSH, JobId, JobSpec, perform
         from bentosync.commands.progress_view import ProgressView
+        from bentosync.core.transfer.progress import TransferProgress
 
+        spec = JobSpec(JobId(0), KIND_PUSH, args.tag, args.force, args.threads, args.part_size)
+        progress = TransferProgress(spec.kind, spec.tag)
         with open_cloud_session(args, hash_cache=cache) as session:
             if args.recreate:
                 _delete_to_recreate(session, args.tag)
-            pusher = session.pusher(
-                args.tag,
-                force=args.force,
-                threads=args.threads,
-                part_size=args.part_size,
-                prehash=prehash,
-            )
-            with ProgressView(pusher.progress):
-                result = pusher.run()
+            with ProgressView(progress):
+                outcome = perform(session, spec, progress, prehash=prehash)
     finally:
         if prehash is not None:
             prehash.stop()  # the push stops it; this covers a push that never began
         cache.close()
-    print(result.message)
+    print(outcome.message)
     return 0
 
 
@@ -140,25 +149,31 @@ def _delete_to_recreate(session: Session, tag: str) -> None:
 
 
 def _run_pull(args: argparse.Namespace) -> int:
+    from bentosync.application.jobs import KIND_PULL, JobId, JobSpec, perform
     from bentosync.commands.progress_view import ProgressView
+    from bentosync.core.transfer.progress import TransferProgress
 
-    with open_cloud_session(args) as session:
-        puller = session.puller(args.tag, force=args.force)
-        with ProgressView(puller.progress):
-            result = puller.run()
-    print(result.message)
+    spec = JobSpec(JobId(0), KIND_PULL, args.tag, args.force)
+    progress = TransferProgress(spec.kind, spec.tag)
+    with open_cloud_session(args) as session, ProgressView(progress):
+        outcome = perform(session, spec, progress)
+    print(outcome.message)
     return 0
 
 
 def _run_verify(args: argparse.Namespace) -> int:
+    from bentosync.application.jobs import KIND_VERIFY, JobId, JobSpec, perform
     from bentosync.commands.progress_view import ProgressView
     from bentosync.core.transfer.progress import TransferProgress
-    from bentosync.core.transfer.verify import verify_model
+    from bentosync.core.transfer.verify import VerifyResult
 
-    progress = TransferProgress("verify", args.tag)
+    spec = JobSpec(JobId(0), KIND_VERIFY, args.tag)
+    progress = TransferProgress(spec.kind, spec.tag)
     with open_cloud_session(args) as session, ProgressView(progress):
-        result = verify_model(session.client, session.store, args.tag, progress=progress)
-    print(progress.snapshot().message)
+        outcome = perform(session, spec, progress)
+    print(outcome.message)
+    result = outcome.result
+    assert isinstance(result, VerifyResult)
     if not result.ok:
         for path in result.mismatched:
             print(f"differs: {path}", file=sys.stderr)

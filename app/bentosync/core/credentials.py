@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from bentosync.core import appdirs
 from bentosync.core.cloud_http import DEFAULT_ENDPOINT, normalize_endpoint
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.keyring_store import CredentialStorage, KeyringUnavailable
@@ -161,7 +160,7 @@ def validate_token(token: str) -> str:
 
 
 def default_contexts_path() -> Path:
-    return Path(platformdirs.user_config_dir("bentosync", appauthor=False)) / "contexts.json"
+    return appdirs.config_dir() / "contexts.json"
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -9,6 +9,7 @@ is either completely there or not there at all.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import os
 import shutil
@@ -255,7 +256,7 @@ class LocalStore:
         if seen is not None:
             self.info_cache.save(seen)
 
-    def versions(self, name: str) -> list[LocalModel]:
+    def versions(self, name: str) -> builtins.list[LocalModel]:
         """Loadable versions of one name, oldest first; broken ones are skipped."""
         name_dir = self.models_dir / name
         found = []

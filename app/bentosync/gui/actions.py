@@ -107,7 +107,12 @@ class WindowActions(QObject):
             QKeySequence(QKeySequence.StandardKey.Find),
         )
         self.login = make("&Log In…", "Log in to BentoCloud or a compatible registry", LOGIN_KEY)
-        self.login.setVisible(False)  # shown once a login dialog is available
+        self.accounts = make("&Accounts…", "Switch, add or log out of BentoCloud logins")
+        self.transfer_settings = make(
+            "Transfer &Settings…",
+            "Concurrent transfers, threads and part size",
+            QKeySequence(QKeySequence.StandardKey.Preferences),
+        )
         self.quit = make("&Quit", "Quit BentoSync", QKeySequence(QKeySequence.StandardKey.Quit))
         self.about = QAction("&About BentoSync", parent)
         self.apply_icons()
@@ -144,6 +149,7 @@ class WindowActions(QObject):
             (self.show_in_folder, "folder"),
             (self.find, "search"),
             (self.login, "login"),
+            (self.accounts, "account"),
         ):
             action.setIcon(icons.icon(name))
 
@@ -167,6 +173,9 @@ class WindowActions(QObject):
         file_menu.addAction(self.find)
         file_menu.addSeparator()
         file_menu.addAction(self.login)
+        file_menu.addSeparator()
+        file_menu.addAction(self.accounts)
+        file_menu.addAction(self.transfer_settings)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         model_menu = menus["model"] = bar.addMenu("&Model")

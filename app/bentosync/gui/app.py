@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from bentosync import __version__
+from bentosync.core.version import __version__
 from bentosync.gui import icons
 from bentosync.gui.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from bentosync.launcher import CloudTarget
+    from bentosync.application.cloud_target import CloudTarget
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,11 @@ POOL_SHUTDOWN_TIMEOUT_MS = 10_000
 
 
 def configure_application(app: QCoreApplication) -> None:
-    """Names QSettings, the desktop entry (Wayland app id) and the window icon use."""
+    """Names the desktop entry (Wayland app id), dialogs and the window icon use.
+
+    Settings do not depend on these names: they live in ``appdirs.settings_file()``
+    (``gui.settings``).
+    """
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
@@ -93,10 +97,10 @@ def run(
             login; without one, only an existing login is used.
     """
     existing = QApplication.instance()
-    if existing is None:
-        app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
-    else:
+    if isinstance(existing, QApplication):
         app = existing
+    else:
+        app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
     configure_application(app)
     lookup_pool = make_lookup_pool(app)
     sigint_timer = _quit_on_sigint(app)
