@@ -186,8 +186,8 @@ class LocalStore:
                 f"{os.path.join(folder_text, MODEL_YAML)} says {info.tag} but the folder is "
                 f"{name}:{version}."
             )
-        size, count = size if size is not None else folder_size(folder_text)
-        return LocalModel(info=info, path=folder, size_bytes=size, file_count=count)
+        size_bytes, count = size if size is not None else folder_size(folder_text)
+        return LocalModel(info=info, path=folder, size_bytes=size_bytes, file_count=count)
 
     def list(
         self,
