@@ -15,6 +15,7 @@ import humanize
 
 from bentosync.application.formatting import format_labels, format_size
 from bentosync.commands.cloud_options import open_cloud_session
+from bentosync.commands.output import can_encode
 from bentosync.commands.table import print_table
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.filelist import FileEntry
@@ -107,10 +108,11 @@ def list_cloud_or_both(args: argparse.Namespace, *, cloud_only: bool, as_json: b
     if not entries:
         print(f"No models here or on {endpoint}.")
         return 0
+    verified_mark = " ✓" if can_encode(sys.stdout, "✓") else " (verified)"
     rows = [
         (
             e.tag,
-            e.state.label + (" ✓" if e.verified else ""),
+            e.state.label + (verified_mark if e.verified else ""),
             format_size(e.local.size_bytes if e.local else e.cloud.size_bytes if e.cloud else 0),
             format_labels(e.local.labels if e.local else e.cloud.labels if e.cloud else {}),
         )

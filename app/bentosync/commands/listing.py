@@ -40,8 +40,17 @@ def _run_list(args: argparse.Namespace) -> int:
             args.parser.error(f"{' and '.join(given)} {verb} to the cloud side; drop --local")
         return _list_local(as_json=args.json)
     from bentosync.commands.cloud_listing import list_cloud_or_both
+    from bentosync.core.credentials import NotLoggedIn
 
-    return list_cloud_or_both(args, cloud_only=args.cloud, as_json=args.json)
+    try:
+        return list_cloud_or_both(args, cloud_only=args.cloud, as_json=args.json)
+    except NotLoggedIn as exc:
+        if args.cloud or args.context:
+            raise  # the cloud was asked for by name: not having it is the answer
+        # As `bentoml models list` works on a fresh machine, so does this: the local
+        # side, and how to add the cloud side.
+        print(f"bentosync: showing the local store only. {exc}", file=sys.stderr)
+        return _list_local(as_json=args.json)
 
 
 def _list_local(*, as_json: bool) -> int:

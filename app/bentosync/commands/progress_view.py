@@ -17,6 +17,7 @@ from typing import TextIO
 import humanize
 
 from bentosync.application.formatting import format_size
+from bentosync.commands.output import can_encode
 from bentosync.core.transfer.progress import (
     ChecksumState,
     FileSnapshot,
@@ -34,6 +35,15 @@ SYMBOLS = {
     ChecksumState.HASHING: "…",
     ChecksumState.VERIFIED: "✓",
     ChecksumState.MISMATCH: "✗",
+    ChecksumState.UNVERIFIED: "?",
+}
+# For a stream whose encoding cannot carry the symbols above (a Windows code page,
+# PYTHONIOENCODING=ascii): the same meaning in ASCII, rather than a crash.
+ASCII_SYMBOLS = {
+    ChecksumState.PENDING: ".",
+    ChecksumState.HASHING: "~",
+    ChecksumState.VERIFIED: "v",
+    ChecksumState.MISMATCH: "x",
     ChecksumState.UNVERIFIED: "?",
 }
 SETTLED = (ChecksumState.VERIFIED, ChecksumState.MISMATCH, ChecksumState.UNVERIFIED)
@@ -58,8 +68,8 @@ def summary_line(snap: ProgressSnapshot) -> str:
     return "  ".join(p for p in parts if p)
 
 
-def file_line(f: FileSnapshot, width: int) -> str:
-    text = f"  {SYMBOLS[f.checksum]} {_bar(f.fraction)} {f.fraction * 100:5.1f}%  {f.path}"
+def file_line(f: FileSnapshot, width: int, symbols: dict[ChecksumState, str] = SYMBOLS) -> str:
+    text = f"  {symbols[f.checksum]} {_bar(f.fraction)} {f.fraction * 100:5.1f}%  {f.path}"
     if f.reason and f.checksum is ChecksumState.MISMATCH:
         text += f"  ({f.reason})"
     return text[:width]
@@ -79,6 +89,9 @@ class ProgressView:
         self.stream = stream or sys.stderr
         self.interval = interval
         self.interactive = self.stream.isatty() if interactive is None else interactive
+        unicode = can_encode(self.stream, "".join(SYMBOLS.values()))
+        self._symbols = SYMBOLS if unicode else ASCII_SYMBOLS
+        self._more = "…" if unicode else "..."
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="bentosync-progress", daemon=True)
         self._drawn = 0
@@ -120,10 +133,11 @@ class ProgressView:
         for f in snap.files:  # one pass: 20,000 files must not cost 20,000² comparisons
             (active if f.checksum not in SETTLED or f.fraction < 1 else done).append(f)
         shown = (active + done)[:MAX_FILE_LINES]
-        lines = [summary_line(snap)[:width]] + [file_line(f, width) for f in shown]
+        lines = [summary_line(snap)[:width]]
+        lines += [file_line(f, width, self._symbols) for f in shown]
         hidden = len(snap.files) - len(shown)
         if hidden > 0:
-            lines.append(f"  … and {hidden} more files")
+            lines.append(f"  {self._more} and {hidden} more files")
         if self._drawn:
             self.stream.write(f"\x1b[{self._drawn}F")
         for line in lines:
@@ -158,5 +172,5 @@ class ProgressView:
         if final:
             for state, count in self._unlisted.items():
                 files_word = "file" if count == 1 else "files"
-                self.stream.write(f"  … and {count:,} more {files_word} {state.value}\n")
+                self.stream.write(f"  {self._more} and {count:,} more {files_word} {state.value}\n")
             self._unlisted.clear()
