@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from bentosync.core.cloud import CloudClient, CloudUser, NotFound
 from bentosync.core.credentials import ContextsFile, Credentials, resolve_credentials
 from bentosync.core.errors import BentoSyncError
+from bentosync.core.redaction import remember_secret
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ class CloudTarget:
     embedded: bool = False
     context_name: str = ""
     source: str = ""
+
+    def __post_init__(self) -> None:
+        remember_secret(self.token)  # masked in logs and bug reports from now on
 
     def __repr__(self) -> str:
         return (

@@ -34,6 +34,7 @@ from bentosync.core import appdirs
 from bentosync.core.cloud_http import DEFAULT_ENDPOINT, normalize_endpoint
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.keyring_store import CredentialStorage, KeyringUnavailable
+from bentosync.core.redaction import remember_secret
 from bentosync.core.yatai_config import (
     YataiConfig,
     YataiContext,
@@ -99,6 +100,9 @@ class Credentials:
             f"Credentials(endpoint={self.endpoint!r}, context_name={self.context_name!r}, "
             f"source={self.source!r}, token=<hidden>)"
         )
+
+    def __post_init__(self) -> None:
+        remember_secret(self.token)  # masked in logs and bug reports from now on
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickling would write the token somewhere
         raise TypeError("Credentials cannot be pickled")

@@ -115,6 +115,8 @@ class WindowActions(QObject):
         )
         self.quit = make("&Quit", "Quit BentoSync", QKeySequence(QKeySequence.StandardKey.Quit))
         self.about = QAction("&About BentoSync", parent)
+        self.open_log_folder = QAction("Open &Log Folder", parent)
+        self.open_log_folder.setStatusTip("The app's log files, to send with a bug report")
         self.apply_icons()
         self.update(ActionState())
 
@@ -189,6 +191,8 @@ class WindowActions(QObject):
         transfers_menu = menus["transfers"] = bar.addMenu("&Transfers")
         transfers_menu.addAction(self.cancel)
         help_menu = menus["help"] = bar.addMenu("&Help")
+        help_menu.addAction(self.open_log_folder)
+        help_menu.addSeparator()
         help_menu.addAction(self.about)
         return menus
 

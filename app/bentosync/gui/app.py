@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
+from bentosync.application.diagnostics import Diagnostics
 from bentosync.core.version import __version__
 from bentosync.gui import icons
+from bentosync.gui.exception_dialog import ExceptionReporter
 from bentosync.gui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -102,15 +104,18 @@ def run(
     else:
         app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
     configure_application(app)
+    diagnostics = Diagnostics().install()  # the log file and crash record, first of all
     lookup_pool = make_lookup_pool(app)
     sigint_timer = _quit_on_sigint(app)
 
     window = MainWindow(lookup_pool, resolver=resolver)
+    reporter = ExceptionReporter(diagnostics, lambda: window).install()
     window.show()
     window.refresh()
     try:
         status = app.exec()
     finally:
+        reporter.uninstall()
         sigint_timer.stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if hasattr(signal, "SIGTERM"):
@@ -122,5 +127,6 @@ def run(
         # Quit. Left queued, it would end the next event loop the moment it
         # starts (a host application's, or the next test's), so drop it.
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
-    logger.debug("Event loop finished with %d", status)
+    logger.info("Event loop finished with %d", status)
+    diagnostics.uninstall()
     return int(status)

@@ -41,6 +41,7 @@ from bentosync.application.cloud_target import CloudTarget, Resolver
 from bentosync.application.errors import ErrorReport
 from bentosync.application.jobs import KIND_PULL, KIND_PUSH, JobSnapshot, JobStatus
 from bentosync.application.settings import TransferSettings
+from bentosync.core.appdirs import log_dir
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.filelist import FileEntry
 from bentosync.core.store import LocalModel, LocalStore
@@ -262,6 +263,7 @@ class MainWindow(QMainWindow):
         acts.transfer_settings.triggered.connect(self.open_settings)
         acts.quit.triggered.connect(self.close)
         acts.about.triggered.connect(lambda: commands.show_about(self))
+        acts.open_log_folder.triggered.connect(lambda: commands.open_log_folder(log_dir()))
 
         dnd.connect_drops(self.local_model, self.cloud_model, ops)
         self.local_pane.set_drop_hint(

@@ -49,17 +49,47 @@ def choose_folder(parent: QWidget, chosen: Callable[[Path], None]) -> QFileDialo
     return dialog
 
 
-def show_about(parent: QWidget) -> None:
+PROJECT_URL = "https://github.com/bentosync/bentosync"
+LICENCE = "Apache License 2.0"
+
+
+def about_text() -> str:
+    """The About box: what the app is, and every version a bug report needs."""
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    from bentosync.application.diagnostics import python_version
+
+    return (
+        f"<b>BentoSync {__version__}</b><br>"
+        "Push and pull BentoML models between this computer and BentoCloud, "
+        "with per-file checksums and resumable transfers.<br><br>"
+        f"Qt {qVersion()} · PySide6 {PySide6.__version__} · {python_version()}<br>"
+        f"Licence: {LICENCE}<br>"
+        f'<a href="{PROJECT_URL}">{PROJECT_URL}</a>'
+    )
+
+
+def show_about(parent: QWidget) -> QMessageBox:
     box = QMessageBox(parent)
+    box.setObjectName("about_box")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setWindowTitle("About BentoSync")
     box.setTextFormat(Qt.TextFormat.RichText)
-    box.setText(
-        f"<b>BentoSync {__version__}</b><br>"
-        "Sync BentoML models between this computer and BentoCloud."
-    )
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    box.setText(about_text())
     box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
     box.open()
+    return box
+
+
+def open_log_folder(folder: Path) -> bool:
+    """Show the log folder in the file manager (made first, so there is one to show)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        logger.warning("Cannot make the log folder %s: %s", folder, exc)
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
 def open_login(pool: QThreadPool, parent: QWidget, saved: Callable[[], None]) -> LoginDialog:
