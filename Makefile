@@ -16,7 +16,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[gui,registry,test]"
 	touch $@
 
 run: install
@@ -45,11 +45,12 @@ bench: install official-client system-deps
 lint: install
 	$(VENV)/bin/ruff check app tests
 	$(VENV)/bin/ruff format --check app tests
+	$(VENV)/bin/mypy
 
 # ---- the installable app (packaging/, README "Installing the app") ----------------
 # The bundle is rebuilt only when a file it is made from changes: a PyInstaller
 # build costs a minute or two of both cores, and test-package reuses the bundle.
-VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"$$/\1/p' app/bentosync/__init__.py)
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"$$/\1/p' app/bentosync/core/version.py)
 UNAME_S := $(shell uname -s)
 ARCH := $(shell uname -m)
 BUNDLE := dist/bentosync

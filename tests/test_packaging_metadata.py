@@ -60,7 +60,9 @@ def test_the_version_has_one_home():
     project = pyproject()
     assert "version" not in project["project"]
     assert "version" in project["project"]["dynamic"]
-    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "bentosync.__version__"}
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "bentosync.core.version.__version__"
+    }
     releases = ET.parse(METAINFO).getroot().find("releases")
     assert releases is not None
     assert releases[0].get("version") == bentosync.__version__, "add a <release> to the metainfo"
@@ -203,7 +205,11 @@ def test_flatpak_python_deps_cover_every_runtime_dependency():
             if arch in s.get("only-arches", [arch])
         }
         assert "pydantic_core" in arch_names and "uvloop" in arch_names, arch
-    for requirement in pyproject()["project"]["dependencies"]:
+    project = pyproject()["project"]
+    wanted = project["dependencies"] + [
+        req for extra in ("gui", "registry") for req in project["optional-dependencies"][extra]
+    ]
+    for requirement in wanted:
         name = re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower()
         if name.startswith("pyside6"):
             continue  # the PySide BaseApp provides it, matched to the runtime's Qt

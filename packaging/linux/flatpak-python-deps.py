@@ -40,8 +40,10 @@ BUILD_TOOLS = ["setuptools>=77", "wheel"]
 
 def runtime_requirements() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project.get("optional-dependencies", {})
     keep = []
-    for req in project["dependencies"]:
+    # The Flatpak is the whole app: the window and its embedded registry.
+    for req in project["dependencies"] + extras.get("gui", []) + extras.get("registry", []):
         name = re.split(r"[<>=!~;\[ ]", req, maxsplit=1)[0].lower()
         if name not in PROVIDED_BY_BASE_APP:
             keep.append(req.split("#")[0].strip())

@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from bentosync import __version__
+from bentosync.application.diagnostics import Diagnostics
+from bentosync.core.version import __version__
 from bentosync.gui import icons
+from bentosync.gui.exception_dialog import ExceptionReporter
 from bentosync.gui.file_open import FolderOpenFilter
 from bentosync.gui.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from bentosync.launcher import CloudTarget
+    from bentosync.application.cloud_target import CloudTarget
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,11 @@ POOL_SHUTDOWN_TIMEOUT_MS = 10_000
 
 
 def configure_application(app: QCoreApplication) -> None:
-    """Names QSettings, the desktop entry (Wayland app id) and the window icon use."""
+    """Names the desktop entry (Wayland app id), dialogs and the window icon use.
+
+    Settings do not depend on these names: they live in ``appdirs.settings_file()``
+    (``gui.settings``).
+    """
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
@@ -94,15 +100,17 @@ def run(
             login; without one, only an existing login is used.
     """
     existing = QApplication.instance()
-    if existing is None:
-        app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
-    else:
+    if isinstance(existing, QApplication):
         app = existing
+    else:
+        app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
     configure_application(app)
+    diagnostics = Diagnostics().install()  # the log file and crash record, first of all
     lookup_pool = make_lookup_pool(app)
     sigint_timer = _quit_on_sigint(app)
 
     window = MainWindow(lookup_pool, resolver=resolver)
+    reporter = ExceptionReporter(diagnostics, lambda: window).install()
     folder_open = FolderOpenFilter(window.operations.import_folders, app)
     app.installEventFilter(folder_open)
     window.show()
@@ -110,6 +118,7 @@ def run(
     try:
         status = app.exec()
     finally:
+        reporter.uninstall()
         sigint_timer.stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if hasattr(signal, "SIGTERM"):
@@ -123,5 +132,6 @@ def run(
         # Quit. Left queued, it would end the next event loop the moment it
         # starts (a host application's, or the next test's), so drop it.
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
-    logger.debug("Event loop finished with %d", status)
+    logger.info("Event loop finished with %d", status)
+    diagnostics.uninstall()
     return int(status)

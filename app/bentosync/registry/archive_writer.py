@@ -22,7 +22,7 @@ import logging
 import mmap
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -84,7 +84,7 @@ class ArchiveWriter:
             return False
         return True
 
-    def write(self, chunks: list[bytes]) -> None:
+    def write(self, chunks: Sequence[bytes | bytearray | memoryview]) -> None:
         """Append ``chunks`` (in order); a failed or short write raises OSError."""
         if self._buffer is None:
             write_all(self._fd, chunks)
@@ -213,7 +213,7 @@ def pwrite_all(fd: int, data: memoryview, offset: int) -> None:
         data, offset = data[written:], offset + written
 
 
-def write_all(fd: int, chunks: list[bytes] | list[memoryview]) -> None:
+def write_all(fd: int, chunks: Sequence[bytes | bytearray | memoryview]) -> None:
     """``writev`` until every byte of ``chunks`` is written (short writes resume)."""
     views = [memoryview(chunk) for chunk in chunks]
     while views:

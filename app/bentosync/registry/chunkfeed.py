@@ -97,7 +97,7 @@ class ChunkFeed:
             end = available if size < 0 else min(available, self._pos + size)
             if end <= self._pos:
                 return b""
-            pieces: list[bytes | memoryview] = []
+            pieces: list[bytes | bytearray | memoryview] = []
             for start, chunk, _ in self._chunks:
                 if start >= end:
                     break
