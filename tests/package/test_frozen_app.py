@@ -72,6 +72,15 @@ def cloud_env(registry: FrozenRegistry) -> dict[str, str]:
     return {"BENTO_CLOUD_API_KEY": registry.token, "BENTO_CLOUD_API_ENDPOINT": registry.endpoint}
 
 
+def test_the_bundle_carries_no_build_or_test_tools(frozen: Frozen):
+    """What builds and checks the app stays out of what users download."""
+    internal = frozen.bundle / "_internal"
+    for tool in ("mypy", "mypyc", "pytest", "_pytest", "PyInstaller", "pip", "setuptools", "ruff"):
+        assert not (internal / tool).exists(), tool
+    translations = list(internal.glob("PySide6/Qt/translations/*"))
+    assert translations == [], "Qt's translations are pruned (the app is English only)"
+
+
 def test_version_is_the_packages_one(frozen: Frozen, user: User):
     assert frozen.run(user, "--version").stdout.strip() == f"bentosync {bentosync.__version__}"
 
@@ -181,6 +190,35 @@ def _is_zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return False
+
+
+@pytest.mark.keyring
+def test_login_keeps_the_token_in_the_secret_service_from_the_bundle(
+    frozen: Frozen, user: User, frozen_registry: FrozenRegistry, secret_service
+):
+    """keyring picks its backend lazily (entry points, then an import): it must be bundled."""
+    bus = {"DBUS_SESSION_BUS_ADDRESS": os.environ["DBUS_SESSION_BUS_ADDRESS"]}
+    endpoint = frozen_registry.endpoint
+    frozen.run(
+        user,
+        "login",
+        "--endpoint",
+        endpoint,
+        "--context",
+        "smoke",
+        "--token-stdin",
+        stdin_text=frozen_registry.token + "\n",
+        **bus,
+    )
+    try:
+        whoami = frozen.run(user, "whoami", **bus)
+        assert endpoint in whoami.stdout + whoami.stderr
+        assert frozen_registry.token not in whoami.stdout + whoami.stderr
+        contexts = "".join(p.read_text() for p in user.home.rglob("contexts.json"))
+        assert endpoint in contexts and frozen_registry.token not in contexts
+        assert frozen.json(user, "list", "--cloud", "--json", **bus) == []
+    finally:
+        frozen.run(user, "logout", "--context", "smoke", **bus)
 
 
 def test_a_multiprocessing_child_of_the_bundle_runs_its_work_not_the_cli(

@@ -102,7 +102,13 @@ class Frozen:
         return self.bundle / EXE_NAME
 
     def run(
-        self, user: User, *args: str, timeout: float = 300, check: bool = True, **env: str
+        self,
+        user: User,
+        *args: str,
+        timeout: float = 300,
+        check: bool = True,
+        stdin_text: str | None = None,
+        **env: str,
     ) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
             [str(self.exe), *args],
@@ -111,7 +117,8 @@ class Frozen:
             capture_output=True,
             text=True,
             timeout=timeout,
-            stdin=subprocess.DEVNULL,
+            input=stdin_text,
+            stdin=subprocess.DEVNULL if stdin_text is None else None,
         )
         if check and proc.returncode != 0:
             command = " ".join(args)
