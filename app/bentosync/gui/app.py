@@ -14,14 +14,15 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from bentosync.application.diagnostics import Diagnostics
 from bentosync.core.version import __version__
 from bentosync.gui import icons
 from bentosync.gui.exception_dialog import ExceptionReporter
 from bentosync.gui.main_window import MainWindow
+from bentosync.gui.single_instance import SingleInstance
 
 if TYPE_CHECKING:
     from bentosync.application.cloud_target import CloudTarget
@@ -66,6 +67,15 @@ def shutdown_pool(pool: QThreadPool, timeout_ms: int = POOL_SHUTDOWN_TIMEOUT_MS)
     return done
 
 
+def bring_to_front(window: QWidget) -> None:
+    """Show ``window`` above the others: un-minimised, raised, and given focus."""
+    state = window.windowState() & ~Qt.WindowState.WindowMinimized
+    window.setWindowState(state | Qt.WindowState.WindowActive)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
 def _quit_on_sigint(app: QCoreApplication) -> QTimer:
     """Ctrl+C in the terminal, or SIGTERM (logout, ``kill``), quits cleanly.
 
@@ -104,17 +114,22 @@ def run(
     else:
         app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
     configure_application(app)
+    instance = SingleInstance(parent=app)
+    if not instance.claim():
+        return 0  # the running window was asked to show itself
     diagnostics = Diagnostics().install()  # the log file and crash record, first of all
     lookup_pool = make_lookup_pool(app)
     sigint_timer = _quit_on_sigint(app)
 
     window = MainWindow(lookup_pool, resolver=resolver)
+    instance.activated.connect(lambda: bring_to_front(window))
     reporter = ExceptionReporter(diagnostics, lambda: window).install()
     window.show()
     window.refresh()
     try:
         status = app.exec()
     finally:
+        instance.release()
         reporter.uninstall()
         sigint_timer.stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
