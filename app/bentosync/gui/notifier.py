@@ -1,20 +1,24 @@
 """Tell the user when something finished or failed, even if the window is behind others.
 
-A 15 GB push takes long enough that people switch to other work. Where the
-desktop has a system tray, a tray balloon (a native notification on most
-desktops) says how it ended; without one (some GNOME setups, offscreen test
-runs) the window's status bar says it. Either way the last messages are kept
-for tests and for the status bar.
+A 15 GB push takes long enough that people switch to other work. On Linux
+the desktop's notification service says how it ended (org.freedesktop.
+Notifications, which GNOME shows although it has no tray;
+``application.desktop_notifications``), sent from a thread of its own so a
+slow service never stalls the window. Elsewhere, where the desktop has a
+system tray, a tray balloon is the platform's own notification. The window's
+status bar says it too, always. The last messages are kept for tests.
 """
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QStatusBar, QSystemTrayIcon
 
+from bentosync.application import desktop_notifications
 from bentosync.gui import icons
 
 logger = logging.getLogger(__name__)
@@ -34,13 +38,25 @@ class Notifier(QObject):
     """Shows notifications in the tray when there is one, else in ``status_bar``."""
 
     def __init__(
-        self, status_bar: QStatusBar, parent: QObject | None = None, *, use_tray: bool | None = None
+        self,
+        status_bar: QStatusBar,
+        parent: QObject | None = None,
+        *,
+        use_tray: bool | None = None,
+        use_desktop: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self._status_bar = status_bar
         self.history: list[Notification] = []
+        self.sent: list[Future[bool]] = []  # the desktop notifications under way or sent
+        if use_desktop is None:
+            use_desktop = desktop_notifications.available()
+        # One thread keeps them in order; a hung service delays notifications, nothing else.
+        self._desktop = (
+            ThreadPoolExecutor(1, thread_name_prefix="bentosync-notify") if use_desktop else None
+        )
         if use_tray is None:
-            use_tray = QSystemTrayIcon.isSystemTrayAvailable()
+            use_tray = QSystemTrayIcon.isSystemTrayAvailable() and not use_desktop
         self._tray: QSystemTrayIcon | None = None
         if use_tray:
             self._tray = QSystemTrayIcon(icons.app_icon(), self)
@@ -58,7 +74,12 @@ class Notifier(QObject):
         (logger.warning if error else logger.info)("%s: %s", title, message)
         # The status bar always gets it: the tray balloon vanishes, this stays a while.
         self._status_bar.showMessage(f"{title}: {message}", STATUS_MS)
-        if self._tray is not None and self._tray.supportsMessages():
+        if self._desktop is not None:
+            self.sent.append(
+                self._desktop.submit(desktop_notifications.send, title, message, error=error)
+            )
+            del self.sent[:-50]
+        elif self._tray is not None and self._tray.supportsMessages():
             kind = (
                 QSystemTrayIcon.MessageIcon.Warning
                 if error
@@ -69,3 +90,6 @@ class Notifier(QObject):
     def close(self) -> None:
         if self._tray is not None:
             self._tray.hide()
+        if self._desktop is not None:
+            self._desktop.shutdown(wait=False, cancel_futures=True)
+            self._desktop = None  # a job that ends after the window closed: status bar only
