@@ -80,6 +80,11 @@ class TransfersPanel(QWidget):
         self._expanded: set[int] = set()
 
         self.view = QTreeView(self)
+        self.view.setAccessibleName("Transfers")
+        self.view.setAccessibleDescription(
+            "Pushes, pulls and verifications; expand one for its folders and files, each "
+            "with its progress and checksum state"
+        )
         self.view.setObjectName("transfers_view")
         self.view.setModel(self.model)
         self.view.setUniformRowHeights(True)  # many file rows: no per-row measuring
