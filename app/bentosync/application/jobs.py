@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import NewType
 
 from bentosync.application.errors import Remedy, failure_message, present
-from bentosync.core.errors import BentoSyncError, Cancelled, after_cancel
+from bentosync.application.interrupted import InterruptedTransfer
+from bentosync.core.errors import BentoSyncError, Cancelled, StopRequest, after_cancel
 from bentosync.core.session import Session
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.parts import DEFAULT_PART_SIZE, DEFAULT_THREADS
@@ -71,10 +72,19 @@ class JobStatus(str, enum.Enum):
     SKIPPED = "skipped"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # Running when the app last quit or crashed; listed again at start, to resume.
+    INTERRUPTED = "interrupted"
 
     @property
     def finished(self) -> bool:
-        return self in (JobStatus.DONE, JobStatus.SKIPPED, JobStatus.FAILED, JobStatus.CANCELLED)
+        """Not running (nor waiting to): its row can be retried, resumed or cleared."""
+        return self in (
+            JobStatus.DONE,
+            JobStatus.SKIPPED,
+            JobStatus.FAILED,
+            JobStatus.CANCELLED,
+            JobStatus.INTERRUPTED,
+        )
 
     @property
     def label(self) -> str:
@@ -182,7 +192,7 @@ class TransferJob:
     def __init__(self, spec: JobSpec) -> None:
         self.spec = spec
         self.progress = TransferProgress(spec.kind, spec.tag)
-        self.cancel_event = threading.Event()
+        self.cancel_event = StopRequest()
         self._lock = threading.Lock()
         self._status = JobStatus.QUEUED
         self._error = ""
@@ -190,6 +200,20 @@ class TransferJob:
         self._message = "Waiting for a free slot"
         self._started_at: float | None = None
         self._finished_at: float | None = None
+        self.record: InterruptedTransfer | None = None  # what an interrupted job had done
+
+    @classmethod
+    def interrupted(cls, spec: JobSpec, record: InterruptedTransfer) -> TransferJob:
+        """A job that was running when the app last quit or crashed, as a row to resume."""
+        job = cls(spec)
+        job._status = JobStatus.INTERRUPTED
+        job._message = (
+            f"Interrupted when BentoSync last closed; {record.describe()}. "
+            "Resume continues where it stopped."
+        )
+        job._finished_at = time.monotonic()
+        job.record = record
+        return job
 
     def __repr__(self) -> str:
         return f"TransferJob(#{self.spec.job_id} {self.spec.kind} {self.spec.tag} {self._status})"
@@ -244,6 +268,12 @@ class TransferJob:
             self._started_at = time.monotonic()
             return True
 
+    def interrupt(self) -> bool:
+        """Stop for the app's quit: like ``cancel``, but the engine keeps what it has done
+        (a pull's staging, a multipart upload's parts) for the resume at the next start."""
+        self.cancel_event.interrupt()
+        return self.cancel()
+
     def cancel(self) -> bool:
         """Ask the job to stop; True if it was still queued and is now cancelled for good."""
         self.cancel_event.set()
@@ -271,6 +301,7 @@ class TransferJob:
             JobStatus.SKIPPED: Phase.SKIPPED,
             JobStatus.FAILED: Phase.FAILED,
             JobStatus.CANCELLED: Phase.CANCELLED,
+            JobStatus.INTERRUPTED: Phase.CANCELLED,
         }[status]
         if not self.progress.phase.finished:
             self.progress.set_phase(phase, message)

@@ -126,6 +126,7 @@ def run(
     reporter = ExceptionReporter(diagnostics, lambda: window).install()
     window.show()
     window.refresh()
+    window.restore_interrupted_transfers()
     try:
         status = app.exec()
     finally:

@@ -23,7 +23,7 @@ What stays here: layout, the sync verdict of both listings
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from bentosync.application.cloud_target import CloudTarget, Resolver
 from bentosync.application.errors import ErrorReport
+from bentosync.application.interrupted import InterruptedTransfers
 from bentosync.application.jobs import KIND_PULL, KIND_PUSH, JobSnapshot, JobStatus
 from bentosync.application.settings import TransferSettings
 from bentosync.core.appdirs import log_dir
@@ -128,6 +130,9 @@ class MainWindow(QMainWindow):
         self._settings = settings if settings is not None else open_settings()
         self._active_side = LOCAL
         self._closed = False
+        self._quit_requested = False
+        # Asked with the number of running transfers; True quits. A test puts its answer here.
+        self.confirm_quit: Callable[[int], bool] = self._ask_before_quitting
         self.cloud_pool = _pool("cloud_pool", self)
         self.write_pool = _pool("write_pool", self)
         self.hash_pool = _pool("hash_pool", self)
@@ -160,7 +165,10 @@ class MainWindow(QMainWindow):
         # switches where the next job goes.
         self.transfer_settings = TransferSettings(self._settings)
         self.transfers = TransferManager(
-            self.connection.session_factory, self.transfer_settings, self
+            self.connection.session_factory,
+            self.transfer_settings,
+            self,
+            interrupted=InterruptedTransfers(),
         )
         self.transfers_panel = TransfersPanel(self.transfers)
         self.transfers_panel.setObjectName("transfers_panel")
@@ -261,7 +269,7 @@ class MainWindow(QMainWindow):
         acts.login.triggered.connect(self.open_login)
         acts.accounts.triggered.connect(self.open_accounts)
         acts.transfer_settings.triggered.connect(self.open_settings)
-        acts.quit.triggered.connect(self.close)
+        acts.quit.triggered.connect(self.request_quit)
         acts.about.triggered.connect(lambda: commands.show_about(self))
         acts.open_log_folder.triggered.connect(lambda: commands.open_log_folder(log_dir()))
 
@@ -553,10 +561,46 @@ class MainWindow(QMainWindow):
             self.details.reload_icons()
         super().changeEvent(event)
 
+    def restore_interrupted_transfers(self) -> None:
+        """At start: list the transfers the last run left (resumed if the settings say so)."""
+        self.transfers.restore_interrupted(resume=self.transfer_settings.resume_interrupted)
+
+    def request_quit(self) -> None:
+        """File ▸ Quit: a close the user asked for, so running transfers are asked about."""
+        self._quit_requested = True
+        try:
+            self.close()
+        finally:
+            self._quit_requested = False
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        asked = event.spontaneous() or self._quit_requested  # not a program's own close()
+        running = sum(1 for job in self.transfers.jobs() if not job.status.finished)
+        if asked and running and not self.confirm_quit(running):
+            event.ignore()
+            return
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)
+
+    def _ask_before_quitting(self, running: int) -> bool:
+        """The quit prompt: running transfers stop, and are listed again at the next start."""
+        noun = "transfer is" if running == 1 else "transfers are"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Quit BentoSync?",
+            f"{running} {noun} still running.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText(
+            "They stop now, and are listed again the next time you open BentoSync, "
+            "where they continue from what is already done."
+        )
+        quit_button = box.addButton("&Quit", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is quit_button
 
     def shutdown(self) -> None:
         """Stop background work this window started; pool threads must not outlive it."""

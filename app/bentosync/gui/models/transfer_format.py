@@ -83,6 +83,8 @@ def job_status_text(snapshot: JobSnapshot, grouped: Grouped | None = None) -> st
         return f"Skipped: {snapshot.message}" if snapshot.message else "Skipped"
     if status is JobStatus.DONE:
         return done_text(snapshot, grouped)
+    if status is JobStatus.INTERRUPTED:
+        return snapshot.message or status.label
     return status.label
 
 
@@ -171,8 +173,8 @@ def describe_outcome(snapshot: JobSnapshot) -> tuple[str, str, bool]:
         if snapshot.record_conflict:
             message = f"{message} {replace_hint(snapshot)}"
         return f"{verb} skipped", message, False
-    if status is JobStatus.CANCELLED:
-        return f"{verb} cancelled", snapshot.tag, False
+    if status in (JobStatus.CANCELLED, JobStatus.INTERRUPTED):
+        return f"{verb} {status.value}", snapshot.tag, False
     message = snapshot.error or snapshot.message
     if snapshot.record_conflict:
         message = f"{message} {replace_hint(snapshot)}"

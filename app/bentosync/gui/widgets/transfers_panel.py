@@ -50,7 +50,8 @@ from bentosync.gui.workers.transfer_manager import TransferManager
 logger = logging.getLogger(__name__)
 
 AUTO_EXPAND_FILES = 12  # open a new job's folders and files when it has this few files
-RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELLED)
+# Interrupted: running when the app last closed; Retry resumes it from the journal.
+RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.INTERRUPTED)
 _WIDTHS = {COL_PROGRESS: 130, COL_SIZE: 80, COL_SPEED: 90, COL_ETA: 90, COL_CHECKSUM: 70}
 
 
