@@ -43,6 +43,12 @@ class InterruptedTransfer:
     done_files: int = 0
     total_files: int = 0
 
+    def short(self) -> str:
+        """The status cell: "Interrupted · 3 of 7 files done"."""
+        if self.total_files:
+            return f"Interrupted · {self.done_files:,} of {self.total_files:,} files done"
+        return "Interrupted"
+
     def describe(self) -> str:
         """What had been done, in words, for the job's status line."""
         if self.total_files:

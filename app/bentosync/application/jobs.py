@@ -124,6 +124,8 @@ class JobSnapshot:
     started_at: float | None
     finished_at: float | None
     error_kind: str = ""
+    # An interrupted job's progress when the app last closed (it has no engine progress).
+    interrupted: InterruptedTransfer | None = None
 
     @functools.cached_property
     def record_conflict(self) -> bool:
@@ -155,6 +157,8 @@ class JobSnapshot:
     def fraction(self) -> float:
         if self.status in (JobStatus.DONE, JobStatus.SKIPPED):
             return 1.0
+        if self.interrupted is not None and self.interrupted.total_bytes:
+            return min(1.0, self.interrupted.done_bytes / self.interrupted.total_bytes)
         return self.progress.fraction if self.progress.total_bytes else 0.0
 
     @property
@@ -209,7 +213,7 @@ class TransferJob:
         job._status = JobStatus.INTERRUPTED
         job._message = (
             f"Interrupted when BentoSync last closed; {record.describe()}. "
-            "Resume continues where it stopped."
+            "Retry resumes it from there."
         )
         job._finished_at = time.monotonic()
         job.record = record
@@ -257,6 +261,7 @@ class TransferJob:
                 started_at=self._started_at,
                 finished_at=self._finished_at,
                 error_kind=self._error_kind,
+                interrupted=self.record,
             )
 
     def start(self) -> bool:

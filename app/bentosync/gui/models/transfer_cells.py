@@ -83,7 +83,10 @@ def job_data(job: JobSnapshot, tree: FileTree, column: int, role: int) -> Any:
         if column == COL_PROGRESS:
             return fmt.format_percent(job.fraction)
         if column == COL_SIZE:
-            return format_size(progress.total_bytes) if progress.files else ""
+            if progress.files:
+                return format_size(progress.total_bytes)
+            interrupted = job.interrupted
+            return format_size(interrupted.total_bytes) if interrupted else ""
         if column == COL_SPEED:
             return format_speed(job.bytes_per_second)
         if column == COL_ETA:
