@@ -76,7 +76,7 @@ def daemon() -> Iterator[NotificationDaemon]:
 def test_a_finished_transfer_is_a_desktop_notification(qtbot, daemon):
     bar = QStatusBar()
     qtbot.addWidget(bar)
-    notifier = Notifier(bar, use_tray=False)
+    notifier = Notifier(bar)
     assert desktop_notifications.available()
     notifier.notify("Pushed sentiment-clf:v1", "every file verified")
     notifier.notify("Pull failed", "m:v: checksum mismatch in weights.bin", error=True)
@@ -95,7 +95,7 @@ def test_a_finished_transfer_is_a_desktop_notification(qtbot, daemon):
 def test_without_a_notification_service_the_status_bar_still_says_it(qtbot):
     bar = QStatusBar()
     qtbot.addWidget(bar)
-    notifier = Notifier(bar, use_tray=False)
+    notifier = Notifier(bar)
     notifier.notify("Pushed m:v", "done")
     assert [future.result(timeout=10) for future in notifier.sent] == [False]
     assert bar.currentMessage() == "Pushed m:v: done"

@@ -71,11 +71,13 @@ from bentosync.gui.models.transfer_format import describe_outcome
 from bentosync.gui.notifier import Notifier
 from bentosync.gui.operations import ModelOperations
 from bentosync.gui.settings import open_settings
+from bentosync.gui.tray import Tray
 from bentosync.gui.widgets.cloud_pane import CloudPane
 from bentosync.gui.widgets.details_panel import DetailsPanel
 from bentosync.gui.widgets.local_pane import LocalPane
 from bentosync.gui.widgets.model_pane import ModelPane
 from bentosync.gui.widgets.transfers_panel import TransfersPanel
+from bentosync.gui.window_state import bring_to_front
 from bentosync.gui.workers.file_hashing import FileListHasher
 from bentosync.gui.workers.transfer_manager import TransferManager
 
@@ -124,7 +126,9 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         resolver: Resolver | None = None,
+        use_tray: bool | None = None,
     ) -> None:
+        """``use_tray``: show a tray icon (default: where the desktop has a tray)."""
         super().__init__(parent)
         self._store = store if store is not None else LocalStore()
         self._settings = settings if settings is not None else open_settings()
@@ -153,7 +157,12 @@ class MainWindow(QMainWindow):
 
         self.window_actions = WindowActions(self)
         self.window_actions.scope_to_panes([self.local_pane, self.cloud_pane])
-        self.notifier = Notifier(self.statusBar(), self)
+        if use_tray is None:
+            use_tray = Tray.available()
+        self.tray = Tray(self) if use_tray else None
+        self.notifier = Notifier(
+            self.statusBar(), self, tray=self.tray.icon if self.tray is not None else None
+        )
         self.connection = CloudConnection(self.cloud_pool, resolver, self._store.home, self)
         self.listing = LocalListing(
             lookup_pool, self._store, self.local_pane, self.statusBar(), self
@@ -308,6 +317,10 @@ class MainWindow(QMainWindow):
 
         panel, manager = self.transfers_panel, self.transfers
         panel.overall_changed.connect(self.overall_label.setText)
+        if self.tray is not None:
+            panel.overall_changed.connect(self.tray.set_state)
+            self.tray.show_requested.connect(lambda: bring_to_front(self))
+            self.tray.quit_requested.connect(self.request_quit)
         panel.error_occurred.connect(
             lambda text: self.notifier.notify("Cannot retry", text, error=True)
         )
@@ -576,12 +589,26 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         asked = event.spontaneous() or self._quit_requested  # not a program's own close()
         running = sum(1 for job in self.transfers.jobs() if not job.status.finished)
+        if asked and running and self._hide_to_tray():
+            event.ignore()
+            return
         if asked and running and not self.confirm_quit(running):
             event.ignore()
             return
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)
+
+    def _hide_to_tray(self) -> bool:
+        """Closing the window (not Quit) with transfers running and "Keep running in the
+        tray" on: hide it there; they go on. False when that does not apply."""
+        if self._quit_requested or self.tray is None or not self.transfer_settings.keep_in_tray:
+            return False
+        self.hide()
+        self.notifier.notify(
+            "BentoSync is still running", "Transfers go on; the tray icon shows the window."
+        )
+        return True
 
     def _ask_before_quitting(self, running: int) -> bool:
         """The quit prompt: running transfers stop, and are listed again at the next start."""
@@ -619,6 +646,8 @@ class MainWindow(QMainWindow):
         self.hasher.close()
         self.connection.close()
         self.notifier.close()
+        if self.tray is not None:
+            self.tray.close()
 
     def _restore_settings(self) -> None:
         window_state.restore(self, self._settings, DEFAULT_SIZE)

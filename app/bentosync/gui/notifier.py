@@ -19,7 +19,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QStatusBar, QSystemTrayIcon
 
 from bentosync.application import desktop_notifications
-from bentosync.gui import icons
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +34,17 @@ class Notification:
 
 
 class Notifier(QObject):
-    """Shows notifications in the tray when there is one, else in ``status_bar``."""
+    """Shows notifications through the desktop's service, or the tray; and in ``status_bar``."""
 
     def __init__(
         self,
         status_bar: QStatusBar,
         parent: QObject | None = None,
         *,
-        use_tray: bool | None = None,
+        tray: QSystemTrayIcon | None = None,
         use_desktop: bool | None = None,
     ) -> None:
+        """``tray``: the window's tray icon, for balloons where the desktop service is not used."""
         super().__init__(parent)
         self._status_bar = status_bar
         self.history: list[Notification] = []
@@ -55,17 +55,11 @@ class Notifier(QObject):
         self._desktop = (
             ThreadPoolExecutor(1, thread_name_prefix="bentosync-notify") if use_desktop else None
         )
-        if use_tray is None:
-            use_tray = QSystemTrayIcon.isSystemTrayAvailable() and not use_desktop
-        self._tray: QSystemTrayIcon | None = None
-        if use_tray:
-            self._tray = QSystemTrayIcon(icons.app_icon(), self)
-            self._tray.setToolTip("BentoSync")
-            self._tray.show()
+        self._tray = tray
 
     @property
     def uses_tray(self) -> bool:
-        return self._tray is not None
+        return self._desktop is None and self._tray is not None
 
     def notify(self, title: str, message: str, *, error: bool = False) -> None:
         note = Notification(title, message, error)
@@ -88,8 +82,7 @@ class Notifier(QObject):
             self._tray.showMessage(title, message, kind, TRAY_MS)
 
     def close(self) -> None:
-        if self._tray is not None:
-            self._tray.hide()
+        self._tray = None
         if self._desktop is not None:
             self._desktop.shutdown(wait=False, cancel_futures=True)
             self._desktop = None  # a job that ends after the window closed: status bar only

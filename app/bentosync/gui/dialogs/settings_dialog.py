@@ -72,6 +72,13 @@ class SettingsDialog(QDialog):
         )
         self.resume_check.setChecked(settings.resume_interrupted)
         form.addRow(self.resume_check)
+        self.tray_check = QCheckBox("&Keep running in the tray while transfers run")
+        self.tray_check.setToolTip(
+            "Closing the window while transfers run hides it to the tray instead of asking "
+            "to stop them (where the desktop has a tray)."
+        )
+        self.tray_check.setChecked(settings.keep_in_tray)
+        form.addRow(self.tray_check)
         note = QLabel("Changes apply to transfers started from now on.")
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -99,6 +106,7 @@ class SettingsDialog(QDialog):
         self._settings.threads_per_job = self.threads_spin.value()
         self._settings.part_size = self.part_spin.value() * MIB
         self._settings.resume_interrupted = self.resume_check.isChecked()
+        self._settings.keep_in_tray = self.tray_check.isChecked()
         self._settings.sync()
         logger.info(
             "Transfer settings: %d jobs, %d threads, %d MiB parts",
