@@ -23,6 +23,8 @@ from bentosync.gui import icons
 from bentosync.gui.exception_dialog import ExceptionReporter
 from bentosync.gui.file_open import FolderOpenFilter
 from bentosync.gui.main_window import MainWindow
+from bentosync.gui.single_instance import SingleInstance
+from bentosync.gui.window_state import bring_to_front
 
 if TYPE_CHECKING:
     from bentosync.application.cloud_target import CloudTarget
@@ -105,19 +107,25 @@ def run(
     else:
         app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
     configure_application(app)
+    instance = SingleInstance(parent=app)
+    if not instance.claim():
+        return 0  # the running window was asked to show itself
     diagnostics = Diagnostics().install()  # the log file and crash record, first of all
     lookup_pool = make_lookup_pool(app)
     sigint_timer = _quit_on_sigint(app)
 
     window = MainWindow(lookup_pool, resolver=resolver)
+    instance.activated.connect(lambda: bring_to_front(window))
     reporter = ExceptionReporter(diagnostics, lambda: window).install()
     folder_open = FolderOpenFilter(window.operations.import_folders, app)
     app.installEventFilter(folder_open)
     window.show()
     window.refresh()
+    window.restore_interrupted_transfers()
     try:
         status = app.exec()
     finally:
+        instance.release()
         reporter.uninstall()
         sigint_timer.stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
