@@ -480,3 +480,39 @@ def test_without_checksums_a_hard_link_copy_counts_toward_the_size(staging):
 def test_hard_links_to_nothing_earlier_or_outside_fail(staging, linkname, words):
     with pytest.raises(UnsafeArchive, match=words):
         StreamingExtractor(staging, checksums=None).run(opener_for(archive_with_hardlink(linkname)))
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_files_get_their_archived_modes_with_a_chmod_only_where_the_umask_took_bits(
+    staging, monkeypatch, umask
+):
+    """A file is created with its mode; ``chmod`` follows only when the umask cut into it."""
+    modes = {"a.txt": 0o644, "b.sh": 0o755, "c.txt": 0o664, "d.key": 0o600, "e.txt": 0o444}
+    data = build_tar([reg(f"./{name}", b"x", mode) for name, mode in modes.items()])
+    monkeypatch.setattr(extract_module, "_UMASK", umask)
+    previous = os.umask(umask)
+    chmodded: list[object] = []
+    real_chmod = os.chmod
+    monkeypatch.setattr(
+        os,
+        "chmod",
+        lambda target, mode, **kw: (chmodded.append(mode), real_chmod(target, mode, **kw)),
+    )
+    try:
+        StreamingExtractor(staging, checksums=None).run(opener_for(data))
+    finally:
+        os.umask(previous)
+    wanted = {name: mode | 0o600 for name, mode in modes.items()}
+    assert {name: os.stat(staging / name).st_mode & 0o777 for name in modes} == wanted
+    assert sorted(chmodded) == sorted(m for m in wanted.values() if m & ~umask != m)
+
+
+def test_the_umask_is_read_without_changing_it():
+    """Linux shows it in /proc; elsewhere it is unknown, and every file gets a chmod."""
+    previous = os.umask(0o027)
+    try:
+        expected = 0o027 if os.path.exists("/proc/self/status") else None
+        assert extract_module._read_umask() == expected
+        assert os.umask(0o027) == 0o027
+    finally:
+        os.umask(previous)

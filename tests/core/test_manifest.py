@@ -391,3 +391,41 @@ def test_cancel_midway_stops_within_a_chunk(tmp_path, workers):
         )
     assert max(chunks) < 2 * 1024 * 1024  # no file was hashed to the end
     assert len(cache) == 0
+
+
+@pytest.mark.parametrize(
+    ("small_files", "large_size", "kept"),
+    [(10, 300 * 1024, "small"), (2, 4 * 1024 * 1024, "large")],
+)
+def test_the_heaviest_hashing_task_keeps_its_priority(
+    tmp_path, monkeypatch, small_files, large_size, kept
+):
+    """Only the other tasks run nicer: the one that finishes last must not wait for CPU.
+
+    For a model of many small files that is the task holding them (each small file
+    costs its open and bookkeeping), not the largest single file.
+    """
+    (tmp_path / "big.bin").write_bytes(b"x" * large_size)
+    for i in range(small_files):
+        (tmp_path / f"s{i}.txt").write_bytes(b"y" * 100)
+    lowered: set[int] = set()
+
+    def lower(niceness: int) -> bool:
+        lowered.add(threading.get_ident())
+        return True
+
+    monkeypatch.setattr(manifest, "lower_this_thread", lower)
+    hashed_lowered: dict[str, bool] = {}
+    original = manifest._hash_local_file
+
+    def recording(lf, *args):
+        hashed_lowered[lf.path] = threading.get_ident() in lowered
+        return original(lf, *args)
+
+    monkeypatch.setattr(manifest, "_hash_local_file", recording)
+    manifest.hash_files(manifest.scan_files(tmp_path), workers=2)
+    small = {hashed_lowered[f"s{i}.txt"] for i in range(small_files)}
+    if kept == "small":
+        assert small == {False} and hashed_lowered["big.bin"] is True
+    else:
+        assert small == {True} and hashed_lowered["big.bin"] is False

@@ -148,3 +148,40 @@ def test_folder_size_counts_regular_files_only(tmp_path: Path) -> None:
     os.symlink("a", tmp_path / "dirlink")
     assert folder_size(tmp_path) == (15, 2)
     assert folder_size(tmp_path / "missing") == (0, 0)
+
+
+def test_batches_hand_over_every_model_once_as_it_is_read(
+    big: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's first listing shows rows as they are read; none twice, none lost."""
+    clock = iter(range(0, 10_000))  # one "second" per look at the clock
+    monkeypatch.setattr(store_module.time, "monotonic", lambda: float(next(clock)))
+    batches: list[list[str]] = []
+    listing = LocalStore(big).list(
+        on_batch=lambda models: batches.append([str(m.tag) for m in models]), batch_seconds=1
+    )
+    handed = [tag for batch in batches for tag in batch]
+    assert len(handed) == len(set(handed))
+    assert set(handed) <= {str(m.tag) for m in listing.models}
+    # The waits double (1, 2, 4, 8 looks at the clock): fewer batches than models.
+    assert 2 <= len(batches) <= 5
+    assert [len(batch) for batch in batches][:2] == [1, 2]
+
+
+def test_the_cache_can_be_saved_after_the_listing(big: Path) -> None:
+    store = LocalStore(big)
+    store.list(save_cache=False)
+    assert not default_cache_path(store.models_dir).exists()
+    store.save_cache()
+    assert len(saved_entries(store)) == 20
+
+
+def test_a_model_yaml_that_is_not_utf8_is_a_broken_entry(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    write_big_store(home, names=1, per_name=2)
+    broken = next((home / "models").glob(f"*/*/{MODEL_YAML}"))
+    broken.write_bytes(b"name: \xff\xfe\n")
+    listing = LocalStore(home, info_cache=ModelInfoCache(None)).list()
+    assert len(listing.models) == 1
+    assert [p.path for p in listing.problems] == [broken.parent]
+    assert "UTF-8" in listing.problems[0].reason

@@ -16,6 +16,7 @@ from bentosync.core.store import LocalStore
 from bentosync.gui.main_window import MainWindow
 from bentosync.gui.models.local_models import COL_SIZE
 from bentosync.gui.models.roles import ItemRole
+from support.big_listing import write_big_store
 
 TIMEOUT_MS = 10_000
 
@@ -73,7 +74,9 @@ def test_lists_exactly_the_store_models(qtbot, make_window, store, tmp_path):
 def test_shows_loading_while_the_listing_runs(qtbot, make_window, store, monkeypatch):
     gate = threading.Event()
     original = LocalStore.list
-    monkeypatch.setattr(LocalStore, "list", lambda self: gate.wait(5) and original(self))
+    monkeypatch.setattr(
+        LocalStore, "list", lambda self, **kw: gate.wait(5) and original(self, **kw)
+    )
     window = make_window()
     window.refresh()
     assert window.is_loading()
@@ -89,9 +92,9 @@ def test_listing_runs_off_the_gui_thread(qtbot, make_window, store, tmp_path, mo
     seen: dict[str, threading.Thread] = {}
     original_list = LocalStore.list
 
-    def recording_list(self):
+    def recording_list(self, **kwargs):
         seen["list"] = threading.current_thread()
-        return original_list(self)
+        return original_list(self, **kwargs)
 
     monkeypatch.setattr(LocalStore, "list", recording_list)
     window = make_window()
@@ -154,7 +157,7 @@ def test_empty_store_says_how_to_get_models(qtbot, make_window, store):
     ],
 )
 def test_listing_errors_become_messages(qtbot, make_window, store, monkeypatch, error, shown):
-    def failing_list(self):
+    def failing_list(self, **kwargs):
         raise error
 
     monkeypatch.setattr(LocalStore, "list", failing_list)
@@ -175,10 +178,10 @@ def test_refresh_during_a_load_runs_once_more_after_it(
     original = LocalStore.list
     calls: list[int] = []
 
-    def slow_list(self):
+    def slow_list(self, **kwargs):
         calls.append(1)
         gate.wait(5)
-        return original(self)
+        return original(self, **kwargs)
 
     monkeypatch.setattr(LocalStore, "list", slow_list)
     window = make_window()
@@ -240,3 +243,23 @@ def test_problem_tooltip_is_capped_but_details_list_all(qtbot, make_window, stor
     assert box is not None
     assert len(box.detailedText().splitlines()) == 20
     box.close()
+
+
+def test_a_first_listing_shows_rows_as_they_are_read(qtbot, make_window, store, monkeypatch):
+    """A big store read for the first time fills the pane in steps, then once per refresh."""
+    write_big_store(store.home, names=3, per_name=10)
+    original = LocalStore.list
+    monkeypatch.setattr(
+        LocalStore, "list", lambda self, **kw: original(self, **kw, batch_seconds=0.0)
+    )
+    window = make_window()
+    inserts: list[int] = []
+    window.local_model.rowsInserted.connect(
+        lambda _p, first, last: inserts.append(last - first + 1)
+    )
+    load(qtbot, window)
+    assert window.local_model.rowCount() == 30
+    assert len(inserts) > 1 and sum(inserts) == 30
+    inserts.clear()
+    load(qtbot, window)  # rows are shown: a refresh lands once, as a whole
+    assert inserts == [] and window.local_model.rowCount() == 30

@@ -132,7 +132,7 @@ def test_an_update_trusts_the_snapshots_list_of_changes(qapp, job):
     job.progress.advance(PATHS[7], 10)
     update = job.snapshot(since=first.progress.revision)
     files = list(update.progress.files)
-    files[9] = dataclasses.replace(files[9], done=KIB)  # not in ``changed``
+    files[9] = files[9]._replace(done=KIB)  # not in ``changed``
     progress = dataclasses.replace(update.progress, files=tuple(files))
     model.update_job(dataclasses.replace(update, progress=progress))
     folder = model.index(0, 0, model.index(0, 0, model.job_index(JobId(1))))

@@ -132,9 +132,9 @@ def test_only_changed_file_rows_are_signalled(qapp):
     model.add_job(job(2, many_files(2)))
     signals = Signals(model)
     moved = list(many_files(10))
-    moved[3] = dataclasses.replace(moved[3], done=50)
-    moved[4] = dataclasses.replace(moved[4], done=50)
-    moved[8] = dataclasses.replace(moved[8], checksum=H)
+    moved[3] = moved[3]._replace(done=50)
+    moved[4] = moved[4]._replace(done=50)
+    moved[8] = moved[8]._replace(checksum=H)
     model.update_job(job(1, tuple(moved), revision=2))
     assert signals.top_ranges() == [(0, 0, 0, len(HEADERS) - 1)]  # job 1's row only
     assert sorted(signals.child_ranges()) == [(3, 4), (8, 8)]

@@ -18,7 +18,7 @@ from bentosync.core.cloud_errors import AuthError
 from bentosync.core.errors import ModelNotFound, RecordConflict
 from bentosync.core.modelinfo import read_model_info, write_model_document
 from bentosync.core.session import open_session
-from bentosync.core.store import LocalStore
+from bentosync.core.store import LocalStore, folder_size
 from bentosync.core.transfer.expectations import ChecksumMismatch
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 from bentosync.core.transfer.pull import Puller
@@ -114,6 +114,12 @@ def test_round_trip_every_file_verified(registry_factory, homes, strategy, flavo
     assert psnap.done_bytes == psnap.total_bytes == model.size_bytes
     assert tree_snapshot(pulled.model.path) == tree_snapshot(model.path)
     assert pulled.model.creation_time == model.creation_time
+    # The size the pull knew from what it wrote is what the folder holds.
+    assert (pulled.model.size_bytes, pulled.model.file_count) == folder_size(pulled.model.path)
+    assert (pulled.model.size_bytes, pulled.model.file_count) == (
+        model.size_bytes,
+        model.file_count,
+    )
     assert LocalStore(home_b).read_latest(model.name) == model.version
     tmp = LocalStore(home_b).tmp_dir
     assert not tmp.exists() or list(tmp.iterdir()) == []

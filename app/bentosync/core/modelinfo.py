@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bentosync.core import blockyaml
 from bentosync.core.errors import InvalidModel
 from bentosync.core.tags import Tag, validate_part, validate_stored_version
 
@@ -128,20 +129,35 @@ def parse_model_info(data: object, source: str = MODEL_YAML) -> ModelInfo:
     )
 
 
-def read_model_info(folder: Path) -> ModelInfo:
-    """Read ``folder/model.yaml``; any problem becomes an InvalidModel."""
-    path = folder / MODEL_YAML
+def read_model_info(folder: Path | str) -> ModelInfo:
+    """Read ``folder/model.yaml``; any problem becomes an InvalidModel.
+
+    Plain strings and one binary read: a listing calls this for every version
+    in the store, and pathlib's ``read_text`` cost as much as the parse.
+    """
+    path = os.path.join(folder, MODEL_YAML)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
     except FileNotFoundError as exc:
         raise InvalidModel(f"{folder} has no {MODEL_YAML}.") from exc
     except OSError as exc:
         raise InvalidModel(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidModel(f"{path} is not UTF-8 text: {exc}") from exc
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader, C or Python
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise InvalidModel(f"{path} is not valid YAML: {exc}") from exc
-    return parse_model_info(data, str(path))
+    return parse_model_info(data, path)
+
+
+def load_yaml(text: str) -> Any:
+    """A model.yaml document: the block-YAML reader for what safe_dump wrote, else PyYAML."""
+    data = blockyaml.load(text)
+    if data is None:
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader, C or Python
+    return data
 
 
 def new_model_document(

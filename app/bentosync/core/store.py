@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -162,6 +162,7 @@ class LocalStore:
         if info_cache is None:
             info_cache = ModelInfoCache(default_cache_path(self.models_dir))
         self.info_cache = info_cache
+        self._listed_yaml_paths: set[str] | None = None
 
     def __repr__(self) -> str:
         return f"LocalStore({str(self.home)!r})"
@@ -172,8 +173,11 @@ class LocalStore:
         """Load one version folder, insisting its model.yaml names that folder."""
         return self._load(folder, folder.parent.name, folder.name)
 
-    def _load(self, folder: Path, name: str, version: str) -> LocalModel:
-        """``load`` with the folder's names given (a listing has them without path parsing)."""
+    def _load(
+        self, folder: Path, name: str, version: str, size: tuple[int, int] | None = None
+    ) -> LocalModel:
+        """``load`` with the folder's names given (a listing has them without path parsing),
+        and its ``folder_size`` when the caller knows it (a pull that wrote every file)."""
         folder_text = os.fspath(folder)
         info = self._read_info(folder, folder_text)
         if info.name != name or info.version != version:
@@ -181,17 +185,34 @@ class LocalStore:
                 f"{os.path.join(folder_text, MODEL_YAML)} says {info.tag} but the folder is "
                 f"{name}:{version}."
             )
-        size, count = folder_size(folder_text)
+        size, count = size if size is not None else folder_size(folder_text)
         return LocalModel(info=info, path=folder, size_bytes=size, file_count=count)
 
-    def list(self) -> StoreListing:
+    def list(
+        self,
+        *,
+        save_cache: bool = True,
+        on_batch: Callable[[list[LocalModel]], None] | None = None,
+        batch_seconds: float = 0.15,
+    ) -> StoreListing:
         """Every loadable model, plus a problem record for each broken entry.
 
         Unlike ``bentoml.models.list()``, one bad folder never hides the rest.
+
+        Args:
+            save_cache: False leaves writing the parse cache to ``save_cache()``,
+                for a caller (the window) that shows the rows first and saves after.
+            on_batch: called with the models found since its last call, first
+                after ``batch_seconds`` while the listing runs, so that a window
+                can show a first store of thousands of versions as it is read.
+                The returned listing still holds every model. The wait doubles
+                after each batch, since each one costs the window a re-sort.
         """
         models: list[LocalModel] = []
         problems: list[StoreProblem] = []
         seen: set[str] = set()
+        handed_over = 0
+        next_batch = time.monotonic() + batch_seconds
         self.info_cache.load()
         for name_entry in _scan(self.models_dir):
             if not name_entry.is_dir():
@@ -210,8 +231,15 @@ class LocalStore:
                     models.append(self._load(version_dir, name_entry.name, version_entry.name))
                 except (InvalidModel, OSError) as exc:
                     problems.append(StoreProblem(version_dir, str(exc)))
+                if on_batch is not None and time.monotonic() >= next_batch:
+                    on_batch(models[handed_over:])
+                    handed_over = len(models)
+                    batch_seconds *= 2
+                    next_batch = time.monotonic() + batch_seconds
         models.sort(key=lambda m: (m.name, m.creation_time))
-        self.info_cache.save(seen)
+        self._listed_yaml_paths = seen
+        if save_cache:
+            self.save_cache()
         logger.debug(
             "Listed %d models in %s (%d parses remembered, %d read)",
             len(models),
@@ -220,6 +248,12 @@ class LocalStore:
             self.info_cache.misses,
         )
         return StoreListing(models, problems)
+
+    def save_cache(self) -> None:
+        """Save the parse cache for the model.yaml files the last listing saw."""
+        seen = self._listed_yaml_paths
+        if seen is not None:
+            self.info_cache.save(seen)
 
     def versions(self, name: str) -> list[LocalModel]:
         """Loadable versions of one name, oldest first; broken ones are skipped."""
@@ -287,11 +321,15 @@ class LocalStore:
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.tmp_dir))
 
-    def install(self, staged: Path, *, replace: bool = False) -> LocalModel:
+    def install(
+        self, staged: Path, *, replace: bool = False, size: tuple[int, int] | None = None
+    ) -> LocalModel:
         """Move a complete staged model folder into the store with one rename.
 
         ``latest`` is written last, and only when the new model is at least as
         new as the current latest (by creation_time), which is bentoml's rule.
+        ``size``: the staged files' total bytes and count, when the caller wrote
+        them all and knows (a stat per file less for 20,000 files).
         """
         info = read_model_info(staged)
         target = self.models_dir / info.name / info.version
@@ -325,7 +363,7 @@ class LocalStore:
         if current_model is None or info.creation_time >= current_model.creation_time:
             self._write_latest(info.name, info.version)
         logger.info("Installed %s into %s", info.tag, target)
-        return self.load(target)
+        return self._load(target, info.name, info.version, size)
 
     def delete(self, tag: Tag | str) -> LocalModel:
         """Remove one version; ``latest`` moves to the newest remaining version."""
@@ -386,11 +424,11 @@ class LocalStore:
         try:
             st = os.stat(yaml_path)
         except OSError:
-            return read_model_info(folder)  # raises the InvalidModel that says why
+            return read_model_info(folder_text)  # raises the InvalidModel that says why
         cached = self.info_cache.lookup(yaml_path, st)
         if cached is not None:
             return cached
-        info = read_model_info(folder)
+        info = read_model_info(folder_text)
         if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
             self.info_cache.remember(yaml_path, st, info)
         return info

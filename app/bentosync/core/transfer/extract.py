@@ -56,6 +56,31 @@ SMALL_FILE = 8 * CHUNK
 _CHMOD_FD = os.chmod in os.supports_fd
 _UTIME_FD = os.utime in os.supports_fd
 
+
+def _read_umask() -> int | None:
+    """The process umask, read without changing it (Linux ``/proc``); None elsewhere.
+
+    ``os.umask`` can only be read by setting it, which races with other threads
+    creating files. Knowing it lets a file be created with its final mode, saving
+    a ``chmod`` per file (a metadata change the filesystem journals).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+_UMASK = _read_umask()
+
+
+def _file_mode(info: tarfile.TarInfo) -> int:
+    """The archived permission bits, always readable and writable by the owner."""
+    return (info.mode & 0o777) | 0o600
+
 # (start, end_exclusive or None) -> a stream of the archive's bytes in that range.
 RangeOpener = Callable[[int, "int | None"], BinaryIO]
 
@@ -282,7 +307,9 @@ class StreamingExtractor:
         flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         if not already:
             flags |= os.O_TRUNC
-        fd = os.open(target, flags, 0o600)
+        mode = _file_mode(info)
+        fd = os.open(target, flags, mode)
+        created_with_mode = not already and _UMASK is not None and mode & ~_UMASK == mode
         try:
             behind = DropBehind.for_file(fd, already) if info.size > SMALL_FILE else None
             if already:
@@ -302,7 +329,8 @@ class StreamingExtractor:
                     self._save_checkpoint()  # unbuffered writes: the file holds what it claims
             if self.current.written != info.size:
                 raise IncompleteArchive(f"{path} ended after {self.current.written} bytes.")
-            self._file_done(info, path, fd, FileEntry(path, info.size, digest.hexdigest()))
+            entry = FileEntry(path, info.size, digest.hexdigest())
+            self._file_done(info, path, fd, entry, mode_set=created_with_mode)
         finally:
             os.close(fd)
         self.current = None
@@ -310,12 +338,22 @@ class StreamingExtractor:
         self._member_done()
 
     def _file_done(
-        self, info: tarfile.TarInfo, path: str, target: int | str, entry: FileEntry
+        self,
+        info: tarfile.TarInfo,
+        path: str,
+        target: int | str,
+        entry: FileEntry,
+        *,
+        mode_set: bool = False,
     ) -> None:
-        """Mode and mtime as archived; on the open descriptor where the platform allows it."""
-        mode = (info.mode & 0o777) | 0o600
+        """Mode and mtime as archived; on the open descriptor where the platform allows it.
+
+        ``mode_set``: the file was created with its mode already (the umask kept it whole).
+        """
+        mode = _file_mode(info)
         if isinstance(target, int):
-            os.chmod(target if _CHMOD_FD else self.staging / path, mode)
+            if not mode_set:
+                os.chmod(target if _CHMOD_FD else self.staging / path, mode)
             os.utime(target if _UTIME_FD else self.staging / path, (info.mtime, info.mtime))
             self.stats[path] = os.fstat(target)
         else:

@@ -22,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +58,11 @@ class Phase(str, enum.Enum):
         return self in (Phase.DONE, Phase.SKIPPED, Phase.FAILED, Phase.CANCELLED)
 
 
-@dataclass(frozen=True)
-class FileSnapshot:
+class FileSnapshot(NamedTuple):
+    """One file's progress; a named tuple because one is made per change of a file
+    (three or more per file of a 20,000-file job), and a tuple is made 3x faster
+    than a frozen dataclass."""
+
     path: str
     size: int
     done: int

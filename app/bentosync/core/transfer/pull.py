@@ -199,7 +199,9 @@ class Puller:
             self.progress.set_phase(Phase.VERIFYING, "Checking model.yaml")
             self._check_model_yaml(staging)
             self.progress.set_phase(Phase.INSTALLING, "Installing")
-            model = self.store.install(staging, replace=self.force)
+            written = extractor.done.values()
+            size = (sum(entry.size for entry in written), len(written))
+            model = self.store.install(staging, replace=self.force, size=size)
         except (ConnectionFailed, ServerError) as exc:
             if not self.cancel.is_set():
                 raise  # keep staging and the journal: the next pull of this tag resumes
