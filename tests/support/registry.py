@@ -36,6 +36,8 @@ from pathlib import Path
 
 import pytest
 
+from support import forkserver
+
 ROOT = Path(__file__).resolve().parents[2]
 READY_PREFIX = "BentoSync registry listening on "
 STORAGE_READY_PREFIX = "BentoSync storage listening on "
@@ -78,7 +80,7 @@ class RegistryServer:
     storage_port: int = 0
     # Set by a test that sends the token to storage on purpose (to see it refused).
     token_leak_expected: bool = False
-    process: subprocess.Popen[str] | None = None
+    process: subprocess.Popen[str] | forkserver.ForkedProcess | None = None
     deletes_expected: bool = False
 
     @property
@@ -117,6 +119,9 @@ class RegistryServer:
         env = dict(os.environ)
         env[TOKEN_ENV] = self.token
         env["PYTHONUNBUFFERED"] = "1"
+        if forkserver.usable(env):  # the same CLI in a process of its own, minus imports
+            self.process = forkserver.spawn(args[3:], env, log_path)
+            return self._announced()
         with open(log_path, "a", encoding="utf-8") as log:
             self.process = subprocess.Popen(
                 args,
@@ -127,6 +132,9 @@ class RegistryServer:
                 text=True,
                 preexec_fn=_die_with_parent,
             )
+        return self._announced()
+
+    def _announced(self) -> RegistryServer:
         self.endpoint = self._wait_ready()
         self.port = int(self.endpoint.rsplit(":", 1)[1])
         if self.flavor == "bentocloud":
