@@ -177,6 +177,7 @@ def test_buffer_pool_reuses_a_buffer_only_after_every_user_let_go():
     assert asyncio.run(scenario()) == ["one released", "acquired"]
 
 
+@pytest.mark.integration  # a whole registry, in a thread
 def test_the_registry_receives_a_whole_archive_in_place(tmp_path, monkeypatch):
     """A proxy upload to the real app goes the zero-copy way, and every byte lands."""
     probe = tmp_path / "probe"
