@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[gui,registry,test]"
 	touch $@
 
 run: install
@@ -42,7 +42,7 @@ test: install official-client system-deps
 		bash .ci/with-session-bus.sh $(VENV)/bin/python -m pytest \
 		-n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-# Unit tests only (no registry, official client, keyring or proxy): seconds.
+# Unit tests only (no registry, official client, keyring or proxy): under a minute.
 test-unit: install
 	$(VENV)/bin/python -m pytest -m unit -p no:cacheprovider -q $(PYTEST_ARGS)
 
@@ -53,6 +53,7 @@ bench: install official-client system-deps
 lint: install
 	$(VENV)/bin/ruff check app tests
 	$(VENV)/bin/ruff format --check app tests
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) $(OFFICIAL_VENV) .pytest_cache .ruff_cache

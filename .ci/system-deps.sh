@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools libegl1 libgl1 libxkbcommon0
   libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
-  desktop-file-utils appstream imagemagick)
+  desktop-file-utils appstream imagemagick zsh fish)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,7 @@
 """BentoSync: move BentoML models between the local store and BentoCloud, verified.
 
-The public Python API lives here; the engine behind it is in ``bentosync.core``.
+The public Python API lives here. It runs the same jobs as the CLI and the
+window (``bentosync.application.jobs``) on the engine in ``bentosync.core``.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from bentosync.core.errors import (
     UnsafeArchive,
 )
 from bentosync.core.store import LocalModel, LocalStore
+from bentosync.core.version import __version__
 
 if TYPE_CHECKING:
     from bentosync.core.cloud_records import CloudModel
 
-__version__ = "0.1.0"
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +64,11 @@ def push(tag: str, *, force: bool = False) -> None:
     Returns quietly when the cloud already holds that version (unless ``force``).
     Raises a ``BentoSyncError`` with a message a person can act on otherwise.
     """
+    from bentosync.application.jobs import KIND_PUSH, JobId, JobSpec, perform
     from bentosync.core.session import open_session
 
     with open_session() as session:
-        session.pusher(tag, force=force).run()
+        perform(session, JobSpec(JobId(0), KIND_PUSH, tag, force))
 
 
 def pull(tag: str, *, force: bool = False) -> LocalModel | None:
@@ -77,10 +79,13 @@ def pull(tag: str, *, force: bool = False) -> LocalModel | None:
     None for a Hugging Face reference, which has no files to download (a warning
     logged on ``bentosync`` says what it refers to).
     """
+    from bentosync.application.jobs import KIND_PULL, JobId, JobSpec, perform
     from bentosync.core.session import open_session
+    from bentosync.core.transfer.pull import PullResult
 
     with open_session() as session:
-        result = session.puller(tag, force=force).run()
+        result = perform(session, JobSpec(JobId(0), KIND_PULL, tag, force)).result
+    assert isinstance(result, PullResult)
     if result.model is None:
         logger.warning("%s", result.message)
     return result.model

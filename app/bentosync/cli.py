@@ -15,9 +15,10 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
-from bentosync import __version__
 from bentosync.core.errors import BentoSyncError
+from bentosync.core.version import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +30,30 @@ COMMAND_MODULES = (
     "bentosync.commands.gui",
     "bentosync.commands.account",
     "bentosync.commands.transfer",
+    "bentosync.commands.completion",
     "bentosync.registry.commands",
 )
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits 2 on usage errors already; keep its message, drop nothing."""
+    """argparse's parser, whose usage errors (exit 2) can also be a JSON error object.
+
+    ``json_errors`` is set for a command line that asked for ``--json``, so that a
+    script reads an object with ``kind: usage`` from stdout, as for any other failure.
+    """
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if self.json_errors:
+            from bentosync.commands.output import print_json, usage_error_object
+
+            print_json(usage_error_object(message))
+        super().error(message)
+
+
+VERBOSE_HELP = "more log output (-vv for debug); before or after the command"
+QUIET_HELP = "errors only: no progress, no log lines below errors; before or after the command"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,38 +63,82 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"bentosync {__version__}")
-    parser.add_argument(
-        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
-    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help=VERBOSE_HELP)
+    parser.add_argument("-q", "--quiet", action="store_true", default=False, help=QUIET_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)
+    for sub in _subparsers_below(parser):
+        # SUPPRESS: a command that does not repeat them keeps the values given before it.
+        sub.add_argument(
+            "-v", "--verbose", action="count", default=argparse.SUPPRESS, help=VERBOSE_HELP
+        )
+        sub.add_argument(
+            "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP
+        )
     return parser
 
 
-def _configure_logging(verbosity: int) -> None:
-    level = logging.WARNING - 10 * min(verbosity, 2)
+def _subparsers_below(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every command's parser, nested ones (``registry serve``) included."""
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                found.append(sub)
+                found.extend(_subparsers_below(sub))
+    return found
+
+
+def _configure_logging(verbosity: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet and not verbosity else logging.WARNING - 10 * min(verbosity, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bentosync.commands.output import make_streams_safe
+
+    make_streams_safe()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    _Parser.json_errors = "--json" in arguments
     parser = build_parser()
-    args = parser.parse_args(argv)
-    _configure_logging(args.verbose)
+    args = parser.parse_args(arguments)
+    _configure_logging(args.verbose, args.quiet)
     if args.command is None:
-        args = parser.parse_args(["gui", *(argv or [])])
+        args = parser.parse_args(["gui", *arguments])
+    from bentosync.core.appdirs import migrate_legacy_dirs
+
+    migrate_legacy_dirs()  # once, on the first run after an upgrade; nothing to do later
     try:
         return int(args.handler(args) or EXIT_OK)
     except BentoSyncError as exc:
-        print(f"bentosync: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
-    except KeyboardInterrupt:
-        print("bentosync: interrupted", file=sys.stderr)
+        return _failed(args, exc, str(exc))
+    except ModuleNotFoundError as exc:
+        # A command of an optional part that is not installed (bentosync[gui], [registry]).
+        from bentosync.commands.extras import missing_extra_message
+
+        message = missing_extra_message(exc)
+        if message is None:
+            raise
+        return _failed(args, exc, message)
+    except KeyboardInterrupt as exc:
+        _failed(args, exc, "interrupted")
         return 130
     except OSError as exc:
         # Disk full, permission denied...: say which file, never a traceback.
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"bentosync: {exc.strerror or exc}{where}", file=sys.stderr)
+        from bentosync.application.errors import failure_message
+
+        code = _failed(args, exc, failure_message(exc))
         if os.environ.get("BENTOSYNC_DEBUG"):
             raise
-        return EXIT_FAILURE
+        return code
+
+
+def _failed(args: argparse.Namespace, exc: BaseException, message: str) -> int:
+    """The message on stderr; with ``--json``, also the error object on stdout."""
+    print(f"bentosync: {message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        from bentosync.commands.output import error_object, print_json
+
+        print_json(error_object(exc, message=message))
+    return EXIT_FAILURE

@@ -13,10 +13,11 @@ service manager would (SIGTERM, then SIGKILL if it hangs).
 
 The token goes to the child in its environment (never argv, which other users
 can read in ``ps``), the registry keeps only its sha256, and the window holds
-it in memory; nothing writes it to a file. This module is Qt-free and imports
-the registry package only for two constants, lazily, so ``gui`` can import
-:class:`CloudTarget` from here without pulling in the server (DESIGN.md: gui
-never imports registry).
+it in memory; nothing writes it to a file. This module is Qt-free and only
+supervises the process: the value it hands out (``CloudTarget``) and the login
+lookup live in ``application.cloud_target``, so the window never imports this
+module (or, through it, the registry): ``commands/gui.py`` passes it
+``Launcher.resolve`` as a plain ``Resolver``.
 """
 
 from __future__ import annotations
@@ -31,89 +32,35 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
-from bentosync.core.credentials import ContextsFile, Credentials, NotLoggedIn, resolve_credentials
-from bentosync.core.errors import BentoSyncError
+from bentosync.application.cloud_target import (
+    EMBEDDED_LABEL,
+    CloudTarget,
+    Resolver,
+    logged_in_target,
+)
+from bentosync.application.errors import RegistryStartFailed
+from bentosync.core import appdirs
+from bentosync.core.credentials import NotLoggedIn
 
 logger = logging.getLogger(__name__)
 
-EMBEDDED_LABEL = "Local registry (this computer)"
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 LOG_TAIL_CHARS = 1500
 PID_FILE = "embedded.pid"  # in the data dir: "<registry pid> <window pid>"
 
 
-class RegistryStartFailed(BentoSyncError):
-    """The embedded registry did not come up; the message says why (its log's tail)."""
-
-
-@dataclass(frozen=True)
-class CloudTarget:
-    """An endpoint and token for the Cloud pane, and how to describe them.
-
-    Attributes:
-        endpoint: the registry's base URL.
-        token: the API token; left out of ``repr``.
-        label: the pane header, e.g. "alice@example.com on https://…".
-        embedded: True for the registry this app started itself.
-        context_name: the saved login it came from ("" for env, .yatai.yaml or embedded).
-        source: where the credentials came from, in words (for a tooltip).
-    """
-
-    endpoint: str
-    token: str = field(repr=False)
-    label: str
-    embedded: bool = False
-    context_name: str = ""
-    source: str = ""
-
-    def __repr__(self) -> str:
-        return (
-            f"CloudTarget(endpoint={self.endpoint!r}, label={self.label!r}, "
-            f"embedded={self.embedded}, token=<hidden>)"
-        )
-
-
-def describe_login(credentials: Credentials, email: str = "") -> str:
-    """ "alice@example.com on https://cloud.example" (or the context name without an email)."""
-    who = email or (credentials.context_name if not credentials.from_environment else "API token")
-    return f"{who} on {credentials.endpoint}"
-
-
-def logged_in_target(contexts: ContextsFile | None = None) -> CloudTarget:
-    """The target of the current login; raises ``NotLoggedIn`` when there is none.
-
-    Reads the keyring, so call it on a worker thread, never the GUI thread.
-    """
-    credentials = resolve_credentials(contexts=contexts)
-    email = ""
-    if credentials.is_saved_login:
-        saved = (contexts or ContextsFile()).get(credentials.context_name)
-        email = saved.email if saved is not None else ""
-    return CloudTarget(
-        endpoint=credentials.endpoint,
-        token=credentials.token,
-        label=describe_login(credentials, email),
-        # A .yatai.yaml context is not ours: nothing to switch to or log out of.
-        context_name=credentials.context_name if credentials.is_saved_login else "",
-        source=credentials.describe_source(),
-    )
-
-
 def default_data_dir() -> Path:
-    """``platformdirs.user_data_dir("bentosync")/registry``, as the registry defines it."""
+    """``appdirs.data_dir()/registry``, as the registry defines it."""
     from bentosync.registry.config import default_data_dir as registry_default
 
     return registry_default()
 
 
 def default_log_path() -> Path:
-    return Path(platformdirs.user_log_dir("bentosync", appauthor=False)) / "embedded-registry.log"
+    return appdirs.log_dir() / "embedded-registry.log"
 
 
 def _parent_of(pid: int) -> int | None:
@@ -358,7 +305,7 @@ class Launcher:
     def __init__(
         self,
         registry: EmbeddedRegistry | None = None,
-        login: Callable[[], CloudTarget] = logged_in_target,
+        login: Resolver = logged_in_target,
     ) -> None:
         self.registry = registry or EmbeddedRegistry()
         self._login = login

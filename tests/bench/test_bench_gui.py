@@ -15,19 +15,18 @@ The signal rate always fails the test when missed, and so does a p99 gap over
 (another process, writeback) shows up there and says nothing about our code.
 
 The registry runs with ``--background``, as the app's own local registry does
-(launcher.py): at a lower CPU priority, like the job threads (core/background.py).
+(launcher.py): at a lower CPU priority, like the job threads (core/threadpriority.py).
 A remote cloud would not share the machine's cores at all.
 
 The second bench moves one model of many small files (``BENTOSYNC_BENCH_FILES``,
 default 20 000, in folders of 50) while a person watches it: the job selected and
 expanded in the Transfers tree, its first folder open, the details panel listing
 the model's files, and both views scrolled a page every 200 ms. Kinds:
-``BENTOSYNC_BENCH_MANY_KINDS`` (default ``push,pull``), each in every isolation.
+``BENTOSYNC_BENCH_MANY_KINDS`` (default ``push,pull``).
 
 Size: ``BENTOSYNC_BENCH_MB`` (default 1024, for each of the two jobs).
 Registry strategy: ``BENTOSYNC_BENCH_STRATEGY`` (default ``multipart``, where a
-push also runs its part threads). Job isolation: ``BENTOSYNC_BENCH_ISOLATION``
-(default both ``thread`` and ``process``; see ``TransferManager(isolation=...)``).
+push also runs its part threads).
 """
 
 from __future__ import annotations
@@ -35,21 +34,21 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QSplitter
 
+from bentosync.application.jobs import JobStatus
+from bentosync.application.settings import TransferSettings
 from bentosync.core.manifest import compute_file_list
 from bentosync.core.session import open_session
 from bentosync.core.store import LocalStore
 from bentosync.core.transfer.push import Pusher
-from bentosync.gui.settings import TransferSettings
 from bentosync.gui.widgets.details_panel import DetailsPanel
 from bentosync.gui.widgets.transfers_panel import TransfersPanel
-from bentosync.gui.workers.job_process import SessionSpec
-from bentosync.gui.workers.jobs import JobStatus
 from bentosync.gui.workers.transfer_manager import TransferManager
 from support.ticks import TickRecorder
 from support.trees import make_big_folder, make_many_files, write
@@ -58,7 +57,6 @@ MIB = 1024 * 1024
 TOTAL_MB = int(os.environ.get("BENTOSYNC_BENCH_MB", "1024"))
 STRATEGY = os.environ.get("BENTOSYNC_BENCH_STRATEGY", "multipart")
 STRICT = os.environ.get("BENTOSYNC_BENCH_STRICT") == "1"
-ISOLATIONS = os.environ.get("BENTOSYNC_BENCH_ISOLATION", "thread,process").split(",")
 MAX_GAP_MS = 50.0
 MAX_RATE = 10.0
 MANY_FILES = int(os.environ.get("BENTOSYNC_BENCH_FILES", "20000"))
@@ -75,9 +73,8 @@ def make_model(home: Path, name: str, size: int, seed: int) -> str:
     return str(model.tag)
 
 
-@pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_bench_gui_stays_responsive_during_two_transfers(
-    qtbot, registry_factory, tmp_path: Path, isolation: str
+    qtbot, registry_factory, tmp_path: Path
 ) -> None:
     registry = registry_factory(strategy=STRATEGY, extra_args=["--background"])
     half = TOTAL_MB * MIB  # per job
@@ -95,9 +92,7 @@ def test_bench_gui_stays_responsive_during_two_transfers(
     homes = {push_tag: home_push, pull_tag: home_pull}
     managers = {
         tag: TransferManager(
-            SessionSpec(registry.endpoint, registry.token, str(home)),
-            settings,
-            isolation=isolation,
+            partial(open_session, registry.endpoint, registry.token, home=home), settings
         )
         for tag, home in homes.items()
     }
@@ -134,7 +129,7 @@ def test_bench_gui_stays_responsive_during_two_transfers(
     worst, p99 = gaps[-1], gaps[int(len(gaps) * 0.99)]
     print(
         f"\nGUI responsiveness while a push and a pull move {TOTAL_MB} MiB each "
-        f"({isolation} isolation, {STRATEGY} registry, {settings.threads_per_job} threads/job, "
+        f"({STRATEGY} registry, {settings.threads_per_job} threads/job, "
         f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, {seconds:.1f} s)"
     )
     print(
@@ -203,10 +198,9 @@ class Watcher:
             bar.setValue(bar.value() + bar.pageStep() if bar.value() < bar.maximum() else 0)
 
 
-@pytest.mark.parametrize("isolation", ISOLATIONS)
 @pytest.mark.parametrize("kind", MANY_KINDS)
 def test_bench_gui_many_files_job_stays_responsive(
-    qtbot, registry_factory, tmp_path: Path, kind: str, isolation: str
+    qtbot, registry_factory, tmp_path: Path, kind: str
 ) -> None:
     registry = registry_factory(strategy=STRATEGY, extra_args=["--background"])
     home_seed, home = tmp_path / "seed", tmp_path / "home"
@@ -223,7 +217,7 @@ def test_bench_gui_many_files_job_stays_responsive(
 
     settings = TransferSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     manager = TransferManager(
-        SessionSpec(registry.endpoint, registry.token, str(home)), settings, isolation=isolation
+        partial(open_session, registry.endpoint, registry.token, home=home), settings
     )
     splitter = QSplitter(Qt.Orientation.Horizontal)
     panel = TransfersPanel(manager, splitter)
@@ -265,7 +259,7 @@ def test_bench_gui_many_files_job_stays_responsive(
     ]
     print(
         f"\nGUI frame gaps while a {kind} of {MANY_FILES:,} files runs, watched "
-        f"({isolation} isolation, {STRATEGY} registry, {os.cpu_count()} CPUs, "
+        f"({STRATEGY} registry, {os.cpu_count()} CPUs, "
         f"load {os.getloadavg()[0]:.1f}, {end - start:.1f} s, {len(updates)} updates, "
         f"{watcher.steps} scroll steps)"
     )

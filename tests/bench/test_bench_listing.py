@@ -41,10 +41,10 @@ import pytest
 import requests
 from PySide6.QtCore import QSettings, QThreadPool
 
+from bentosync.application.cloud_target import CloudTarget
 from bentosync.core.store import LocalStore
 from bentosync.gui.app import make_lookup_pool, shutdown_pool
 from bentosync.gui.main_window import MainWindow
-from bentosync.launcher import CloudTarget
 from support.big_listing import populate_registry, write_big_store
 from support.registry import RegistryServer
 from support.ticks import TickRecorder

@@ -1,8 +1,9 @@
-"""Hashing workers on the smaller files yield the CPU to the one on the largest."""
+"""Background threads yield the CPU: transfers to the window, hashing to the largest file."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +12,7 @@ import pytest
 
 from bentosync.core import threadpriority
 from bentosync.core.manifest import YIELD_NICENESS, hash_files, scan_files
-from bentosync.core.threadpriority import lower_this_thread
+from bentosync.core.threadpriority import BACKGROUND_NICENESS, lower_this_thread
 
 linux_only = pytest.mark.skipif(
     sys.platform != "linux", reason="only Linux gives a thread a nice value of its own"
@@ -72,3 +73,55 @@ def test_hashing_keeps_the_largest_file_at_normal_priority(tmp_path):
     lowered = min(19, base() + YIELD_NICENESS)
     assert lowered > base() or base() == 19
     assert niceness == {"big.bin": base(), "mid.bin": lowered, "a.txt": lowered, "b.txt": lowered}
+
+
+@linux_only
+def test_only_the_calling_thread_and_what_it_starts_are_lowered() -> None:
+    main_before = own_niceness()
+    seen: dict[str, int] = {}
+
+    def worker() -> None:
+        assert lower_this_thread(5)
+        seen["worker"] = own_niceness()
+
+        def child() -> None:
+            seen["child"] = own_niceness()
+
+        inner = threading.Thread(target=child)
+        inner.start()
+        inner.join()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen["worker"] == min(19, main_before + 5)
+    assert seen["child"] == seen["worker"]  # the engine's part threads inherit it
+    assert own_niceness() == main_before
+
+
+@linux_only
+def test_a_reused_pool_thread_stays_at_the_background_level():
+    """The second job on a pool thread must not push it one more step down (to 19)."""
+    with ThreadPoolExecutor(1) as pool:
+        levels = [pool.submit(lambda: (lower_this_thread(), own_niceness())[1]).result()]
+        levels += [pool.submit(lambda: (lower_this_thread(), own_niceness())[1]).result()]
+    assert levels == [min(19, base() + BACKGROUND_NICENESS)] * 2
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="POSIX only")
+def test_a_process_lowers_itself_once() -> None:
+    code = (
+        "import os; from bentosync.core.threadpriority import lower_process_priority as f; "
+        "before = os.nice(0); assert f(3); assert f(3); print(os.nice(0) - before)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) in (3, 19 - os.nice(0))  # capped at 19
+
+
+def test_the_serve_command_offers_background(capsys: pytest.CaptureFixture[str]) -> None:
+    from bentosync.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["registry", "serve", "--help"])
+    assert exit_info.value.code == 0
+    assert "--background" in capsys.readouterr().out

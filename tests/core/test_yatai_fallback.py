@@ -217,7 +217,7 @@ def test_hint_is_logged_at_warning_by_default(memory, contexts, yatai, caplog):
 
 
 def test_the_window_gets_the_file_login_but_no_context_to_log_out_of(memory, contexts, yatai):
-    from bentosync.launcher import logged_in_target
+    from bentosync.application.cloud_target import logged_in_target
 
     target = logged_in_target(contexts)
     assert (target.endpoint, target.token) == (E1, TOKEN)

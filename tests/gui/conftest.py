@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 
+from bentosync.application.cloud_target import CloudTarget
 from bentosync.gui.app import make_lookup_pool, shutdown_pool
 from bentosync.gui.main_window import MainWindow
-from bentosync.launcher import CloudTarget
 
 
 @pytest.fixture

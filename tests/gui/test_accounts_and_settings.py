@@ -7,14 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QSettings, QThreadPool
 
+from bentosync.application.settings import MIB, TransferSettings
 from bentosync.core.credentials import ContextsFile, CredentialStorage, save_login
 from bentosync.core.keyring_store import SERVICE
+from bentosync.core.transfer.parts import DEFAULT_THREADS
 from bentosync.gui.dialogs.accounts_dialog import AccountsDialog
 from bentosync.gui.dialogs.login_dialog import LoginDialog
 from bentosync.gui.dialogs.settings_dialog import SettingsDialog
-from bentosync.gui.settings import MIB, TransferSettings
+from bentosync.gui.settings import open_settings
 from support.keyrings import MemoryKeyring, no_keyring, use_keyring
 
 YATAI = """\
@@ -155,7 +157,7 @@ def test_add_opens_the_login_dialog(qtbot, pool, memory):
 
 def test_settings_are_typed_clamped_and_edited(qapp, settings):
     transfer = TransferSettings(settings)
-    assert (transfer.concurrent_jobs, transfer.threads_per_job) == (2, 4)
+    assert (transfer.concurrent_jobs, transfer.threads_per_job) == (2, DEFAULT_THREADS)
     assert transfer.part_size == 100 * MIB
     settings.setValue("transfers/part_size", "12")  # hand-edited, below 5 MiB
     settings.setValue("transfers/concurrent_jobs", "lots")
@@ -172,3 +174,20 @@ def test_settings_are_typed_clamped_and_edited(qapp, settings):
     dialog.restore_defaults()
     dialog.reject()  # Cancel keeps what was saved
     assert transfer.concurrent_jobs == 3
+
+
+def test_window_settings_live_in_one_file_and_old_ones_are_copied_once(qapp, tmp_path):
+    legacy = QSettings(str(tmp_path / "legacy.ini"), QSettings.Format.IniFormat)
+    legacy.setValue("transfers/concurrent_jobs", 3)
+    legacy.setValue("window/geometry", b"\x01\x02")
+    legacy.sync()
+    path = tmp_path / "config" / "settings.ini"
+    path.parent.mkdir()
+    first = open_settings(path, legacy)
+    assert TransferSettings(first).concurrent_jobs == 3
+    assert bytes(first.value("window/geometry")) == b"\x01\x02"
+    assert path.exists()
+    first.setValue("transfers/concurrent_jobs", 1)
+    first.sync()
+    legacy.setValue("transfers/concurrent_jobs", 5)  # the old store changes no more
+    assert TransferSettings(open_settings(path, legacy)).concurrent_jobs == 1

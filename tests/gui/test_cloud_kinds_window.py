@@ -24,12 +24,12 @@ from window_support import (
     sync_texts,
 )
 
+from bentosync.application.jobs import JobStatus
 from bentosync.core.store import LocalStore
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.gui.models import cloud_models, transfer_format
 from bentosync.gui.models.roles import ItemRole
 from bentosync.gui.widgets import details_panel
-from bentosync.gui.workers.jobs import JobStatus
 
 COPY = Qt.DropAction.CopyAction
 HF_ID, HF_REVISION = "meta-llama/Llama-3-8B", "abc123"
@@ -67,14 +67,14 @@ def test_a_reference_is_listed_for_what_it_is_and_cannot_be_pulled(qtbot, window
     assert details.files_stack.currentIndex() == details_panel.PAGE_NOTE
     assert f"Model: {HF_ID}" in details.files_note.body_label.text()
 
-    pull = window.actions.pull
+    pull = window.window_actions.pull
     assert not pull.isEnabled()
     assert pull.statusTip().startswith(f"Cannot pull {tag}: it is a reference to {HF_ID}")
     assert " ".join(pull.toolTip().split()) == pull.statusTip()
-    menu = window.actions.context_menu("cloud", window)
+    menu = window.window_actions.context_menu("cloud", window)
     assert menu.toolTipsVisible() and pull in menu.actions()
     menu.deleteLater()
-    assert window.actions.delete.isEnabled()  # deleting a reference is still the user's call
+    assert window.window_actions.delete.isEnabled()  # deleting a reference is still the user's call
 
     requests = Requests(window)
     window.operations.pull([tag])  # whatever path asks: refused, and told why
@@ -128,7 +128,7 @@ def test_a_pull_of_a_reference_started_anyway_ends_with_the_engines_message(
 ):
     tag = add_reference(registry, "llama-hf", HF_ID, HF_REVISION)
     load_both(qtbot, window)
-    manager = window.services.manager
+    manager = window.transfers
     job_id = manager.pull("llama-hf")  # by name: the reference is its newest version
     qtbot.waitUntil(lambda: manager.snapshot(job_id).finished, timeout=TIMEOUT_MS)
     job = manager.snapshot(job_id)

@@ -15,9 +15,9 @@ import logging
 import pytest
 from window_support import TIMEOUT_MS, load_both, rows, sync_texts
 
+from bentosync.application.cloud_target import CloudTarget
 from bentosync.gui.cloud_connection import PAGE_SIZE
 from bentosync.gui.main_window import MainWindow
-from bentosync.launcher import CloudTarget
 from support.big_listing import big_versions, populate_registry, write_big_store
 
 NAMES, PER_NAME = 7, 50
@@ -113,7 +113,7 @@ def test_every_local_version_has_its_exact_verdict(qtbot, window, bentoml_home, 
     assert local == dict.fromkeys(local_tags, "In sync")
     beyond = sorted(local_tags - shown)[0]
     assert window.catalog.cloud(beyond) is not None
-    assert window.actions.verify.isEnabled() is False  # nothing selected
+    assert window.window_actions.verify.isEnabled() is False  # nothing selected
     cloud = sync_texts(window, "cloud")
     assert {cloud[t] for t in shown & local_tags} == {"In sync"}
     assert {cloud[t] for t in shown - local_tags} == {"Cloud only"}

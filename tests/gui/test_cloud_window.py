@@ -16,13 +16,14 @@ from window_support import (
     sync_texts,
 )
 
+from bentosync.application.cloud_target import CloudTarget
+from bentosync.application.errors import RegistryStartFailed
 from bentosync.core.cloud import CloudClient
 from bentosync.core.store import LocalStore
 from bentosync.core.sync_state import SyncState
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.gui.dialogs.delete_dialog import DeleteDialog
 from bentosync.gui.main_window import MainWindow
-from bentosync.launcher import CloudTarget, RegistryStartFailed
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_cloud_pane_lists_pushed_models_and_names_the_account(qtbot, make_window
     assert window.cloud_pane.is_showing_table()
     header = window.cloud_pane.subtitle_label.text()
     assert header.endswith(f" on {window.connection.target.endpoint}")
-    assert window.actions.push.isEnabled() is False  # nothing selected yet
+    assert window.window_actions.push.isEnabled() is False  # nothing selected yet
 
 
 def test_sync_states_on_both_sides(qtbot, make_window, four_states):
@@ -130,8 +131,8 @@ def test_details_of_a_cloud_model_come_from_the_server_list(qtbot, make_window, 
     files = {row.path: row.size for row in details.files_model.rows()}
     assert files["weights.bin"] == 3000
     assert all(row.sha256 and len(row.sha256) == 64 for row in details.files_model.rows())
-    assert window.actions.pull.isEnabled()
-    assert window.actions.delete.text() == "&Delete from Cloud…"
+    assert window.window_actions.pull.isEnabled()
+    assert window.window_actions.delete.text() == "&Delete from Cloud…"
 
 
 def test_delete_from_the_cloud_says_what_goes_then_deletes(
@@ -143,7 +144,7 @@ def test_delete_from_the_cloud_says_what_goes_then_deletes(
     catcher = DialogCatcher(window)
     tag = four_states["cloud_only"]
     select(window.cloud_pane, {tag})
-    window.actions.delete.trigger()
+    window.window_actions.delete.trigger()
     dialog = catcher.wait(qtbot, DeleteDialog)
     assert tag in dialog.text() and "3 files" in dialog.text()
     assert logged_in.endpoint in dialog.text() or logged_in.endpoint in dialog.toolTip()
@@ -162,7 +163,7 @@ def test_delete_locally_names_size_files_and_folder(qtbot, make_window, four_sta
     tag = four_states["local_only"]
     model = LocalStore().get(tag)
     select(window.local_pane, {tag})
-    window.actions.delete.trigger()
+    window.window_actions.delete.trigger()
     dialog = catcher.wait(qtbot, DeleteDialog)
     assert dialog.windowTitle() == "Delete from this computer"
     assert f"{tag} (" in dialog.text() and "3 files" in dialog.text()
@@ -170,7 +171,7 @@ def test_delete_locally_names_size_files_and_folder(qtbot, make_window, four_sta
     dialog.reject()  # Cancel changes nothing
     assert LocalStore().exists(tag)
 
-    window.actions.delete.trigger()
+    window.window_actions.delete.trigger()
     dialog = catcher.wait(qtbot, DeleteDialog, count=2)
     with qtbot.waitSignal(window.refresh_finished, timeout=TIMEOUT_MS):
         dialog.confirm()
@@ -185,7 +186,7 @@ def test_without_a_login_the_cloud_pane_says_how_to_get_one(qtbot, make_window):
     assert pane.message_title.text() == "Not logged in"
     assert "bentosync login" in pane.message_body.text()
     assert pane.subtitle_label.text() == "Not logged in"
-    assert not window.actions.push.isEnabled()
+    assert not window.window_actions.push.isEnabled()
 
 
 def test_a_registry_that_failed_to_start_is_explained(qtbot, make_window):

@@ -10,6 +10,7 @@ import keyring.errors
 import pytest
 from PySide6.QtCore import QThreadPool
 
+from bentosync.application.errors import Remedy
 from bentosync.core.credentials import (
     SOURCE_SESSION,
     ContextsFile,
@@ -18,7 +19,6 @@ from bentosync.core.credentials import (
 )
 from bentosync.core.keyring_store import SERVICE
 from bentosync.gui.dialogs.login_dialog import LoginDialog
-from bentosync.gui.dialogs.login_errors import ProblemKind
 from support.keyrings import MemoryKeyring, RaisingKeyring, no_keyring, use_keyring
 
 
@@ -95,12 +95,12 @@ def test_bad_token_is_told_apart(qtbot, pool, registry, memory_keyring):
     dialog = make_dialog(qtbot, pool, registry.endpoint, "not-the-token")
     with qtbot.waitSignal(dialog.connection_tested, timeout=15_000):
         dialog.test_button.click()
-    assert dialog.problem is not None and dialog.problem.kind is ProblemKind.AUTH
+    assert dialog.problem is not None and dialog.problem.remedy is Remedy.LOG_IN
     assert "refused this token" in dialog.status_label.text()
     assert not dialog.session_button.isVisible()
     with qtbot.waitSignal(dialog.connection_tested, timeout=15_000):
         dialog.save_button.click()  # save checks first: nothing stored
-    assert dialog.problem.kind is ProblemKind.AUTH
+    assert dialog.problem.remedy is Remedy.LOG_IN
     assert memory_keyring.items == {} and ContextsFile().load().contexts == {}
 
 
@@ -111,7 +111,7 @@ def test_unreachable_endpoint_is_told_apart(qtbot, pool, memory_keyring, endpoin
     dialog = make_dialog(qtbot, pool, endpoint, "some-token")
     with qtbot.waitSignal(dialog.connection_tested, timeout=15_000):
         dialog.test_button.click()
-    assert dialog.problem is not None and dialog.problem.kind is ProblemKind.UNREACHABLE
+    assert dialog.problem is not None and dialog.problem.remedy is Remedy.CHECK_ENDPOINT
     assert "127.0.0.1" in dialog.status_label.text() or "not a usable" in dialog.problem.message
 
 
@@ -119,7 +119,7 @@ def test_empty_token_is_refused_before_any_call(qtbot, pool, memory_keyring):
     dialog = make_dialog(qtbot, pool, "http://127.0.0.1:1", "   ")
     dialog.save_button.click()
     assert not dialog.is_busy()
-    assert dialog.problem is not None and dialog.problem.kind is ProblemKind.INPUT
+    assert dialog.problem is not None and dialog.problem.remedy is Remedy.FIX_INPUT
 
 
 def test_no_keyring_offers_session_only_and_it_works(qtbot, pool, registry):
@@ -128,7 +128,7 @@ def test_no_keyring_offers_session_only_and_it_works(qtbot, pool, registry):
         dialog.show()
         with qtbot.waitSignal(dialog.connection_tested, timeout=15_000):
             dialog.save_button.click()
-        assert dialog.problem is not None and dialog.problem.kind is ProblemKind.KEYRING
+        assert dialog.problem is not None and dialog.problem.remedy is Remedy.KEYRING
         assert "session only" in dialog.problem.message
         assert dialog.session_button.isVisible()
         assert ContextsFile().load().contexts == {}  # nothing half-saved
@@ -147,7 +147,7 @@ def test_locked_keyring_says_locked_not_bad_token(qtbot, pool, registry):
         dialog.show()
         with qtbot.waitSignal(dialog.connection_tested, timeout=15_000):
             dialog.save_button.click()
-        assert dialog.problem is not None and dialog.problem.kind is ProblemKind.KEYRING
+        assert dialog.problem is not None and dialog.problem.remedy is Remedy.KEYRING
         assert "locked" in dialog.problem.message
         assert dialog.session_button.isVisible()
         dialog.token_edit.textEdited.emit("x")  # editing hides the offer again

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import pickle
 
 import pytest
 from gui_records import make_model
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTreeView
 
+from bentosync.application.jobs import JobId, JobSpec, TransferJob
 from bentosync.core.filelist import FileEntry
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.gui.models.file_tree import PAGE
@@ -26,7 +26,6 @@ from bentosync.gui.models.transfers_model import (
 )
 from bentosync.gui.widgets.details_panel import DetailsPanel
 from bentosync.gui.widgets.tree_fetch import PageFetcher
-from bentosync.gui.workers.jobs import JobId, JobSpec, ProgressDelta, TransferJob
 
 FLAT = 5_000  # files directly in one folder, past many pages
 GROUPED = 15_000  # files in folders of 50, two levels down
@@ -204,24 +203,6 @@ def test_a_view_fetches_pages_as_it_scrolls_and_one_file_can_be_found(qtbot, job
     view.setCurrentIndex(found)
     assert view.currentIndex().data(Qt.ItemDataRole.ToolTipRole) == "flat/x-04321.bin"
     assert not model.file_index(JobId(1), "flat/nope.bin").isValid()
-
-
-def test_a_job_process_sends_the_changed_files_not_the_list(job):
-    child = job  # the engine's side, as in job_process.child_main
-    parent = TransferJob(child.spec)
-    whole = child.progress.snapshot()
-    parent.set_remote(whole)
-    child.progress.advance(PATHS[123], 100)
-    child.progress.add_file("late.bin", 7)
-    delta = ProgressDelta.of(child.progress.snapshot(since=whole.revision))
-    assert delta is not None and [i for i, _ in delta.changes] == [123, len(PATHS)]
-    assert len(pickle.dumps(delta)) < 2_000  # not the 1 MB of a whole 20 000-file list
-    parent.apply_remote(delta)
-    seen = parent.snapshot(since=whole.revision)
-    assert seen.progress.changed == (123, len(PATHS))
-    assert seen.files == child.progress.snapshot().files
-    assert parent.snapshot(since=seen.progress.revision).progress.changed == ()
-    assert ProgressDelta.of(child.progress.snapshot()) is None  # no revision: whole
 
 
 def test_the_details_panel_lists_twenty_thousand_files_without_measuring_them(qtbot):

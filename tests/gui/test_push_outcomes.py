@@ -17,14 +17,14 @@ from PySide6.QtCore import Qt
 from test_transfers_model import U, V, files, job
 from transfer_support import Recorder, make_model, session_factory
 
+from bentosync.application.jobs import JobStatus
+from bentosync.application.settings import TransferSettings
 from bentosync.core.cloud import CloudClient
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.transfer.progress import FileSnapshot
 from bentosync.gui.delegates.checksum_icons import job_tooltip
 from bentosync.gui.models import transfer_format as fmt
 from bentosync.gui.models.transfers_model import COL_CHECKSUM, COL_STATUS, TransfersModel
-from bentosync.gui.settings import TransferSettings
-from bentosync.gui.workers.jobs import JobStatus
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole

@@ -3,7 +3,7 @@
 The engine never deletes a cloud version (``RecordConflict``); the window
 offers "Delete from Cloud and Push Again…" on the failed transfer, which asks
 through the delete dialog, deletes only once confirmed, then pushes. Checked
-on hand-made jobs for the panel, through a job process for the error's kind,
+on hand-made jobs for the panel, through the engine for the error's kind,
 and end to end against the live registry.
 """
 
@@ -17,6 +17,8 @@ from PySide6.QtCore import Qt
 from transfer_support import Recorder, make_model, session_factory
 from window_support import DialogCatcher, add_model, load_both, push, select, sync_texts
 
+from bentosync.application.jobs import ERROR_RECORD_CONFLICT, JobStatus
+from bentosync.application.settings import TransferSettings
 from bentosync.core.cloud import CloudClient
 from bentosync.core.errors import RecordConflict
 from bentosync.core.filelist import Checksums
@@ -25,12 +27,9 @@ from bentosync.core.session import Session
 from bentosync.gui.dialogs.conflict_dialog import Choice, ConflictDialog
 from bentosync.gui.dialogs.delete_dialog import DeleteDialog
 from bentosync.gui.models import transfer_format as fmt
+from bentosync.gui.models.transfer_format import describe_outcome
 from bentosync.gui.models.transfers_model import COL_STATUS
-from bentosync.gui.settings import TransferSettings
 from bentosync.gui.widgets.transfers_panel import TransfersPanel
-from bentosync.gui.window_services import describe_outcome
-from bentosync.gui.workers.job_process import SessionSpec
-from bentosync.gui.workers.jobs import ERROR_RECORD_CONFLICT, JobStatus
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 TIMEOUT_MS = 30_000
@@ -90,7 +89,7 @@ def test_the_failed_push_offers_to_replace_and_says_how(qtbot, panel):
     assert not panel.replace_action.isVisible()
 
 
-def test_the_kind_of_failure_crosses_from_a_job_process(qtbot, registry, tmp_path: Path, settings):
+def test_the_kind_of_failure_comes_from_the_engine(qtbot, registry, tmp_path: Path, settings):
     home = tmp_path / "home"
     home.mkdir()
     model = make_model(home, "conflicted", {"weights.bin": 4096})
@@ -98,9 +97,7 @@ def test_the_kind_of_failure_crosses_from_a_job_process(qtbot, registry, tmp_pat
     push(registry, home, tag)
     (model.path / "weights.bin").write_bytes(b"retrained" * 100)
     manager = TransferManager(
-        SessionSpec(registry.endpoint, registry.token, str(home)),
-        TransferSettings(settings),
-        isolation="process",
+        session_factory(registry.endpoint, registry.token, home), TransferSettings(settings)
     )
     try:
         recorder = Recorder(manager)
@@ -138,12 +135,12 @@ def test_replace_deletes_only_when_confirmed_then_pushes_and_verifies(
     # Push, and answer "Upload Again": the engine refuses, nothing is sent or deleted.
     catcher = DialogCatcher(window)
     select(window.local_pane, {tag})
-    window.actions.push.trigger()
+    window.window_actions.push.trigger()
     question = catcher.wait(qtbot, ConflictDialog)
     assert question.overwrite_button.text() == "&Upload Again"  # a push never overwrites
     assert "offers to delete the cloud version" in question.body_label.text()
     question.choose(Choice.OVERWRITE, False)
-    manager, panel = window.services.manager, window.services.panel
+    manager, panel = window.transfers, window.transfers_panel
     qtbot.waitUntil(lambda: [j.finished for j in manager.jobs()] == [True], timeout=TIMEOUT_MS)
     [failed] = manager.jobs()
     assert failed.status is JobStatus.FAILED and failed.record_conflict

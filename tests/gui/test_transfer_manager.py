@@ -16,12 +16,12 @@ from transfer_support import (
     staging_leftovers,
 )
 
+from bentosync.application.jobs import JobRefused, JobStatus
+from bentosync.application.settings import TransferSettings
 from bentosync.core.session import open_session
 from bentosync.core.store import LocalStore
 from bentosync.core.transfer.progress import ChecksumState, Phase
 from bentosync.gui.models.transfers_model import TransfersModel
-from bentosync.gui.settings import TransferSettings
-from bentosync.gui.workers.jobs import JobRefused, JobStatus
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 FILES = {

@@ -7,6 +7,8 @@ import dataclasses
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from bentosync.application.formatting import format_speed
+from bentosync.application.jobs import JobId, JobSnapshot, JobStatus
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot, Phase, ProgressSnapshot
 from bentosync.gui.delegates.checksum_icons import CHECKSUM_ICON_NAMES, aggregate
 from bentosync.gui.models import transfer_format as fmt
@@ -24,7 +26,6 @@ from bentosync.gui.models.transfers_model import (
     StatusRole,
     TransfersModel,
 )
-from bentosync.gui.workers.jobs import JobId, JobSnapshot, JobStatus
 
 GIB = 1024**3
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -238,7 +239,7 @@ def test_texts_for_status_bar_and_cells():
     done = job(3, status=JobStatus.DONE)
     assert fmt.overall_text([finished, done]) == "2 transfers finished, 1 failed"
     assert fmt.format_percent(0.999) == "99%"
-    assert fmt.format_eta(None) == "" and fmt.format_speed(0) == ""
+    assert fmt.format_eta(None) == "" and format_speed(0) == ""
     cancelling = dataclasses.replace(running, cancel_requested=True)
     assert fmt.job_status_text(cancelling) == "Cancelling…"
     skipped = job(4, status=JobStatus.SKIPPED, message="already there")

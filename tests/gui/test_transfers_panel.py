@@ -11,14 +11,14 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 from test_transfers_model import H, M, P, V, files, job
 
+from bentosync.application.jobs import JobStatus
+from bentosync.application.settings import TransferSettings
 from bentosync.core.credentials import NotLoggedIn
 from bentosync.core.session import Session
 from bentosync.gui import icons
 from bentosync.gui.delegates.progress_delegate import ProgressBarDelegate, needs_fusion
 from bentosync.gui.models.transfers_model import COL_PROGRESS
-from bentosync.gui.settings import TransferSettings
 from bentosync.gui.widgets.transfers_panel import TransfersPanel
-from bentosync.gui.workers.jobs import JobStatus
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 STATES = ("pending", "hashing", "verified", "mismatch", "unverified")

@@ -29,7 +29,7 @@ def open_menus(window) -> list[QMenu]:
 def test_right_click_on_a_pane_opens_its_menu(qtbot, make_window):
     window = make_window()
     window.show()
-    acts = window.actions
+    acts = window.window_actions
     window.cloud_pane.context_menu_requested.emit(QPoint(20, 20))
     qtbot.waitUntil(lambda: bool(open_menus(window)), timeout=2000)
     [menu] = open_menus(window)
@@ -78,19 +78,19 @@ def test_a_saved_login_or_a_switch_reconnects_the_cloud_pane(qtbot, make_window,
     window = make_window()
     calls: list[int] = []
     monkeypatch.setattr(window, "reconnect", lambda: calls.append(1))
-    login = window.services.open_login()
+    login = window.open_login()
     login.login_saved.emit(Context("work", "https://cloud.example", "alice@example.com"))
     login.close()
-    accounts = window.services.open_accounts()
+    accounts = window.open_accounts()
     accounts.current_changed.emit(None)
     accounts.close()
     assert calls == [1, 1]
-    assert window.actions.login.isVisible()
+    assert window.window_actions.login.isVisible()
 
 
 def test_settings_apply_to_the_next_jobs(qtbot, make_window):
     window = make_window()
-    dialog = window.services.open_settings()
+    dialog = window.open_settings()
     dialog.jobs_spin.setValue(3)
     dialog.accept()
-    assert window.services.manager.pool.maxThreadCount() == 3
+    assert window.transfers.pool.maxThreadCount() == 3

@@ -167,7 +167,7 @@ def test_a_cancelled_import_changes_nothing(qtbot, window, tmp_path):
 
 @pytest.mark.chrome
 def test_every_drag_action_is_also_a_button_a_menu_item_and_a_key(window):
-    acts = window.actions
+    acts = window.window_actions
     for action in (acts.push, acts.pull, acts.import_folder, acts.refresh, acts.verify):
         assert not action.shortcut().isEmpty(), action.text()
         assert action in window.toolbar.actions(), action.text()

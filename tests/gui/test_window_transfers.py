@@ -7,15 +7,15 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from window_support import TIMEOUT_MS, add_model, load_both, push, rows, select, sync_texts
 
+from bentosync.application.jobs import JobStatus
 from bentosync.core.store import LocalStore
-from bentosync.gui.window_services import describe_outcome
-from bentosync.gui.workers.jobs import JobStatus
+from bentosync.gui.models.transfer_format import describe_outcome
 
 COPY = Qt.DropAction.CopyAction
 
 
 def finished_jobs(window, qtbot, count: int):
-    manager = window.services.manager
+    manager = window.transfers
     qtbot.waitUntil(
         lambda: len(manager.jobs()) >= count and all(j.finished for j in manager.jobs()),
         timeout=TIMEOUT_MS,
@@ -26,7 +26,7 @@ def finished_jobs(window, qtbot, count: int):
 def test_a_drop_on_the_cloud_pane_pushes_and_the_pane_catches_up(qtbot, window, bentoml_home):
     model = add_model(bentoml_home, "sentiment-clf", payload=b"x" * 200_000)
     load_both(qtbot, window)
-    assert window.transfers_panel is window.services.panel
+    assert window.transfers_panel.parent() is window.bottom_splitter
     proxy = window.local_pane.proxy
     data = proxy.mimeData([proxy.index(0, 0)])
     with qtbot.waitSignal(window.cloud_refresh_finished, timeout=TIMEOUT_MS):
@@ -46,9 +46,9 @@ def test_pull_button_installs_the_model_here(qtbot, window, registry, tmp_path):
     push(registry, other, str(model.tag))
     load_both(qtbot, window)
     select(window.cloud_pane, {str(model.tag)})
-    assert window.actions.pull.isEnabled()
+    assert window.window_actions.pull.isEnabled()
     with qtbot.waitSignal(window.refresh_finished, timeout=TIMEOUT_MS):
-        window.actions.pull.trigger()
+        window.window_actions.pull.trigger()
         finished_jobs(window, qtbot, 1)
     assert LocalStore().exists(str(model.tag))
     assert str(model.tag) in rows(window.local_pane)
@@ -69,8 +69,8 @@ def test_verify_runs_against_the_cloud_list(qtbot, window, bentoml_home, registr
     push(registry, bentoml_home, str(model.tag))
     load_both(qtbot, window)
     select(window.local_pane, {str(model.tag)})
-    assert window.actions.verify.isEnabled()
-    window.actions.verify.trigger()
+    assert window.window_actions.verify.isEnabled()
+    window.window_actions.verify.trigger()
     [job] = finished_jobs(window, qtbot, 1)
     assert (job.kind, job.status) == ("verify", JobStatus.DONE)
 
@@ -96,14 +96,14 @@ def test_cancel_stops_running_jobs_and_is_enabled_only_then(
     monkeypatch.setattr(push_module.Pusher, "_await_hashes", held)
     model = add_model(bentoml_home, "a")
     load_both(qtbot, window)
-    assert not window.actions.cancel.isEnabled()
+    assert not window.window_actions.cancel.isEnabled()
     window.operations.push([str(model.tag)])
-    qtbot.waitUntil(window.actions.cancel.isEnabled, timeout=TIMEOUT_MS)
-    window.actions.cancel.trigger()
+    qtbot.waitUntil(window.window_actions.cancel.isEnabled, timeout=TIMEOUT_MS)
+    window.window_actions.cancel.trigger()
     gate.set()
     [job] = finished_jobs(window, qtbot, 1)
     assert job.status is JobStatus.CANCELLED
-    assert not window.actions.cancel.isEnabled()
+    assert not window.window_actions.cancel.isEnabled()
     assert window.notifier.history[-1].title == "Push cancelled"
 
 
@@ -140,10 +140,13 @@ def test_no_key_fires_two_actions(window):
     ]
     counts = Counter(keys(everywhere))
     assert [k for k, n in counts.items() if n > 1] == []
-    panel = window.services.panel
+    panel = window.transfers_panel
     panel_keys = set(keys([panel.cancel_action, panel.retry_action, panel.clear_action]))
     assert panel_keys.isdisjoint(counts)
-    assert window.actions.delete.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut
+    assert (
+        window.window_actions.delete.shortcutContext()
+        == Qt.ShortcutContext.WidgetWithChildrenShortcut
+    )
 
 
 @pytest.mark.chrome

@@ -6,17 +6,15 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bentosync.application.jobs import JobId, JobSnapshot
 from bentosync.core.cloud import CloudClient
 from bentosync.core.hashcache import HashCache
 from bentosync.core.session import Session
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.transfer.journal import Journal
-from bentosync.gui.workers.job_process import SessionSpec
-from bentosync.gui.workers.jobs import JobId, JobSnapshot
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 MIB = 1024 * 1024
@@ -142,19 +140,3 @@ class Recorder:
 def staging_leftovers(home: Path) -> list[Path]:
     tmp = home / "tmp"
     return sorted(tmp.iterdir()) if tmp.is_dir() else []
-
-
-@dataclass(frozen=True)
-class SlowSessionSpec(SessionSpec):
-    """A SessionSpec whose job process uses the ThrottledClient (picklable by reference)."""
-
-    delay: float = 0.02
-
-    def __call__(self) -> Session:
-        ThrottledClient.delay = self.delay
-        home = Path(self.home) if self.home else None
-        assert self.endpoint is not None and self.token is not None
-        return Session(
-            client=ThrottledClient(self.endpoint, self.token, pool_size=16),
-            store=LocalStore(home),
-        )

@@ -130,3 +130,28 @@ def test_a_refused_token_shows_while_the_files_hash_and_stops_the_hashing(
     # The files were on show, being hashed, while the server was asked.
     shown = {(f.path, f.checksum) for f in pusher.progress.snapshot().files}
     assert shown == {(e.path, ChecksumState.HASHING) for e in compute_file_list(model.path)}
+
+
+def test_the_hashes_are_handed_over_before_the_cache_is_written(tmp_path, monkeypatch):
+    """The last cache write runs after ``result()`` (while a push uploads); ``stop()`` waits
+    for it, so a push that returned has left every hash in the cache."""
+    model = make_model(tmp_path / "home", "deferred", big_bytes=1024)
+    writing = threading.Event()
+    release = threading.Event()
+    original = HashCache.put_many
+
+    def slow_put_many(self, entries):
+        writing.set()
+        assert release.wait(10), "the write was never released"
+        original(self, entries)
+
+    monkeypatch.setattr(HashCache, "put_many", slow_put_many)
+    with HashCache(tmp_path / "cache.db") as cache:
+        early = Prehash(model, cache)
+        files = early.result(threading.Event())
+        assert writing.wait(10) and early.done()
+        assert cache.get_many(early.result_layout().local_files()) == {}
+        release.set()
+        early.stop()
+        cached = cache.get_many(early.result_layout().local_files())
+    assert sorted(cached.values()) == sorted(entry.sha256 for entry in files)

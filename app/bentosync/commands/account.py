@@ -54,5 +54,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="show the endpoint, user and where the credentials come from",
         description="Ask the registry whose token is in use, and say where it came from.",
     )
+    whoami.add_argument(
+        "--json", action="store_true", help="print one JSON object: the login, or an error"
+    )
     add_cloud_options(whoami)
     whoami.set_defaults(handler=_action("run_whoami"))

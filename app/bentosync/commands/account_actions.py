@@ -176,6 +176,20 @@ def run_whoami(args: argparse.Namespace) -> int:
                 f"(HTTP {exc.status}); {_refused_hint(creds)}.",
                 status=exc.status,
             ) from None
+    if args.json:
+        from bentosync.commands.output import print_json
+
+        print_json(
+            {
+                "ok": True,
+                "command": "whoami",
+                "endpoint": creds.endpoint,
+                "user": {"name": user.display_name, "email": user.email or ""},
+                "context": creds.context_name,
+                "credentials": creds.describe_source(),
+            }
+        )
+        return 0
     shown = user.display_name
     if user.email and user.email != shown:
         shown = f"{shown} <{user.email}>"

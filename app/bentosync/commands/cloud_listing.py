@@ -13,8 +13,10 @@ from typing import Any
 
 import humanize
 
+from bentosync.application.formatting import format_labels, format_size
 from bentosync.commands.cloud_options import open_cloud_session
-from bentosync.commands.listing import format_labels, print_table
+from bentosync.commands.output import can_encode
+from bentosync.commands.table import print_table
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.filelist import FileEntry
 from bentosync.core.hashcache import HashCache
@@ -106,11 +108,12 @@ def list_cloud_or_both(args: argparse.Namespace, *, cloud_only: bool, as_json: b
     if not entries:
         print(f"No models here or on {endpoint}.")
         return 0
+    verified_mark = " ✓" if can_encode(sys.stdout, "✓") else " (verified)"
     rows = [
         (
             e.tag,
-            e.state.label + (" ✓" if e.verified else ""),
-            _size(e.local.size_bytes if e.local else e.cloud.size_bytes if e.cloud else 0),
+            e.state.label + (verified_mark if e.verified else ""),
+            format_size(e.local.size_bytes if e.local else e.cloud.size_bytes if e.cloud else 0),
             format_labels(e.local.labels if e.local else e.cloud.labels if e.cloud else {}),
         )
         for e in entries
@@ -158,7 +161,7 @@ CLOUD_HEADER = ("TAG", "SIZE", "BUILT", "STATUS", "LABELS")
 def _cloud_row(model: CloudModel, now: datetime) -> tuple[str, ...]:
     return (
         model.tag,
-        _size(model.size_bytes),
+        format_size(model.size_bytes),
         humanize.naturaltime(now - model.build_at) if model.build_at else "",
         model.upload_status,
         format_labels(model.labels),
@@ -173,7 +176,3 @@ def _write_rows(rows: Iterable[Sequence[str]], widths: Sequence[int]) -> None:
     for row in rows:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         sys.stdout.write("  ".join(cells).rstrip() + "\n")
-
-
-def _size(n: int) -> str:
-    return humanize.naturalsize(n, binary=True)

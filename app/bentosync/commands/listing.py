@@ -6,12 +6,13 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
 from datetime import datetime, timezone
 
-import humanize
+from humanize import naturaltime
 
+from bentosync.application.formatting import format_labels, format_size
 from bentosync.commands.cloud_options import add_cloud_options, given_cloud_options
+from bentosync.commands.table import print_table
 from bentosync.core.store import LocalStore
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,17 @@ def _run_list(args: argparse.Namespace) -> int:
             args.parser.error(f"{' and '.join(given)} {verb} to the cloud side; drop --local")
         return _list_local(as_json=args.json)
     from bentosync.commands.cloud_listing import list_cloud_or_both
+    from bentosync.core.credentials import NotLoggedIn
 
-    return list_cloud_or_both(args, cloud_only=args.cloud, as_json=args.json)
+    try:
+        return list_cloud_or_both(args, cloud_only=args.cloud, as_json=args.json)
+    except NotLoggedIn as exc:
+        if args.cloud or args.context:
+            raise  # the cloud was asked for by name: not having it is the answer
+        # As `bentoml models list` works on a fresh machine, so does this: the local
+        # side, and how to add the cloud side.
+        print(f"bentosync: showing the local store only. {exc}", file=sys.stderr)
+        return _list_local(as_json=args.json)
 
 
 def _list_local(*, as_json: bool) -> int:
@@ -61,23 +71,11 @@ def _list_local(*, as_json: bool) -> int:
     rows = [
         (
             str(m.tag),
-            humanize.naturalsize(m.size_bytes, binary=True),
-            humanize.naturaltime(now - m.creation_time),
+            format_size(m.size_bytes),
+            naturaltime(now - m.creation_time),
             format_labels(m.labels),
         )
         for m in listing.models
     ]
     print_table(("TAG", "SIZE", "CREATED", "LABELS"), rows)
     return 0
-
-
-def format_labels(labels: dict[str, str]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in labels.items())
-
-
-def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """A plain aligned table: readable on a terminal and easy to grep."""
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        cells = (str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
-        print("  ".join(cells).rstrip())

@@ -16,6 +16,8 @@ from typing import TextIO
 
 import humanize
 
+from bentosync.application.formatting import format_size
+from bentosync.commands.output import can_encode
 from bentosync.core.transfer.progress import (
     ChecksumState,
     FileSnapshot,
@@ -35,11 +37,16 @@ SYMBOLS = {
     ChecksumState.MISMATCH: "✗",
     ChecksumState.UNVERIFIED: "?",
 }
+# For a stream whose encoding cannot carry the symbols above (a Windows code page,
+# PYTHONIOENCODING=ascii): the same meaning in ASCII, rather than a crash.
+ASCII_SYMBOLS = {
+    ChecksumState.PENDING: ".",
+    ChecksumState.HASHING: "~",
+    ChecksumState.VERIFIED: "v",
+    ChecksumState.MISMATCH: "x",
+    ChecksumState.UNVERIFIED: "?",
+}
 SETTLED = (ChecksumState.VERIFIED, ChecksumState.MISMATCH, ChecksumState.UNVERIFIED)
-
-
-def _size(n: int) -> str:
-    return humanize.naturalsize(n, binary=True)
 
 
 def _bar(fraction: float, width: int = 20) -> str:
@@ -48,21 +55,21 @@ def _bar(fraction: float, width: int = 20) -> str:
 
 
 def summary_line(snap: ProgressSnapshot) -> str:
-    speed = f"{_size(int(snap.bytes_per_second))}/s" if snap.bytes_per_second > 0 else ""
+    speed = f"{format_size(int(snap.bytes_per_second))}/s" if snap.bytes_per_second > 0 else ""
     eta = snap.eta_seconds
     eta_text = f"ETA {humanize.naturaldelta(eta)}" if eta is not None and speed else ""
     parts = [
         f"{snap.kind} {snap.tag}",
         snap.phase.value,
-        f"{_size(snap.done_bytes)}/{_size(snap.total_bytes)}",
+        f"{format_size(snap.done_bytes)}/{format_size(snap.total_bytes)}",
         speed,
         eta_text,
     ]
     return "  ".join(p for p in parts if p)
 
 
-def file_line(f: FileSnapshot, width: int) -> str:
-    text = f"  {SYMBOLS[f.checksum]} {_bar(f.fraction)} {f.fraction * 100:5.1f}%  {f.path}"
+def file_line(f: FileSnapshot, width: int, symbols: dict[ChecksumState, str] = SYMBOLS) -> str:
+    text = f"  {symbols[f.checksum]} {_bar(f.fraction)} {f.fraction * 100:5.1f}%  {f.path}"
     if f.reason and f.checksum is ChecksumState.MISMATCH:
         text += f"  ({f.reason})"
     return text[:width]
@@ -82,6 +89,9 @@ class ProgressView:
         self.stream = stream or sys.stderr
         self.interval = interval
         self.interactive = self.stream.isatty() if interactive is None else interactive
+        unicode = can_encode(self.stream, "".join(SYMBOLS.values()))
+        self._symbols = SYMBOLS if unicode else ASCII_SYMBOLS
+        self._more = "…" if unicode else "..."
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="bentosync-progress", daemon=True)
         self._drawn = 0
@@ -123,10 +133,11 @@ class ProgressView:
         for f in snap.files:  # one pass: 20,000 files must not cost 20,000² comparisons
             (active if f.checksum not in SETTLED or f.fraction < 1 else done).append(f)
         shown = (active + done)[:MAX_FILE_LINES]
-        lines = [summary_line(snap)[:width]] + [file_line(f, width) for f in shown]
+        lines = [summary_line(snap)[:width]]
+        lines += [file_line(f, width, self._symbols) for f in shown]
         hidden = len(snap.files) - len(shown)
         if hidden > 0:
-            lines.append(f"  … and {hidden} more files")
+            lines.append(f"  {self._more} and {hidden} more files")
         if self._drawn:
             self.stream.write(f"\x1b[{self._drawn}F")
         for line in lines:
@@ -156,10 +167,10 @@ class ProgressView:
                     continue
                 reason = f" ({f.reason})" if f.reason else ""
                 self.stream.write(
-                    f"  {f.checksum.value:<10} {_size(f.size):>10}  {f.path}{reason}\n"
+                    f"  {f.checksum.value:<10} {format_size(f.size):>10}  {f.path}{reason}\n"
                 )
         if final:
             for state, count in self._unlisted.items():
                 files_word = "file" if count == 1 else "files"
-                self.stream.write(f"  … and {count:,} more {files_word} {state.value}\n")
+                self.stream.write(f"  {self._more} and {count:,} more {files_word} {state.value}\n")
             self._unlisted.clear()

@@ -1,18 +1,29 @@
-"""``bentosync push``, ``pull`` and ``verify``: the engine with a terminal face."""
+"""``bentosync push``, ``pull`` and ``verify``: the application's jobs with a terminal face.
+
+Each command builds a ``JobSpec`` and runs it with ``application.jobs.perform``,
+the same definition of a job the window's Transfers panel runs, and shows its
+progress with a ``ProgressView``. Defaults (threads, part size) come from the
+engine's one home (``core.transfer.parts``), so the CLI, the API and the window
+start from the same numbers.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import re
 import sys
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 from bentosync.commands.cloud_options import add_cloud_options, open_cloud_session
-from bentosync.core.errors import BentoSyncError
+from bentosync.commands.output import IntegrityFailure, print_json
+from bentosync.core.transfer.parts import DEFAULT_PART_SIZE, DEFAULT_THREADS
 
 if TYPE_CHECKING:
     from bentosync.core.session import Session
+    from bentosync.core.transfer.progress import TransferProgress
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +68,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     push.add_argument("tag", metavar="TAG", help="name, name:version or name:latest")
     push.add_argument("-f", "--force", action="store_true", help="push even if it is there")
     push.add_argument(
-        "-t", "--threads", type=positive_int, default=10, help="parallel parts (default 10)"
+        "-t",
+        "--threads",
+        type=positive_int,
+        default=DEFAULT_THREADS,
+        help=f"parallel parts (default {DEFAULT_THREADS})",
     )
     push.add_argument(
         "--part-size",
         type=parse_size,
-        default=100 * 1024**2,
+        default=DEFAULT_PART_SIZE,
         metavar="BYTES",
         help="multipart part size (default 100MiB; larger when a model needs more than "
         "10,000 parts)",
@@ -74,12 +89,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "for other files, which a push never changes by itself. Bentos and deployments "
         "that use the version lose it",
     )
+    add_json_option(push)
     add_cloud_options(push)
     push.set_defaults(handler=_run_push)
 
     pull = subparsers.add_parser("pull", help="download a cloud model into the local store")
     pull.add_argument("tag", metavar="TAG", help="name (newest), name:latest or name:version")
     pull.add_argument("-f", "--force", action="store_true", help="replace the local copy")
+    add_json_option(pull)
     add_cloud_options(pull)
     pull.set_defaults(handler=_run_pull)
 
@@ -87,8 +104,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "verify", help="re-hash a local model against the cloud's file list"
     )
     verify.add_argument("tag", metavar="TAG")
+    add_json_option(verify)
     add_cloud_options(verify)
     verify.set_defaults(handler=_run_verify)
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object on stdout: the result, or an error with its kind "
+        "(auth, not_found, network, integrity, usage, cancelled, failure)",
+    )
+
+
+def _progress_view(
+    args: argparse.Namespace, progress: TransferProgress
+) -> AbstractContextManager[Any]:
+    """The terminal progress, unless ``-q`` asked for errors only."""
+    if getattr(args, "quiet", False):
+        return contextlib.nullcontext()
+    from bentosync.commands.progress_view import ProgressView
+
+    return ProgressView(progress)
+
+
+def _report(args: argparse.Namespace, message: str, result: dict[str, Any]) -> None:
+    """The outcome: a sentence for a person, or with ``--json`` the result object."""
+    if args.json:
+        print_json({"ok": True, **result, "message": message})
+    elif not getattr(args, "quiet", False):
+        print(message)
 
 
 def _run_push(args: argparse.Namespace) -> int:
@@ -99,25 +145,36 @@ def _run_push(args: argparse.Namespace) -> int:
     cache = HashCache()
     prehash = start_prehash(args.tag, cache)
     try:
-        from bentosync.commands.progress_view import ProgressView
+        from bentosync.application.jobs import KIND_PUSH, JobId, JobSpec, perform
+        from bentosync.core.transfer.progress import TransferProgress
+        from bentosync.core.transfer.push import PushResult
 
+        spec = JobSpec(JobId(0), KIND_PUSH, args.tag, args.force, args.threads, args.part_size)
+        progress = TransferProgress(spec.kind, spec.tag)
         with open_cloud_session(args, hash_cache=cache) as session:
             if args.recreate:
                 _delete_to_recreate(session, args.tag)
-            pusher = session.pusher(
-                args.tag,
-                force=args.force,
-                threads=args.threads,
-                part_size=args.part_size,
-                prehash=prehash,
-            )
-            with ProgressView(pusher.progress):
-                result = pusher.run()
+            with _progress_view(args, progress):
+                outcome = perform(session, spec, progress, prehash=prehash)
+            endpoint = session.client.endpoint
     finally:
         if prehash is not None:
             prehash.stop()  # the push stops it; this covers a push that never began
         cache.close()
-    print(result.message)
+    result = outcome.result
+    assert isinstance(result, PushResult)
+    _report(
+        args,
+        outcome.message,
+        {
+            "command": "push",
+            "tag": str(result.tag),
+            "endpoint": endpoint,
+            "skipped": result.skipped,
+            "verified": result.verified,
+            "strategy": result.strategy,
+        },
+    )
     return 0
 
 
@@ -140,25 +197,59 @@ def _delete_to_recreate(session: Session, tag: str) -> None:
 
 
 def _run_pull(args: argparse.Namespace) -> int:
-    from bentosync.commands.progress_view import ProgressView
+    from bentosync.application.jobs import KIND_PULL, JobId, JobSpec, perform
+    from bentosync.core.transfer.progress import TransferProgress
+    from bentosync.core.transfer.pull import PullResult
 
+    spec = JobSpec(JobId(0), KIND_PULL, args.tag, args.force)
+    progress = TransferProgress(spec.kind, spec.tag)
     with open_cloud_session(args) as session:
-        puller = session.puller(args.tag, force=args.force)
-        with ProgressView(puller.progress):
-            result = puller.run()
-    print(result.message)
+        with _progress_view(args, progress):
+            outcome = perform(session, spec, progress)
+        endpoint = session.client.endpoint
+    result = outcome.result
+    assert isinstance(result, PullResult)
+    model = result.model
+    _report(
+        args,
+        outcome.message,
+        {
+            "command": "pull",
+            "tag": str(result.tag),
+            "endpoint": endpoint,
+            "skipped": result.skipped,
+            "verified": result.verified,
+            "path": str(model.path) if model is not None else None,
+            "size_bytes": model.size_bytes if model is not None else 0,
+            "file_count": model.file_count if model is not None else 0,
+        },
+    )
     return 0
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    from bentosync.commands.progress_view import ProgressView
+    from bentosync.application.jobs import KIND_VERIFY, JobId, JobSpec, perform
     from bentosync.core.transfer.progress import TransferProgress
-    from bentosync.core.transfer.verify import verify_model
+    from bentosync.core.transfer.verify import VerifyResult
 
-    progress = TransferProgress("verify", args.tag)
-    with open_cloud_session(args) as session, ProgressView(progress):
-        result = verify_model(session.client, session.store, args.tag, progress=progress)
-    print(progress.snapshot().message)
+    spec = JobSpec(JobId(0), KIND_VERIFY, args.tag)
+    progress = TransferProgress(spec.kind, spec.tag)
+    with open_cloud_session(args) as session:
+        with _progress_view(args, progress):
+            outcome = perform(session, spec, progress)
+        endpoint = session.client.endpoint
+    result = outcome.result
+    assert isinstance(result, VerifyResult)
+    details = {
+        "command": "verify",
+        "tag": str(result.tag),
+        "endpoint": endpoint,
+        "verified_files": len(result.verified),
+        "mismatched": result.mismatched,
+        "missing": result.missing,
+        "extra": result.extra,
+        "whole": result.whole,
+    }
     if not result.ok:
         for path in result.mismatched:
             print(f"differs: {path}", file=sys.stderr)
@@ -168,5 +259,6 @@ def _run_verify(args: argparse.Namespace) -> int:
             print(f"not in the cloud: {path}", file=sys.stderr)
         if result.whole:
             print(f"differs as a whole: {result.whole}", file=sys.stderr)
-        raise BentoSyncError(f"{result.tag} does not match the cloud copy.")
+        raise IntegrityFailure(f"{result.tag} does not match the cloud copy.", details)
+    _report(args, outcome.message, details)
     return 0

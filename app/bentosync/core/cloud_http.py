@@ -22,7 +22,6 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
-from bentosync import __version__
 from bentosync.core.cloud_errors import (
     BodyLengthMismatch,
     CloudError,
@@ -35,6 +34,7 @@ from bentosync.core.cloud_errors import (
     translate_exception,
 )
 from bentosync.core.timeouts import TIMEOUT_ENV, Timeouts, effective_timeouts
+from bentosync.core.version import __version__
 
 logger = logging.getLogger(__name__)
 

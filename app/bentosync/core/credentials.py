@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from bentosync.core import appdirs
 from bentosync.core.cloud_http import DEFAULT_ENDPOINT, normalize_endpoint
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.keyring_store import CredentialStorage, KeyringUnavailable
+from bentosync.core.redaction import remember_secret
 from bentosync.core.yatai_config import (
     YataiConfig,
     YataiContext,
@@ -101,6 +101,9 @@ class Credentials:
             f"source={self.source!r}, token=<hidden>)"
         )
 
+    def __post_init__(self) -> None:
+        remember_secret(self.token)  # masked in logs and bug reports from now on
+
     def __reduce__(self) -> tuple[Any, ...]:  # pickling would write the token somewhere
         raise TypeError("Credentials cannot be pickled")
 
@@ -161,7 +164,7 @@ def validate_token(token: str) -> str:
 
 
 def default_contexts_path() -> Path:
-    return Path(platformdirs.user_config_dir("bentosync", appauthor=False)) / "contexts.json"
+    return appdirs.config_dir() / "contexts.json"
 
 
 def write_private(path: Path, data: bytes) -> None:

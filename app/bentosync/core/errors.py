@@ -7,6 +7,11 @@ and never need a traceback to explain themselves.
 
 from __future__ import annotations
 
+import logging
+import threading
+
+logger = logging.getLogger(__name__)
+
 
 class BentoSyncError(Exception):
     """Base of every error BentoSync raises on purpose."""
@@ -42,3 +47,21 @@ class RecordConflict(BentoSyncError):
     Pushing into it would make it lie about its bytes; replacing it means
     deleting the cloud version, which only the user may decide.
     """
+
+
+def after_cancel(exc: BaseException, cancel: threading.Event, message: str) -> BaseException:
+    """What ``exc`` means once ``cancel`` may be set: a cancel, if the user asked for one.
+
+    Why: cancelling aborts requests mid-body and closes files under running
+    threads, so what escapes after a cancel is often a network or OS error.
+    The user asked to stop; what broke on the way out is not news to them.
+    The push engine and the job runner both ask this one question here, so
+    the CLI, the API and the window report a cancel the same way.
+
+    Returns:
+        ``exc`` itself when it already is a ``Cancelled`` or nobody cancelled;
+        else a new ``Cancelled(message)`` (raise it ``from exc``).
+    """
+    if isinstance(exc, Cancelled) or not cancel.is_set():
+        return exc
+    return Cancelled(message)

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
-import platformdirs
+from bentosync.core import appdirs
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class FileIdentity(Protocol):
 
 
 def default_cache_path() -> Path:
-    return Path(platformdirs.user_cache_dir("bentosync")) / "hashes.sqlite"
+    return appdirs.cache_dir() / "hashes.sqlite"
 
 
 class HashCache:

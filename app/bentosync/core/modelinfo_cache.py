@@ -27,8 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from bentosync.core import appdirs
 from bentosync.core.modelinfo import ModelInfo
 from bentosync.core.tags import Tag
 
@@ -45,7 +44,7 @@ def identity(st: os.stat_result) -> Identity:
 def default_cache_path(models_dir: Path) -> Path:
     """One file per store, named after the store's absolute path."""
     digest = hashlib.sha256(str(Path(models_dir).absolute()).encode()).hexdigest()[:24]
-    return Path(platformdirs.user_cache_dir("bentosync")) / "model-info" / f"{digest}.jsonl"
+    return appdirs.cache_dir() / "model-info" / f"{digest}.jsonl"
 
 
 def _to_document(info: ModelInfo) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from bentosync.core.timeouts import Timeouts, effective_timeouts
 from bentosync.core.transfer.journal import Journal
 from bentosync.core.transfer.pull import Puller
 from bentosync.core.transfer.push import Pusher
+from bentosync.core.transfer.verify import Verifier
 from bentosync.core.yatai_hint import Notice
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,10 @@ class Session:
             hash_cache=self.hash_cache,
             **options,
         )
+
+    def verifier(self, tag: Tag | str, **options: Any) -> Verifier:
+        """A verify job that records the hashes it computes in this session's cache."""
+        return Verifier(self.client, self.store, tag, hash_cache=self.hash_cache, **options)
 
     def close(self) -> None:
         self.client.close()

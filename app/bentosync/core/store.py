@@ -9,6 +9,7 @@ is either completely there or not there at all.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import os
 import shutil
@@ -185,8 +186,8 @@ class LocalStore:
                 f"{os.path.join(folder_text, MODEL_YAML)} says {info.tag} but the folder is "
                 f"{name}:{version}."
             )
-        size, count = size if size is not None else folder_size(folder_text)
-        return LocalModel(info=info, path=folder, size_bytes=size, file_count=count)
+        size_bytes, count = size if size is not None else folder_size(folder_text)
+        return LocalModel(info=info, path=folder, size_bytes=size_bytes, file_count=count)
 
     def list(
         self,
@@ -255,7 +256,7 @@ class LocalStore:
         if seen is not None:
             self.info_cache.save(seen)
 
-    def versions(self, name: str) -> list[LocalModel]:
+    def versions(self, name: str) -> builtins.list[LocalModel]:
         """Loadable versions of one name, oldest first; broken ones are skipped."""
         name_dir = self.models_dir / name
         found = []

@@ -179,8 +179,8 @@ def compute_sync_states(
             clouds_by_tag[cloud.tag] = cloud
     result: dict[str, SyncEntry] = {}
     for tag, local in locals_by_tag.items():
-        cloud = clouds_by_tag.get(tag)
-        if cloud is None:
+        remote = clouds_by_tag.get(tag)
+        if remote is None:
             result[tag] = SyncEntry(
                 tag,
                 SyncState.LOCAL_ONLY,
@@ -189,7 +189,7 @@ def compute_sync_states(
                 "Only on this computer; push it to share it.",
             )
         else:
-            result[tag] = compare(local, cloud, files.get(tag))
+            result[tag] = compare(local, remote, files.get(tag))
     for tag, cloud in clouds_by_tag.items():
         if tag in result:
             continue

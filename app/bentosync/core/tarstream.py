@@ -23,7 +23,7 @@ import lzma
 import tarfile
 import zlib
 from collections.abc import Iterator
-from typing import Protocol
+from typing import IO, Protocol, cast
 
 BLOCK = tarfile.BLOCKSIZE
 CHUNK = 1 << 20
@@ -243,7 +243,7 @@ class TarStream:
                 return None
             try:
                 info = parse_header(block)
-            except tarfile.EOFHeaderError:  # an all-zero block: the end marker
+            except tarfile.EOFHeaderError:  # type: ignore[attr-defined]  # not in typeshed
                 if self._offset - BLOCK != start:  # a zero block after a PAX or GNU header
                     raise TarFormatError(
                         "The archive has an empty header after a long name."
@@ -260,7 +260,7 @@ class TarStream:
                     pax.update(records)
                 continue
             if info.type in _GNU_NAME_TYPES:
-                value = tarfile.nts(self._meta(info), ENCODING, ERRORS)
+                value = tarfile.nts(self._meta(info), ENCODING, ERRORS)  # type: ignore[attr-defined]
                 if info.type == tarfile.GNUTYPE_LONGNAME:
                     long_name = value
                 else:
@@ -335,11 +335,11 @@ def uncompressed(raw: Readable) -> tuple[Readable, bool]:
         head += more
     stream = _Prefixed(head, raw)
     if head.startswith(b"\x1f\x8b"):
-        return _Decompressed(gzip.GzipFile(fileobj=stream, mode="rb")), True
+        return _Decompressed(gzip.GzipFile(fileobj=cast(IO[bytes], stream), mode="rb")), True
     if head.startswith(b"BZh"):
-        return _Decompressed(bz2.BZ2File(stream, mode="rb")), True
+        return _Decompressed(bz2.BZ2File(cast(IO[bytes], stream), mode="rb")), True
     if head.startswith(b"\xfd7zXZ\x00"):
-        return _Decompressed(lzma.LZMAFile(stream, mode="rb")), True
+        return _Decompressed(lzma.LZMAFile(cast(IO[bytes], stream), mode="rb")), True
     return stream, False
 
 

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import platformdirs
+from bentosync.core import appdirs
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ Notice = Callable[[str], None]
 
 
 def markers_dir() -> Path:
-    return Path(platformdirs.user_state_dir("bentosync", appauthor=False)) / "yatai-hints"
+    return appdirs.state_dir() / "yatai-hints"
 
 
 def _marker(path: Path) -> Path:

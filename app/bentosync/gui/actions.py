@@ -107,9 +107,16 @@ class WindowActions(QObject):
             QKeySequence(QKeySequence.StandardKey.Find),
         )
         self.login = make("&Log In…", "Log in to BentoCloud or a compatible registry", LOGIN_KEY)
-        self.login.setVisible(False)  # shown once a login dialog is available
+        self.accounts = make("&Accounts…", "Switch, add or log out of BentoCloud logins")
+        self.transfer_settings = make(
+            "Transfer &Settings…",
+            "Concurrent transfers, threads and part size",
+            QKeySequence(QKeySequence.StandardKey.Preferences),
+        )
         self.quit = make("&Quit", "Quit BentoSync", QKeySequence(QKeySequence.StandardKey.Quit))
         self.about = QAction("&About BentoSync", parent)
+        self.open_log_folder = QAction("Open &Log Folder", parent)
+        self.open_log_folder.setStatusTip("The app's log files, to send with a bug report")
         self.apply_icons()
         self.update(ActionState())
 
@@ -144,6 +151,7 @@ class WindowActions(QObject):
             (self.show_in_folder, "folder"),
             (self.find, "search"),
             (self.login, "login"),
+            (self.accounts, "account"),
         ):
             action.setIcon(icons.icon(name))
 
@@ -168,6 +176,9 @@ class WindowActions(QObject):
         file_menu.addSeparator()
         file_menu.addAction(self.login)
         file_menu.addSeparator()
+        file_menu.addAction(self.accounts)
+        file_menu.addAction(self.transfer_settings)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit)
         model_menu = menus["model"] = bar.addMenu("&Model")
         for action in (self.push, self.pull, self.verify):
@@ -180,6 +191,8 @@ class WindowActions(QObject):
         transfers_menu = menus["transfers"] = bar.addMenu("&Transfers")
         transfers_menu.addAction(self.cancel)
         help_menu = menus["help"] = bar.addMenu("&Help")
+        help_menu.addAction(self.open_log_folder)
+        help_menu.addSeparator()
         help_menu.addAction(self.about)
         return menus
 

@@ -14,15 +14,18 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
-from bentosync import __version__
+from bentosync.application.diagnostics import Diagnostics
+from bentosync.core.version import __version__
 from bentosync.gui import icons
+from bentosync.gui.exception_dialog import ExceptionReporter
 from bentosync.gui.main_window import MainWindow
+from bentosync.gui.single_instance import SingleInstance
 
 if TYPE_CHECKING:
-    from bentosync.launcher import CloudTarget
+    from bentosync.application.cloud_target import CloudTarget
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,11 @@ POOL_SHUTDOWN_TIMEOUT_MS = 10_000
 
 
 def configure_application(app: QCoreApplication) -> None:
-    """Names QSettings, the desktop entry (Wayland app id) and the window icon use."""
+    """Names the desktop entry (Wayland app id), dialogs and the window icon use.
+
+    Settings do not depend on these names: they live in ``appdirs.settings_file()``
+    (``gui.settings``).
+    """
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
@@ -58,6 +65,15 @@ def shutdown_pool(pool: QThreadPool, timeout_ms: int = POOL_SHUTDOWN_TIMEOUT_MS)
     if not done:
         logger.warning("%s still busy after %d ms at exit", pool.objectName(), timeout_ms)
     return done
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Show ``window`` above the others: un-minimised, raised, and given focus."""
+    state = window.windowState() & ~Qt.WindowState.WindowMinimized
+    window.setWindowState(state | Qt.WindowState.WindowActive)
+    window.show()
+    window.raise_()
+    window.activateWindow()
 
 
 def _quit_on_sigint(app: QCoreApplication) -> QTimer:
@@ -93,20 +109,28 @@ def run(
             login; without one, only an existing login is used.
     """
     existing = QApplication.instance()
-    if existing is None:
-        app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
-    else:
+    if isinstance(existing, QApplication):
         app = existing
+    else:
+        app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
     configure_application(app)
+    instance = SingleInstance(parent=app)
+    if not instance.claim():
+        return 0  # the running window was asked to show itself
+    diagnostics = Diagnostics().install()  # the log file and crash record, first of all
     lookup_pool = make_lookup_pool(app)
     sigint_timer = _quit_on_sigint(app)
 
     window = MainWindow(lookup_pool, resolver=resolver)
+    instance.activated.connect(lambda: bring_to_front(window))
+    reporter = ExceptionReporter(diagnostics, lambda: window).install()
     window.show()
     window.refresh()
     try:
         status = app.exec()
     finally:
+        instance.release()
+        reporter.uninstall()
         sigint_timer.stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if hasattr(signal, "SIGTERM"):
@@ -118,5 +142,6 @@ def run(
         # Quit. Left queued, it would end the next event loop the moment it
         # starts (a host application's, or the next test's), so drop it.
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
-    logger.debug("Event loop finished with %d", status)
+    logger.info("Event loop finished with %d", status)
+    diagnostics.uninstall()
     return int(status)

@@ -18,37 +18,32 @@ pane's Sync column needs, and it is bounded by the local store, not the
 registry. Those look-ups queue behind the pages at a lower priority, so a
 scroll never waits for them.
 
-The window never imports the registry: it gets a ``resolver`` callable from
-the launcher (``bentosync.launcher``) and only ever sees a ``CloudTarget``.
+The window never imports the registry or the launcher: it gets a ``Resolver``
+(``application.cloud_target``) that ``commands/gui.py`` takes from the
+launcher, and only ever sees a ``CloudTarget``. Failures reach the window as
+``ErrorReport`` (``application.errors``), the same reading every face uses.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from bentosync.core.cloud import (
-    AuthError,
-    CloudClient,
-    CloudError,
-    ConnectionFailed,
-    NotFound,
-    ProtocolError,
-)
+from bentosync.application.cloud_target import CloudTarget, Resolver, logged_in_target
+from bentosync.application.errors import ErrorReport, present
+from bentosync.core.cloud import CloudClient, NotFound, ProtocolError
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.credentials import KeyringUnavailable, NotLoggedIn
-from bentosync.core.errors import BentoSyncError
+from bentosync.core.credentials import NotLoggedIn
 from bentosync.core.session import Session, open_session
 from bentosync.gui.workers.runnable import run_in_pool
-from bentosync.launcher import CloudTarget, RegistryStartFailed, logged_in_target
 
 logger = logging.getLogger(__name__)
 
-Resolver = Callable[[], CloudTarget]
 EMBEDDED_IN_SENTENCE = "the local registry on this computer"
 PAGE_SIZE = 100  # rows per request: a screenful several times over, and a quick answer
 REFRESH_MAX_ROWS = 1_000  # a refresh reloads what was shown, up to this many rows
@@ -85,46 +80,6 @@ class CloudListing:
         return bool(self.items) and self.end < self.total
 
 
-@dataclass(frozen=True)
-class CloudProblem:
-    """Why the Cloud pane has nothing to show, in words for its message page.
-
-    ``kind`` lets the window offer the right way out: ``login`` (log in),
-    ``retry`` (refresh), or ``registry`` (the embedded registry did not start).
-    """
-
-    title: str
-    body: str
-    kind: str = "retry"
-
-
-def describe_problem(exc: BaseException, target: CloudTarget | None) -> CloudProblem:
-    """Turn a failure into a message a person can act on."""
-    where = target.endpoint if target is not None else "the registry"
-    if isinstance(exc, NotLoggedIn):
-        return CloudProblem(
-            "Not logged in",
-            "Log in to BentoCloud (or a compatible registry) to see its models here.\n" + str(exc),
-            "login",
-        )
-    if isinstance(exc, RegistryStartFailed):
-        return CloudProblem("The local registry did not start", str(exc), "registry")
-    if isinstance(exc, KeyringUnavailable):
-        return CloudProblem("Cannot read the saved login", str(exc), "login")
-    if isinstance(exc, AuthError):
-        return CloudProblem(
-            f"{where} refused the login",
-            f"{exc}\nLog in again with a valid API token.",
-            "login",
-        )
-    if isinstance(exc, ConnectionFailed):
-        return CloudProblem(f"Cannot reach {where}", f"{exc}\nRefresh (F5) to try again.")
-    if isinstance(exc, (CloudError, BentoSyncError)):
-        return CloudProblem(f"{where} did not answer as expected", str(exc))
-    logger.error("Unexpected cloud failure", exc_info=exc)
-    return CloudProblem("Something went wrong", f"Unexpected error: {exc}")
-
-
 class CloudConnection(QObject):
     """Resolves the target, names the account, and lists the models, all on ``pool``.
 
@@ -144,9 +99,9 @@ class CloudConnection(QObject):
     listing_loaded = Signal(object)
     #: ``dict[str, list[CloudModel]]``: every cloud version of each of these names.
     names_looked_up = Signal(object)
-    #: ``CloudProblem``: why there is no listing.
+    #: ``ErrorReport``: why there is no listing.
     failed = Signal(object)
-    #: ``CloudProblem``: a further page could not be had (the rows so far stay).
+    #: ``ErrorReport``: a further page could not be had (the rows so far stay).
     more_failed = Signal(object)
     #: A connect or a listing started (True) or ended (False).
     busy_changed = Signal(bool)
@@ -166,7 +121,7 @@ class CloudConnection(QObject):
         self._client: CloudClient | None = None
         self._generation = 0
         self._busy = 0
-        self._problem: CloudProblem | None = None
+        self._problem: ErrorReport | None = None
         self._query = ""
         self._listing = 0  # number of the current listing; older pages are dropped
         self._shown = 0  # rows of the current listing received so far (its next start)
@@ -182,7 +137,7 @@ class CloudConnection(QObject):
         return self._target
 
     @property
-    def problem(self) -> CloudProblem | None:
+    def problem(self) -> ErrorReport | None:
         return self._problem
 
     def where(self) -> str:
@@ -302,10 +257,10 @@ class CloudConnection(QObject):
             self._lookups += 1
             run_in_pool(
                 self._pool,
-                lambda chunk=chunk: self._look_up(client, chunk),
+                partial(self._look_up, client, chunk),
                 self,
-                lambda found, chunk=chunk: self._on_looked_up(generation, chunk, found),
-                lambda exc, chunk=chunk: self._on_lookup_failed(generation, chunk, exc),
+                partial(self._on_looked_up, generation, chunk),
+                partial(self._on_lookup_failed, generation, chunk),
                 PRIORITY_LOOKUP,
             )
 
@@ -424,7 +379,7 @@ class CloudConnection(QObject):
         if generation != self._generation or listing != self._listing:
             return
         self._fetching_more = False
-        problem = describe_problem(exc, self._target)
+        problem = present(exc, self._target.endpoint if self._target else "")
         logger.warning("Cloud pane: no further page: %s: %s", problem.title, exc)
         self.more_failed.emit(problem)
 
@@ -448,7 +403,7 @@ class CloudConnection(QObject):
         self._set_busy(-1)
         if generation != self._generation or (listing is not None and listing != self._listing):
             return
-        self._problem = describe_problem(exc, self._target)
+        self._problem = present(exc, self._target.endpoint if self._target else "")
         logger.warning("Cloud pane: %s: %s", self._problem.title, exc)
         self.failed.emit(self._problem)
 

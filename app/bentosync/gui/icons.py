@@ -85,7 +85,7 @@ atexit.register(_files.close)
 
 
 def _icons_dir() -> Traversable:
-    return resources.files("bentosync").joinpath("resources", "icons")
+    return resources.files("bentosync").joinpath("resources").joinpath("icons")
 
 
 def _as_path(resource: Traversable) -> Path | None:
@@ -111,7 +111,7 @@ def icon_path(name: str, dark: bool | None = None) -> Path | None:
     root = _icons_dir()
     candidates = [root.joinpath(f"{name}.svg")]
     variant = "dark" if dark else "light"
-    candidates.insert(0, root.joinpath(variant, f"{name}.svg"))
+    candidates.insert(0, root.joinpath(variant).joinpath(f"{name}.svg"))
     for candidate in candidates:
         path = _as_path(candidate)
         if path is not None:

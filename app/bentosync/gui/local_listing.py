@@ -21,11 +21,11 @@ import humanize
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QToolButton, QWidget
 
+from bentosync.application.errors import failure_message
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.store import LocalModel, LocalStore, StoreListing, StoreProblem
 from bentosync.gui import icons
 from bentosync.gui.models.local_models import LocalModelTableModel, row_key
-from bentosync.gui.operations import describe_error
 from bentosync.gui.widgets.model_pane import ModelPane
 from bentosync.gui.workers.runnable import run_in_pool
 
@@ -171,7 +171,7 @@ class LocalListing(QObject):
             logger.warning("Listing %s failed: %s", self._store.models_dir, exc)
         else:
             logger.error("Listing %s failed", self._store.models_dir, exc_info=exc)
-        message = describe_error(exc)
+        message = failure_message(exc)
         self._pane.set_error(f"Cannot read {self._models_path}", message)
         self.summary_label.setText(f"Cannot read {self._models_path}: {message}")
         self._finish()

@@ -1,14 +1,22 @@
 """The main window: the Local and Cloud panes side by side, details and transfers below.
 
-The window composes; the work lives elsewhere. Listing the store runs on the
+This is the one place that assembles the GUI. Every part is built here and
+gets what it needs through its constructor (a pool, the store, the cloud
+connection, the transfer manager, a callback); no part reaches into the
+window, so the order of construction below is the order of dependency, and
+what a toolbar button does is the one line in ``_wire`` that connects its
+action. The window composes; the work lives elsewhere. Listing the store runs on the
 lookup pool, the cloud on its own pool (``cloud_connection``: a page at a time,
 more as the Cloud pane scrolls, and the cloud versions of the local names for
 the Local pane's verdicts), hashing for the
 details panel on a third (``workers.file_hashing``), and imports and deletes on
 a 1-thread write pool (``operations``), so nothing blocking ever runs on the
-GUI thread and a slow server never holds up the local listing. Actions live
-in ``actions``, drag and drop in ``dnd`` and the item models, dialogs in
-``dialogs``. What stays here: layout, the sync verdict of both listings
+GUI thread and a slow server never holds up the local listing. Actions (text,
+icons, enablement) live in ``actions``, requests on models in ``operations``,
+stateless commands and dialogs in ``window_commands``, drag and drop in
+``dnd`` and the item models. Push, pull and verify run as
+``application.jobs`` on the ``TransferManager``, shown by the Transfers panel.
+What stays here: layout, the sync verdict of both listings
 (``core.sync_state``), what the details panel shows, and persistence.
 """
 
@@ -21,6 +29,7 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QMainWindow,
     QSplitter,
     QToolBar,
@@ -28,6 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bentosync.application.cloud_target import CloudTarget, Resolver
+from bentosync.application.errors import ErrorReport
+from bentosync.application.jobs import KIND_PULL, KIND_PUSH, JobSnapshot, JobStatus
+from bentosync.application.settings import TransferSettings
+from bentosync.core.appdirs import log_dir
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.filelist import FileEntry
 from bentosync.core.store import LocalModel, LocalStore
@@ -41,24 +55,27 @@ from bentosync.gui.cloud_connection import (
     REFRESH,
     CloudConnection,
     CloudListing,
-    CloudProblem,
-    Resolver,
 )
+from bentosync.gui.dialogs.accounts_dialog import AccountsDialog
+from bentosync.gui.dialogs.login_dialog import LoginDialog
+from bentosync.gui.dialogs.settings_dialog import SettingsDialog
 from bentosync.gui.local_listing import LocalListing, display_path
 from bentosync.gui.models import cloud_models as cloud_cols
 from bentosync.gui.models import local_models as local_cols
 from bentosync.gui.models.cloud_describe import REFERENCE_LABEL, pull_refusal
 from bentosync.gui.models.cloud_models import CloudModelTableModel
 from bentosync.gui.models.local_models import LocalModelTableModel
+from bentosync.gui.models.transfer_format import describe_outcome
 from bentosync.gui.notifier import Notifier
 from bentosync.gui.operations import ModelOperations
+from bentosync.gui.settings import open_settings
 from bentosync.gui.widgets.cloud_pane import CloudPane
 from bentosync.gui.widgets.details_panel import DetailsPanel
 from bentosync.gui.widgets.local_pane import LocalPane
 from bentosync.gui.widgets.model_pane import ModelPane
-from bentosync.gui.window_services import WindowServices
+from bentosync.gui.widgets.transfers_panel import TransfersPanel
 from bentosync.gui.workers.file_hashing import FileListHasher
-from bentosync.launcher import CloudTarget
+from bentosync.gui.workers.transfer_manager import TransferManager
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +85,7 @@ NAMES_APPLY_VERSIONS = 500  # cloud versions whose verdicts one GUI-thread slice
 NAMES_SLICE_PAUSE_MS = 10
 DEFAULT_SIZE = (1400, 860)
 POOL_SHUTDOWN_MS = 10_000
+TRANSFERS_SHUTDOWN_MS = 30_000  # running jobs clean up staging folders and upload records
 SYNC_COLUMN_SAMPLE = "Upload failed"  # the widest Sync text
 LOCAL, CLOUD = "local", "cloud"
 
@@ -85,7 +103,8 @@ class MainWindow(QMainWindow):
     Args:
         lookup_pool: a small pool for quick reads (listing the store).
         store: the local store to show; defaults to ``$BENTOML_HOME``.
-        settings: where geometry and column state persist; tests pass their own.
+        settings: where geometry, columns and transfer settings persist
+            (``gui.settings.open_settings`` by default); tests pass their own.
         resolver: which registry the Cloud pane shows (the launcher's
             ``resolve``); by default only an existing login is used.
     """
@@ -106,12 +125,14 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self._store = store if store is not None else LocalStore()
-        self._settings = settings if settings is not None else QSettings()
+        self._settings = settings if settings is not None else open_settings()
         self._active_side = LOCAL
         self._closed = False
         self.cloud_pool = _pool("cloud_pool", self)
         self.write_pool = _pool("write_pool", self)
         self.hash_pool = _pool("hash_pool", self)
+        # Keyring and HTTP of the login dialogs: one thread, so keyring access is serialised.
+        self.account_pool = _pool("account_pool", self)
         self.setWindowTitle("BentoSync")
         self.setWindowIcon(icons.app_icon())
 
@@ -125,8 +146,8 @@ class MainWindow(QMainWindow):
         self.details = DetailsPanel()
         self.details.setObjectName("details_panel")
 
-        self.actions = WindowActions(self)
-        self.actions.scope_to_panes([self.local_pane, self.cloud_pane])
+        self.window_actions = WindowActions(self)
+        self.window_actions.scope_to_panes([self.local_pane, self.cloud_pane])
         self.notifier = Notifier(self.statusBar(), self)
         self.connection = CloudConnection(self.cloud_pool, resolver, self._store.home, self)
         self.listing = LocalListing(
@@ -135,10 +156,26 @@ class MainWindow(QMainWindow):
         self.summary_label = self.listing.summary_label
         self.problems_button = self.listing.problems_button
         self.hasher = FileListHasher(self.hash_pool, parent=self)
-        self.operations = ModelOperations(
-            self, self._store, self.connection, self.catalog, self.write_pool, self.notifier
+        # Each job opens its session from the Cloud pane's current target, so a login
+        # switches where the next job goes.
+        self.transfer_settings = TransferSettings(self._settings)
+        self.transfers = TransferManager(
+            self.connection.session_factory, self.transfer_settings, self
         )
-        self.transfers_panel: QWidget | None = None
+        self.transfers_panel = TransfersPanel(self.transfers)
+        self.transfers_panel.setObjectName("transfers_panel")
+        self.overall_label = QLabel()
+        self.overall_label.setContentsMargins(8, 0, 4, 0)
+        self.statusBar().addPermanentWidget(self.overall_label)
+        self.operations = ModelOperations(
+            self,
+            self._store,
+            self.connection,
+            self.catalog,
+            self.write_pool,
+            self.notifier,
+            self.transfers,
+        )
         # A cloud refresh is "finished" when its look-ups are in too (see _finish_cloud_refresh).
         self._cloud_waiting = True
         self._names_to_refresh: Collection[str] | None = None
@@ -150,7 +187,6 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         self._wire()
-        self.services = WindowServices(self)
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(RELATIVE_TIME_REFRESH_MS)
         self._age_timer.timeout.connect(self.local_model.refresh_relative_times)
@@ -168,7 +204,7 @@ class MainWindow(QMainWindow):
     @property
     def refresh_action(self) -> QAction:
         """The Refresh action (F5), under the name it had before ``actions`` existed."""
-        return self.actions.refresh
+        return self.window_actions.refresh
 
     def _build_layout(self) -> None:
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -178,7 +214,11 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.cloud_pane)
         self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.bottom_splitter.setObjectName("bottom_splitter")
+        # The Transfers panel left of the details, taking most of the width.
+        self.bottom_splitter.addWidget(self.transfers_panel)
         self.bottom_splitter.addWidget(self.details)
+        self.bottom_splitter.setStretchFactor(0, 3)
+        self.bottom_splitter.setStretchFactor(1, 2)
         self.main_splitter = QSplitter(Qt.Orientation.Vertical)
         self.main_splitter.setObjectName("main_splitter")
         self.main_splitter.addWidget(self.splitter)
@@ -194,20 +234,14 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main toolbar")
         toolbar.setObjectName("main_toolbar")  # saveState() needs a name
         toolbar.setMovable(False)
-        self.actions.fill_toolbar(toolbar)
+        self.window_actions.fill_toolbar(toolbar)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
-        self.menus = self.actions.fill_menus(self.menuBar())
-
-    def add_transfers_panel(self, panel: QWidget) -> None:
-        """Put the Transfers panel left of the details, taking most of the width."""
-        self.transfers_panel = panel
-        self.bottom_splitter.insertWidget(0, panel)
-        self.bottom_splitter.setStretchFactor(0, 3)
-        self.bottom_splitter.setStretchFactor(1, 2)
+        self.menus = self.window_actions.fill_menus(self.menuBar())
 
     def _wire(self) -> None:
-        acts, ops = self.actions, self.operations
+        """What every action does, one line each, then how the parts talk to each other."""
+        acts, ops = self.window_actions, self.operations
         acts.refresh.triggered.connect(self.refresh)
         acts.push.triggered.connect(lambda: ops.push(self._selected_tags(LOCAL)))
         acts.pull.triggered.connect(lambda: ops.pull(self._selected_tags(CLOUD)))
@@ -223,8 +257,13 @@ class MainWindow(QMainWindow):
             lambda: commands.show_in_folder(self.local_pane.selected_records())
         )
         acts.find.triggered.connect(lambda: self._pane(self._active_side).focus_filter())
+        acts.cancel.triggered.connect(self.cancel_transfers)
+        acts.login.triggered.connect(self.open_login)
+        acts.accounts.triggered.connect(self.open_accounts)
+        acts.transfer_settings.triggered.connect(self.open_settings)
         acts.quit.triggered.connect(self.close)
         acts.about.triggered.connect(lambda: commands.show_about(self))
+        acts.open_log_folder.triggered.connect(lambda: commands.open_log_folder(log_dir()))
 
         dnd.connect_drops(self.local_model, self.cloud_model, ops)
         self.local_pane.set_drop_hint(
@@ -258,6 +297,18 @@ class MainWindow(QMainWindow):
         self.hasher.hashed.connect(self._on_hashed)
         self.hasher.failed.connect(self.details.set_hash_failed)
         self.hasher.progressed.connect(self.details.set_hash_progress)
+
+        panel, manager = self.transfers_panel, self.transfers
+        panel.overall_changed.connect(self.overall_label.setText)
+        panel.error_occurred.connect(
+            lambda text: self.notifier.notify("Cannot retry", text, error=True)
+        )
+        panel.replace_requested.connect(
+            lambda snap: ops.replace(snap.tag, replaces_job=snap.job_id)
+        )
+        manager.job_finished.connect(self._on_job_finished)
+        for signal in (manager.job_added, manager.job_finished):
+            signal.connect(lambda *_: self.update_actions())
 
     # ---- loading -----------------------------------------------------------------
 
@@ -346,11 +397,11 @@ class MainWindow(QMainWindow):
         self.cloud_pane.set_loading(True)
         self.connection.set_query(query)
 
-    def _on_more_failed(self, problem: CloudProblem) -> None:
+    def _on_more_failed(self, problem: ErrorReport) -> None:
         self.cloud_model.fetch_failed()
-        self.notifier.notify(f"No more models: {problem.title}", problem.body, error=True)
+        self.notifier.notify(f"No more models: {problem.title}", problem.message, error=True)
 
-    def _on_cloud_failed(self, problem: CloudProblem) -> None:
+    def _on_cloud_failed(self, problem: ErrorReport) -> None:
         self.catalog.set_cloud(None)
         self.cloud_model.set_paging(0, False)
         self.cloud_pane.show_problem(problem)
@@ -417,14 +468,14 @@ class MainWindow(QMainWindow):
 
     def update_actions(self) -> None:
         local = self._selected_tags(LOCAL)
-        self.actions.update(
+        self.window_actions.update(
             ActionState(
                 local_selected=len(local),
                 cloud_selected=len(self._selected_tags(CLOUD)),
                 active_side=self._active_side,
                 cloud_ready=self.connection.target is not None and self.catalog.cloud_loaded,
                 local_with_cloud_copy=sum(1 for t in local if self.catalog.cloud(t) is not None),
-                cancellable=self.services.cancellable(),
+                cancellable=self.transfers.has_running_jobs(),
                 one_local=len(local) == 1,
                 pull_refusals=tuple(
                     why for why in map(pull_refusal, self.cloud_pane.selected_records()) if why
@@ -434,7 +485,7 @@ class MainWindow(QMainWindow):
 
     def _context_menu(self, side: str, pos: object) -> None:
         self._activate(side)
-        menu = self.actions.context_menu(side, self)
+        menu = self.window_actions.context_menu(side, self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(pos)  # type: ignore[arg-type]
 
@@ -454,12 +505,44 @@ class MainWindow(QMainWindow):
         # The listing that shows it is on its way; select once it has landed.
         self.listing.when_loaded(select)
 
+    # ---- transfers, accounts and settings ---------------------------------------------
+
+    def cancel_transfers(self) -> None:
+        """Cancel the jobs selected in the Transfers panel, or every running job if none is."""
+        if self.transfers_panel.selected_job_ids():
+            self.transfers_panel.cancel_selected()
+        else:
+            self.transfers.cancel_all()
+
+    def _on_job_finished(self, snapshot: JobSnapshot) -> None:
+        """Tell the user, then list again the side the job changed."""
+        title, message, error = describe_outcome(snapshot)
+        self.notifier.notify(title, message, error=error)
+        if snapshot.status in (JobStatus.DONE, JobStatus.FAILED):
+            if snapshot.kind == KIND_PUSH:
+                # Only the pushed name's cloud versions can have changed.
+                self.refresh_cloud({snapshot.tag.split(":", 1)[0]})
+            elif snapshot.kind == KIND_PULL:
+                self.listing.refresh()
+
+    def open_login(self) -> LoginDialog:
+        """Log in; a saved login asks the launcher again which registry to show."""
+        return commands.open_login(self.account_pool, self, lambda: self.reconnect())
+
+    def open_accounts(self) -> AccountsDialog:
+        """Switch or log out; a change of the current login reconnects the Cloud pane."""
+        return commands.open_accounts(self.account_pool, self, lambda: self.reconnect())
+
+    def open_settings(self) -> SettingsDialog:
+        """Transfer settings; accepted values size the pool and apply to the next jobs."""
+        return commands.open_settings(self.transfer_settings, self, self.transfers.apply_settings)
+
     # ---- window events and persistence ----------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ThemeChange):
             icons.clear_cache()
-            self.actions.apply_icons()
+            self.window_actions.apply_icons()
             self.listing.reload_icons()
             for pane, model in (
                 (self.local_pane, self.local_model),
@@ -468,7 +551,6 @@ class MainWindow(QMainWindow):
                 pane.reload_icons()
                 model.reload_icons()
             self.details.reload_icons()
-            self.services.reload_icons()
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -485,8 +567,8 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             app.focusChanged.disconnect(self._on_focus_changed)
         self.hasher.cancel()
-        self.services.shutdown()
-        for pool in (self.hash_pool, self.write_pool, self.cloud_pool):
+        self.transfers.shutdown(TRANSFERS_SHUTDOWN_MS)  # cancel, then wait for cleanup
+        for pool in (self.hash_pool, self.write_pool, self.cloud_pool, self.account_pool):
             pool.clear()
             if not pool.waitForDone(POOL_SHUTDOWN_MS):
                 logger.warning("%s still busy at close", pool.objectName())

@@ -6,9 +6,10 @@ confirmation and the same notifications. Dialogs open with ``open()`` and
 answer through signals, never a nested ``exec()`` loop, and every dialog is
 announced on ``dialog_opened`` so tests can answer it programmatically.
 
-Transfers go to the ``TransferManager`` when the window has one; each request
-is also announced on ``transfer_requested``, which is the contract drops are
-tested against. File work (importing a folder, deleting a version) runs on
+Transfers go to the ``TransferManager`` the window hands in (never optional:
+a request is never dropped for want of one); each request is also announced
+on ``transfer_requested``, which is the contract drops are tested against.
+File work (importing a folder, deleting a version) runs on
 the window's 1-thread write pool, so two such changes to the store never race.
 
 A push never deletes a cloud version (the engine refuses with
@@ -28,6 +29,9 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
+from bentosync.application.errors import failure_message
+from bentosync.application.formatting import format_size
+from bentosync.application.jobs import KIND_VERIFY
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.store import LocalModel, LocalStore
@@ -38,13 +42,10 @@ from bentosync.gui.dialogs.conflict_dialog import PULL, PUSH, ConflictResolver, 
 from bentosync.gui.dialogs.delete_dialog import CLOUD, LOCAL, DeleteDialog, DeletionItem
 from bentosync.gui.dialogs.import_dialog import ImportDialog, ImportRequest
 from bentosync.gui.models import cloud_describe
-from bentosync.gui.models.local_models import format_size
 from bentosync.gui.notifier import Notifier
 from bentosync.gui.workers.runnable import run_in_pool
 
 logger = logging.getLogger(__name__)
-
-KIND_VERIFY = "verify"
 
 
 class TransferBackend(Protocol):
@@ -63,16 +64,6 @@ class Catalog(Protocol):
     def local(self, tag: str) -> LocalModel | None: ...
     def cloud(self, tag: str) -> CloudModel | None: ...
     def sync(self, tag: str) -> SyncEntry | None: ...
-
-
-def describe_error(exc: BaseException) -> str:
-    """A sentence for the user; tracebacks go to the log only."""
-    if isinstance(exc, BentoSyncError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror or exc}{where}"
-    return f"Unexpected error: {exc}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -101,6 +92,7 @@ class ModelOperations(QObject):
         catalog: Catalog,
         write_pool: QThreadPool,
         notifier: Notifier,
+        transfers: TransferBackend,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -109,7 +101,7 @@ class ModelOperations(QObject):
         self._catalog = catalog
         self._pool = write_pool
         self._notifier = notifier
-        self.transfers: TransferBackend | None = None
+        self.transfers = transfers
         self._import_queue: list[tuple[Path, bool]] = []
         self._importing = False
 
@@ -198,8 +190,6 @@ class ModelOperations(QObject):
     def _submit(self, kind: str, tag: str, force: bool) -> None:
         logger.info("Requesting %s of %s%s", kind, tag, " (force)" if force else "")
         self.transfer_requested.emit(kind, tag, force)
-        if self.transfers is None:
-            return
         try:
             if kind == PUSH:
                 self.transfers.push(tag, force=force)
@@ -214,7 +204,7 @@ class ModelOperations(QObject):
 
     def delete(self, side: str, tags: Sequence[str]) -> DeleteDialog | None:
         """Ask, then delete the versions from ``side`` ("local" or "cloud") on a worker."""
-        busy = [t for t in tags if self.transfers is not None and self.transfers.is_busy(t)]
+        busy = [t for t in tags if self.transfers.is_busy(t)]
         if busy:
             self._notifier.notify(
                 "Cannot delete while transferring",
@@ -269,7 +259,7 @@ class ModelOperations(QObject):
         submitted only once it succeeded. ``replaces_job`` (the failed push)
         leaves the transfers list when the new push starts.
         """
-        if self.transfers is not None and self.transfers.is_busy(tag):
+        if self.transfers.is_busy(tag):
             self._notifier.notify(
                 f"Cannot replace {tag}",
                 f"{tag} is being transferred; wait for it or cancel it first.",
@@ -292,7 +282,7 @@ class ModelOperations(QObject):
 
         def deleted(_tags: list[str]) -> None:
             self._submit(PUSH, tag, False)
-            if replaces_job is not None and self.transfers is not None:
+            if replaces_job is not None:
                 with contextlib.suppress(KeyError, BentoSyncError):
                     self.transfers.remove(replaces_job)
 
@@ -338,7 +328,7 @@ class ModelOperations(QObject):
                 then(deleted)
 
         def failed(exc: BaseException) -> None:
-            self._notifier.notify("Delete failed", describe_error(exc), error=True)
+            self._notifier.notify("Delete failed", failure_message(exc), error=True)
             changed.emit()  # some may be gone already: show what is left
 
         run_in_pool(self._pool, work, self, done, failed)
@@ -385,7 +375,7 @@ class ModelOperations(QObject):
 
         def failed(exc: BaseException) -> None:
             self._notifier.notify(
-                f"Could not import {request.folder.name}", describe_error(exc), error=True
+                f"Could not import {request.folder.name}", failure_message(exc), error=True
             )
 
         run_in_pool(self._pool, work, self, done, failed)

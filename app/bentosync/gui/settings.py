@@ -1,95 +1,48 @@
-"""Transfer settings of the window, typed and clamped, over QSettings.
+"""The window's QSettings: one INI file in BentoSync's config folder, on every platform.
 
-QSettings hands back strings from INI files and ints from the registry, and
-any value a user edited by hand; every getter here converts and clamps, so a
-bad value falls back to a sane one instead of reaching the engine (which would
-refuse a part below 5 MiB with an error on every push).
+Why not ``QSettings()``: that one is named by the organisation and application
+(``BentoSync/BentoSync``), lands in the registry on Windows and a plist on
+macOS, and so lived apart from every other file BentoSync keeps (which
+``core.appdirs`` names ``bentosync``). Now the window's settings sit beside
+the logins, in ``appdirs.settings_file()``.
+
+What an earlier version wrote to the native ``BentoSync/BentoSync`` store is
+copied over the first time the file is missing (and the old store left as
+it was), so nobody loses their window layout or transfer settings.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from bentosync.core.transfer.parts import MAX_PART_SIZE, MIN_PART_SIZE
+from bentosync.core import appdirs
 
 logger = logging.getLogger(__name__)
 
-MIB = 1024 * 1024
+#: Where versions before the INI file kept the window's settings (native format).
+LEGACY_ORGANIZATION = LEGACY_APPLICATION = "BentoSync"
 
 
-@dataclass(frozen=True)
-class IntSetting:
-    """One integer setting: its key, default and allowed range."""
-
-    key: str
-    default: int
-    minimum: int
-    maximum: int
-
-    def clamp(self, value: int) -> int:
-        return max(self.minimum, min(self.maximum, value))
-
-
-CONCURRENT_JOBS = IntSetting("transfers/concurrent_jobs", 2, 1, 8)
-THREADS_PER_JOB = IntSetting("transfers/threads_per_job", 4, 1, 32)
-PART_SIZE = IntSetting("transfers/part_size", 100 * MIB, MIN_PART_SIZE, MAX_PART_SIZE)
-
-
-class TransferSettings:
-    """Typed access to the transfer settings; read and written on the GUI thread only.
+def open_settings(path: Path | None = None, legacy: QSettings | None = None) -> QSettings:
+    """The window's settings file, filled from the legacy store if it does not exist yet.
 
     Args:
-        settings: the QSettings to use; the application's default when omitted
-            (tests pass an INI file of their own).
+        path: the INI file; ``appdirs.settings_file()`` by default.
+        legacy: the store to migrate from; the native ``BentoSync/BentoSync`` one
+            by default (tests pass one of their own).
     """
-
-    def __init__(self, settings: QSettings | None = None) -> None:
-        self._settings = settings if settings is not None else QSettings()
-
-    def _get(self, setting: IntSetting) -> int:
-        raw = self._settings.value(setting.key, setting.default)
-        try:
-            value = int(raw)  # type: ignore[call-overload]
-        except (TypeError, ValueError):
-            logger.warning("Ignoring setting %s=%r: not a number", setting.key, raw)
-            return setting.default
-        clamped = setting.clamp(value)
-        if clamped != value:
-            logger.warning("Setting %s=%d is out of range; using %d", setting.key, value, clamped)
-        return clamped
-
-    def _set(self, setting: IntSetting, value: int) -> None:
-        self._settings.setValue(setting.key, setting.clamp(int(value)))
-
-    @property
-    def concurrent_jobs(self) -> int:
-        """How many push/pull/verify jobs run at once (the transfer pool's size)."""
-        return self._get(CONCURRENT_JOBS)
-
-    @concurrent_jobs.setter
-    def concurrent_jobs(self, value: int) -> None:
-        self._set(CONCURRENT_JOBS, value)
-
-    @property
-    def threads_per_job(self) -> int:
-        """Parallel part uploads within one push."""
-        return self._get(THREADS_PER_JOB)
-
-    @threads_per_job.setter
-    def threads_per_job(self, value: int) -> None:
-        self._set(THREADS_PER_JOB, value)
-
-    @property
-    def part_size(self) -> int:
-        """Multipart part size in bytes (at least 5 MiB, the object stores' floor)."""
-        return self._get(PART_SIZE)
-
-    @part_size.setter
-    def part_size(self, value: int) -> None:
-        self._set(PART_SIZE, value)
-
-    def sync(self) -> None:
-        self._settings.sync()
+    path = path if path is not None else appdirs.settings_file()
+    fresh = not path.exists()
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    if fresh:
+        old = legacy if legacy is not None else QSettings(LEGACY_ORGANIZATION, LEGACY_APPLICATION)
+        keys = old.allKeys()
+        for key in keys:
+            settings.setValue(key, old.value(key))
+        if keys:
+            settings.sync()
+            logger.info("Copied %d settings from %s to %s", len(keys), old.fileName(), path)
+    return settings

@@ -1,7 +1,8 @@
-"""Small window commands that need a widget but no state: clipboard, file manager, pickers.
+"""Window commands that need a widget but no state: clipboard, file manager, dialogs.
 
-Each is a plain function of the window's widgets, so the main window only
-connects actions to them.
+Each is a plain function of what it needs (a parent, a pool, a callback), so
+the main window only connects an action to one of them, and none of them
+reaches back into the window.
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
-from bentosync import __version__
+from bentosync.application.settings import TransferSettings
 from bentosync.core.store import LocalModel
+from bentosync.core.version import __version__
+from bentosync.gui.dialogs.accounts_dialog import AccountsDialog
+from bentosync.gui.dialogs.login_dialog import LoginDialog
+from bentosync.gui.dialogs.settings_dialog import SettingsDialog
 
 logger = logging.getLogger(__name__)
 
@@ -44,14 +49,72 @@ def choose_folder(parent: QWidget, chosen: Callable[[Path], None]) -> QFileDialo
     return dialog
 
 
-def show_about(parent: QWidget) -> None:
+PROJECT_URL = "https://github.com/bentosync/bentosync"
+LICENCE = "Apache License 2.0"
+
+
+def about_text() -> str:
+    """The About box: what the app is, and every version a bug report needs."""
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    from bentosync.application.diagnostics import python_version
+
+    return (
+        f"<b>BentoSync {__version__}</b><br>"
+        "Push and pull BentoML models between this computer and BentoCloud, "
+        "with per-file checksums and resumable transfers.<br><br>"
+        f"Qt {qVersion()} · PySide6 {PySide6.__version__} · {python_version()}<br>"
+        f"Licence: {LICENCE}<br>"
+        f'<a href="{PROJECT_URL}">{PROJECT_URL}</a>'
+    )
+
+
+def show_about(parent: QWidget) -> QMessageBox:
     box = QMessageBox(parent)
+    box.setObjectName("about_box")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setWindowTitle("About BentoSync")
     box.setTextFormat(Qt.TextFormat.RichText)
-    box.setText(
-        f"<b>BentoSync {__version__}</b><br>"
-        "Sync BentoML models between this computer and BentoCloud."
-    )
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    box.setText(about_text())
     box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
     box.open()
+    return box
+
+
+def open_log_folder(folder: Path) -> bool:
+    """Show the log folder in the file manager (made first, so there is one to show)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        logger.warning("Cannot make the log folder %s: %s", folder, exc)
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def open_login(pool: QThreadPool, parent: QWidget, saved: Callable[[], None]) -> LoginDialog:
+    """The login dialog (keyring and HTTP on ``pool``); ``saved`` runs after a saved login."""
+    dialog = LoginDialog(pool, parent)
+    dialog.login_saved.connect(lambda _context: saved())
+    dialog.open()
+    return dialog
+
+
+def open_accounts(
+    pool: QThreadPool, parent: QWidget, switched: Callable[[], None]
+) -> AccountsDialog:
+    """The accounts dialog; ``switched`` runs when the current login changed."""
+    dialog = AccountsDialog(pool, parent)
+    dialog.current_changed.connect(lambda _context: switched())
+    dialog.open()
+    return dialog
+
+
+def open_settings(
+    settings: TransferSettings, parent: QWidget, applied: Callable[[], None]
+) -> SettingsDialog:
+    """The transfer settings dialog; ``applied`` runs once the user accepted new values."""
+    dialog = SettingsDialog(settings, parent)
+    dialog.accepted.connect(applied)
+    dialog.open()
+    return dialog

@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
-from bentosync import __version__
+from bentosync.core.version import __version__
 from bentosync.registry import routes_blobs, routes_models, routes_stored, routes_upload
 from bentosync.registry.auth import AuthMiddleware, TokenStore
 from bentosync.registry.blobs import BlobStore

@@ -123,7 +123,7 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from bentosync.core.background import lower_process_priority
+    from bentosync.core.threadpriority import lower_process_priority
     from bentosync.registry.server import (
         READY_PREFIX,
         STORAGE_READY_PREFIX,

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bentosync.core import appdirs
+
 logger = logging.getLogger(__name__)
 
 STRATEGIES = ("proxy", "presigned", "multipart")
@@ -20,11 +22,16 @@ TOKEN_ENV = "BENTOSYNC_REGISTRY_TOKEN"
 DB_NAME = "registry.db"
 
 
-def default_data_dir() -> Path:
-    """``platformdirs.user_data_dir("bentosync")/registry``: the embedded registry's home."""
-    import platformdirs
+def endpoint_for(host: str, port: int) -> str:
+    """``http://host:port`` (IPv6 hosts in brackets). Here, not in ``server``, because the
+    routes' services need it too, and ``server`` imports the app that imports them."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
 
-    return Path(platformdirs.user_data_dir("bentosync")) / "registry"
+
+def default_data_dir() -> Path:
+    """``appdirs.data_dir()/registry``: the embedded registry's home."""
+    return appdirs.data_dir() / "registry"
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,13 @@ from bentosync.core.tags import validate_part, validate_stored_version
 from bentosync.registry.auth import TokenStore
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog, ModelRecord, Repository
-from bentosync.registry.config import RegistryConfig
+from bentosync.registry.config import RegistryConfig, endpoint_for
 from bentosync.registry.db import Database
 from bentosync.registry.errors import BadRequest, NotFound
 from bentosync.registry.flavor import Flavor
 from bentosync.registry.multipart import Multipart
 from bentosync.registry.objects import ObjectStore
 from bentosync.registry.schemas import model_schema, repository_schema
-from bentosync.registry.server import endpoint_for
 from bentosync.registry.signing import Signer
 from bentosync.registry.storage_signing import StorageSigner
 from bentosync.registry.uploads import Uploads
@@ -74,7 +73,7 @@ class Services:
 
 
 def get_services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
+    return request.app.state.services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

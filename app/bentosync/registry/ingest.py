@@ -27,16 +27,13 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from starlette.requests import Request
 
 from bentosync.registry.archive_writer import DirectWriter
 from bentosync.registry.bufferpool import BufferPool
 from bentosync.registry.chunkfeed import ChunkFeed
-
-if TYPE_CHECKING:  # imported by the server only: it needs uvicorn's internals
-    from bentosync.registry.rawbody import RawBody
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +45,19 @@ IN_FLIGHT = 4  # batches handed to the writer and not yet written
 POOL_BUFFERS = 16  # of WRITE_SIZE, per upload received in place (below chunkfeed.AHEAD_LIMIT)
 
 Batch = list[bytes]
+
+
+class RawBody(Protocol):
+    """A body taken over from the server (``rawbody.RawBody``, which imports this module)."""
+
+    @property
+    def left(self) -> int:
+        """Bytes of the body not yet handed out."""
+        ...
+
+    async def fill(self, target: memoryview) -> int:
+        """Receive into ``target`` until it is full or the body ends; how many bytes."""
+        ...
 
 
 async def receive_body(

@@ -189,7 +189,7 @@ class RawBodyProtocol(HttpToolsProtocol):
         length = _content_length(self.headers)
         cycle = self.cycle
         if length is not None and cycle is not None and cycle.scope is self.scope:
-            extensions = self.scope.setdefault("extensions", {})  # type: ignore[typeddict-item]
+            extensions = self.scope.setdefault("extensions", {})
             extensions[RAW_BODY] = lambda: self._take_body(cycle, length)
 
     def on_body(self, body: bytes) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bentosync.registry.config import RegistryConfig
+from bentosync.registry.config import RegistryConfig, endpoint_for
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +33,6 @@ class Endpoints:
 
     api: str
     storage: str | None = None
-
-
-def endpoint_for(host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

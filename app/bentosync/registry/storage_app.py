@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bentosync import __version__
+from bentosync.core.version import __version__
 from bentosync.registry.context import Services, ServicesDep
 from bentosync.registry.downloads import archive_response
 from bentosync.registry.errors import ApiError, NotFound, RangeNotSatisfiable

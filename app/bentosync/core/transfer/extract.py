@@ -81,6 +81,7 @@ def _file_mode(info: tarfile.TarInfo) -> int:
     """The archived permission bits, always readable and writable by the owner."""
     return (info.mode & 0o777) | 0o600
 
+
 # (start, end_exclusive or None) -> a stream of the archive's bytes in that range.
 RangeOpener = Callable[[int, "int | None"], BinaryIO]
 

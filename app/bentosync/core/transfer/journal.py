@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
+from bentosync.core import appdirs
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS downloads (
 
 
 def default_journal_path() -> Path:
-    return Path(platformdirs.user_state_dir("bentosync")) / "journal.sqlite"
+    return appdirs.state_dir() / "journal.sqlite"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,9 @@ MIN_PART_SIZE = 5 * MiB  # every part but the last
 MAX_PART_SIZE = 5 * GiB
 MAX_SINGLE_PUT = 5 * GiB
 DEFAULT_PART_SIZE = 100 * MiB  # the official client's FILE_CHUNK_SIZE
+# Parts in flight at once per push: the one default of the engine, the CLI's
+# --threads, the Python API and the window's setting (application.settings).
+DEFAULT_THREADS = 10
 # The largest archive S3 can hold as one multipart object: 10,000 parts of 5 GiB.
 MAX_ARCHIVE_SIZE = MAX_PARTS * MAX_PART_SIZE
 

@@ -51,10 +51,13 @@ class Prehash:
         self._on_layout: Callable[[TarLayout], None] | None = None
         self._files: list[FileEntry] | None = None
         self._error: BaseException | None = None
+        self._ready = threading.Event()  # files or error set; the cache may still be writing
         self._thread = threading.Thread(target=self._run, name="bentosync-prehash", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        """Layout, hashes, then (after ``result()`` has them) the last hash-cache write."""
+        last_save: list[Callable[[], None]] = []
         try:
             layout = TarLayout.from_folder(self.model.path)
             with self._lock:
@@ -67,9 +70,17 @@ class Prehash:
                 cache=self._cache,
                 progress=self._report,
                 cancel=self.cancel,
+                defer_last_save=last_save.append,
             )
         except BaseException as exc:  # handed to whoever waits for the result
             self._error = exc
+        finally:
+            self._ready.set()
+            for save in last_save:  # while the push goes on; ``stop()`` waits for it
+                try:
+                    save()
+                except Exception:  # a cache: never a reason for a push to fail
+                    logger.warning("Cannot save hashes to the cache", exc_info=True)
 
     def _report(self, path: str, done: int, size: int) -> None:
         with self._lock:
@@ -103,12 +114,11 @@ class Prehash:
     def result(self, cancel: threading.Event) -> list[FileEntry]:
         """The file list, once hashed. Setting ``cancel`` stops the hashing (Cancelled)."""
         try:
-            while self._thread.is_alive():
-                self._thread.join(0.1)  # wakes for Ctrl-C and for ``cancel``
+            while not self._ready.wait(0.1):  # wakes for Ctrl-C and for ``cancel``
                 if cancel.is_set():
                     self.cancel.set()
         finally:
-            if self._thread.is_alive():  # interrupted: do not leave it reading files
+            if not self._ready.is_set():  # interrupted: do not leave it reading files
                 self.cancel.set()
         if self._error is not None:
             raise self._error
@@ -124,10 +134,11 @@ class Prehash:
 
     def done(self) -> bool:
         """Whether the hashing has ended (finished, failed or cancelled)."""
-        return not self._thread.is_alive()
+        return self._ready.is_set()
 
     def stop(self) -> None:
-        """Stop hashing (if it still is) and wait until the thread has let go of the files."""
+        """Stop hashing (if it still is) and wait until the thread has let go of the files
+        and has written the hash cache."""
         self.cancel.set()
         self._thread.join()
 

@@ -20,12 +20,18 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bentosync.core.cloud import CloudClient, iter_body
 from bentosync.core.cloud_errors import AuthError, ConnectionFailed, ServerError
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.errors import BentoSyncError, Cancelled, InvalidModel, ModelNotFound
+from bentosync.core.errors import (
+    BentoSyncError,
+    Cancelled,
+    InvalidModel,
+    ModelNotFound,
+    after_cancel,
+)
 from bentosync.core.hashcache import FileIdentity, HashCache, file_identity
 from bentosync.core.modelinfo import read_model_info
 from bentosync.core.store import LocalModel, LocalStore
@@ -203,11 +209,12 @@ class Puller:
             size = (sum(entry.size for entry in written), len(written))
             model = self.store.install(staging, replace=self.force, size=size)
         except (ConnectionFailed, ServerError) as exc:
-            if not self.cancel.is_set():
+            outcome = after_cancel(exc, self.cancel, "Pull cancelled.")
+            if outcome is exc:
                 raise  # keep staging and the journal: the next pull of this tag resumes
             shutil.rmtree(staging, ignore_errors=True)
             self._forget()
-            raise Cancelled("Pull cancelled.") from exc
+            raise outcome from exc
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             self._forget()
@@ -316,7 +323,7 @@ class Puller:
                 and record.checkpoint.get("identity") == self._identity
             ):
                 logger.info("Resuming the pull of %s from %s", self.tag, record.staging)
-                return record.staging, record.checkpoint["extractor"]
+                return record.staging, cast("dict[str, Any] | None", record.checkpoint["extractor"])
             if record is not None:
                 # Another archive now (re-pushed with --force), or staging is gone: start over.
                 self._discard(record.staging)

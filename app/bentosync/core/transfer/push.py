@@ -18,7 +18,7 @@ from typing import Any
 from bentosync.core.cloud import CloudClient, is_retryable
 from bentosync.core.cloud_errors import CloudError, NotFound, RequestRejected
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.errors import BentoSyncError, Cancelled, RecordConflict
+from bentosync.core.errors import BentoSyncError, Cancelled, RecordConflict, after_cancel
 from bentosync.core.filelist import (
     Checksums,
     FileEntry,
@@ -30,7 +30,12 @@ from bentosync.core.modelinfo import COMPATIBLE_BENTOML_VERSION
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.journal import Journal
-from bentosync.core.transfer.parts import DEFAULT_PART_SIZE, check_part_size, fits_single_put
+from bentosync.core.transfer.parts import (
+    DEFAULT_PART_SIZE,
+    DEFAULT_THREADS,
+    check_part_size,
+    fits_single_put,
+)
 from bentosync.core.transfer.prehash import Prehash
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 from bentosync.core.transfer.retrying import RetryPolicy
@@ -43,8 +48,6 @@ from bentosync.core.transfer.upload import (
 )
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_THREADS = 10
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,24 @@ class Pusher:
             # shows at once instead of after the hashing of a 10 GB model.
             found = self._find_record(model.name, model.version)
             files, layout = self._await_hashes(hashing)
+        except BaseException:
+            hashing.stop()
+            raise
+        try:
+            # The hash cache is written meanwhile, on the hashing thread.
+            return self._send(model, files, layout, found)
         finally:
             hashing.stop()
+
+    def _send(
+        self,
+        model: LocalModel,
+        files: list[FileEntry],
+        layout: TarLayout,
+        found: CloudModel | None,
+    ) -> PushResult:
+        """Everything after the hashing: the record, the upload and its confirmation."""
+        progress = self.progress
         remote = self._remote_record(model, files, found)
         if isinstance(remote, PushResult):
             return remote
@@ -194,14 +213,11 @@ class Pusher:
                 self._send_multipart(uploader, resumed)
                 self.call(self.client.finish_upload, name, version, "success")
         except BaseException as exc:
-            if self.cancel.is_set() and not isinstance(exc, Cancelled):
-                # Cancel aborts requests mid-body, which can surface as a network
-                # error; once the user has cancelled, whatever escapes is a cancel.
-                cancelled = Cancelled("Push cancelled.")
-                self._report_failure(cancelled)
-                raise cancelled from exc
-            self._report_failure(exc)
-            raise
+            outcome = after_cancel(exc, self.cancel, "Push cancelled.")
+            self._report_failure(outcome)
+            if outcome is exc:
+                raise
+            raise outcome from exc
         return self._confirm(files)
 
     # ---- steps ---------------------------------------------------------------------

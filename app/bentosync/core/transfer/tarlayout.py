@@ -141,7 +141,7 @@ def header_bytes(info: tarfile.TarInfo) -> bytes:
         and info.type not in (tarfile.CHRTYPE, tarfile.BLKTYPE)
     )
     header = (
-        _ustar_header(info.name, info.linkname, info.mode, info.size, info.mtime, info.type)
+        _ustar_header(info.name, info.linkname, info.mode, info.size, int(info.mtime), info.type)
         if simple
         else None
     )

@@ -3,8 +3,11 @@
 File by file where the record lists every file; as a whole, one digest,
 where the model had too many files to list (``core.filelist``).
 
-This reads every byte again on purpose (no hash cache): it is what a user runs
-when they suspect the disk, so it must not trust what was computed before.
+This reads every byte again on purpose: it is what a user runs when they
+suspect the disk, so it never *reads* the hash cache. It does *write* what it
+computed into it, so the next push of an unchanged model need not read the
+bytes a third time. Its cloud call is retried as a push's or a pull's are
+(``RetryPolicy``): a verify is as likely to meet a dropped connection.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from dataclasses import dataclass
 from bentosync.core.cloud import CloudClient
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.filelist import Checksums, FileEntry, describe_difference
-from bentosync.core.manifest import hash_files, scan_files
+from bentosync.core.hashcache import HashCache
+from bentosync.core.manifest import LocalFile, hash_files, scan_files
 from bentosync.core.store import LocalStore
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
+from bentosync.core.transfer.retrying import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -40,40 +45,66 @@ class VerifyResult:
         return not (self.mismatched or self.missing or self.extra or self.whole)
 
 
-def verify_model(
-    client: CloudClient,
-    store: LocalStore,
-    tag: Tag | str,
-    *,
-    progress: TransferProgress | None = None,
-    cancel: threading.Event | None = None,
-) -> VerifyResult:
-    local = store.get(tag)
-    progress = progress or TransferProgress("verify", str(local.tag))
-    progress.tag = str(local.tag)
-    progress.set_phase(Phase.PREPARING, f"Fetching the checksums of {local.tag}")
-    remote = client.get_model(local.name, local.version)
-    checksums = remote.checksums
-    if checksums is None:
-        raise BentoSyncError(
-            f"{client.endpoint} keeps no checksums for {local.tag}, so there is nothing to "
-            "verify against. Push it with BentoSync to record them."
-        )
-    files = scan_files(local.path)
-    progress.set_files((f.path, f.size) for f in files)
-    progress.set_all_checksums(ChecksumState.HASHING)
-    progress.set_phase(Phase.HASHING, "Reading every file again")
+class Verifier:
+    """One verify job. Build it (``Session.verifier``), then call ``run()`` on a worker.
 
-    def hashed(path: str, done: int, size: int) -> None:
-        progress.set_done(path, done)
+    Args:
+        hash_cache: where the fresh sha256 of every file is recorded; never read.
+        cancel: set to stop between chunks (raises ``Cancelled``).
+    """
 
-    hashed_files = hash_files(files, progress=hashed, cancel=cancel)
-    if checksums.files is None:
-        result = _compare_whole(local.tag, hashed_files, checksums, progress)
-    else:
-        result = _compare_files(local.tag, hashed_files, checksums.files, progress)
-    progress.set_phase(Phase.DONE if result.ok else Phase.FAILED, _summary(result))
-    return result
+    def __init__(
+        self,
+        client: CloudClient,
+        store: LocalStore,
+        tag: Tag | str,
+        *,
+        progress: TransferProgress | None = None,
+        cancel: threading.Event | None = None,
+        hash_cache: HashCache | None = None,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.tag = tag
+        self.progress = progress or TransferProgress("verify", str(tag))
+        self.cancel = cancel or threading.Event()
+        self.hash_cache = hash_cache
+
+    def run(self) -> VerifyResult:
+        progress, client = self.progress, self.client
+        local = self.store.get(self.tag)
+        progress.tag = str(local.tag)
+        progress.set_phase(Phase.PREPARING, f"Fetching the checksums of {local.tag}")
+        remote = RetryPolicy(self.cancel).call(client.get_model, local.name, local.version)
+        checksums = remote.checksums
+        if checksums is None:
+            raise BentoSyncError(
+                f"{client.endpoint} keeps no checksums for {local.tag}, so there is nothing to "
+                "verify against. Push it with BentoSync to record them."
+            )
+        files = scan_files(local.path)
+        progress.set_files((f.path, f.size) for f in files)
+        progress.set_all_checksums(ChecksumState.HASHING)
+        progress.set_phase(Phase.HASHING, "Reading every file again")
+
+        def hashed(path: str, done: int, size: int) -> None:
+            progress.set_done(path, done)
+
+        hashed_files = hash_files(files, progress=hashed, cancel=self.cancel)
+        self._remember(files, hashed_files)
+        if checksums.files is None:
+            result = _compare_whole(local.tag, hashed_files, checksums, progress)
+        else:
+            result = _compare_files(local.tag, hashed_files, checksums.files, progress)
+        progress.set_phase(Phase.DONE if result.ok else Phase.FAILED, _summary(result))
+        return result
+
+    def _remember(self, files: list[LocalFile], hashed: list[FileEntry]) -> None:
+        """Fresh hashes of files as listed (``hash_files`` checks they did not change)."""
+        if self.hash_cache is None:
+            return
+        digests = {entry.path: entry.sha256 for entry in hashed}
+        self.hash_cache.put_many((f, digests[f.path]) for f in files if f.path in digests)
 
 
 def _compare_whole(

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from bentosync.application.jobs import JobStatus
 from bentosync.gui.models.transfers_model import ProgressRole, StatusRole
-from bentosync.gui.workers.jobs import JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -75,14 +75,14 @@ class ProgressBarDelegate(QStyledItemDelegate):
         item = QStyleOptionViewItem(option)
         self.initStyleOption(item, index)
         item.text = ""
-        widget = option.widget  # type: ignore[attr-defined]
+        widget = option.widget
         cell_style = widget.style() if widget is not None else self._bar.style()
         cell_style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
 
         greyed = index.data(StatusRole) in GREYED
         bar = self.bar_option(option, float(fraction), greyed)
         painter.save()
-        painter.setClipRect(option.rect)  # type: ignore[attr-defined]
+        painter.setClipRect(option.rect)
         self._bar.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, self._bar)
         painter.restore()
 
@@ -93,10 +93,10 @@ class ProgressBarDelegate(QStyledItemDelegate):
         fraction = max(0.0, min(1.0, fraction))
         bar = QStyleOptionProgressBar()
         bar.initFrom(self._bar)
-        rect = option.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)  # type: ignore[attr-defined]
+        rect = option.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
         bar.rect = rect
-        bar.direction = option.direction  # type: ignore[attr-defined]
-        bar.fontMetrics = option.fontMetrics  # type: ignore[attr-defined]
+        bar.direction = option.direction
+        bar.fontMetrics = option.fontMetrics
         bar.minimum = 0
         bar.maximum = PERMILLE
         bar.progress = int(fraction * PERMILLE)
@@ -106,7 +106,7 @@ class ProgressBarDelegate(QStyledItemDelegate):
         state = QStyle.StateFlag.State_Horizontal
         if not greyed:
             state |= QStyle.StateFlag.State_Enabled
-        palette = QPalette(option.palette)  # type: ignore[attr-defined]
+        palette = QPalette(option.palette)
         if greyed:
             palette.setCurrentColorGroup(QPalette.ColorGroup.Disabled)
         bar.palette = palette

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bentosync.application.errors import present
 from bentosync.core.credentials import (
     Context,
     ContextsFile,
@@ -36,7 +37,6 @@ from bentosync.core.credentials import (
 )
 from bentosync.core.yatai_import import import_yatai_contexts
 from bentosync.gui.dialogs.login_dialog import LoginDialog
-from bentosync.gui.dialogs.login_errors import classify
 from bentosync.gui.workers.runnable import run_in_pool
 
 logger = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ class AccountsDialog(QDialog):
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.status_label.setText(classify(exc).message)
+        self.status_label.setText(present(exc).message)
         self.loaded.emit()
 
     def _on_loaded(self, state: AccountsState) -> None:
@@ -303,7 +303,7 @@ class AccountsDialog(QDialog):
 
     def _on_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        message = str(exc) if isinstance(exc, LookupError) else classify(exc).message
+        message = str(exc) if isinstance(exc, LookupError) else present(exc).message
         logger.info("Accounts: %s", message)
         self.status_label.setText(message)
         self.reload()

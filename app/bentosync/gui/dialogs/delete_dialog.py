@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from bentosync.gui.models.local_models import format_size
+from bentosync.application.formatting import format_size
 
 logger = logging.getLogger(__name__)
 

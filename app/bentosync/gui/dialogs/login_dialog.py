@@ -4,7 +4,7 @@ Both the connection test and the save run on a worker: the HTTP call can take
 the whole connect timeout, and the keyring can block forever on an unlock
 prompt (kDrive #2109, secretstorage #33), so neither may touch the GUI thread.
 Save checks the token first (as ``bentosync login`` does), then stores it with
-``save_login``. Failures are shown inline and told apart (``login_errors``);
+``save_login``. Failures are shown inline and told apart (``application.errors``);
 when the keyring is missing or locked the dialog offers to keep the token for
 this session only, explicitly, never silently (STYLE.md, Credentials).
 """
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bentosync.application.cloud_target import check_token
+from bentosync.application.errors import ErrorReport, Remedy, present
 from bentosync.core.cloud import DEFAULT_ENDPOINT, CloudUser
 from bentosync.core.credentials import (
     Context,
@@ -40,7 +42,6 @@ from bentosync.core.credentials import (
 )
 from bentosync.core.errors import BentoSyncError
 from bentosync.gui import icons
-from bentosync.gui.dialogs.login_errors import Problem, ProblemKind, check_token, classify
 from bentosync.gui.workers.runnable import run_in_pool
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ class LoginDialog(QDialog):
 
     Signals:
         login_saved(Context): the login was stored; the dialog then accepts.
-        connection_tested(object): a ``CloudUser`` or a ``Problem`` after "Test connection".
+        connection_tested(object): a ``CloudUser`` or an ``ErrorReport`` after "Test connection".
     """
 
     login_saved = Signal(object)
@@ -107,7 +108,7 @@ class LoginDialog(QDialog):
         self._contexts = contexts if contexts is not None else ContextsFile()
         self._request = 0  # outcomes of superseded requests are dropped
         self._busy = False
-        self.problem: Problem | None = None
+        self.problem: ErrorReport | None = None
         self.setWindowTitle("Log in to BentoCloud")
         self.setMinimumWidth(460)
 
@@ -178,7 +179,7 @@ class LoginDialog(QDialog):
         try:
             token = validate_token(self.token_edit.text())
         except BentoSyncError as exc:
-            self._show_problem(Problem(ProblemKind.INPUT, str(exc)))
+            self._show_problem(ErrorReport("Check what you typed", str(exc), Remedy.FIX_INPUT))
             self.token_edit.setFocus()
             return None
         return self.endpoint(), token
@@ -262,10 +263,10 @@ class LoginDialog(QDialog):
         if request != self._request:
             return
         self._finish_request()
-        problem = classify(exc, self.endpoint())
-        logger.info("Login problem (%s): %s", problem.kind.value, problem.message)
+        problem = present(exc, self.endpoint())
+        logger.info("Login problem (%s): %s", problem.remedy.value, problem.message)
         self._show_problem(problem)
-        self.session_button.setVisible(problem.kind is ProblemKind.KEYRING)
+        self.session_button.setVisible(problem.remedy is Remedy.KEYRING)
         self.connection_tested.emit(problem)
 
     def _finish_request(self) -> None:
@@ -295,9 +296,9 @@ class LoginDialog(QDialog):
         self.status_icon.hide()
         self.status_label.setText(text)
 
-    def _show_problem(self, problem: Problem) -> None:
+    def _show_problem(self, problem: ErrorReport) -> None:
         self.problem = problem
-        name = "warning" if problem.kind is ProblemKind.KEYRING else "error"
+        name = "warning" if problem.remedy is Remedy.KEYRING else "error"
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
         self.status_icon.setPixmap(icons.icon(name).pixmap(size, size))
         self.status_icon.show()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bentosync.gui.settings import (
+from bentosync.application.settings import (
     CONCURRENT_JOBS,
     MIB,
     PART_SIZE,

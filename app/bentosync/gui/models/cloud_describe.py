@@ -26,9 +26,9 @@ import logging
 import textwrap
 from collections.abc import Mapping
 
+from bentosync.application.formatting import format_size
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.transfer.pull import describe_huggingface
-from bentosync.gui.models.local_models import format_size
 
 logger = logging.getLogger(__name__)
 

@@ -21,14 +21,13 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
 
+from bentosync.application.formatting import format_labels, format_size
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.sync_state import SyncEntry, SyncState
 from bentosync.gui.models import cloud_describe, mime, sync_display
 from bentosync.gui.models.local_models import (
     format_age,
     format_exact_time,
-    format_labels,
-    format_size,
 )
 from bentosync.gui.models.record_table import RecordTableModel
 

@@ -18,10 +18,10 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
 
+from bentosync.application.formatting import format_size
 from bentosync.core.filelist import Checksums, FileEntry
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.gui import icons
-from bentosync.gui.models.local_models import format_size
 from bentosync.gui.models.roles import ItemRole, SortRole
 
 logger = logging.getLogger(__name__)

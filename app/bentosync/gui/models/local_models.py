@@ -9,6 +9,7 @@ from typing import Any
 
 import humanize
 
+from bentosync.application.formatting import format_labels, format_size
 from bentosync.core.store import LocalModel
 from bentosync.gui.models import mime, sync_display
 from bentosync.gui.models.record_table import RecordTableModel
@@ -24,11 +25,6 @@ def row_key(model: LocalModel) -> str:
     return str(model.tag)
 
 
-def format_size(size_bytes: int) -> str:
-    """Binary units ("3.4 GiB"), which is how file managers and ``du -h`` count."""
-    return humanize.naturalsize(size_bytes, binary=True)
-
-
 def format_age(created: datetime, now: datetime) -> str:
     """ "3 minutes ago"; computed from a timedelta so aware times never meet naive ones."""
     return humanize.naturaltime(now - created)
@@ -37,10 +33,6 @@ def format_age(created: datetime, now: datetime) -> str:
 def format_exact_time(created: datetime) -> str:
     """The creation time in the user's local zone, for the tooltip."""
     return created.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
-
-
-def format_labels(labels: dict[str, str], sep: str = ", ") -> str:
-    return sep.join(f"{key}={value}" for key, value in sorted(labels.items()))
 
 
 class LocalModelTableModel(RecordTableModel[LocalModel]):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -41,6 +41,7 @@ from PySide6.QtCore import (
 from bentosync.core.sync_state import SyncEntry
 from bentosync.gui.models import mime, sync_display
 from bentosync.gui.models.roles import FilterRole, ItemRole, SortRole, SyncRole
+from bentosync.gui.models.row_runs import ranges
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +57,8 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def ranges(rows: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers grouped into inclusive (first, last) runs."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
+def _same(row: Any) -> Any:
+    return row
 
 
 class RecordTableModel(QAbstractTableModel, Generic[Record]):
@@ -291,7 +285,8 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         if self._sort_column < 0 or len(rows) < 2:
             return list(rows)
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        get = record or (lambda row: row)
+        # Without ``record`` the rows are the records themselves (T is Record).
+        get: Callable[[T], Record] = record or cast("Callable[[T], Record]", _same)
         try:
             return sorted(rows, key=lambda row: self._sort_key(get(row)), reverse=descending)
         except TypeError:  # values of different types in one column: compare as text

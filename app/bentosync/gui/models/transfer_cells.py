@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from bentosync.application.formatting import format_size, format_speed
+from bentosync.application.jobs import JobSnapshot, JobStatus
 from bentosync.core.transfer.progress import FileSnapshot
 from bentosync.gui import icons
 from bentosync.gui.delegates.checksum_icons import (
@@ -26,7 +28,6 @@ from bentosync.gui.delegates.checksum_icons import (
 from bentosync.gui.models import transfer_format as fmt
 from bentosync.gui.models.file_tree import FileTree, Node
 from bentosync.gui.models.roles import ItemRole, SortRole
-from bentosync.gui.workers.jobs import JobSnapshot, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +72,9 @@ def job_data(job: JobSnapshot, tree: FileTree, column: int, role: int) -> Any:
         if column == COL_PROGRESS:
             return fmt.format_percent(job.fraction)
         if column == COL_SIZE:
-            return fmt.format_size(progress.total_bytes) if progress.files else ""
+            return format_size(progress.total_bytes) if progress.files else ""
         if column == COL_SPEED:
-            return fmt.format_speed(job.bytes_per_second)
+            return format_speed(job.bytes_per_second)
         if column == COL_ETA:
             return fmt.format_eta(job.eta_seconds)
         if column == COL_STATUS:
@@ -137,7 +138,7 @@ def folder_data(node: Node, job: JobSnapshot, column: int, role: int) -> Any:
         if column == COL_PROGRESS:
             return fmt.format_percent(node.fraction)
         if column == COL_SIZE:
-            return fmt.format_size(node.size)
+            return format_size(node.size)
         if column == COL_STATUS:
             return folder_status_text(node, job)
         return None
@@ -175,7 +176,7 @@ def file_data(file: FileSnapshot, job: JobSnapshot, column: int, role: int) -> A
         if column == COL_PROGRESS:
             return fmt.format_percent(file.fraction)
         if column == COL_SIZE:
-            return fmt.format_size(file.size)
+            return format_size(file.size)
         if column == COL_STATUS:
             return fmt.file_status_text(file, job)
         return None

@@ -12,9 +12,10 @@ from datetime import timedelta
 
 import humanize
 
+from bentosync.application.formatting import format_size, format_speed
+from bentosync.application.jobs import KIND_PULL, KIND_PUSH, KIND_VERIFY, JobSnapshot, JobStatus
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot, Phase
 from bentosync.gui.delegates.checksum_icons import reasons
-from bentosync.gui.workers.jobs import JobSnapshot, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -34,15 +35,6 @@ PHASE_LABELS = {
     Phase.FAILED: "Failed",
     Phase.CANCELLED: "Cancelled",
 }
-
-
-def format_size(nbytes: int) -> str:
-    """Binary units ("3.4 GiB"), as file managers and ``du -h`` count."""
-    return humanize.naturalsize(nbytes, binary=True)
-
-
-def format_speed(bytes_per_second: float) -> str:
-    return f"{humanize.naturalsize(bytes_per_second, binary=True)}/s" if bytes_per_second else ""
 
 
 def format_eta(seconds: float | None) -> str:
@@ -163,3 +155,25 @@ def overall_text(snapshots: Iterable[JobSnapshot]) -> str:
         parts.append(format_speed(speed))
         parts.append(f"{format_eta(max(0, total - done) / speed)} left")
     return " · ".join(parts)
+
+
+_VERBS = {KIND_PUSH: "Push", KIND_PULL: "Pull", KIND_VERIFY: "Verify"}
+
+
+def describe_outcome(snapshot: JobSnapshot) -> tuple[str, str, bool]:
+    """(title, message, is_error) for the notification of a finished job."""
+    verb = _VERBS.get(snapshot.kind, snapshot.kind.capitalize())
+    status = snapshot.status
+    if status is JobStatus.DONE:
+        return f"{verb} finished", snapshot.message or snapshot.tag, False
+    if status is JobStatus.SKIPPED:
+        message = snapshot.message or snapshot.tag
+        if snapshot.record_conflict:
+            message = f"{message} {replace_hint(snapshot)}"
+        return f"{verb} skipped", message, False
+    if status is JobStatus.CANCELLED:
+        return f"{verb} cancelled", snapshot.tag, False
+    message = snapshot.error or snapshot.message
+    if snapshot.record_conflict:
+        message = f"{message} {replace_hint(snapshot)}"
+    return f"{verb} of {snapshot.tag} failed", message, True

@@ -40,11 +40,11 @@ from PySide6.QtCore import (
     QTimer,
 )
 
+from bentosync.application.jobs import JobId, JobSnapshot
 from bentosync.core.transfer.progress import FileSnapshot
 from bentosync.gui.models import transfer_cells as cells
 from bentosync.gui.models.file_tree import PAGE, FileTree, Node
-from bentosync.gui.workers import emit_guard
-from bentosync.gui.workers.jobs import JobId, JobSnapshot
+from bentosync.gui.models.row_runs import ranges
 
 if TYPE_CHECKING:
     from bentosync.gui.workers.transfer_manager import TransferManager
@@ -73,17 +73,6 @@ class _JobRow:
     tree: FileTree
 
 
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers grouped into inclusive (first, last) runs."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
-
-
 class TransfersModel(QAbstractItemModel):
     """Jobs, folders and files for the transfers panel; DisplayRole is text, SortRole raw values.
 
@@ -102,7 +91,6 @@ class TransfersModel(QAbstractItemModel):
         budget_s: float | None = None,
     ):
         super().__init__(parent)
-        emit_guard.install()  # every update emits; see emit_guard
         self._rows: list[_JobRow] = []
         self._row_of: dict[int, int] = {}
         self._nodes: dict[int, Node] = {}
@@ -237,7 +225,7 @@ class TransfersModel(QAbstractItemModel):
             visible = sorted(row for row in rows if row < shown)
             if not visible:
                 continue
-            runs = _runs(visible)
+            runs = ranges(visible)
             if len(runs) > MAX_RUNS:
                 runs = [(visible[0], visible[-1])]
             for first, last in runs:

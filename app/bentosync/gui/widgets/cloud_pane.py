@@ -20,10 +20,10 @@ import logging
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from bentosync.gui.cloud_connection import CloudProblem
+from bentosync.application.cloud_target import CloudTarget
+from bentosync.application.errors import ErrorReport, Remedy
 from bentosync.gui.models.cloud_models import COL_CREATED, CloudModelTableModel
 from bentosync.gui.widgets.model_pane import ModelPane, _plural
-from bentosync.launcher import CloudTarget
 
 logger = logging.getLogger(__name__)
 
@@ -131,10 +131,10 @@ class CloudPane(ModelPane):
             tooltip = self.subtitle_label.toolTip()
             self.set_subtitle(label, "cloud", tooltip)
 
-    def show_problem(self, problem: CloudProblem) -> None:
+    def show_problem(self, problem: ErrorReport) -> None:
         """Why there is nothing to show; the rows of a previous listing are cleared."""
-        if problem.kind == "registry":
+        if problem.remedy is Remedy.START_REGISTRY:
             self.set_subtitle("Local registry (this computer): not running", "error")
-        elif problem.kind == "login" and self.target is None:
+        elif problem.remedy is Remedy.LOG_IN and self.target is None:
             self.set_subtitle("Not logged in", "account")
-        self.set_error(problem.title, problem.body)
+        self.set_error(problem.title, problem.message)

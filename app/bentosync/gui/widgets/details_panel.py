@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bentosync.application.formatting import format_labels, format_size
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.filelist import METADATA_KEY, Checksums, FileEntry, describe_difference
 from bentosync.core.store import LocalModel
@@ -43,7 +44,7 @@ from bentosync.gui.models.files_model import (
     compare_lists,
     compare_whole,
 )
-from bentosync.gui.models.local_models import format_exact_time, format_labels, format_size
+from bentosync.gui.models.local_models import format_exact_time
 from bentosync.gui.models.sync_display import SyncCell, cell_for
 from bentosync.gui.widgets.files_note import FilesNote
 from bentosync.gui.workers.file_hashing import HashProgress
@@ -138,20 +139,20 @@ class DetailsPanel(QWidget):
         header.setHighlightSections(False)
 
         details = QWidget()
-        column = QVBoxLayout(details)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.title_label)
+        stack = QVBoxLayout(details)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.addWidget(self.title_label)
         where_row = QFormLayout()
         where_row.setContentsMargins(0, 0, 0, 0)
         where_row.addRow(self.where_icon, self.where_label)
-        column.addLayout(where_row)
-        column.addLayout(form)
+        stack.addLayout(where_row)
+        stack.addLayout(form)
         self.files_note = FilesNote()
         self.files_stack = QStackedWidget()
         self.files_stack.addWidget(self.files_view)
         self.files_stack.addWidget(self.files_note)
-        column.addWidget(self.files_status)
-        column.addWidget(self.files_stack, 1)
+        stack.addWidget(self.files_status)
+        stack.addWidget(self.files_stack, 1)
 
         self.empty_label = QLabel("Select a model to see its labels, metadata and files.")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bentosync.application.jobs import JobId, JobSnapshot, JobStatus
 from bentosync.core.errors import BentoSyncError
 from bentosync.gui import icons
 from bentosync.gui.delegates.progress_delegate import ProgressBarDelegate
@@ -44,7 +45,6 @@ from bentosync.gui.models.transfers_model import (
     TransfersModel,
 )
 from bentosync.gui.widgets.tree_fetch import PageFetcher
-from bentosync.gui.workers.jobs import JobId, JobSnapshot, JobStatus
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ import logging
 
 from PySide6.QtCore import QRunnable, SignalInstance
 
-from bentosync.core.background import lower_thread_priority
-from bentosync.gui.workers.jobs import SessionFactory, TransferJob, run_job
+from bentosync.application.jobs import SessionFactory, TransferJob, run_job
+from bentosync.core.threadpriority import lower_this_thread
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +23,8 @@ logger = logging.getLogger(__name__)
 class TransferRunnable(QRunnable):
     """Runs ``job`` with a session from ``session_factory``; emits ``ended(job_id)``.
 
-    With ``in_process`` the engine runs in a child process instead (see
-    ``job_process``) and this thread only relays its progress.
+    What running a job means is ``application.jobs.run_job``'s business; this
+    only puts it on a pool thread and says when it ended.
     """
 
     def __init__(
@@ -32,27 +32,18 @@ class TransferRunnable(QRunnable):
         job: TransferJob,
         session_factory: SessionFactory,
         ended: SignalInstance,
-        *,
-        in_process: bool = False,
     ) -> None:
         super().__init__()
         self._job = job
         self._session_factory = session_factory
         self._ended = ended
-        self._in_process = in_process
         self.setAutoDelete(True)
 
     def run(self) -> None:
         """Runs on a pool thread: never touch widgets here, only emit."""
-        lower_thread_priority()  # the window first (core/background.py); pool threads stay low
+        lower_this_thread()  # the window first (core/threadpriority.py); pool threads stay low
         try:
-            if self._in_process:
-                from bentosync.gui.workers.job_process import SessionSpec, run_job_in_process
-
-                assert isinstance(self._session_factory, SessionSpec)
-                run_job_in_process(self._job, self._session_factory)
-            else:
-                run_job(self._job, self._session_factory)
+            run_job(self._job, self._session_factory)
         finally:
             try:
                 self._ended.emit(self._job.job_id)

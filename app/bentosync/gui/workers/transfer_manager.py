@@ -24,13 +24,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 
-from bentosync.core.tags import Tag
-from bentosync.gui.settings import TransferSettings
-from bentosync.gui.workers import emit_guard
-from bentosync.gui.workers.hub import TaskSignals
-from bentosync.gui.workers.job_process import SessionSpec
-from bentosync.gui.workers.job_runnable import TransferRunnable
-from bentosync.gui.workers.jobs import (
+from bentosync.application.jobs import (
     KIND_PULL,
     KIND_PUSH,
     KIND_VERIFY,
@@ -44,13 +38,15 @@ from bentosync.gui.workers.jobs import (
     parse_tag,
     same_model,
 )
+from bentosync.application.settings import TransferSettings
+from bentosync.core.tags import Tag
+from bentosync.gui.workers.hub import TaskSignals
+from bentosync.gui.workers.job_runnable import TransferRunnable
 
 logger = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 110  # a little over MIN_UPDATE_GAP_S, so on-time ticks are not skipped
 MIN_UPDATE_GAP_S = 0.1  # per job: at most 10 progress updates a second
-ISOLATION_THREAD = "thread"
-ISOLATION_PROCESS = "process"
 SHUTDOWN_TIMEOUT_MS = 30_000
 
 
@@ -63,10 +59,6 @@ class TransferManager(QObject):
         settings: concurrency, threads per job and part size; read when a job is
             created, so a change applies to the next job.
         parent: the owning QObject (the window).
-        isolation: ``"thread"`` runs the engine on the pool thread; ``"process"``
-            runs it in a spawned child per job (the pool thread only relays), which
-            keeps the engine's threads off the GUI's GIL. Process isolation needs a
-            picklable ``SessionSpec`` as ``session_factory`` (a lambda cannot cross).
 
     Every signal carries Python objects (``Signal(object)``): byte counts pass
     2 GiB. All methods must be called on the GUI thread.
@@ -84,24 +76,14 @@ class TransferManager(QObject):
     def __init__(
         self,
         session_factory: SessionFactory,
-        settings: TransferSettings | None = None,
+        settings: TransferSettings,
         parent: QObject | None = None,
         *,
-        isolation: str = ISOLATION_THREAD,
         poll_interval_ms: int = POLL_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
-        emit_guard.install()  # PySide6 6.12.0 would abort after a few thousand emits
-        if isolation not in (ISOLATION_THREAD, ISOLATION_PROCESS):
-            raise ValueError(f"isolation must be 'thread' or 'process', not {isolation!r}")
-        if isolation == ISOLATION_PROCESS and not isinstance(session_factory, SessionSpec):
-            raise TypeError(
-                "isolation='process' needs a SessionSpec(endpoint, token, home) as the "
-                "session factory: a lambda cannot be sent to the job process."
-            )
-        self.isolation = isolation
         self._session_factory = session_factory
-        self._settings = settings if settings is not None else TransferSettings()
+        self._settings = settings
         self._ids = itertools.count(1)
         self._jobs: dict[JobId, TransferJob] = {}  # every job still listed, in order
         self._active: dict[JobId, TransferJob] = {}  # not finished yet
@@ -178,11 +160,7 @@ class TransferManager(QObject):
         self._remember(snapshot)
         logger.info("Job #%d: %s %s", spec.job_id, kind, tag)
         self.job_added.emit(snapshot)
-        in_process = self.isolation == ISOLATION_PROCESS
-        runnable = TransferRunnable(
-            job, self._session_factory, self._hub.result, in_process=in_process
-        )
-        self.pool.start(runnable)
+        self.pool.start(TransferRunnable(job, self._session_factory, self._hub.result))
         if not self._timer.isActive():
             self._timer.start()
         return spec.job_id

@@ -1,4 +1,12 @@
-"""Transfer jobs as plain records: what was asked, where it stands, and how it runs.
+"""Push, pull and verify jobs: what was asked, how it runs, where it stands.
+
+One definition for every face. :func:`perform` runs the engine of one job
+kind on a session and says how it ended; the CLI and the Python API call it
+directly (and raise), the window through :func:`run_job`, which never raises
+and records the outcome on a :class:`TransferJob` for the Transfers panel.
+So a verify retries and records hashes the same way whoever asked for it,
+and "an error after a cancel is a cancel" is decided in one place
+(``core.errors.after_cancel``).
 
 Everything here is Qt-free on purpose. A job is written by one pool thread (the
 engine and :func:`run_job`) and read by the GUI thread (the manager's timer),
@@ -9,7 +17,6 @@ objects, which are safe to hand through ``Signal(object)``: byte counts pass
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import functools
 import logging
@@ -19,17 +26,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NewType
 
-from bentosync.core.errors import BentoSyncError, Cancelled, RecordConflict
+from bentosync.application.errors import Remedy, failure_message, present
+from bentosync.core.errors import BentoSyncError, Cancelled, after_cancel
 from bentosync.core.session import Session
 from bentosync.core.tags import Tag
+from bentosync.core.transfer.parts import DEFAULT_PART_SIZE, DEFAULT_THREADS
+from bentosync.core.transfer.prehash import Prehash
 from bentosync.core.transfer.progress import (
-    ChangeLog,
     ChecksumState,
     FileSnapshot,
     Phase,
     ProgressSnapshot,
     TransferProgress,
 )
+from bentosync.core.transfer.pull import PullResult
+from bentosync.core.transfer.push import PushResult
+from bentosync.core.transfer.verify import VerifyResult
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +55,7 @@ KINDS = (KIND_PUSH, KIND_PULL, KIND_VERIFY)
 
 #: ``JobSnapshot.error_kind`` of a push refused because the cloud record was made
 #: for other files: the window then offers to delete that version and push again.
-ERROR_RECORD_CONFLICT = "record_conflict"
+ERROR_RECORD_CONFLICT = Remedy.REPLACE_RECORD.value
 
 
 class JobRefused(BentoSyncError):
@@ -77,8 +89,8 @@ class JobSpec:
     kind: str
     tag: str
     force: bool = False
-    threads: int = 4
-    part_size: int = 100 * 1024 * 1024
+    threads: int = DEFAULT_THREADS
+    part_size: int = DEFAULT_PART_SIZE
 
 
 @dataclass(frozen=True)
@@ -148,34 +160,6 @@ class JobSnapshot:
         return None if self.finished else self.progress.eta_seconds
 
 
-@dataclass(frozen=True)
-class ProgressDelta:
-    """What a job process sends instead of a whole snapshot: the header and the changed files.
-
-    Why: pickling 20 000 ``FileSnapshot`` objects ten times a second costs the
-    child about 50 ms each time, and unpickling them costs the window's relay
-    thread about 30 ms while it holds the GIL the GUI thread needs.
-
-    Args:
-        header: the snapshot with ``files=()``.
-        count: how many files the job has now.
-        changes: (index, file) of every file changed or added since the last message.
-    """
-
-    header: ProgressSnapshot
-    count: int
-    changes: tuple[tuple[int, FileSnapshot], ...]
-
-    @classmethod
-    def of(cls, snapshot: ProgressSnapshot) -> ProgressDelta | None:
-        """The delta of a ``snapshot(since=...)``; None when it has to go whole."""
-        if snapshot.changed is None:
-            return None
-        files = snapshot.files
-        header = dataclasses.replace(snapshot, files=(), changed=None, since=-1)
-        return cls(header, len(files), tuple((i, files[i]) for i in snapshot.changed))
-
-
 def parse_tag(text: str) -> Tag:
     """``Tag.parse`` with the message a dialog can show (raises ``InvalidTag``)."""
     return Tag.parse(text.strip())
@@ -206,12 +190,6 @@ class TransferJob:
         self._message = "Waiting for a free slot"
         self._started_at: float | None = None
         self._finished_at: float | None = None
-        # Process isolation: the engine runs in a child and its snapshots land here:
-        # the header (files=()), a copy of its file list, and which files changed when.
-        self._remote: ProgressSnapshot | None = None
-        self._remote_files: list[FileSnapshot] = []
-        self._remote_log = ChangeLog()
-        self._remote_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"TransferJob(#{self.spec.job_id} {self.spec.kind} {self.spec.tag} {self._status})"
@@ -227,61 +205,20 @@ class TransferJob:
     @property
     def revision(self) -> int:
         """Changes whenever the progress does (the manager's cheap "anything new?" check)."""
-        remote = self._remote
-        return self.progress.revision if remote is None else remote.revision
+        return self.progress.revision
 
     @property
     def current_tag(self) -> Tag:
         """The tag this job holds: the resolved one when the engine has resolved it."""
-        remote = self._remote
-        tag = self.progress.tag if remote is None else remote.tag
         try:
-            return Tag.parse(tag or self.spec.tag)
+            return Tag.parse(self.progress.tag or self.spec.tag)
         except BentoSyncError:
             return Tag.parse(self.spec.tag)
-
-    def set_remote(self, snapshot: ProgressSnapshot) -> None:
-        """The latest progress of an engine running in another process, whole."""
-        with self._remote_lock:
-            self._remote_files = list(snapshot.files)
-            self._remote_log.reset(snapshot.revision)
-            self._remote = dataclasses.replace(snapshot, files=(), changed=None, since=-1)
-
-    def apply_remote(self, delta: ProgressDelta) -> None:
-        """The latest progress of an engine running in another process, as a delta."""
-        with self._remote_lock:
-            files, log, revision = self._remote_files, self._remote_log, delta.header.revision
-            for index, file in delta.changes:  # sorted, so added files come in order
-                if index < len(files):
-                    files[index] = file
-                else:
-                    files.append(file)
-                log.mark(index, revision)
-            if len(files) != delta.count:  # a pipe keeps order; this would be a bug
-                logger.warning(
-                    "Job #%d: %d files after a delta of %d", self.job_id, len(files), delta.count
-                )
-            self._remote = delta.header
-
-    def _remote_snapshot(self, since: int | None) -> ProgressSnapshot:
-        with self._remote_lock:
-            remote = self._remote
-            assert remote is not None
-            changed = None if since is None else self._remote_log.since(since)
-            return dataclasses.replace(
-                remote,
-                files=tuple(self._remote_files),
-                changed=changed,
-                since=-1 if changed is None or since is None else since,
-            )
 
     def snapshot(self, since: int | None = None) -> JobSnapshot:
         """The job now; ``since`` is the progress revision the caller saw last (see
         ``TransferProgress.snapshot``), so the snapshot can say which files changed."""
-        if self._remote is None:
-            progress = self.progress.snapshot(since)
-        else:
-            progress = self._remote_snapshot(since)
+        progress = self.progress.snapshot(since)
         with self._lock:
             return JobSnapshot(
                 job_id=self.spec.job_id,
@@ -335,71 +272,61 @@ class TransferJob:
             JobStatus.FAILED: Phase.FAILED,
             JobStatus.CANCELLED: Phase.CANCELLED,
         }[status]
-        if self._remote is not None:
-            with self._remote_lock:
-                remote = self._remote
-                if not remote.phase.finished:  # the child died mid-way
-                    self._remote = dataclasses.replace(
-                        remote, phase=phase, message=message, revision=remote.revision + 1
-                    )
-        elif not self.progress.phase.finished:
+        if not self.progress.phase.finished:
             self.progress.set_phase(phase, message)
 
 
-def describe_failure(exc: BaseException) -> str:
-    """A sentence for the window; the traceback goes to the debug log only."""
-    if isinstance(exc, BentoSyncError):
-        return str(exc) or type(exc).__name__
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror or exc}{where}"
-    return f"Unexpected error: {exc or type(exc).__name__}"
+@dataclass(frozen=True)
+class JobOutcome:
+    """How a job's engine ended: the job's status, its message, and the engine's result."""
+
+    status: JobStatus
+    message: str
+    result: PushResult | PullResult | VerifyResult
 
 
-def failure_kind(exc: BaseException) -> str:
-    """The ``error_kind`` of a failure the window answers in its own way, else ""."""
-    return ERROR_RECORD_CONFLICT if isinstance(exc, RecordConflict) else ""
+def perform(
+    session: Session,
+    spec: JobSpec,
+    progress: TransferProgress | None = None,
+    cancel: threading.Event | None = None,
+    *,
+    prehash: Prehash | None = None,
+) -> JobOutcome:
+    """Run the engine of ``spec.kind`` on ``session``; raises what the engine raises.
+
+    Args:
+        progress: where the engine reports (the job's, a terminal view's); a
+            fresh one when None.
+        cancel: set to stop the engine at its next chunk.
+        prehash: a push's hashing already under way (the CLI starts it before
+            the cloud client loads; ``core.transfer.prehash``).
+    """
+    progress = progress if progress is not None else TransferProgress(spec.kind, spec.tag)
+    cancel = cancel if cancel is not None else threading.Event()
+    if spec.kind == KIND_PUSH:
+        pushed = session.pusher(
+            spec.tag,
+            force=spec.force,
+            threads=spec.threads,
+            part_size=spec.part_size,
+            progress=progress,
+            cancel=cancel,
+            prehash=prehash,
+        ).run()
+        return JobOutcome(_done_or_skipped(pushed.skipped), pushed.message, pushed)
+    if spec.kind == KIND_PULL:
+        pulled = session.puller(spec.tag, force=spec.force, progress=progress, cancel=cancel).run()
+        return JobOutcome(_done_or_skipped(pulled.skipped), pulled.message, pulled)
+    if spec.kind == KIND_VERIFY:
+        verified = session.verifier(spec.tag, progress=progress, cancel=cancel).run()
+        status = JobStatus.DONE if verified.ok else JobStatus.FAILED
+        return JobOutcome(status, progress.snapshot().message, verified)
+    raise ValueError(f"Unknown job kind {spec.kind!r}; one of {', '.join(KINDS)}")
 
 
-def _run_push(session: Session, job: TransferJob) -> tuple[JobStatus, str]:
-    spec = job.spec
-    result = session.pusher(
-        spec.tag,
-        force=spec.force,
-        threads=spec.threads,
-        part_size=spec.part_size,
-        progress=job.progress,
-        cancel=job.cancel_event,
-    ).run()
-    return (JobStatus.SKIPPED if result.skipped else JobStatus.DONE), result.message
-
-
-def _run_pull(session: Session, job: TransferJob) -> tuple[JobStatus, str]:
-    result = session.puller(
-        job.spec.tag, force=job.spec.force, progress=job.progress, cancel=job.cancel_event
-    ).run()
-    return (JobStatus.SKIPPED if result.skipped else JobStatus.DONE), result.message
-
-
-def _run_verify(session: Session, job: TransferJob) -> tuple[JobStatus, str]:
-    from bentosync.core.transfer.verify import verify_model
-
-    result = verify_model(
-        session.client,
-        session.store,
-        job.spec.tag,
-        progress=job.progress,
-        cancel=job.cancel_event,
-    )
-    message = job.progress.snapshot().message
-    return (JobStatus.DONE if result.ok else JobStatus.FAILED), message
-
-
-_ENGINES: dict[str, Callable[[Session, TransferJob], tuple[JobStatus, str]]] = {
-    KIND_PUSH: _run_push,
-    KIND_PULL: _run_pull,
-    KIND_VERIFY: _run_verify,
-}
+def _done_or_skipped(skipped: bool) -> JobStatus:
+    return JobStatus.SKIPPED if skipped else JobStatus.DONE
 
 
 def run_job(job: TransferJob, session_factory: SessionFactory) -> None:
@@ -417,22 +344,22 @@ def run_job(job: TransferJob, session_factory: SessionFactory) -> None:
         try:
             if job.cancel_event.is_set():  # cancelled while the session was opening
                 raise Cancelled("Cancelled.")
-            status, message = _ENGINES[job.spec.kind](session, job)
+            outcome = perform(session, job.spec, job.progress, job.cancel_event)
+            status, message = outcome.status, outcome.message
         finally:
             session.close()
         if status is JobStatus.FAILED:
             error = message
-    except Cancelled:
-        status, message = JobStatus.CANCELLED, "Cancelled"
     except Exception as exc:
         logger.debug(
             "Job #%d (%s %s) failed", job.job_id, job.spec.kind, job.spec.tag, exc_info=True
         )
-        if job.cancel_event.is_set():
-            # The user asked to stop; what broke on the way out is not news to them.
+        if isinstance(after_cancel(exc, job.cancel_event, "Cancelled"), Cancelled):
             status, message = JobStatus.CANCELLED, "Cancelled"
         else:
-            status, error, kind = JobStatus.FAILED, describe_failure(exc), failure_kind(exc)
+            status, error = JobStatus.FAILED, failure_message(exc)
+            remedy = present(exc).remedy
+            kind = ERROR_RECORD_CONFLICT if remedy is Remedy.REPLACE_RECORD else ""
             message = error
     finally:
         job.finish(status, message or status.label, error, kind)
