@@ -8,9 +8,9 @@ import textwrap
 
 from PySide6.QtCore import Qt
 
-from bentosync.gui.app import bring_to_front
 from bentosync.gui.main_window import MainWindow
 from bentosync.gui.single_instance import SingleInstance
+from bentosync.gui.window_state import bring_to_front
 
 
 def test_the_second_start_asks_the_first_to_show_itself(qtbot, tmp_path):

@@ -245,3 +245,17 @@ def test_texts_for_status_bar_and_cells():
     skipped = job(4, status=JobStatus.SKIPPED, message="already there")
     assert fmt.job_status_text(skipped) == "Skipped: already there"
     assert skipped.fraction == 1.0
+
+
+def test_checksum_states_are_words_for_a_screen_reader(qapp):
+    """The checksum column is an icon on screen; AccessibleTextRole says the state."""
+    accessible = Qt.ItemDataRole.AccessibleTextRole
+    model = TransfersModel()
+    mismatch = FileSnapshot("g", 1, 1, M, "differs from the cloud's sha256")
+    model.add_job(job(1, (*files(("a", 1, 1, V)), mismatch)))
+    parent = model.job_index(JobId(1))
+    assert model.index(0, COL_CHECKSUM, parent).data(accessible) == "checksum verified"
+    assert model.index(1, COL_CHECKSUM, parent).data(accessible) == (
+        "checksum mismatch: differs from the cloud's sha256"
+    )
+    assert model.index(0, COL_CHECKSUM).data(accessible).startswith("checksum mismatch")

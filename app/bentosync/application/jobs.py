@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import NewType
 
 from bentosync.application.errors import Remedy, failure_message, present
-from bentosync.core.errors import BentoSyncError, Cancelled, after_cancel
+from bentosync.application.interrupted import InterruptedTransfer
+from bentosync.core.errors import BentoSyncError, Cancelled, StopRequest, after_cancel
 from bentosync.core.session import Session
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.parts import DEFAULT_PART_SIZE, DEFAULT_THREADS
@@ -71,10 +72,19 @@ class JobStatus(str, enum.Enum):
     SKIPPED = "skipped"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # Running when the app last quit or crashed; listed again at start, to resume.
+    INTERRUPTED = "interrupted"
 
     @property
     def finished(self) -> bool:
-        return self in (JobStatus.DONE, JobStatus.SKIPPED, JobStatus.FAILED, JobStatus.CANCELLED)
+        """Not running (nor waiting to): its row can be retried, resumed or cleared."""
+        return self in (
+            JobStatus.DONE,
+            JobStatus.SKIPPED,
+            JobStatus.FAILED,
+            JobStatus.CANCELLED,
+            JobStatus.INTERRUPTED,
+        )
 
     @property
     def label(self) -> str:
@@ -114,6 +124,8 @@ class JobSnapshot:
     started_at: float | None
     finished_at: float | None
     error_kind: str = ""
+    # An interrupted job's progress when the app last closed (it has no engine progress).
+    interrupted: InterruptedTransfer | None = None
 
     @functools.cached_property
     def record_conflict(self) -> bool:
@@ -145,6 +157,8 @@ class JobSnapshot:
     def fraction(self) -> float:
         if self.status in (JobStatus.DONE, JobStatus.SKIPPED):
             return 1.0
+        if self.interrupted is not None and self.interrupted.total_bytes:
+            return min(1.0, self.interrupted.done_bytes / self.interrupted.total_bytes)
         return self.progress.fraction if self.progress.total_bytes else 0.0
 
     @property
@@ -182,7 +196,7 @@ class TransferJob:
     def __init__(self, spec: JobSpec) -> None:
         self.spec = spec
         self.progress = TransferProgress(spec.kind, spec.tag)
-        self.cancel_event = threading.Event()
+        self.cancel_event = StopRequest()
         self._lock = threading.Lock()
         self._status = JobStatus.QUEUED
         self._error = ""
@@ -190,6 +204,20 @@ class TransferJob:
         self._message = "Waiting for a free slot"
         self._started_at: float | None = None
         self._finished_at: float | None = None
+        self.record: InterruptedTransfer | None = None  # what an interrupted job had done
+
+    @classmethod
+    def interrupted(cls, spec: JobSpec, record: InterruptedTransfer) -> TransferJob:
+        """A job that was running when the app last quit or crashed, as a row to resume."""
+        job = cls(spec)
+        job._status = JobStatus.INTERRUPTED
+        job._message = (
+            f"Interrupted when BentoSync last closed; {record.describe()}. "
+            "Retry resumes it from there."
+        )
+        job._finished_at = time.monotonic()
+        job.record = record
+        return job
 
     def __repr__(self) -> str:
         return f"TransferJob(#{self.spec.job_id} {self.spec.kind} {self.spec.tag} {self._status})"
@@ -233,6 +261,7 @@ class TransferJob:
                 started_at=self._started_at,
                 finished_at=self._finished_at,
                 error_kind=self._error_kind,
+                interrupted=self.record,
             )
 
     def start(self) -> bool:
@@ -243,6 +272,12 @@ class TransferJob:
             self._status = JobStatus.RUNNING
             self._started_at = time.monotonic()
             return True
+
+    def interrupt(self) -> bool:
+        """Stop for the app's quit: like ``cancel``, but the engine keeps what it has done
+        (a pull's staging, a multipart upload's parts) for the resume at the next start."""
+        self.cancel_event.interrupt()
+        return self.cancel()
 
     def cancel(self) -> bool:
         """Ask the job to stop; True if it was still queued and is now cancelled for good."""
@@ -271,6 +306,7 @@ class TransferJob:
             JobStatus.SKIPPED: Phase.SKIPPED,
             JobStatus.FAILED: Phase.FAILED,
             JobStatus.CANCELLED: Phase.CANCELLED,
+            JobStatus.INTERRUPTED: Phase.CANCELLED,
         }[status]
         if not self.progress.phase.finished:
             self.progress.set_phase(phase, message)

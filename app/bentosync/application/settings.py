@@ -52,6 +52,8 @@ class IntSetting:
 
 CONCURRENT_JOBS = IntSetting("transfers/concurrent_jobs", 2, 1, 8)
 THREADS_PER_JOB = IntSetting("transfers/threads_per_job", DEFAULT_THREADS, 1, 32)
+RESUME_INTERRUPTED = "transfers/resume_interrupted"
+KEEP_IN_TRAY = "window/keep_in_tray"
 PART_SIZE = IntSetting("transfers/part_size", DEFAULT_PART_SIZE, MIN_PART_SIZE, MAX_PART_SIZE)
 
 
@@ -107,6 +109,28 @@ class TransferSettings:
     @part_size.setter
     def part_size(self, value: int) -> None:
         self._set(PART_SIZE, value)
+
+    @property
+    def resume_interrupted(self) -> bool:
+        """Resume, at start, the pushes and pulls that were running when the app last closed
+        (off: they are listed, and resume on one click)."""
+        raw = self._settings.value(RESUME_INTERRUPTED, False)
+        return raw is True or str(raw).lower() in ("true", "1", "yes")
+
+    @resume_interrupted.setter
+    def resume_interrupted(self, value: bool) -> None:
+        self._settings.setValue(RESUME_INTERRUPTED, bool(value))
+
+    @property
+    def keep_in_tray(self) -> bool:
+        """Closing the window while transfers run hides it to the tray (where there is one)
+        instead of asking to stop them."""
+        raw = self._settings.value(KEEP_IN_TRAY, False)
+        return raw is True or str(raw).lower() in ("true", "1", "yes")
+
+    @keep_in_tray.setter
+    def keep_in_tray(self, value: bool) -> None:
+        self._settings.setValue(KEEP_IN_TRAY, bool(value))
 
     def sync(self) -> None:
         self._settings.sync()

@@ -49,6 +49,28 @@ class RecordConflict(BentoSyncError):
     """
 
 
+class StopRequest(threading.Event):
+    """A job's cancel event that can also mean "stop, but keep what is done".
+
+    A user's cancel gives the transfer up: the engine removes a pull's staging
+    folder and forgets its journal entry. Quitting the app is not giving up:
+    the transfer is listed again at the next start, and resumes from what is
+    done, so the engine must keep it. ``interrupt()`` sets the event like a
+    cancel (every wait and chunk loop stops the same way) and marks it so.
+    """
+
+    keep_work = False
+
+    def interrupt(self) -> None:
+        self.keep_work = True
+        self.set()
+
+
+def keeps_work(cancel: threading.Event | None) -> bool:
+    """Whether a stop was an interruption whose work the engine must keep for a resume."""
+    return cancel is not None and cancel.is_set() and bool(getattr(cancel, "keep_work", False))
+
+
 def after_cancel(exc: BaseException, cancel: threading.Event, message: str) -> BaseException:
     """What ``exc`` means once ``cancel`` may be set: a cancel, if the user asked for one.
 

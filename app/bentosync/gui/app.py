@@ -14,8 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication
 
 from bentosync.application.diagnostics import Diagnostics
 from bentosync.core.version import __version__
@@ -23,6 +23,7 @@ from bentosync.gui import icons
 from bentosync.gui.exception_dialog import ExceptionReporter
 from bentosync.gui.main_window import MainWindow
 from bentosync.gui.single_instance import SingleInstance
+from bentosync.gui.window_state import bring_to_front
 
 if TYPE_CHECKING:
     from bentosync.application.cloud_target import CloudTarget
@@ -65,15 +66,6 @@ def shutdown_pool(pool: QThreadPool, timeout_ms: int = POOL_SHUTDOWN_TIMEOUT_MS)
     if not done:
         logger.warning("%s still busy after %d ms at exit", pool.objectName(), timeout_ms)
     return done
-
-
-def bring_to_front(window: QWidget) -> None:
-    """Show ``window`` above the others: un-minimised, raised, and given focus."""
-    state = window.windowState() & ~Qt.WindowState.WindowMinimized
-    window.setWindowState(state | Qt.WindowState.WindowActive)
-    window.show()
-    window.raise_()
-    window.activateWindow()
 
 
 def _quit_on_sigint(app: QCoreApplication) -> QTimer:
@@ -126,6 +118,7 @@ def run(
     reporter = ExceptionReporter(diagnostics, lambda: window).install()
     window.show()
     window.refresh()
+    window.restore_interrupted_transfers()
     try:
         status = app.exec()
     finally:

@@ -23,7 +23,7 @@ What stays here: layout, the sync verdict of both listings
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from bentosync.application.cloud_target import CloudTarget, Resolver
 from bentosync.application.errors import ErrorReport
+from bentosync.application.interrupted import InterruptedTransfers
 from bentosync.application.jobs import KIND_PULL, KIND_PUSH, JobSnapshot, JobStatus
 from bentosync.application.settings import TransferSettings
 from bentosync.core.appdirs import log_dir
@@ -69,11 +71,13 @@ from bentosync.gui.models.transfer_format import describe_outcome
 from bentosync.gui.notifier import Notifier
 from bentosync.gui.operations import ModelOperations
 from bentosync.gui.settings import open_settings
+from bentosync.gui.tray import Tray
 from bentosync.gui.widgets.cloud_pane import CloudPane
 from bentosync.gui.widgets.details_panel import DetailsPanel
 from bentosync.gui.widgets.local_pane import LocalPane
 from bentosync.gui.widgets.model_pane import ModelPane
 from bentosync.gui.widgets.transfers_panel import TransfersPanel
+from bentosync.gui.window_state import bring_to_front
 from bentosync.gui.workers.file_hashing import FileListHasher
 from bentosync.gui.workers.transfer_manager import TransferManager
 
@@ -122,12 +126,17 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         resolver: Resolver | None = None,
+        use_tray: bool | None = None,
     ) -> None:
+        """``use_tray``: show a tray icon (default: where the desktop has a tray)."""
         super().__init__(parent)
         self._store = store if store is not None else LocalStore()
         self._settings = settings if settings is not None else open_settings()
         self._active_side = LOCAL
         self._closed = False
+        self._quit_requested = False
+        # Asked with the number of running transfers; True quits. A test puts its answer here.
+        self.confirm_quit: Callable[[int], bool] = self._ask_before_quitting
         self.cloud_pool = _pool("cloud_pool", self)
         self.write_pool = _pool("write_pool", self)
         self.hash_pool = _pool("hash_pool", self)
@@ -148,7 +157,12 @@ class MainWindow(QMainWindow):
 
         self.window_actions = WindowActions(self)
         self.window_actions.scope_to_panes([self.local_pane, self.cloud_pane])
-        self.notifier = Notifier(self.statusBar(), self)
+        if use_tray is None:
+            use_tray = Tray.available()
+        self.tray = Tray(self) if use_tray else None
+        self.notifier = Notifier(
+            self.statusBar(), self, tray=self.tray.icon if self.tray is not None else None
+        )
         self.connection = CloudConnection(self.cloud_pool, resolver, self._store.home, self)
         self.listing = LocalListing(
             lookup_pool, self._store, self.local_pane, self.statusBar(), self
@@ -160,7 +174,10 @@ class MainWindow(QMainWindow):
         # switches where the next job goes.
         self.transfer_settings = TransferSettings(self._settings)
         self.transfers = TransferManager(
-            self.connection.session_factory, self.transfer_settings, self
+            self.connection.session_factory,
+            self.transfer_settings,
+            self,
+            interrupted=InterruptedTransfers(),
         )
         self.transfers_panel = TransfersPanel(self.transfers)
         self.transfers_panel.setObjectName("transfers_panel")
@@ -261,7 +278,7 @@ class MainWindow(QMainWindow):
         acts.login.triggered.connect(self.open_login)
         acts.accounts.triggered.connect(self.open_accounts)
         acts.transfer_settings.triggered.connect(self.open_settings)
-        acts.quit.triggered.connect(self.close)
+        acts.quit.triggered.connect(self.request_quit)
         acts.about.triggered.connect(lambda: commands.show_about(self))
         acts.open_log_folder.triggered.connect(lambda: commands.open_log_folder(log_dir()))
 
@@ -300,6 +317,10 @@ class MainWindow(QMainWindow):
 
         panel, manager = self.transfers_panel, self.transfers
         panel.overall_changed.connect(self.overall_label.setText)
+        if self.tray is not None:
+            panel.overall_changed.connect(self.tray.set_state)
+            self.tray.show_requested.connect(lambda: bring_to_front(self))
+            self.tray.quit_requested.connect(self.request_quit)
         panel.error_occurred.connect(
             lambda text: self.notifier.notify("Cannot retry", text, error=True)
         )
@@ -553,10 +574,60 @@ class MainWindow(QMainWindow):
             self.details.reload_icons()
         super().changeEvent(event)
 
+    def restore_interrupted_transfers(self) -> None:
+        """At start: list the transfers the last run left (resumed if the settings say so)."""
+        self.transfers.restore_interrupted(resume=self.transfer_settings.resume_interrupted)
+
+    def request_quit(self) -> None:
+        """File ▸ Quit: a close the user asked for, so running transfers are asked about."""
+        self._quit_requested = True
+        try:
+            self.close()
+        finally:
+            self._quit_requested = False
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        asked = event.spontaneous() or self._quit_requested  # not a program's own close()
+        running = sum(1 for job in self.transfers.jobs() if not job.status.finished)
+        if asked and running and self._hide_to_tray():
+            event.ignore()
+            return
+        if asked and running and not self.confirm_quit(running):
+            event.ignore()
+            return
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)
+
+    def _hide_to_tray(self) -> bool:
+        """Closing the window (not Quit) with transfers running and "Keep running in the
+        tray" on: hide it there; they go on. False when that does not apply."""
+        if self._quit_requested or self.tray is None or not self.transfer_settings.keep_in_tray:
+            return False
+        self.hide()
+        self.notifier.notify(
+            "BentoSync is still running", "Transfers go on; the tray icon shows the window."
+        )
+        return True
+
+    def _ask_before_quitting(self, running: int) -> bool:
+        """The quit prompt: running transfers stop, and are listed again at the next start."""
+        noun = "transfer is" if running == 1 else "transfers are"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Quit BentoSync?",
+            f"{running} {noun} still running.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText(
+            "They stop now, and are listed again the next time you open BentoSync, "
+            "where they continue from what is already done."
+        )
+        quit_button = box.addButton("&Quit", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is quit_button
 
     def shutdown(self) -> None:
         """Stop background work this window started; pool threads must not outlive it."""
@@ -575,6 +646,8 @@ class MainWindow(QMainWindow):
         self.hasher.close()
         self.connection.close()
         self.notifier.close()
+        if self.tray is not None:
+            self.tray.close()
 
     def _restore_settings(self) -> None:
         window_state.restore(self, self._settings, DEFAULT_SIZE)

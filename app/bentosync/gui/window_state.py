@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from bentosync.gui.widgets.model_pane import ModelPane
 
@@ -73,3 +73,12 @@ def save(window: QMainWindow, settings: QSettings) -> None:
     settings.setValue(KEYS["local"], parts.local_pane.save_state())
     settings.setValue(KEYS["cloud"], parts.cloud_pane.save_state())
     settings.sync()
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Show ``window`` above the others: un-minimised, raised, and given focus."""
+    state = window.windowState() & ~Qt.WindowState.WindowMinimized
+    window.setWindowState(state | Qt.WindowState.WindowActive)
+    window.show()
+    window.raise_()
+    window.activateWindow()

@@ -31,6 +31,7 @@ from bentosync.core.errors import (
     InvalidModel,
     ModelNotFound,
     after_cancel,
+    keeps_work,
 )
 from bentosync.core.hashcache import FileIdentity, HashCache, file_identity
 from bentosync.core.modelinfo import read_model_info
@@ -210,12 +211,17 @@ class Puller:
             model = self.store.install(staging, replace=self.force, size=size)
         except (ConnectionFailed, ServerError) as exc:
             outcome = after_cancel(exc, self.cancel, "Pull cancelled.")
-            if outcome is exc:
-                raise  # keep staging and the journal: the next pull of this tag resumes
+            if outcome is exc or keeps_work(self.cancel):
+                # Keep staging and the journal: the next pull of this tag resumes.
+                self._keep_for_resume(staging, extractor)
+                raise outcome from exc
             shutil.rmtree(staging, ignore_errors=True)
             self._forget()
             raise outcome from exc
         except BaseException:
+            if keeps_work(self.cancel):  # the app quits: resumed at its next start
+                self._keep_for_resume(staging, extractor)
+                raise
             shutil.rmtree(staging, ignore_errors=True)
             self._forget()
             raise
@@ -341,6 +347,14 @@ class Puller:
             archive_size=0,
             checkpoint={"identity": self._identity, "extractor": state},
         )
+
+    def _keep_for_resume(self, staging: Path, extractor: StreamingExtractor) -> None:
+        """Checkpoint where the download stopped (mid-file too), so the resume starts
+        there: checkpoints are spaced by time and volume, and the last one may be far
+        behind, or missing, which would leave the staging folder to nobody."""
+        if extractor.resumable and not extractor.finished:
+            self._save_checkpoint(staging, extractor.checkpoint())
+        logger.info("Keeping the partial pull of %s in %s for a resume", self.tag, staging)
 
     def _discard(self, staging: Path) -> None:
         """Remove an abandoned staging folder, but only one of ours under tmp/."""

@@ -18,7 +18,13 @@ from typing import Any
 from bentosync.core.cloud import CloudClient, is_retryable
 from bentosync.core.cloud_errors import CloudError, NotFound, RequestRejected
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.errors import BentoSyncError, Cancelled, RecordConflict, after_cancel
+from bentosync.core.errors import (
+    BentoSyncError,
+    Cancelled,
+    RecordConflict,
+    after_cancel,
+    keeps_work,
+)
 from bentosync.core.filelist import (
     Checksums,
     FileEntry,
@@ -413,7 +419,8 @@ class Pusher:
         """
         if self.strategy == "proxy":
             return  # the server marks a broken proxy PUT failed itself (PROTOCOL.md 4.1)
-        if self.strategy == "multipart" and self.journal is not None and is_retryable(exc):
+        resumable = is_retryable(exc) or keeps_work(self.cancel)  # cut, or the app quits
+        if self.strategy == "multipart" and self.journal is not None and resumable:
             logger.info("Keeping the upload of %s open for a resumed push", self.tag)
             return
         reason = "cancelled by the user" if isinstance(exc, Cancelled) else str(exc)

@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 PERMILLE = 1000
 MARGIN = 2
-GREYED = (JobStatus.FAILED.value, JobStatus.CANCELLED.value)
+GREYED = (JobStatus.FAILED.value, JobStatus.CANCELLED.value, JobStatus.INTERRUPTED.value)
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -64,6 +65,20 @@ class SettingsDialog(QDialog):
         form.addRow("&Concurrent transfers:", self.jobs_spin)
         form.addRow("&Threads per transfer:", self.threads_spin)
         form.addRow("&Part size:", self.part_spin)
+        self.resume_check = QCheckBox("&Resume interrupted transfers when BentoSync starts")
+        self.resume_check.setToolTip(
+            "Pushes and pulls that were running when BentoSync closed or crashed are listed "
+            "again at start; with this, they also resume by themselves."
+        )
+        self.resume_check.setChecked(settings.resume_interrupted)
+        form.addRow(self.resume_check)
+        self.tray_check = QCheckBox("&Keep running in the tray while transfers run")
+        self.tray_check.setToolTip(
+            "Closing the window while transfers run hides it to the tray instead of asking "
+            "to stop them (where the desktop has a tray)."
+        )
+        self.tray_check.setChecked(settings.keep_in_tray)
+        form.addRow(self.tray_check)
         note = QLabel("Changes apply to transfers started from now on.")
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -90,6 +105,8 @@ class SettingsDialog(QDialog):
         self._settings.concurrent_jobs = self.jobs_spin.value()
         self._settings.threads_per_job = self.threads_spin.value()
         self._settings.part_size = self.part_spin.value() * MIB
+        self._settings.resume_interrupted = self.resume_check.isChecked()
+        self._settings.keep_in_tray = self.tray_check.isChecked()
         self._settings.sync()
         logger.info(
             "Transfer settings: %d jobs, %d threads, %d MiB parts",

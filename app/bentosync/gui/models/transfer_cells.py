@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 
 from bentosync.application.formatting import format_size, format_speed
 from bentosync.application.jobs import JobSnapshot, JobStatus
-from bentosync.core.transfer.progress import FileSnapshot
+from bentosync.core.transfer.progress import ChecksumState, FileSnapshot
 from bentosync.gui import icons
 from bentosync.gui.delegates.checksum_icons import (
     SEVERITY,
@@ -49,6 +49,17 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
+# What a screen reader says for a cell: the checksum column is an icon on screen,
+# so its state is given here in words.
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+
+
+def checksum_words(state: ChecksumState | None, reason: str = "") -> str:
+    """A checksum state as a screen reader should say it."""
+    if state is None:
+        return "no checksum yet"
+    words = f"checksum {state.value}"
+    return f"{words}: {reason}" if reason else words
 
 
 def _files(count: int) -> str:
@@ -72,7 +83,10 @@ def job_data(job: JobSnapshot, tree: FileTree, column: int, role: int) -> Any:
         if column == COL_PROGRESS:
             return fmt.format_percent(job.fraction)
         if column == COL_SIZE:
-            return format_size(progress.total_bytes) if progress.files else ""
+            if progress.files:
+                return format_size(progress.total_bytes)
+            interrupted = job.interrupted
+            return format_size(interrupted.total_bytes) if interrupted else ""
         if column == COL_SPEED:
             return format_speed(job.bytes_per_second)
         if column == COL_ETA:
@@ -82,6 +96,8 @@ def job_data(job: JobSnapshot, tree: FileTree, column: int, role: int) -> Any:
         return None
     if role == SortRole:
         return _job_sort_value(job, tree, column)
+    if role == _ACCESSIBLE and column == COL_CHECKSUM:
+        return checksum_words(tree.root.worst)
     if role == _TOOLTIP:
         if column == COL_NAME:
             asked = f" (asked for {job.requested})" if job.requested != job.tag else ""
@@ -142,6 +158,10 @@ def folder_data(node: Node, job: JobSnapshot, column: int, role: int) -> Any:
         if column == COL_STATUS:
             return folder_status_text(node, job)
         return None
+    if role == _ACCESSIBLE and column == COL_CHECKSUM:
+        counts = node.state_counts()
+        detail = ", ".join(f"{n:,} {state.value}" for state, n in counts.items())
+        return checksum_words(node.worst, detail)
     if role == SortRole:
         values: dict[int, Any] = {
             COL_NAME: node.path,
@@ -180,6 +200,8 @@ def file_data(file: FileSnapshot, job: JobSnapshot, column: int, role: int) -> A
         if column == COL_STATUS:
             return fmt.file_status_text(file, job)
         return None
+    if role == _ACCESSIBLE and column == COL_CHECKSUM:
+        return checksum_words(file.checksum, file.reason)
     if role == SortRole:
         values: dict[int, Any] = {
             COL_NAME: file.path,

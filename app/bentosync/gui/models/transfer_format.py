@@ -83,6 +83,8 @@ def job_status_text(snapshot: JobSnapshot, grouped: Grouped | None = None) -> st
         return f"Skipped: {snapshot.message}" if snapshot.message else "Skipped"
     if status is JobStatus.DONE:
         return done_text(snapshot, grouped)
+    if status is JobStatus.INTERRUPTED:
+        return snapshot.interrupted.short() if snapshot.interrupted else status.label
     return status.label
 
 
@@ -141,9 +143,16 @@ def overall_text(snapshots: Iterable[JobSnapshot]) -> str:
     running = [j for j in jobs if not j.finished]
     if not running:
         failed = sum(1 for j in jobs if j.status is JobStatus.FAILED)
-        noun = "transfer" if len(jobs) == 1 else "transfers"
-        text = f"{len(jobs)} {noun} finished"
-        return text + (f", {failed} failed" if failed else "")
+        interrupted = sum(1 for j in jobs if j.status is JobStatus.INTERRUPTED)
+        ended = len(jobs) - interrupted
+        parts = []
+        if ended:
+            noun = "transfer" if ended == 1 else "transfers"
+            parts.append(f"{ended} {noun} finished" + (f", {failed} failed" if failed else ""))
+        if interrupted:
+            noun = "transfer" if interrupted == 1 else "transfers"
+            parts.append(f"{interrupted} {noun} interrupted (Retry resumes)")
+        return " · ".join(parts)
     total = sum(j.progress.total_bytes for j in running)
     done = sum(min(j.progress.done_bytes, j.progress.total_bytes) for j in running)
     speed = sum(j.bytes_per_second for j in running)
@@ -171,8 +180,8 @@ def describe_outcome(snapshot: JobSnapshot) -> tuple[str, str, bool]:
         if snapshot.record_conflict:
             message = f"{message} {replace_hint(snapshot)}"
         return f"{verb} skipped", message, False
-    if status is JobStatus.CANCELLED:
-        return f"{verb} cancelled", snapshot.tag, False
+    if status in (JobStatus.CANCELLED, JobStatus.INTERRUPTED):
+        return f"{verb} {status.value}", snapshot.tag, False
     message = snapshot.error or snapshot.message
     if snapshot.record_conflict:
         message = f"{message} {replace_hint(snapshot)}"

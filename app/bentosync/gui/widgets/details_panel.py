@@ -88,6 +88,8 @@ class DetailsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Model details")
+        self.setAccessibleDescription("Labels, metadata and files of the selected model")
         self._local: LocalModel | None = None
         self._cloud: CloudModel | None = None
         self._side = ""

@@ -124,6 +124,13 @@ class ModelPane(QWidget):
         self.subtitle_icon.hide()
 
         self.view = self._make_view(sort_column, sort_order)
+        # Screen readers: the pane and its table by name, and what the table holds.
+        self.setAccessibleName(f"{title} models")
+        self.view.setAccessibleName(f"{title} models")
+        self.view.setAccessibleDescription(
+            f"The {title.lower()} model versions: name, version, size, age, sync state and labels"
+        )
+        self.filter_edit.setAccessibleName(f"Filter {title.lower()} models")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self._make_message_page())

@@ -50,7 +50,8 @@ from bentosync.gui.workers.transfer_manager import TransferManager
 logger = logging.getLogger(__name__)
 
 AUTO_EXPAND_FILES = 12  # open a new job's folders and files when it has this few files
-RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELLED)
+# Interrupted: running when the app last closed; Retry resumes it from the journal.
+RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.INTERRUPTED)
 _WIDTHS = {COL_PROGRESS: 130, COL_SIZE: 80, COL_SPEED: 90, COL_ETA: 90, COL_CHECKSUM: 70}
 
 
@@ -80,6 +81,11 @@ class TransfersPanel(QWidget):
         self._expanded: set[int] = set()
 
         self.view = QTreeView(self)
+        self.view.setAccessibleName("Transfers")
+        self.view.setAccessibleDescription(
+            "Pushes, pulls and verifications; expand one for its folders and files, each "
+            "with its progress and checksum state"
+        )
         self.view.setObjectName("transfers_view")
         self.view.setModel(self.model)
         self.view.setUniformRowHeights(True)  # many file rows: no per-row measuring

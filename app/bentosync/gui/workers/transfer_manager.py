@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 
+from bentosync.application.interrupted import InterruptedTransfer, InterruptedTransfers
 from bentosync.application.jobs import (
     KIND_PULL,
     KIND_PUSH,
@@ -39,6 +40,7 @@ from bentosync.application.jobs import (
     same_model,
 )
 from bentosync.application.settings import TransferSettings
+from bentosync.core.errors import BentoSyncError
 from bentosync.core.tags import Tag
 from bentosync.gui.workers.hub import TaskSignals
 from bentosync.gui.workers.job_runnable import TransferRunnable
@@ -48,6 +50,7 @@ logger = logging.getLogger(__name__)
 POLL_INTERVAL_MS = 110  # a little over MIN_UPDATE_GAP_S, so on-time ticks are not skipped
 MIN_UPDATE_GAP_S = 0.1  # per job: at most 10 progress updates a second
 SHUTDOWN_TIMEOUT_MS = 30_000
+RECORD_INTERVAL_S = 5.0  # how old the progress listed for the next start may be after a crash
 
 
 class TransferManager(QObject):
@@ -80,8 +83,13 @@ class TransferManager(QObject):
         parent: QObject | None = None,
         *,
         poll_interval_ms: int = POLL_INTERVAL_MS,
+        interrupted: InterruptedTransfers | None = None,
     ) -> None:
         super().__init__(parent)
+        # Where running pushes and pulls are listed for the next start (None: nowhere).
+        self._interrupted = interrupted
+        self._quitting = False
+        self._recorded_at = float("-inf")
         self._session_factory = session_factory
         self._settings = settings
         self._ids = itertools.count(1)
@@ -132,6 +140,72 @@ class TransferManager(QObject):
             self.remove(job_id)
         return new_id
 
+    def restore_interrupted(self, *, resume: bool = False) -> list[JobId]:
+        """List again the pushes and pulls that were running when the app last closed.
+
+        Each becomes an ``INTERRUPTED`` row saying how far it had come; ``retry``
+        resumes it (the engine's journal knows what is done). With ``resume``,
+        they are resumed at once. Returns the ids of the rows (or of the jobs
+        resumed).
+        """
+        if self._interrupted is None:
+            return []
+        ids: list[JobId] = []
+        for record in self._interrupted.load():
+            spec = JobSpec(
+                job_id=JobId(next(self._ids)),
+                kind=record.kind,
+                tag=record.tag,
+                force=record.force,
+                threads=self._settings.threads_per_job,
+                part_size=self._settings.part_size,
+            )
+            job = TransferJob.interrupted(spec, record)
+            self._jobs[spec.job_id] = job
+            snapshot = job.snapshot()
+            self._remember(snapshot)
+            logger.info("Job #%d: %s %s, interrupted last time", spec.job_id, spec.kind, spec.tag)
+            self.job_added.emit(snapshot)
+            ids.append(spec.job_id)
+        if resume:
+            resumed = []
+            for job_id in ids:
+                try:
+                    resumed.append(self.retry(job_id))
+                except (JobRefused, BentoSyncError) as exc:  # e.g. two rows of one model
+                    logger.warning("Cannot resume job #%d: %s", job_id, exc)
+            ids = resumed
+        self._record_running()
+        return ids
+
+    def _record_running(self) -> None:
+        """Write down the pushes and pulls to list again at the next start: those running
+        (with their progress now) and interrupted rows not resumed or cleared yet."""
+        if self._interrupted is None:
+            return
+        self._recorded_at = time.monotonic()
+        records: list[InterruptedTransfer] = []
+        for job_id, job in self._jobs.items():
+            if job.spec.kind == KIND_VERIFY:
+                continue  # nothing to resume: a verify starts over in seconds
+            if job.status is JobStatus.INTERRUPTED and job.record is not None:
+                records.append(job.record)
+            elif not job.status.finished:
+                snap = self._latest.get(job_id) or job.snapshot()
+                files = snap.progress.files
+                records.append(
+                    InterruptedTransfer(
+                        kind=job.spec.kind,
+                        tag=str(job.current_tag),
+                        force=job.spec.force,
+                        done_bytes=snap.progress.done_bytes,
+                        total_bytes=snap.progress.total_bytes,
+                        done_files=sum(1 for f in files if f.size and f.done >= f.size),
+                        total_files=len(files),
+                    )
+                )
+        self._interrupted.save(records)
+
     def _submit(self, kind: str, text: str, force: bool) -> JobId:
         if self._closed:
             raise JobRefused("Transfers are shutting down; no new job can start.")
@@ -163,6 +237,7 @@ class TransferManager(QObject):
         self.pool.start(TransferRunnable(job, self._session_factory, self._hub.result))
         if not self._timer.isActive():
             self._timer.start()
+        self._record_running()
         return spec.job_id
 
     def _holder(self, tag: Tag) -> TransferJob | None:
@@ -209,6 +284,7 @@ class TransferManager(QObject):
             self._emitted.pop(job_id, None)
         if gone:
             self.jobs_removed.emit(gone)
+            self._record_running()
 
     def apply_settings(self) -> None:
         """Size the pool from the settings (running jobs are never interrupted)."""
@@ -221,7 +297,14 @@ class TransferManager(QObject):
         threads must not run Python while the interpreter shuts down.
         """
         self._closed = True
-        self.cancel_all()
+        # What runs now is listed again at the next start, with its progress as of now;
+        # the cancels below must not strike it from the list.
+        self._record_running()
+        self._quitting = True
+        for job_id, job in list(self._active.items()):
+            logger.info("Stopping job #%d for the quit; it resumes at the next start", job_id)
+            if job.interrupt():
+                self._finish(job)  # never started: nothing to wait for
         done = self.pool.waitForDone(timeout_ms)
         if not done:
             logger.warning("Transfer jobs still running %d ms after cancel", timeout_ms)
@@ -284,6 +367,8 @@ class TransferManager(QObject):
             changed.append(snapshot)
         if changed:
             self.jobs_updated.emit(changed)
+            if now - self._recorded_at >= RECORD_INTERVAL_S:
+                self._record_running()  # a crash then loses seconds of progress, not the job
         if not self._active:
             self._timer.stop()
 
@@ -299,4 +384,6 @@ class TransferManager(QObject):
         if job.job_id in self._jobs:
             self._remember(snapshot)
         logger.debug("Job #%d finished: %s %s", job.job_id, snapshot.status.value, snapshot.error)
+        if not self._quitting:  # a job the quit stopped stays listed for the next start
+            self._record_running()
         self.job_finished.emit(snapshot)

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Rebuild resources/screenshots/restart.png: the window at its start after a quit
+# interrupted a pull and a push, both listed as Interrupted, ready to resume.
+# Under Xvfb with a throwaway HOME, so no real settings, keyring or data are
+# touched. Needs: xvfb-run, imagemagick (import). Run from the repo root.
+set -eu
+PY=${PY:-.venv/bin/python}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/home/bentoml"
+HOME="$WORK/home" BENTOML_HOME="$WORK/home/bentoml" XDG_CONFIG_HOME="$WORK/config" \
+    XDG_DATA_HOME="$WORK/data" XDG_CACHE_HOME="$WORK/cache" XDG_STATE_HOME="$WORK/state" \
+    QT_QPA_PLATFORM=xcb PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring \
+    xvfb-run -a -s "-screen 0 1400x860x24" "$PY" resources/screenshots/shoot_restart.py \
+    "$WORK/root.png"
+cp "$WORK/root.png" resources/screenshots/restart.png
+echo "wrote resources/screenshots/restart.png"
