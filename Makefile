@@ -7,8 +7,12 @@ OFFICIAL_VENV := .venv-bentoml
 BENTOML_VERSION ?= 1.4.39
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# Test processes: the suite mostly waits on servers, subprocesses and sockets, so two
+# workers on two cores finish it in about half the time (tests/conftest.py keeps the
+# Secret Service tests on one worker). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 
-.PHONY: install run test bench lint system-deps official-client clean \
+.PHONY: install run test test-unit bench lint system-deps official-client clean \
 	packaging-tools package test-package python-dist
 
 install: $(VENV)/.installed
@@ -36,7 +40,12 @@ system-deps:
 
 test: install official-client system-deps
 	BENTOSYNC_OFFICIAL_PYTHON=$(CURDIR)/$(OFFICIAL_VENV)/bin/python \
-		bash .ci/with-session-bus.sh $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+		bash .ci/with-session-bus.sh $(VENV)/bin/python -m pytest \
+		-n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# Unit tests only (no registry, official client, keyring or proxy): under a minute.
+test-unit: install
+	$(VENV)/bin/python -m pytest -m unit -p no:cacheprovider -q $(PYTEST_ARGS)
 
 bench: install official-client system-deps
 	BENTOSYNC_OFFICIAL_PYTHON=$(CURDIR)/$(OFFICIAL_VENV)/bin/python \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 # Before any Qt import: no display needed, and the user's own keyring, config and
 # BentoML home are never touched by a test.
@@ -13,11 +14,51 @@ import pytest
 from support.faulty_proxy import faulty_proxy  # noqa: F401  (fixture)
 from support.official import official  # noqa: F401  (fixture)
 from support.registry import (  # noqa: F401  (fixtures)
+    _shared_registries,
     registry,
     registry_factory,
+    shared_registry,
+    shared_strict_registry,
     strict_registry,
 )
 from support.secret_service import secret_service  # noqa: F401  (fixture)
+
+# A test is an integration test when it starts something outside pytest's process,
+# or talks to it: a registry server, the official client, the Secret Service, a
+# proxy. The fixtures say so; tests/interop/ is integration whole. Everything else
+# is a unit test (``make test-unit``: seconds). A module may say either itself with
+# ``pytestmark``, e.g. when it starts subprocesses without these fixtures.
+INTEGRATION_FIXTURES = frozenset(
+    {
+        "registry",
+        "registry_factory",
+        "strict_registry",
+        "shared_registry",
+        "shared_strict_registry",
+        "official",
+        "secret_service",
+        "faulty_proxy",
+        "window",
+    }
+)
+INTEGRATION_FOLDERS = frozenset({"interop"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test ``unit`` or ``integration`` (see INTEGRATION_FIXTURES)."""
+    root = Path(__file__).parent
+    xdist = config.pluginmanager.hasplugin("xdist")
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if xdist and (item.get_closest_marker("keyring") or "secret_service" in names):
+            # One Secret Service serves the whole run: its tests take turns on one worker.
+            item.add_marker(pytest.mark.xdist_group("secret-service"))
+        if item.get_closest_marker("integration") or item.get_closest_marker("unit"):
+            continue
+        folders = set(item.path.relative_to(root).parts[:-1])
+        uses = INTEGRATION_FIXTURES.intersection(names)
+        kind = "integration" if uses or folders & INTEGRATION_FOLDERS else "unit"
+        item.add_marker(getattr(pytest.mark, kind))
 
 
 @pytest.fixture

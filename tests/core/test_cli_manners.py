@@ -134,6 +134,7 @@ def test_progress_on_an_ascii_stream_uses_ascii_symbols():
     assert " v [" in text and "verified" in text
 
 
+@pytest.mark.integration  # a subprocess
 def test_a_label_the_stream_cannot_encode_is_escaped_not_a_crash(tmp_path):
     home = tmp_path / "home"
     source = tmp_path / "src"
@@ -155,6 +156,7 @@ def test_a_label_the_stream_cannot_encode_is_escaped_not_a_crash(tmp_path):
     assert json.loads(out)[0]["labels"] == {"owner": "Zoë ✓"}  # JSON escapes it exactly
 
 
+@pytest.mark.integration  # a subprocess
 def test_bash_completes_commands_and_options(tmp_path):
     script = tmp_path / "bentosync.bash"
     script.write_text(completion_script("bash"))
@@ -181,6 +183,7 @@ def test_bash_completes_commands_and_options(tmp_path):
     assert "--quiet" in complete("bentosync", "verify", "--q")
 
 
+@pytest.mark.integration  # a subprocess
 def test_zsh_reads_its_completion(tmp_path):
     script = tmp_path / "_bentosync"
     script.write_text(completion_script("zsh"))
@@ -189,6 +192,7 @@ def test_zsh_reads_its_completion(tmp_path):
     assert "push" in script.read_text() and "--part-size" in script.read_text()
 
 
+@pytest.mark.integration  # a subprocess
 def test_fish_completes_commands_and_options(tmp_path):
     script = tmp_path / "bentosync.fish"
     script.write_text(completion_script("fish"))

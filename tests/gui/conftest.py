@@ -28,8 +28,15 @@ def lookup_pool(qapp) -> Iterator[QThreadPool]:
 
 
 @pytest.fixture
-def window(qtbot, lookup_pool, settings, bentoml_home, registry) -> MainWindow:
-    """The main window, shown, with the test registry as its cloud."""
+def window(request, qtbot, lookup_pool, settings, bentoml_home) -> MainWindow:
+    """The main window, shown, with a test registry as its cloud.
+
+    The test's own registry; for tests marked ``chrome`` (actions, keys, menus:
+    never what the cloud holds) the session's shared one, which saves starting a
+    server.
+    """
+    chrome = request.node.get_closest_marker("chrome") is not None
+    registry = request.getfixturevalue("shared_registry" if chrome else "registry")
     target = CloudTarget(
         registry.endpoint, registry.token, "Local registry (this computer)", embedded=True
     )

@@ -20,6 +20,10 @@ from PySide6.QtWidgets import QStatusBar
 from bentosync.application import desktop_notifications
 from bentosync.gui.notifier import Notifier
 
+# A real session bus, whose notification name these tests take in turn: on one
+# worker, so that no other test daemon owns it meanwhile.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("notification-daemon")]
+
 DO_NOT_QUEUE = 4
 PRIMARY_OWNER = 1
 
@@ -82,7 +86,9 @@ def test_a_finished_transfer_is_a_desktop_notification(qtbot, daemon):
     notifier.notify("Pull failed", "m:v: checksum mismatch in weights.bin", error=True)
     assert all(future.result(timeout=10) for future in notifier.sent)
     notifier.close()
-    (app, _replaces, icon, title, body, _actions, hints, _timeout), failed = daemon.received
+    # Other tests' windows may notify meanwhile: look at these two only.
+    ours = [m for m in daemon.received if m[3] in ("Pushed sentiment-clf:v1", "Pull failed")]
+    (app, _replaces, icon, title, body, _actions, hints, _timeout), failed = ours
     assert (app, icon) == ("BentoSync", desktop_notifications.APP_ID)
     assert (title, body) == ("Pushed sentiment-clf:v1", "every file verified")
     assert hints["urgency"] == ("y", desktop_notifications.URGENCY_NORMAL)

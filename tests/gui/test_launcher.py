@@ -20,6 +20,9 @@ from bentosync.launcher import (
     server_command,
 )
 
+# The launcher starts real registry processes (and the window's embedded one).
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def data_home(tmp_path, monkeypatch) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QDragEnterEvent
 from window_support import (
@@ -164,6 +165,7 @@ def test_a_cancelled_import_changes_nothing(qtbot, window, tmp_path):
     assert LocalStore().list().models == []
 
 
+@pytest.mark.chrome
 def test_every_drag_action_is_also_a_button_a_menu_item_and_a_key(window):
     acts = window.window_actions
     for action in (acts.push, acts.pull, acts.import_folder, acts.refresh, acts.verify):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from window_support import TIMEOUT_MS, add_model, load_both, push, rows, select, sync_texts
@@ -120,6 +121,7 @@ def test_outcome_wording():
     assert describe_outcome(snap) == ("Push skipped", "a:1 is already there", False)
 
 
+@pytest.mark.chrome
 def test_no_key_fires_two_actions(window):
     """Qt triggers neither action when two active ones share a key."""
     from collections import Counter
@@ -147,6 +149,7 @@ def test_no_key_fires_two_actions(window):
     )
 
 
+@pytest.mark.chrome
 def test_delete_key_in_a_pane_asks_to_delete(qtbot, window, bentoml_home):
     from PySide6.QtTest import QTest
     from window_support import DialogCatcher

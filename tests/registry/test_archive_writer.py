@@ -1,10 +1,10 @@
-"""ArchiveWriter and write_all: every byte of every chunk lands in order, whatever the OS does."""
+"""DirectWriter: every byte of every buffer lands in order, whatever the OS does."""
 
 from __future__ import annotations
 
 import errno
+import mmap
 import os
-import random
 import threading
 import time
 from pathlib import Path
@@ -13,83 +13,53 @@ import pytest
 
 from bentosync.registry import archive_writer
 
-
-@pytest.mark.parametrize("per_call", [None, 1, 3, 7])
-def test_write_all_survives_short_writes(tmp_path: Path, monkeypatch, per_call) -> None:
-    chunks = [os.urandom(n) for n in (5, 0, 1, 64, 13, 1000)] + [b"x"] * 100
-    real = archive_writer._writev
-    calls = []
-
-    def short(fd: int, views: list[memoryview]) -> int:
-        assert len(views) <= archive_writer._IOV_MAX
-        calls.append(len(views))
-        if per_call is None:
-            return real(fd, views)
-        return os.write(fd, bytes(views[0])[:per_call]) if views[0] else real(fd, views[:1])
-
-    monkeypatch.setattr(archive_writer, "_writev", short)
-    target = tmp_path / "out"
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT)
-    try:
-        archive_writer.write_all(fd, chunks)
-    finally:
-        os.close(fd)
-    assert target.read_bytes() == b"".join(chunks)
-    assert calls, "nothing was written"
+MiB = 1024 * 1024
 
 
-def split(data: bytes, seed: int) -> list[bytes]:
-    """``data`` in chunks of uneven sizes, as a socket hands them over."""
-    rng = random.Random(seed)
-    chunks, at = [], 0
-    while at < len(data):
-        size = rng.choice([1, 511, 4096, 65_536, 262_144, 300_001])
-        chunks.append(data[at : at + size])
-        at += size
-    return chunks
-
-
-def takes_direct_io(folder: Path) -> bool:
-    """Whether files in ``folder`` open with O_DIRECT (disks do; tmpfs does not)."""
-    if not archive_writer.O_DIRECT:
-        return False
-    try:
-        fd = os.open(folder / "probe", os.O_WRONLY | os.O_CREAT | archive_writer.O_DIRECT)
-    except OSError:
-        return False
-    os.close(fd)
-    return True
-
-
-SIZES = [0, 1, 4095, 4096, 1024 * 1024 + 17, 3 * 1024 * 1024 + 4097]
-
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("direct", [True, False])
-def test_archive_writer_writes_every_byte_in_order(tmp_path: Path, size, direct) -> None:
-    data = os.urandom(size)
+def direct_writer(tmp_path: Path) -> archive_writer.DirectWriter:
     target = tmp_path / "archive"
     target.touch()
-    out = archive_writer.ArchiveWriter(target, direct=direct)
-    assert out.direct == (direct and takes_direct_io(tmp_path))
-    chunks = split(data, size)
-    for start in range(0, len(chunks), 5):  # batches, as ingest hands them over
-        out.write(chunks[start : start + 5])
+    out = archive_writer.DirectWriter.open(target)
+    if out is None:
+        pytest.skip("O_DIRECT is not available here (tmpfs, or not Linux)")
+    return out
+
+
+def write_buffers(out: archive_writer.DirectWriter, data: bytes, size: int = MiB) -> list[int]:
+    """``data`` in aligned buffers of ``size``, as ingest hands them over; the buffers
+    whose ``done`` ran, by index."""
+    done: list[int] = []
+    for index, start in enumerate(range(0, len(data), size)):
+        piece = data[start : start + size]
+        buffer = mmap.mmap(-1, size)  # page-aligned, as in the BufferPool
+        buffer[: len(piece)] = piece
+        out.write_owned(memoryview(buffer)[: len(piece)], lambda i=index: done.append(i))
+    return done
+
+
+def test_no_writer_where_the_filesystem_refuses_o_direct(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(archive_writer, "_set_direct", lambda fd, on: False)
+    target = tmp_path / "archive"
+    target.touch()
+    assert archive_writer.DirectWriter.open(target) is None  # the plain way, then
+
+
+@pytest.mark.parametrize("size", [1, 4095, 4096, MiB + 17, 3 * MiB + 4097, 4 * MiB])
+def test_every_byte_lands_in_order_and_every_buffer_is_given_back(tmp_path: Path, size) -> None:
+    out = direct_writer(tmp_path)
+    data = os.urandom(size)
+    done = write_buffers(out, data)
     out.close()
     out.close()  # twice: a no-op
-    assert target.read_bytes() == data
+    assert (tmp_path / "archive").read_bytes() == data
     assert out.written == size
+    assert sorted(done) == list(range(-(-size // MiB)))
 
 
-def test_archive_writer_falls_back_when_a_direct_write_is_refused(tmp_path, monkeypatch) -> None:
+def test_a_direct_write_refused_at_write_time_goes_through_the_cache(tmp_path, monkeypatch) -> None:
     """Some filesystems accept O_DIRECT at open and refuse the writes (EINVAL)."""
     fcntl = pytest.importorskip("fcntl", reason="O_DIRECT is set with fcntl (POSIX)")
-    data = os.urandom(2 * 1024 * 1024 + 100)
-    target = tmp_path / "archive"
-    target.touch()
-    out = archive_writer.ArchiveWriter(target, direct=True)
-    if not out.direct:
-        pytest.skip("O_DIRECT is not available here, so nothing can refuse it")
+    out = direct_writer(tmp_path)
     real = archive_writer.pwrite_all
     refused = []
 
@@ -100,29 +70,32 @@ def test_archive_writer_falls_back_when_a_direct_write_is_refused(tmp_path, monk
         real(fd, data, offset)
 
     monkeypatch.setattr(archive_writer, "pwrite_all", refuse_direct)
-    out.write(split(data, 7))
+    data = os.urandom(2 * MiB + 100)
+    write_buffers(out, data)
     out.close()
-    assert refused and target.read_bytes() == data
+    assert refused and (tmp_path / "archive").read_bytes() == data
 
 
-def test_an_abandoned_writer_closes_without_writing_the_rest(tmp_path: Path) -> None:
-    target = tmp_path / "archive"
-    target.touch()
-    out = archive_writer.ArchiveWriter(target, direct=True)
-    out.write([b"x" * 5000])
+def test_pwrite_all_resumes_short_writes(tmp_path, monkeypatch) -> None:
+    real = os.pwrite
+    monkeypatch.setattr(os, "pwrite", lambda fd, data, offset: real(fd, data[:7], offset))
+    target = tmp_path / "out"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT)
+    try:
+        data = os.urandom(1000)
+        archive_writer.pwrite_all(fd, memoryview(data), 0)
+    finally:
+        os.close(fd)
+    assert target.read_bytes() == data
+
+
+def test_an_abandoned_writer_gives_back_its_tail_and_writes_nothing_more(tmp_path) -> None:
+    out = direct_writer(tmp_path)
+    done = write_buffers(out, b"x" * 5000, size=8192)  # a tail: not aligned
     out.abandon()
     out.close()  # after abandon: nothing to do
-    assert target.stat().st_size <= 5000
-
-
-def direct_writer(tmp_path: Path) -> archive_writer.ArchiveWriter:
-    target = tmp_path / "archive"
-    target.touch()
-    out = archive_writer.ArchiveWriter(target, direct=True)
-    if not out.direct:
-        out.abandon()
-        pytest.skip("O_DIRECT is not available here: its writes are not queued")
-    return out
+    assert done == [0]
+    assert (tmp_path / "archive").stat().st_size == 0
 
 
 def test_direct_writes_overlap_so_the_disk_never_waits_for_the_next(tmp_path, monkeypatch) -> None:
@@ -132,13 +105,13 @@ def test_direct_writes_overlap_so_the_disk_never_waits_for_the_next(tmp_path, mo
     real = archive_writer.pwrite_all
 
     def write_together(fd: int, data, offset: int) -> None:
-        if offset < archive_writer.DEPTH * archive_writer.BUFFER_SIZE:
+        if offset < archive_writer.DEPTH * MiB:
             both_started.wait()  # broken (an error) unless the first writes overlap
         real(fd, data, offset)
 
     monkeypatch.setattr(archive_writer, "pwrite_all", write_together)
-    data = os.urandom(4 * archive_writer.BUFFER_SIZE + 10)
-    out.write(split(data, 3))
+    data = os.urandom(4 * MiB + 10)
+    write_buffers(out, data)
     out.close()
     assert (tmp_path / "archive").read_bytes() == data
     assert out.written == len(data)
@@ -162,7 +135,8 @@ def test_a_failed_direct_write_is_raised_and_abandon_waits_for_the_rest(
     monkeypatch.setattr(archive_writer, "pwrite_all", disk_full)
     with pytest.raises(OSError, match="No space left"):
         for _ in range(archive_writer.DEPTH + 2):
-            out.write([b"x" * archive_writer.BUFFER_SIZE])
+            write_buffers(out, b"x" * MiB)
+            time.sleep(0.1)  # the first write has failed by now
     out.abandon()  # the descriptor closes only after the writes still in flight
     assert running[0] == 0
     assert out.written == 0

@@ -36,6 +36,8 @@ from pathlib import Path
 
 import pytest
 
+from support import forkserver
+
 ROOT = Path(__file__).resolve().parents[2]
 READY_PREFIX = "BentoSync registry listening on "
 STORAGE_READY_PREFIX = "BentoSync storage listening on "
@@ -78,7 +80,7 @@ class RegistryServer:
     storage_port: int = 0
     # Set by a test that sends the token to storage on purpose (to see it refused).
     token_leak_expected: bool = False
-    process: subprocess.Popen[str] | None = None
+    process: subprocess.Popen[str] | forkserver.ForkedProcess | None = None
     deletes_expected: bool = False
 
     @property
@@ -117,6 +119,9 @@ class RegistryServer:
         env = dict(os.environ)
         env[TOKEN_ENV] = self.token
         env["PYTHONUNBUFFERED"] = "1"
+        if forkserver.usable(env):  # the same CLI in a process of its own, minus imports
+            self.process = forkserver.spawn(args[3:], env, log_path)
+            return self._announced()
         with open(log_path, "a", encoding="utf-8") as log:
             self.process = subprocess.Popen(
                 args,
@@ -127,6 +132,9 @@ class RegistryServer:
                 text=True,
                 preexec_fn=_die_with_parent,
             )
+        return self._announced()
+
+    def _announced(self) -> RegistryServer:
         self.endpoint = self._wait_ready()
         self.port = int(self.endpoint.rsplit(":", 1)[1])
         if self.flavor == "bentocloud":
@@ -247,15 +255,86 @@ def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
         server.stop()
     # Push and pull must never delete a cloud version as a side effect (Bentos and
     # deployments use versions): any DELETE a test did not ask for fails it.
-    unexpected = [line for s in started if not s.deletes_expected for line in s.deletes()]
+    _check_log(started)
+
+
+def _check_log(servers: list[RegistryServer], since: dict[int, int] | None = None) -> None:
+    """Fail the test if a server logged a DELETE or a token leak it did not expect.
+
+    ``since`` maps ``id(server)`` to the log length when the test began: a
+    shared server's earlier lines belong to other tests.
+    """
+    since = since or {}
+
+    def text(server: RegistryServer) -> str:
+        return server.log_text()[since.get(id(server), 0) :]
+
+    unexpected = [
+        line
+        for s in servers
+        if not s.deletes_expected
+        for line in text(s).splitlines()
+        if '"DELETE /api/' in line
+    ]
     if unexpected:
         pytest.fail("The registry received a DELETE nobody asked for:\n" + "\n".join(unexpected))
-    leaks = [s for s in started if s.leaked_token() and not s.token_leak_expected]
+    leaks = [s for s in servers if TOKEN_LEAK_MARKER in text(s) and not s.token_leak_expected]
     if leaks:
         pytest.fail(
             "The API token was sent to the storage endpoint of a registry "
             f"(look for {TOKEN_LEAK_MARKER!r} in {', '.join(str(s.log_path) for s in leaks)})."
         )
+
+
+@pytest.fixture(scope="session")
+def _shared_registries(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, RegistryServer]]:
+    """The session's shared servers by flavour, started on first use (per xdist worker)."""
+    servers: dict[str, RegistryServer] = {}
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+def _shared(
+    servers: dict[str, RegistryServer], factory: pytest.TempPathFactory, flavor: str
+) -> Iterator[RegistryServer]:
+    server = servers.get(flavor)
+    if server is None or server.process is None or server.process.poll() is not None:
+        server = RegistryServer(
+            data_dir=factory.mktemp(f"shared-{flavor}") / "data",
+            token="test-" + secrets.token_urlsafe(24),
+            flavor=flavor,
+        ).start()
+        servers[flavor] = server
+    since = {id(server): len(server.log_text())}
+    yield server
+    try:
+        _check_log([server], since)
+    finally:  # what one test expected is no licence for the next
+        server.deletes_expected = server.token_leak_expected = False
+
+
+@pytest.fixture
+def shared_registry(
+    _shared_registries: dict[str, RegistryServer], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RegistryServer]:
+    """A proxy-strategy registry shared by the whole session (one per xdist worker).
+
+    Starting a server costs about a second; tests that only need *a* cloud take
+    this one. They must not stop it, change its settings, or assume what else it
+    holds: use model names of their own and look only at those.
+    """
+    yield from _shared(_shared_registries, tmp_path_factory, "bentosync")
+
+
+@pytest.fixture
+def shared_strict_registry(
+    _shared_registries: dict[str, RegistryServer], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RegistryServer]:
+    """Like ``shared_registry``, of the bentocloud flavour."""
+    yield from _shared(_shared_registries, tmp_path_factory, "bentocloud")
 
 
 @pytest.fixture
@@ -275,6 +354,8 @@ __all__ = [
     "RegistryServer",
     "registry",
     "registry_factory",
+    "shared_registry",
+    "shared_strict_registry",
     "strict_registry",
 ]
 

@@ -110,12 +110,6 @@ class PartFeeder(SegmentReader):
         except OSError as exc:
             raise self._broken(exc) from exc
 
-    def seek(self, offset: int, whence: int = 0) -> int:
-        try:
-            return super().seek(offset, whence)
-        except OSError as exc:
-            raise self._broken(exc) from exc
-
 
 class Pipeline:
     """One upload's scan over its parts in order, run by one thread (``run``).

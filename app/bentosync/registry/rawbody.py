@@ -8,15 +8,19 @@ For 1 GiB on the 2-core benchmark VM that was about 0.9 CPU-s, on a machine
 whose two cores were both saturated during the upload.
 
 ``RawBodyProtocol`` is uvicorn's httptools protocol with one addition: an
-ASGI scope extension (``EXTENSION``) through which a route may take over the
+ASGI scope extension (``ingest.RAW_BODY``) through which a route may take over the
 rest of a body that has a Content-Length. The transport then switches to an
 ``asyncio.BufferedProtocol`` that lets the kernel write the bytes into the
 buffer the route offers (``RawBody.fill``), never past the announced end;
 after the last byte the connection goes back to uvicorn for the next request.
 
-Where the extension is missing (another server, a chunked body, an uvicorn
-whose internals changed), ``open_raw_body`` returns None and the route reads
-``request.stream()`` as before: slower, never different.
+Where the extension is missing (another server, a chunked body),
+``ingest.open_raw_body`` returns None and the route reads ``request.stream()``:
+slower, never different. This module leans on uvicorn's private
+``HttpToolsProtocol``, so pyproject.toml bounds uvicorn to the releases it
+was tested with, and an uvicorn whose internals moved makes this import fail
+with ImportError: ``server.http_protocol`` then serves with uvicorn's stock
+protocol (tests/registry/test_uvicorn_fallback.py runs a server that way).
 """
 
 from __future__ import annotations
@@ -24,22 +28,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import httptools
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import ClientDisconnect
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from bentosync.registry.ingest import RAW_BODY
 
 logger = logging.getLogger(__name__)
 
-EXTENSION = "bentosync.raw_body"
-CHUNK_SIZE = 256 * 1024  # for readers that iterate (``async for``)
+# What RawBodyProtocol overrides or calls on uvicorn's class; the instance state
+# it touches (cycle, parser, transport, headers, scope) is checked by the tests.
+_HOOKS = ("on_headers_complete", "on_body", "on_message_complete", "on_response_complete")
+_missing = [name for name in _HOOKS if not callable(getattr(HttpToolsProtocol, name, None))]
+if _missing:
+    raise ImportError(f"uvicorn's HttpToolsProtocol has no {', '.join(_missing)}")
+
+SCRATCH_SIZE = 256 * 1024  # receives what arrives while no buffer is offered
 SPILL_LIMIT = 1024 * 1024  # received while no buffer was offered; reading pauses past this
 
 
 class RawBody:
-    """The rest of one request body, for one reader: ``fill`` or ``async for``."""
+    """The rest of one request body, for one reader, in the buffers it offers (``fill``)."""
 
     def __init__(self, remaining: int, early: bytes, transport: asyncio.Transport) -> None:
         self.remaining = remaining  # bytes the socket has still to deliver
@@ -51,7 +62,7 @@ class RawBody:
         self._waiter: asyncio.Future[None] | None = None
         self._lost = False
         self._discarding = False
-        self._scratch = memoryview(bytearray(CHUNK_SIZE))
+        self._scratch = memoryview(bytearray(SCRATCH_SIZE))
 
     @property
     def left(self) -> int:
@@ -80,16 +91,6 @@ class RawBody:
         finally:
             self._target, self._waiter = None, None
         return self._filled
-
-    def __aiter__(self) -> RawBody:
-        return self
-
-    async def __anext__(self) -> bytearray:
-        if self.left == 0:
-            raise StopAsyncIteration
-        chunk = bytearray(min(CHUNK_SIZE, self.left))
-        await self.fill(memoryview(chunk))
-        return chunk
 
     # ---- the transport's side (BufferedProtocol callbacks, via _Sink) ----------------
 
@@ -162,15 +163,6 @@ class _Sink(asyncio.BufferedProtocol):
         self._owner.resume_writing()
 
 
-def open_raw_body(request: Request) -> RawBody | None:
-    """Take over the rest of ``request``'s body, if the server offers it; else None.
-
-    Call it before reading the body any other way.
-    """
-    take: Callable[[], RawBody | None] | None = request.scope.get("extensions", {}).get(EXTENSION)
-    return take() if take is not None else None
-
-
 def _content_length(headers: list[tuple[bytes, bytes]]) -> int | None:
     length = None
     for name, value in headers:
@@ -198,7 +190,7 @@ class RawBodyProtocol(HttpToolsProtocol):
         cycle = self.cycle
         if length is not None and cycle is not None and cycle.scope is self.scope:
             extensions = self.scope.setdefault("extensions", {})
-            extensions[EXTENSION] = lambda: self._take_body(cycle, length)
+            extensions[RAW_BODY] = lambda: self._take_body(cycle, length)
 
     def on_body(self, body: bytes) -> None:
         self._body_seen += len(body)

@@ -90,13 +90,13 @@ class SegmentedFile:
 
 
 class SegmentReader:
-    """A seekable file object over a SegmentedFile, for tarfile's fast random-access mode.
+    """A file object over a SegmentedFile, read front to back (``core.tarstream``).
 
-    ``wait_for(end)`` (optional) runs before every read and end-relative
-    seek: it may add segments until ``end`` bytes exist (None: all of them)
-    and returns how many exist. Without it the file is complete. It does not
-    close the SegmentedFile: its owner does. Every reader of an archive reads
-    it through once, so the pages it has passed are dropped (``pagecache``).
+    ``wait_for(end)`` (optional) runs before every read: it may add segments
+    until ``end`` bytes exist (None: all of them) and returns how many exist.
+    Without it the file is complete. It does not close the SegmentedFile: its
+    owner does. Every reader of an archive reads it through once, so the pages
+    it has passed are dropped (``pagecache``).
     """
 
     def __init__(
@@ -108,7 +108,7 @@ class SegmentReader:
         self._behind = DropBehind(joined.spans)
 
     def read(self, size: int = -1) -> bytes:
-        # Short only at the end, like a regular file: tarfile relies on it.
+        # Short only at the end, like a regular file: the tar reader relies on it.
         available = self._wait_for(None if size < 0 else self._pos + size)
         size = max(0, available - self._pos) if size < 0 else min(size, available - self._pos)
         if size <= 0:
@@ -119,22 +119,3 @@ class SegmentReader:
         self._pos += len(data)
         self._behind.passed(self._pos)
         return data
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        if whence == 1:
-            offset += self._pos
-        elif whence == 2:
-            offset += self._wait_for(None)
-        if offset < 0:
-            raise OSError("Negative seek position.")
-        self._pos = offset
-        return self._pos
-
-    def close(self) -> None:
-        """Nothing to release here (the SegmentedFile's owner closes it)."""

@@ -51,6 +51,21 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def http_protocol() -> Any:
+    """``RawBodyProtocol`` (archive bodies without uvicorn's copies, see rawbody), or
+    uvicorn's own choice where its internals are not the ones rawbody was built on."""
+    try:
+        from bentosync.registry.rawbody import RawBodyProtocol
+    except ImportError as exc:
+        logger.warning(
+            "Serving with uvicorn's stock HTTP protocol (%s): uploads are received "
+            "the plain way, somewhat slower.",
+            exc,
+        )
+        return "auto"
+    return RawBodyProtocol
+
+
 def _make_server(
     config: RegistryConfig, on_ready: Callable[[Endpoints], None] | None
 ) -> tuple[Any, list[socket.socket]]:
@@ -58,7 +73,6 @@ def _make_server(
 
     from bentosync.registry.app import create_asgi_app
     from bentosync.registry.flavor import flavor_of
-    from bentosync.registry.rawbody import RawBodyProtocol
 
     sockets = [bind_socket(config.host, config.port)]
     try:
@@ -88,7 +102,7 @@ def _make_server(
         timeout_graceful_shutdown=int(config.shutdown_grace),
         timeout_keep_alive=30,
         lifespan="on",
-        http=RawBodyProtocol,  # archive bodies without uvicorn's copies: see rawbody
+        http=http_protocol(),
     )
     return _Server(uv_config), sockets
 

@@ -19,7 +19,7 @@ from bentosync.core.errors import UnsafeArchive
 from bentosync.registry.catalog import ModelRecord
 from bentosync.registry.context import Services
 from bentosync.registry.errors import ApiError, BadRequest, Conflict
-from bentosync.registry.ingest import receive_body, receive_body_md5
+from bentosync.registry.ingest import receive_body, receive_body_md5, receive_checked
 from bentosync.registry.objects import quoted
 from bentosync.registry.verify import StreamVerifier
 
@@ -38,13 +38,7 @@ async def receive_archive(
     verifier = StreamVerifier()
     try:
         try:
-            await receive_body(
-                request,
-                tmp,
-                direct=True,  # checked from memory: nothing reads the file back
-                on_written=verifier.reader.feed,
-                should_stop=lambda: verifier.failed,
-            )
+            await receive_checked(request, tmp, verifier.reader, lambda: verifier.failed)
         except (ClientDisconnect, OSError) as exc:
             verifier.abort()
             raise await _failed_upload(services, model, seq, exc) from None
