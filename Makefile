@@ -12,7 +12,8 @@ PYTEST_ARGS ?=
 # Secret Service tests on one worker). PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-unit bench lint system-deps official-client clean
+.PHONY: install run test test-unit bench lint system-deps official-client clean \
+	packaging-tools package test-package python-dist
 
 install: $(VENV)/.installed
 
@@ -55,5 +56,55 @@ lint: install
 	$(VENV)/bin/ruff format --check app tests
 	$(VENV)/bin/mypy
 
+# ---- the installable app (packaging/, README "Installing the app") ----------------
+# The bundle is rebuilt only when a file it is made from changes: a PyInstaller
+# build costs a minute or two of both cores, and test-package reuses the bundle.
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"$$/\1/p' app/bentosync/core/version.py)
+UNAME_S := $(shell uname -s)
+ARCH := $(shell uname -m)
+BUNDLE := dist/bentosync
+PYI_WORK := build/pyinstaller
+BUNDLE_STAMP := dist/.bundle-$(VERSION)
+BUNDLE_INPUTS := $(shell find app/bentosync packaging/pyinstaller packaging/macos resources/icons \
+	-type f -not -name '*.pyc' -not -path '*/__pycache__/*' 2>/dev/null) packaging/make_icons.py
+TARBALL_INPUTS := packaging/linux/make-tarball.sh packaging/linux/install.sh \
+	packaging/linux/uninstall.sh resources/io.bentosync.BentoSync.desktop \
+	resources/io.bentosync.BentoSync.metainfo.xml
+TARBALL := dist/bentosync-$(VERSION)-linux-$(ARCH).tar.gz
+
+packaging-tools: $(VENV)/.packaging-installed
+
+$(VENV)/.packaging-installed: $(VENV)/.installed packaging/requirements.txt
+	$(PY) -m pip install --quiet -r packaging/requirements.txt
+	touch $@
+
+$(BUNDLE_STAMP): $(VENV)/.packaging-installed $(BUNDLE_INPUTS)
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath $(PYI_WORK) packaging/pyinstaller/bentosync.spec
+	touch $@
+
+$(TARBALL): $(BUNDLE_STAMP) $(TARBALL_INPUTS)
+	bash packaging/linux/make-tarball.sh $(BUNDLE) $(PYI_WORK)/bentosync/icons dist
+
+ifeq ($(UNAME_S),Linux)
+package: $(TARBALL)
+else
+package: $(BUNDLE_STAMP)
+endif
+
+# The frozen app, tested as users get it: no Python on the PATH, a clean HOME.
+test-package: package official-client system-deps
+	BENTOSYNC_OFFICIAL_PYTHON=$(CURDIR)/$(OFFICIAL_VENV)/bin/python \
+	BENTOSYNC_BUNDLE=$(CURDIR)/$(BUNDLE) \
+	BENTOSYNC_TARBALL=$(if $(filter Linux,$(UNAME_S)),$(CURDIR)/$(TARBALL)) \
+		bash .ci/with-session-bus.sh $(VENV)/bin/python -m pytest tests/package \
+		-p no:cacheprovider $(PYTEST_ARGS)
+
+# The sdist and wheel a publisher uploads, checked as PyPI will check them.
+python-dist: $(VENV)/.packaging-installed
+	rm -rf dist/python
+	$(PY) -m build --outdir dist/python .
+	$(VENV)/bin/twine check --strict dist/python/*
+
 clean:
-	rm -rf $(VENV) $(OFFICIAL_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OFFICIAL_VENV) .pytest_cache .ruff_cache build dist

@@ -142,3 +142,12 @@ def _failed(args: argparse.Namespace, exc: BaseException, message: str) -> int:
 
         print_json(error_object(exc, message=message))
     return EXIT_FAILURE
+
+
+def gui_main() -> int:
+    """The ``bentosync-gui`` entry point: the window, for launchers that run no console.
+
+    On Windows a ``gui-scripts`` entry runs under ``pythonw``, so opening it from
+    the Start menu shows no console window; elsewhere it is ``bentosync gui``.
+    """
+    return main(["gui"])

@@ -21,6 +21,7 @@ from bentosync.application.diagnostics import Diagnostics
 from bentosync.core.version import __version__
 from bentosync.gui import icons
 from bentosync.gui.exception_dialog import ExceptionReporter
+from bentosync.gui.file_open import FolderOpenFilter
 from bentosync.gui.main_window import MainWindow
 from bentosync.gui.single_instance import SingleInstance
 from bentosync.gui.window_state import bring_to_front
@@ -116,6 +117,8 @@ def run(
     window = MainWindow(lookup_pool, resolver=resolver)
     instance.activated.connect(lambda: bring_to_front(window))
     reporter = ExceptionReporter(diagnostics, lambda: window).install()
+    folder_open = FolderOpenFilter(window.operations.import_folders, app)
+    app.installEventFilter(folder_open)
     window.show()
     window.refresh()
     window.restore_interrupted_transfers()
@@ -128,6 +131,8 @@ def run(
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if hasattr(signal, "SIGTERM"):
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        app.removeEventFilter(folder_open)
+        folder_open.deleteLater()
         window.shutdown()  # closing already did, unless the loop ended another way
         shutdown_pool(lookup_pool)
         window.deleteLater()

@@ -151,6 +151,10 @@ class LocalListing(QObject):
     def _on_loaded(self, result: tuple[StoreListing, dict[str, LocalModel]]) -> None:
         listing, keyed = result
         self._model.set_models(keyed)
+        # Says what the pane shows: the frozen-app smoke test reads it from outside.
+        logger.info(
+            "Local pane shows %d versions from %s", self._model.rowCount(), self._models_path
+        )
         self._pane.set_loading(False)
         self._show_summary(listing)
         self.loaded.emit(listing.models)
