@@ -4,8 +4,8 @@
 #   ./install.sh [--prefix DIR]        DIR defaults to $PREFIX, else ~/.local
 #
 # Puts the app in DIR/lib/bentosync, the `bentosync` command in DIR/bin, and
-# the desktop entry, AppStream metainfo and icons in DIR/share, so it shows in
-# the application menu and in software centres. Every file it puts outside
+# the desktop entry, AppStream metainfo, icons and bash/zsh/fish completions in
+# DIR/share, so it shows in the application menu and in software centres. Every file it puts outside
 # DIR/lib/bentosync is listed in DIR/lib/bentosync/INSTALLED, which is what
 # `DIR/lib/bentosync/uninstall.sh` (or ./uninstall.sh --prefix DIR) removes.
 # Installing again over an earlier version replaces it.
@@ -67,6 +67,22 @@ while IFS= read -r icon; do
   install -m644 "$here/$icon" "$prefix/$icon"
   installed+=("$icon")
 done < <(cd "$here" && find share/icons -type f | sort)
+
+# Tab completion for bash, zsh and fish, written by the app itself (bentosync completion SHELL)
+# where each shell looks for a system's completions under a prefix.
+for spec in bash:share/bash-completion/completions/bentosync \
+            zsh:share/zsh/site-functions/_bentosync \
+            fish:share/fish/vendor_completions.d/bentosync.fish; do
+  shell=${spec%%:*}
+  file=${spec#*:}
+  install -d "$prefix/$(dirname "$file")"
+  if "$lib/bentosync" completion "$shell" > "$prefix/$file" 2>/dev/null; then
+    installed+=("$file")
+  else
+    rm -f "$prefix/$file"
+    echo "install.sh: could not write the $shell completion; tab completion is left out" >&2
+  fi
+done
 
 printf '%s\n' "${installed[@]}" > "$lib/INSTALLED"
 

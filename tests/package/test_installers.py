@@ -82,6 +82,15 @@ def test_tarball_installs_validates_runs_and_uninstalls(unpacked: Path, tmp_path
     assert (prefix / "share/icons/hicolor/scalable/apps" / f"{APP_ID}.svg").is_file()
     for size in (16, 48, 128, 256):
         assert (prefix / f"share/icons/hicolor/{size}x{size}/apps/{APP_ID}.png").is_file()
+    completions = {
+        "bash": prefix / "share/bash-completion/completions/bentosync",
+        "zsh": prefix / "share/zsh/site-functions/_bentosync",
+        "fish": prefix / "share/fish/vendor_completions.d/bentosync.fish",
+    }
+    for shell, path in completions.items():
+        assert "push" in path.read_text() and "json" in path.read_text(), shell
+    sh("bash", "-n", completions["bash"])
+    sh("zsh", "-n", completions["zsh"])
     # The validators, on what was installed.
     sh("desktop-file-validate", desktop)
     sh("appstreamcli", "validate", "--no-net", metainfo)
