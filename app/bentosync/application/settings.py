@@ -110,12 +110,16 @@ class TransferSettings:
     def part_size(self, value: int) -> None:
         self._set(PART_SIZE, value)
 
+    def _get_flag(self, key: str) -> bool:
+        """An on/off setting, off unless set; QSettings' INI files give back "true" strings."""
+        raw = self._settings.value(key, False)
+        return raw is True or str(raw).lower() in ("true", "1", "yes")
+
     @property
     def resume_interrupted(self) -> bool:
         """Resume, at start, the pushes and pulls that were running when the app last closed
         (off: they are listed, and resume on one click)."""
-        raw = self._settings.value(RESUME_INTERRUPTED, False)
-        return raw is True or str(raw).lower() in ("true", "1", "yes")
+        return self._get_flag(RESUME_INTERRUPTED)
 
     @resume_interrupted.setter
     def resume_interrupted(self, value: bool) -> None:
@@ -125,8 +129,7 @@ class TransferSettings:
     def keep_in_tray(self) -> bool:
         """Closing the window while transfers run hides it to the tray (where there is one)
         instead of asking to stop them."""
-        raw = self._settings.value(KEEP_IN_TRAY, False)
-        return raw is True or str(raw).lower() in ("true", "1", "yes")
+        return self._get_flag(KEEP_IN_TRAY)
 
     @keep_in_tray.setter
     def keep_in_tray(self, value: bool) -> None:

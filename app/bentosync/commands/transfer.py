@@ -22,6 +22,7 @@ from bentosync.commands.output import IntegrityFailure, print_json
 from bentosync.core.transfer.parts import DEFAULT_PART_SIZE, DEFAULT_THREADS
 
 if TYPE_CHECKING:
+    from bentosync.application.jobs import JobOutcome, JobSpec
     from bentosync.core.session import Session
     from bentosync.core.transfer.progress import TransferProgress
 
@@ -129,6 +130,18 @@ def _progress_view(
     return ProgressView(progress)
 
 
+def _perform(args: argparse.Namespace, spec: JobSpec) -> tuple[JobOutcome, str]:
+    """Run one pull or verify job with its terminal progress; its outcome and the endpoint."""
+    from bentosync.application.jobs import perform
+    from bentosync.core.transfer.progress import TransferProgress
+
+    progress = TransferProgress(spec.kind, spec.tag)
+    with open_cloud_session(args) as session:
+        with _progress_view(args, progress):
+            outcome = perform(session, spec, progress)
+        return outcome, session.client.endpoint
+
+
 def _report(args: argparse.Namespace, message: str, result: dict[str, Any]) -> None:
     """The outcome: a sentence for a person, or with ``--json`` the result object."""
     if args.json:
@@ -197,16 +210,10 @@ def _delete_to_recreate(session: Session, tag: str) -> None:
 
 
 def _run_pull(args: argparse.Namespace) -> int:
-    from bentosync.application.jobs import KIND_PULL, JobId, JobSpec, perform
-    from bentosync.core.transfer.progress import TransferProgress
+    from bentosync.application.jobs import KIND_PULL, JobId, JobSpec
     from bentosync.core.transfer.pull import PullResult
 
-    spec = JobSpec(JobId(0), KIND_PULL, args.tag, args.force)
-    progress = TransferProgress(spec.kind, spec.tag)
-    with open_cloud_session(args) as session:
-        with _progress_view(args, progress):
-            outcome = perform(session, spec, progress)
-        endpoint = session.client.endpoint
+    outcome, endpoint = _perform(args, JobSpec(JobId(0), KIND_PULL, args.tag, args.force))
     result = outcome.result
     assert isinstance(result, PullResult)
     model = result.model
@@ -228,16 +235,10 @@ def _run_pull(args: argparse.Namespace) -> int:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    from bentosync.application.jobs import KIND_VERIFY, JobId, JobSpec, perform
-    from bentosync.core.transfer.progress import TransferProgress
+    from bentosync.application.jobs import KIND_VERIFY, JobId, JobSpec
     from bentosync.core.transfer.verify import VerifyResult
 
-    spec = JobSpec(JobId(0), KIND_VERIFY, args.tag)
-    progress = TransferProgress(spec.kind, spec.tag)
-    with open_cloud_session(args) as session:
-        with _progress_view(args, progress):
-            outcome = perform(session, spec, progress)
-        endpoint = session.client.endpoint
+    outcome, endpoint = _perform(args, JobSpec(JobId(0), KIND_VERIFY, args.tag))
     result = outcome.result
     assert isinstance(result, VerifyResult)
     details = {
