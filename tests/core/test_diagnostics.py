@@ -115,3 +115,26 @@ def test_a_native_crash_leaves_a_record(tmp_path):
     assert proc.returncode != 0
     crash = (tmp_path / "logs" / CRASH_NAME).read_text(encoding="utf-8")
     assert "Segmentation fault" in crash or "Fatal Python error" in crash
+
+
+def test_the_terminal_keeps_its_level_while_the_file_gets_info(tmp_path):
+    """``bentosync`` from a terminal logs warnings there; INFO goes to the file only."""
+    import io
+
+    root = logging.getLogger()
+    terminal = io.StringIO()
+    handler = logging.StreamHandler(terminal)
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    diag = Diagnostics(tmp_path / "logs").install()
+    try:
+        logging.getLogger("bentosync.test").info("to the file only")
+        logging.getLogger("bentosync.test").warning("to both")
+    finally:
+        diag.uninstall()
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+    assert "to the file only" not in terminal.getvalue() and "to both" in terminal.getvalue()
+    text = (tmp_path / "logs" / LOG_NAME).read_text(encoding="utf-8")
+    assert "to the file only" in text and "to both" in text

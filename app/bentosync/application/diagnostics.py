@@ -77,14 +77,23 @@ class Diagnostics:
         self.recent = RecentLines()
         self._file_handler: logging.Handler | None = None
         self._crash_file: IO[str] | None = None
+        self._root_level: int | None = None  # put back by uninstall
+        self._raised: list[logging.Handler] = []  # handlers kept at the level they had
 
     def install(self, level: int = logging.INFO) -> Diagnostics:
         """Start writing the log and arm faulthandler; a folder that cannot be made is logged
         and skipped (the app runs without a log file rather than not at all)."""
         root = logging.getLogger()
-        root.addHandler(self.recent)
-        if root.level > level or root.level == logging.NOTSET:
+        before = root.getEffectiveLevel()
+        self._root_level = root.level
+        if before > level:
+            # The terminal's handler (``-v`` sets it) keeps its level: INFO goes to the file.
+            for handler in root.handlers:
+                if handler.level == logging.NOTSET:
+                    handler.setLevel(before)
+                    self._raised.append(handler)
             root.setLevel(level)
+        root.addHandler(self.recent)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handler = logging.handlers.RotatingFileHandler(
@@ -105,6 +114,12 @@ class Diagnostics:
     def uninstall(self) -> None:
         root = logging.getLogger()
         root.removeHandler(self.recent)
+        for handler in self._raised:
+            handler.setLevel(logging.NOTSET)
+        self._raised.clear()
+        if self._root_level is not None:
+            root.setLevel(self._root_level)
+            self._root_level = None
         if self._file_handler is not None:
             root.removeHandler(self._file_handler)
             self._file_handler.close()
