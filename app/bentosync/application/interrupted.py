@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bentosync.core.appdirs import state_dir
+from bentosync.core.atomicfile import replace_text
 
 logger = logging.getLogger(__name__)
 
@@ -88,15 +87,7 @@ class InterruptedTransfers:
             if not transfers:
                 self.path.unlink(missing_ok=True)
                 return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             document = {"format": FORMAT, "transfers": [asdict(t) for t in transfers]}
-            fd, tmp = tempfile.mkstemp(prefix=".transfers-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(document, handle, indent=1)
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            replace_text(self.path, lambda handle: json.dump(document, handle, indent=1))
         except OSError as exc:
             logger.warning("Cannot keep the list of running transfers in %s: %s", self.path, exc)

@@ -20,14 +20,14 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from bentosync.core import appdirs
+from bentosync.core.atomicfile import replace_text
 from bentosync.core.modelinfo import ModelInfo
 from bentosync.core.tags import Tag
 
@@ -191,18 +191,14 @@ class ModelInfoCache:
 
     def _write(self, entries: list[list[Any]]) -> None:
         assert self.path is not None
+
+        def write(handle: TextIO) -> None:
+            handle.write(json.dumps({"format": FORMAT}) + "\n")
+            for entry in entries:
+                handle.write(json.dumps(entry, separators=(",", ":")) + "\n")
+
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".model-info-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(json.dumps({"format": FORMAT}) + "\n")
-                    for entry in entries:
-                        handle.write(json.dumps(entry, separators=(",", ":")) + "\n")
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            replace_text(self.path, write)
         except OSError as exc:
             logger.info("Cannot save the model list cache %s: %s", self.path, exc)
 
