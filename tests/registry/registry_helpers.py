@@ -6,6 +6,7 @@ import hashlib
 import io
 import socket
 import tarfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -267,3 +268,26 @@ def complete_and_finish(
     return api.patch(
         api.model(name, version, "finish_upload"), json={"status": "success", "reason": ""}
     )
+
+
+def slow_put(
+    url: str, archive: bytes, release: threading.Event, headers: dict[str, str] | None = None
+) -> threading.Thread:
+    """PUT the first half now and the rest after ``release`` (a chunked body)."""
+    result: dict[str, object] = {}
+
+    def body() -> Iterator[bytes]:
+        yield archive[: len(archive) // 2]
+        release.wait(30)
+        yield archive[len(archive) // 2 :]
+
+    def run() -> None:
+        try:
+            result["response"] = requests.put(url, data=body(), headers=headers, timeout=60)
+        except requests.RequestException as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.result = result  # type: ignore[attr-defined]
+    thread.start()
+    return thread

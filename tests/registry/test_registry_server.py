@@ -20,6 +20,7 @@ from registry_helpers import (
     make_tar,
     model_files,
     push_proxy,
+    slow_put,
     wait_for,
 )
 
@@ -31,27 +32,6 @@ from support.registry import RegistryServer
 
 def tmp_bytes(server: RegistryServer) -> int:
     return sum(p.stat().st_size for p in (server.data_dir / "tmp").iterdir() if p.is_file())
-
-
-def slow_put(url: str, archive: bytes, release: threading.Event, headers=None) -> threading.Thread:
-    """PUT the first half now and the rest after ``release`` (a chunked body)."""
-    result: dict[str, object] = {}
-
-    def body():
-        yield archive[: len(archive) // 2]
-        release.wait(30)
-        yield archive[len(archive) // 2 :]
-
-    def run() -> None:
-        try:
-            result["response"] = requests.put(url, data=body(), headers=headers, timeout=60)
-        except requests.RequestException as exc:
-            result["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.result = result  # type: ignore[attr-defined]
-    thread.start()
-    return thread
 
 
 def test_sigkill_during_an_upload_leaves_a_consistent_state(registry):

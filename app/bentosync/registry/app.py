@@ -24,7 +24,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from bentosync.core.version import __version__
-from bentosync.registry import routes_blobs, routes_models, routes_stored, routes_upload
+from bentosync.registry import (
+    routes_blobs,
+    routes_models,
+    routes_ops,
+    routes_stored,
+    routes_upload,
+)
 from bentosync.registry.auth import AuthMiddleware, TokenStore
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog
@@ -35,6 +41,7 @@ from bentosync.registry.dispatch import PortDispatch
 from bentosync.registry.errors import ApiError, RangeNotSatisfiable
 from bentosync.registry.flavor import flavor_of
 from bentosync.registry.maintenance import Reaper, recover
+from bentosync.registry.metrics import MetricsMiddleware, RegistryMetrics
 from bentosync.registry.middleware import AccessLogMiddleware, JsonLimitMiddleware
 from bentosync.registry.multipart import Multipart
 from bentosync.registry.objects import ObjectStore
@@ -122,6 +129,14 @@ def create_app(config: RegistryConfig) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
+    metrics = RegistryMetrics()
+    metrics.watch_database(
+        services.catalog.count_by_status,
+        services.catalog.count_open_multipart,
+        lambda: services.uploads.rejected_archives,
+    )
+    app.state.metrics = metrics
+    app.include_router(routes_ops.router)
     app.include_router(routes_models.router)
     if services.flavor.s3_storage:
         app.include_router(routes_stored.router)
@@ -129,9 +144,10 @@ def create_app(config: RegistryConfig) -> FastAPI:
         app.include_router(routes_upload.router)
         app.include_router(routes_blobs.router)
     _install_error_handlers(app)
-    # Last added runs first: log everything, then authenticate, then cap JSON.
+    # Last added runs first: log everything, count it, then authenticate, then cap JSON.
     app.add_middleware(JsonLimitMiddleware, limit=config.max_json_bytes)
     app.add_middleware(AuthMiddleware, tokens=services.tokens)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(AccessLogMiddleware)
     return app
 

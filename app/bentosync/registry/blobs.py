@@ -96,6 +96,12 @@ class BlobStore:
             self._lock.close()  # closing the file releases the lock
             self._lock = None
 
+    def ping(self) -> None:
+        """Raise unless a file can be made where uploads land (readiness, ``routes_ops``):
+        a read-only remount or a vanished volume shows here before an upload fails."""
+        with tempfile.TemporaryFile(prefix="ready-", dir=self.tmp):
+            pass
+
     # ---- paths -----------------------------------------------------------------
 
     def blob_path(self, model_uid: str) -> Path:

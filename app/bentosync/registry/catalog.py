@@ -186,6 +186,15 @@ class Catalog:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def count_by_status(self) -> dict[str, int]:
+        """Model versions per upload status (the metrics' gauges)."""
+        rows = self.db.query("SELECT upload_status, COUNT(*) FROM models GROUP BY upload_status")
+        return {str(row[0]): int(row[1]) for row in rows}
+
+    def count_open_multipart(self) -> int:
+        row = self.db.query_one("SELECT COUNT(*) FROM multipart_uploads")
+        return int(row[0]) if row else 0
+
     def get_repository(self, name: str) -> Repository | None:
         row = self.db.query_one("SELECT * FROM repositories WHERE name = ?", (name,))
         return None if row is None else Repository.from_row(row)

@@ -97,6 +97,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="remove multipart uploads and temp files idle this long (default 86400)",
     )
     serve.add_argument(
+        "--shutdown-grace",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="on SIGTERM/SIGINT, stop accepting at once and give running requests this long "
+        "to finish (default 10)",
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="text lines (default), or one JSON object per line with the access log's "
+        "fields, for a log pipeline",
+    )
+    serve.add_argument(
         "--background",
         action="store_true",
         help="run at a lower CPU priority, as the desktop app's local registry does, so "
@@ -137,6 +152,10 @@ def _serve(args: argparse.Namespace) -> int:
     logging.getLogger("bentosync.registry").setLevel(
         logging.DEBUG if args.verbose >= 2 else logging.INFO
     )
+    if args.log_format == "json":
+        from bentosync.registry.jsonlog import use_json_logs
+
+        use_json_logs()
     config = RegistryConfig.from_env_token(
         args.data or default_data_dir(),
         args.token,
@@ -150,6 +169,7 @@ def _serve(args: argparse.Namespace) -> int:
         public_storage_url=args.public_storage_url,
         max_json_bytes=args.max_json_bytes,
         stale_after=args.stale_after,
+        shutdown_grace=args.shutdown_grace,
     )
 
     def announce(endpoints: Endpoints) -> None:

@@ -216,6 +216,10 @@ class Database:
         with self.lock:
             return self.conn.execute(sql, params).fetchone()
 
+    def ping(self) -> None:
+        """Raise unless the database answers a query (readiness, ``routes_ops``)."""
+        self.query_one("SELECT 1")
+
     def set_meta_once(self, key: str, value: str) -> str:
         """Store ``value`` unless the key exists; return what is stored."""
         with self.transaction() as conn:

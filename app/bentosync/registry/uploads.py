@@ -17,6 +17,7 @@ started them, as S3's do.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -65,6 +66,14 @@ class Uploads:
         self.flavor = flavor_of(config)
         self._jobs: dict[int, Future[None]] = {}
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="archive-job")
+        # Archives refused by the check since start (a metric; itertools.count is
+        # atomic under the GIL, and next() on it is the only writer).
+        self._rejections = itertools.count()
+        self._rejected = 0
+
+    @property
+    def rejected_archives(self) -> int:
+        return self._rejected
 
     # ---- starting ------------------------------------------------------------------
 
@@ -119,6 +128,7 @@ class Uploads:
             Verdict(None, str(scan)) if isinstance(scan, UnsafeArchive) else judge(scan, model)
         )
         if not verdict.ok:
+            self._rejected = next(self._rejections) + 1
             self.blobs.discard(tmp)
             return self.fail(model.id, seq, verdict.reason), verdict
         files = verdict.files or []
