@@ -24,7 +24,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from bentosync.core.version import __version__
-from bentosync.registry import routes_blobs, routes_models, routes_stored, routes_upload
+from bentosync.registry import (
+    routes_blobs,
+    routes_models,
+    routes_s3,
+    routes_stored,
+    routes_upload,
+)
 from bentosync.registry.auth import AuthMiddleware, TokenStore
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog
@@ -40,6 +46,7 @@ from bentosync.registry.multipart import Multipart
 from bentosync.registry.objects import ObjectStore
 from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.signing import Signer
+from bentosync.registry.storage import ObjectStorage, parse_storage_url
 from bentosync.registry.storage_app import create_storage_app
 from bentosync.registry.storage_signing import StorageSigner
 from bentosync.registry.uploads import Uploads
@@ -56,7 +63,17 @@ def open_services(config: RegistryConfig) -> Services:
     except BaseException:
         blobs.close()
         raise
-    recover(db, blobs, config.stale_after)
+    storage: ObjectStorage | None = None
+    try:
+        if config.storage_url is not None:
+            from bentosync.registry.storage_s3 import open_s3  # boto3 only when asked for
+
+            storage = open_s3(parse_storage_url(config.storage_url))
+        recover(db, blobs, config.stale_after, remote=storage is not None)
+    except BaseException:
+        db.close()
+        blobs.close()
+        raise
     tokens = TokenStore(db)
     if config.seed_token:
         tokens.seed(config.seed_token)
@@ -68,9 +85,10 @@ def open_services(config: RegistryConfig) -> Services:
         )
     catalog = Catalog(db)
     uploads = Uploads(db, catalog, blobs, config)
+    uploads.storage = storage
     flavor = flavor_of(config)
     pipelines = None
-    if flavor.checks_archives:  # they check parts as they arrive
+    if flavor.checks_archives and storage is None:  # they check parts as they arrive
         pipelines = Pipelines(
             blobs,
             max_active=config.max_pipelines,
@@ -89,6 +107,7 @@ def open_services(config: RegistryConfig) -> Services:
         flavor=flavor,
         objects=ObjectStore(db, blobs, catalog),
         storage_signer=StorageSigner(signer, config.presign_expiry),
+        storage=storage,
     )
 
 
@@ -104,7 +123,7 @@ def close_services(services: Services) -> None:
 
 def create_app(config: RegistryConfig) -> FastAPI:
     services = open_services(config)
-    reaper = Reaper(services.db, services.blobs, config.stale_after)
+    reaper = Reaper(services.db, services.blobs, config.stale_after, services.storage)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -123,7 +142,9 @@ def create_app(config: RegistryConfig) -> FastAPI:
     )
     app.state.services = services
     app.include_router(routes_models.router)
-    if services.flavor.s3_storage:
+    if services.storage is not None:
+        app.include_router(routes_s3.router)
+    elif services.flavor.s3_storage:
         app.include_router(routes_stored.router)
     else:
         app.include_router(routes_upload.router)
@@ -144,7 +165,7 @@ def create_asgi_app(config: RegistryConfig) -> ASGIApp:
     """
     app = create_app(config)
     services: Services = app.state.services
-    if not services.flavor.s3_storage:
+    if not services.flavor.s3_storage or config.object_storage:
         return app
     return PortDispatch(app, {config.storage_port: create_storage_app(services)})
 

@@ -59,6 +59,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "from a storage endpoint with S3's rules (see FLAVORS.md)",
     )
     serve.add_argument(
+        "--storage",
+        metavar="URL",
+        default=None,
+        help="keep archives in S3-compatible object storage, s3://bucket/prefix (AWS S3, "
+        "MinIO, Ceph RGW, GCS in interoperability mode); endpoint, region and credentials "
+        "come from AWS's own settings (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, "
+        "AWS_PROFILE). Default: the data dir",
+    )
+    serve.add_argument(
         "--storage-port",
         type=int,
         default=0,
@@ -150,6 +159,7 @@ def _serve(args: argparse.Namespace) -> int:
         public_storage_url=args.public_storage_url,
         max_json_bytes=args.max_json_bytes,
         stale_after=args.stale_after,
+        storage_url=args.storage,
     )
 
     def announce(endpoints: Endpoints) -> None:
