@@ -26,6 +26,7 @@ from registry_helpers import (
     Api,
     begin_upload,
     create_model,
+    cut_short,
     file_list,
     make_tar,
     model_files,
@@ -33,6 +34,7 @@ from registry_helpers import (
     put_part,
     start_multipart,
     stored_list,
+    wait_for,
 )
 
 from bentosync.registry.db import Database
@@ -220,19 +222,38 @@ def test_range_downloads_through_the_api(registry_factory, s3_bucket, flavor):
     assert stale.status_code == 200 and stale.content == whole
 
 
+def _send_direct(api: Api, strategy: str, archive: bytes) -> None:
+    """The archive straight to the store, by one presigned PUT or as a one-part upload."""
+    if strategy == "presigned":
+        url = api.ok(api.patch(api.model("demo", "v1", "presign_upload_url")))[
+            "presigned_upload_url"
+        ]
+        api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+        assert requests.put(url, data=archive, timeout=30).status_code == 200
+        return
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    upload_id = api.ok(api.patch(api.model("demo", "v1", "start_multipart_upload")))["upload_id"]
+    etag = put_part(api, "demo", "v1", upload_id, 1, archive).headers["ETag"]
+    api.ok(
+        api.patch(
+            api.model("demo", "v1", "complete_multipart_upload"),
+            json={"upload_id": upload_id, "parts": [{"part_number": 1, "etag": etag}]},
+        )
+    )
+
+
+@pytest.mark.parametrize("strategy", ["presigned", "multipart"])
 def test_read_back_refuses_a_corrupted_archive_uploaded_straight_to_the_store(
-    registry_factory, s3_bucket
+    registry_factory, s3_bucket, strategy
 ):
-    server = registry_factory(strategy="presigned", s3=s3_bucket)
+    server = registry_factory(strategy=strategy, s3=s3_bucket)
     api = Api(server)
     files = model_files("demo", "v1")
     created = create_model(api, "demo", "v1", files)
-    url = api.ok(api.patch(api.model("demo", "v1", "presign_upload_url")))["presigned_upload_url"]
-    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
     archive = bytearray(make_tar(files))
     spot = archive.index(files["weights.bin"][:64])
     archive[spot] ^= 0xFF  # one flipped byte inside weights.bin
-    assert requests.put(url, data=bytes(archive), timeout=30).status_code == 200
+    _send_direct(api, strategy, bytes(archive))
     response = finish(api, "demo", "v1")
     assert response.status_code == 400 and "weights.bin" in response.json()["error"]
     model = status_of(api, "demo", "v1")
@@ -240,6 +261,38 @@ def test_read_back_refuses_a_corrupted_archive_uploaded_straight_to_the_store(
     assert api.patch(api.model("demo", "v1", "presign_download_url")).status_code == 409
     assert api.get(api.model("demo", "v1", "download")).status_code == 409
     assert s3_bucket.object_key(created["uid"]) not in s3_bucket.object_keys()  # deleted
+    # The same version pushed right succeeds, checked again.
+    _send_direct(api, strategy, make_tar(files))
+    assert api.ok(finish(api, "demo", "v1"))["upload_status"] == "success"
+    assert server.log_text().count("Reading back the archive of demo:v1") == 2
+
+
+def test_an_object_older_than_the_upload_does_not_pass_as_its_archive(registry_factory, s3_bucket):
+    """A re-push that never sent its bytes must not succeed on the previous push's object."""
+    api = Api(registry_factory(strategy="presigned", s3=s3_bucket))
+    files = model_files("demo", "v1")
+    create_model(api, "demo", "v1", files)
+    _send_direct(api, "presigned", make_tar(files))
+    assert api.ok(finish(api, "demo", "v1"))["upload_status"] == "success"
+    time.sleep(2.5)  # past the slack for Last-Modified's whole seconds
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    response = finish(api, "demo", "v1")
+    assert response.status_code == 400
+    assert "no complete archive" in status_of(api, "demo", "v1")["upload_finished_reason"]
+
+
+def test_an_interrupted_proxy_upload_aborts_its_multipart_upload(registry_factory, s3_bucket):
+    server = registry_factory(s3=s3_bucket)
+    api = Api(server)
+    files = model_files("demo", "v1", {"weights.bin": os.urandom(24 * MiB)})
+    begin_upload(api, "demo", "v1", files)
+    target = "/api/v1" + api.model("demo", "v1", "upload")
+    with cut_short(server.port, target, make_tar(files), server.headers):
+        # Half the body (12 MiB) is more than one part: a multipart upload is open.
+        wait_for(lambda: len(pending_uploads(s3_bucket)) == 1, timeout=20)
+    wait_for(lambda: status_of(api, "demo", "v1")["upload_status"] == "failed", timeout=20)
+    assert pending_uploads(s3_bucket) == []
+    assert s3_bucket.object_keys() == []
 
 
 def test_finish_without_an_object_fails(registry_factory, s3_bucket):

@@ -34,7 +34,7 @@ import asyncio
 import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import timedelta, timezone
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -232,9 +232,12 @@ def written_for(info: ObjectInfo | None, model: ModelRecord) -> bool:
     started = model.upload_started_at
     if started is None:
         return True
-    if started.tzinfo is None and info.last_modified.tzinfo is not None:
-        started = started.replace(tzinfo=info.last_modified.tzinfo)
-    return info.last_modified + CLOCK_SLACK >= started
+    if started.tzinfo is None:  # the database keeps UTC
+        started = started.replace(tzinfo=timezone.utc)
+    modified = info.last_modified
+    if modified.tzinfo is None:
+        modified = modified.replace(tzinfo=timezone.utc)
+    return modified + CLOCK_SLACK >= started
 
 
 def check_object(services: Services, model: ModelRecord) -> None:
