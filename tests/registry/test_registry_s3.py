@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -472,3 +474,29 @@ def test_recorded_times_are_aware(s3_bucket, monkeypatch):
     info = storage.head("uid-1")
     assert info is not None and info.size == 4
     assert abs((info.last_modified - datetime.now(timezone.utc)).total_seconds()) < 60
+
+
+@pytest.mark.parametrize(
+    ("url", "bucket", "prefix"),
+    [
+        ("s3://models", "models", ""),
+        ("s3://models/", "models", ""),
+        ("s3://models/team/registry", "models", "team/registry/"),
+        ("s3://models//team/", "models", "team/"),
+    ],
+)
+def test_storage_urls(url, bucket, prefix):
+    location = parse_storage_url(url)
+    assert (location.bucket, location.prefix) == (bucket, prefix)
+
+
+@pytest.mark.parametrize("url", ["http://models", "s3://", "models/team", "s3://b/p?x=1"])
+def test_a_bad_storage_url_is_a_usage_error(url):
+    done = subprocess.run(
+        [sys.executable, "-m", "bentosync", "registry", "serve", "--storage", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "s3://bucket/prefix" in done.stderr and "Traceback" not in done.stderr

@@ -46,7 +46,7 @@ from bentosync.registry.multipart import Multipart
 from bentosync.registry.objects import ObjectStore
 from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.signing import Signer
-from bentosync.registry.storage import ObjectStorage, parse_storage_url
+from bentosync.registry.storage import ObjectStorage, StorageError, parse_storage_url
 from bentosync.registry.storage_app import create_storage_app
 from bentosync.registry.storage_signing import StorageSigner
 from bentosync.registry.uploads import Uploads
@@ -66,9 +66,7 @@ def open_services(config: RegistryConfig) -> Services:
     storage: ObjectStorage | None = None
     try:
         if config.storage_url is not None:
-            from bentosync.registry.storage_s3 import open_s3  # boto3 only when asked for
-
-            storage = open_s3(parse_storage_url(config.storage_url))
+            storage = _open_object_storage(config.storage_url)
         recover(db, blobs, config.stale_after, remote=storage is not None)
     except BaseException:
         db.close()
@@ -109,6 +107,18 @@ def open_services(config: RegistryConfig) -> Services:
         storage_signer=StorageSigner(signer, config.presign_expiry),
         storage=storage,
     )
+
+
+def _open_object_storage(url: str) -> ObjectStorage:
+    """The bucket of ``--storage``; boto3 is imported only here, when asked for."""
+    try:
+        from bentosync.registry.storage_s3 import open_s3
+    except ImportError as exc:
+        raise StorageError(
+            f"--storage {url} needs boto3 ({exc}); install it with "
+            "pip install 'bentosync[registry]'. The desktop bundle does not include it."
+        ) from None
+    return open_s3(parse_storage_url(url))
 
 
 def close_services(services: Services) -> None:

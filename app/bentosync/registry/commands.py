@@ -61,6 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--storage",
         metavar="URL",
+        type=_storage_url,
         default=None,
         help="keep archives in S3-compatible object storage, s3://bucket/prefix (AWS S3, "
         "MinIO, Ceph RGW, GCS in interoperability mode); endpoint, region and credentials "
@@ -119,6 +120,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_data(create)
     create.add_argument("--name", required=True, help="who or what will use the token")
     create.set_defaults(handler=_token_create)
+
+
+def _storage_url(text: str) -> str:
+    """``--storage``'s URL, checked while parsing so a typo is a usage error (exit 2)."""
+    from bentosync.registry.storage import parse_storage_url  # stdlib only, no boto3
+
+    try:
+        parse_storage_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--storage ")) from None
+    return text
 
 
 def _add_data(parser: argparse.ArgumentParser) -> None:
