@@ -20,6 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,6 +28,7 @@ import requests
 from registry_helpers import (
     Api,
     begin_upload,
+    create_body,
     create_model,
     cut_short,
     file_list,
@@ -39,10 +41,15 @@ from registry_helpers import (
     wait_for,
 )
 
+from bentosync.registry.blobs import BlobStore
+from bentosync.registry.catalog import Catalog
+from bentosync.registry.config import RegistryConfig
 from bentosync.registry.db import Database
 from bentosync.registry.maintenance import abort_stale_s3_uploads
 from bentosync.registry.storage import PendingUpload, parse_storage_url
 from bentosync.registry.storage_s3 import S3Storage
+from bentosync.registry.transfers_s3 import start_check
+from bentosync.registry.uploads import Uploads
 from support.s3 import S3Bucket
 
 FLAVORS = ("bentosync", "bentocloud")
@@ -500,3 +507,58 @@ def test_a_bad_storage_url_is_a_usage_error(url):
     )
     assert done.returncode == 2
     assert "s3://bucket/prefix" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_finish_during_a_slow_read_back_completes_in_the_background(
+    s3_bucket, tmp_path, monkeypatch
+):
+    """finish_upload's contract holds with storage: it answers within finish_wait (the
+    official client waits 60 s), and the check still running sets success itself."""
+    for name, value in s3_bucket.env().items():
+        monkeypatch.setenv(name, value)
+    config = RegistryConfig(data_dir=tmp_path, finish_wait=0.2, storage_url=s3_bucket.storage_url)
+    db = Database(tmp_path / "registry.db")
+    blobs = BlobStore(tmp_path)
+    catalog = Catalog(db)
+    uploads = Uploads(db, catalog, blobs, config)
+    storage = S3Storage(parse_storage_url(s3_bucket.storage_url))
+    uploads.storage = storage
+    release = threading.Event()
+    reading = storage.open_reader
+
+    def slow_reader(uid, etag=None):
+        release.wait(10)
+        return reading(uid, etag)
+
+    monkeypatch.setattr(storage, "open_reader", slow_reader)
+    services = SimpleNamespace(storage=storage, uploads=uploads)
+    try:
+        repository = catalog.create_repository("demo", "", [])
+        files = model_files("demo", "v1")
+        model = catalog.create_model(
+            repository,
+            "v1",
+            description="",
+            labels=[],
+            manifest=create_body("v1", files, with_list=False)["manifest"],
+            build_at=datetime.now(timezone.utc),
+            list_from_client=False,
+        )
+        model = uploads.start_upload(model)
+        storage.put(model.uid, make_tar(files))  # a presigned PUT's result
+        start_check(services, model)  # type: ignore[arg-type]
+        started = time.monotonic()
+        answered = uploads.finish(model, "success", "")
+        assert time.monotonic() - started < 5
+        assert answered.upload_status == "uploading" and answered.finish_requested
+        release.set()
+        wait_for(lambda: not uploads.job_running(model.id))
+        done = catalog.get_model_by_id(model.id)
+        assert done is not None and done.upload_status == "success"
+        assert stored_list(done.manifest) == file_list(files)
+        assert done.object_etag == storage.head(model.uid).etag
+    finally:
+        release.set()
+        uploads.close()
+        db.close()
+        blobs.close()

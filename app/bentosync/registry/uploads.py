@@ -369,7 +369,10 @@ class Uploads:
         gone = self.catalog.delete_model(model)
         self.blobs.remove_blob(model.uid)
         if self.storage is not None:
-            self.storage.delete(model.uid)
+            try:
+                self.storage.delete(model.uid)
+            except StorageError as exc:  # the record is gone: nothing will serve the object
+                logger.warning("The archive of %s was left in storage: %s", model.tag, exc)
         self._remove_parts(stale, model.uid)
         return gone
 
