@@ -372,9 +372,12 @@ class _Listed:
     def pending_uploads(self) -> list[PendingUpload]:
         return list(self.uploads)
 
+    def key(self, uid: str) -> str:
+        return f"p/models/{uid}"
+
     def abort_key(self, key: str, upload_id: str) -> bool:
         self.aborted.append(upload_id)
-        return True
+        return upload_id != "gone"  # "gone": aborted already, by another replica
 
 
 def test_only_uploads_older_than_stale_after_are_aborted(tmp_path):
@@ -391,6 +394,37 @@ def test_only_uploads_older_than_stale_after_are_aborted(tmp_path):
     finally:
         db.close()
     assert storage.aborted == ["old"]
+
+
+def test_rows_nobody_touched_are_aborted_by_key_and_forgotten(tmp_path):
+    """Uploads the database knows: stale by their row, whatever the store lists."""
+    db = Database(tmp_path / "registry.db")
+    catalog = Catalog(db)
+    repository = catalog.create_repository("demo", "", [])
+    model = catalog.create_model(
+        repository,
+        "v1",
+        description="",
+        labels=[],
+        manifest={"size_bytes": 0},
+        build_at=datetime.now(timezone.utc),
+        list_from_client=False,
+    )
+    try:
+        with db.transaction() as conn:
+            for upload_id, touched in (("idle", 0.0), ("gone", 0.0), ("busy", time.time())):
+                conn.execute(
+                    "INSERT INTO multipart_uploads (upload_id, model_id, upload_seq, "
+                    "created_at, touched_at) VALUES (?, ?, 0, 'x', ?)",
+                    (upload_id, model.id, touched),
+                )
+        storage = _Listed([])
+        assert abort_stale_s3_uploads(db, storage, stale_after=3600) == 1  # type: ignore[arg-type]
+        assert sorted(storage.aborted) == ["gone", "idle"]
+        left = [row[0] for row in db.query("SELECT upload_id FROM multipart_uploads")]
+        assert left == ["busy"]
+    finally:
+        db.close()
 
 
 def test_stale_multipart_uploads_are_aborted_safely_by_two_replicas_at_once(

@@ -134,44 +134,68 @@ def abort_stale_s3_uploads(db: Database, storage: ObjectStorage, stale_after: fl
     """Abort multipart uploads in object storage that nobody used for ``stale_after`` seconds.
 
     The official client never aborts (PROTOCOL.md 10.6) and S3 keeps, and
-    bills, the parts of an open upload forever. An upload is stale when the
-    store says it began before the cutoff and no database row keeps it alive
-    (a row's ``touched_at`` moves with every part presigned): uploads of
-    another registry sharing the bucket and prefix, or ones whose row is
-    gone, count as stale once old. Safe on every replica at once: a second
-    abort of one id is S3's NoSuchUpload, taken as done, and the row updates
-    are idempotent. Returns how many this run aborted.
+    bills, the parts of an open upload until it is aborted. Two sweeps:
+    the database's uploads whose row nobody touched since the cutoff (a row's
+    ``touched_at`` moves with every part presigned) are aborted and their rows
+    dropped; then every upload the store lists under the prefix that began
+    before the cutoff and that no live row keeps (another registry's
+    leftovers, or one whose row is gone) is aborted too. Safe on every
+    replica at once: a second abort of one id is S3's NoSuchUpload, taken as
+    done, and the row updates are idempotent. Returns how many this run aborted.
     """
     cutoff = time.time() - stale_after
-    pending = storage.pending_uploads()
+    aborted = 0
+    rows = db.query(
+        "SELECT u.upload_id, u.model_id, m.uid FROM multipart_uploads AS u "
+        "JOIN models AS m ON m.id = u.model_id WHERE u.touched_at < ?",
+        (cutoff,),
+    )
+    for row in rows:
+        done = _abort(storage, storage.key(row["uid"]), row["upload_id"])
+        if done is None:
+            continue  # the store could not be asked: keep the row, try next time
+        aborted += int(done)
+        _forget_upload(db, row["upload_id"])
     live = {
         row["upload_id"]
         for row in db.query(
             "SELECT upload_id FROM multipart_uploads WHERE touched_at >= ?", (cutoff,)
         )
     }
-    aborted = 0
-    for upload in pending:
+    for upload in storage.pending_uploads():
         if upload.initiated.timestamp() >= cutoff or upload.upload_id in live:
             continue
-        try:
-            if storage.abort_key(upload.key, upload.upload_id):
-                aborted += 1
-                logger.info("Aborted abandoned multipart upload of %s", upload.key)
-        except StorageError as exc:
-            logger.warning("Could not abort a stale multipart upload: %s", exc)
+        done = _abort(storage, upload.key, upload.upload_id)
+        if done is None:
             continue
-        with db.transaction() as conn:
-            row = conn.execute(
-                "SELECT model_id FROM multipart_uploads WHERE upload_id = ?", (upload.upload_id,)
-            ).fetchone()
-            conn.execute("DELETE FROM multipart_uploads WHERE upload_id = ?", (upload.upload_id,))
-            if row is not None:
-                conn.execute(
-                    "UPDATE models SET upload_id = NULL WHERE id = ? AND upload_id = ?",
-                    (row["model_id"], upload.upload_id),
-                )
+        aborted += int(done)
+        _forget_upload(db, upload.upload_id)
     return aborted
+
+
+def _abort(storage: ObjectStorage, key: str, upload_id: str) -> bool | None:
+    """True: aborted now; False: already gone (another replica); None: the store failed."""
+    try:
+        done = storage.abort_key(key, upload_id)
+    except StorageError as exc:
+        logger.warning("Could not abort a stale multipart upload: %s", exc)
+        return None
+    if done:
+        logger.info("Aborted abandoned multipart upload of %s", key)
+    return done
+
+
+def _forget_upload(db: Database, upload_id: str) -> None:
+    with db.transaction() as conn:
+        row = conn.execute(
+            "SELECT model_id FROM multipart_uploads WHERE upload_id = ?", (upload_id,)
+        ).fetchone()
+        conn.execute("DELETE FROM multipart_uploads WHERE upload_id = ?", (upload_id,))
+        if row is not None:
+            conn.execute(
+                "UPDATE models SET upload_id = NULL WHERE id = ? AND upload_id = ?",
+                (row["model_id"], upload_id),
+            )
 
 
 class Reaper:
