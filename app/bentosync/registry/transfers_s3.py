@@ -93,10 +93,14 @@ class _ProxyUpload:
                 return
         if self.upload_id is None:
             self.upload_id = self.storage.create_multipart(self.model.uid)
+        self._part(data)
+
+    def _part(self, data: bytes) -> None:
+        """The next part of the open multipart upload; its ETag is kept for completion."""
+        assert self.upload_id is not None
         number = len(self.etags) + 1
-        self.etags.append(
-            (number, self.storage.upload_part(self.model.uid, self.upload_id, number, data))
-        )
+        etag = self.storage.upload_part(self.model.uid, self.upload_id, number, data)
+        self.etags.append((number, etag))
 
     async def receive(self, request: Request) -> bytes:
         """Stream the body out in parts; returns the last piece (under a part), not yet sent."""
@@ -146,10 +150,7 @@ class _ProxyUpload:
         if self.upload_id is None:
             return self.storage.put(self.model.uid, last)
         if last or not self.etags:
-            number = len(self.etags) + 1
-            self.etags.append(
-                (number, self.storage.upload_part(self.model.uid, self.upload_id, number, last))
-            )
+            self._part(last)
         etag = self.storage.complete_multipart(self.model.uid, self.upload_id, self.etags)
         self.upload_id = None
         return etag
@@ -191,9 +192,7 @@ async def receive_to_storage(
             raise ApiError(reason, status=502) from None
         verdict: Verdict | None = None
         if scan is not None:
-            verdict = (
-                Verdict(None, str(scan)) if isinstance(scan, UnsafeArchive) else judge(scan, model)
-            )
+            verdict = verdict_of(scan, model)
             if not verdict.ok:
                 await run_in_threadpool(services.uploads.fail, model.id, seq, verdict.reason)
                 raise BadRequest(f"The archive for {model.tag} was refused: {verdict.reason}")
