@@ -596,3 +596,21 @@ def test_finish_during_a_slow_read_back_completes_in_the_background(
         uploads.close()
         db.close()
         blobs.close()
+
+
+def test_bentocloud_flavour_stores_what_arrives_and_needs_an_object_to_finish(
+    registry_factory, s3_bucket
+):
+    """Nothing is checked (FLAVORS.md 3), but success needs an object (FLAVORS.md 4)."""
+    api = Api(registry_factory(strategy="presigned", flavor="bentocloud", s3=s3_bucket))
+    create_model(api, "demo", "v1")
+    api.ok(api.patch(api.model("demo", "v1", "start_upload")))
+    missing = finish(api, "demo", "v1")
+    assert missing.status_code == 400 and "no object" in missing.json()["error"]
+    garbage = b"not a tar at all" * 1000
+    create_model(api, "demo", "v2")
+    api.ok(api.patch(api.model("demo", "v2", "start_upload")))
+    response = api.put(api.model("demo", "v2", "upload"), data=garbage)
+    assert response.status_code == 200
+    assert status_of(api, "demo", "v2")["upload_status"] == "success"
+    assert api.get(api.model("demo", "v2", "download")).content == garbage
