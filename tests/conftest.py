@@ -21,6 +21,7 @@ from support.registry import (  # noqa: F401  (fixtures)
     shared_strict_registry,
     strict_registry,
 )
+from support.s3 import s3_bucket, s3_server  # noqa: F401  (fixtures)
 from support.secret_service import secret_service  # noqa: F401  (fixture)
 
 # A test is an integration test when it starts something outside pytest's process,
@@ -39,6 +40,8 @@ INTEGRATION_FIXTURES = frozenset(
         "secret_service",
         "faulty_proxy",
         "window",
+        "s3_server",
+        "s3_bucket",
     }
 )
 INTEGRATION_FOLDERS = frozenset({"interop"})

@@ -65,11 +65,16 @@ def test_official_client_pulls_and_loads_what_bentosync_pushed(
     }
 
 
-@pytest.mark.parametrize("strategy", ["proxy", "presigned", "multipart"])
+@pytest.mark.parametrize(
+    ("strategy", "storage"),
+    [("proxy", "local"), ("presigned", "local"), ("multipart", "local"), ("multipart", "s3")],
+)
 def test_bentosync_pulls_what_the_official_client_pushed(
-    official, registry_factory, tmp_path, strategy, flavor, promises
+    official, registry_factory, tmp_path, strategy, storage, flavor, promises, request
 ):
-    server = registry_factory(strategy=strategy, flavor=flavor)
+    # "s3": archives in a moto bucket; the official client's parts go straight to it.
+    s3 = request.getfixturevalue("s3_bucket") if storage == "s3" else None
+    server = registry_factory(strategy=strategy, flavor=flavor, s3=s3)
     theirs, ours = tmp_path / "theirs", tmp_path / "ours"
     theirs.mkdir()
     ours.mkdir()
@@ -93,7 +98,11 @@ def test_bentosync_pulls_what_the_official_client_pushed(
     official.run_cli(["models", "push", made["tag"]], theirs, cloud_env(server))
     with open_session(server.endpoint, server.token, home=ours) as session:
         uid = session.client.get_model(*made["tag"].split(":")).uid
-        archive = stored_archive(server.data_dir, uid)
+        if s3 is None:
+            archive = stored_archive(server.data_dir, uid)
+        else:
+            stored = s3.client().get_object(Bucket=s3.name, Key=s3.object_key(uid))
+            archive = stored["Body"].read()
         assert archive is not None
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             assert any(member.islnk() for member in tar), "the case this test is about"

@@ -96,9 +96,14 @@ def homes(tmp_path):
     return a, b
 
 
+@pytest.mark.parametrize("storage", ["local", "s3"])
 @pytest.mark.parametrize("strategy", ["proxy", "presigned", "multipart"])
-def test_round_trip_every_file_verified(registry_factory, homes, strategy, flavor, promises):
-    server = registry_factory(strategy=strategy, flavor=flavor)
+def test_round_trip_every_file_verified(
+    registry_factory, homes, strategy, flavor, promises, storage, request
+):
+    # "s3": archives in a bucket of a moto S3 server (--storage), presigned URLs its own.
+    s3 = request.getfixturevalue("s3_bucket") if storage == "s3" else None
+    server = registry_factory(strategy=strategy, flavor=flavor, s3=s3)
     home_a, home_b = homes
     model = make_model(home_a, f"rt-{strategy}")
     result, snap = push(server.endpoint, server.token, home_a, str(model.tag))
@@ -123,6 +128,13 @@ def test_round_trip_every_file_verified(registry_factory, homes, strategy, flavo
     assert LocalStore(home_b).read_latest(model.name) == model.version
     tmp = LocalStore(home_b).tmp_dir
     assert not tmp.exists() or list(tmp.iterdir()) == []
+    if s3 is not None:
+        # The archive is the bucket's one object; presigned bytes went to the store directly.
+        assert len(s3.object_keys()) == 1
+        assert s3.client().list_multipart_uploads(Bucket=s3.name).get("Uploads", []) == []
+        if strategy != "proxy":
+            assert "/blobs/" not in server.log_text()
+            assert " /bentosync-models/" not in server.log_text()
 
 
 def test_second_push_is_skipped_as_identical_and_force_sends_again(cloud, homes, promises):

@@ -174,6 +174,34 @@ def test_official_push_and_pull_bentocloud_flavour(
     assert "already exists" in again.stdout + again.stderr
 
 
+@pytest.mark.parametrize("flavor", ["bentosync", "bentocloud"])
+@pytest.mark.parametrize("strategy", ["proxy", "presigned", "multipart"])
+def test_official_push_and_pull_on_object_storage(
+    official, registry_factory, small_model, tmp_path, s3_bucket, strategy, flavor
+):
+    """Archives in a bucket (--storage, a moto S3 server): presigned URLs are the store's,
+    the bentosync flavour still computes the file list (read back or on the proxy stream)."""
+    home, tag, path = small_model
+    server = registry_factory(strategy=strategy, flavor=flavor, s3=s3_bucket)
+    push_and_pull(official, server, home, tag, path, tmp_path / "pulled", tag)
+    name, version = tag.split(":")
+    log = server.log_text()
+    through_api = f"/api/v1/model_repositories/{name}/models/{version}"
+    if strategy == "proxy":
+        assert f'"PUT {through_api}/upload" 200' in log
+        assert f'"GET {through_api}/download" 200' in log
+    else:
+        # Neither the registry's /blobs nor its emulated bucket: the bytes went to S3.
+        assert f"{through_api}/upload" not in log and f"{through_api}/download" not in log
+        assert "/blobs/" not in log and "/bentosync-models/" not in log
+    if flavor == "bentosync" and strategy != "proxy":
+        assert f"Reading back the archive of {tag}" in log
+    uid = Api(server).ok(Api(server).get(Api(server).model(name, version)))["uid"]
+    assert s3_bucket.object_keys() == [s3_bucket.object_key(uid)]
+    again = official.run_cli(["models", "push", tag], home, cloud_env(server))
+    assert "already exists" in again.stdout + again.stderr
+
+
 @pytest.mark.slow
 def test_official_multipart_push_and_pull_250_mib_bentocloud_flavour(
     official, registry_factory, tmp_path

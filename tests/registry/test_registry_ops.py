@@ -192,3 +192,17 @@ def test_probes_stay_out_of_the_api_schema(shared_registry, path):
     schema = requests.get(shared_registry.endpoint + "/openapi.json", timeout=10)
     if schema.status_code == 200:
         assert path not in schema.json()["paths"]
+
+
+def test_readiness_follows_the_bucket_when_archives_live_in_object_storage(
+    registry_factory, s3_bucket
+):
+    server = registry_factory(s3=s3_bucket)
+    assert requests.get(server.endpoint + "/readyz", timeout=10).status_code == 200
+    s3_bucket.client().delete_bucket(Bucket=s3_bucket.name)
+    ready = requests.get(server.endpoint + "/readyz", timeout=10)
+    assert ready.status_code == 503
+    assert set(ready.json()["failed"]) == {"storage"}
+    assert s3_bucket.name in ready.json()["failed"]["storage"]
+    s3_bucket.client().create_bucket(Bucket=s3_bucket.name)
+    assert requests.get(server.endpoint + "/readyz", timeout=10).status_code == 200

@@ -27,9 +27,12 @@ from registry_helpers import (
 )
 
 
-@pytest.fixture
-def api(registry) -> Api:
-    return Api(registry)
+@pytest.fixture(params=["local", "s3"])
+def api(request, registry_factory) -> Api:
+    """A proxy-strategy registry keeping archives in its data dir, or in a moto S3 bucket
+    (``--storage``): the proxy PUT's archive check and the downloads must not differ."""
+    s3 = request.getfixturevalue("s3_bucket") if request.param == "s3" else None
+    return Api(registry_factory(s3=s3))
 
 
 def status_of(api: Api, name: str, version: str) -> dict:

@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,6 +83,9 @@ class RegistryServer:
     token_leak_expected: bool = False
     process: subprocess.Popen[str] | forkserver.ForkedProcess | None = None
     deletes_expected: bool = False
+    # ``--storage`` (an S3 URL) and the environment that reaches the store, or "".
+    storage_url: str = ""
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -114,9 +118,11 @@ class RegistryServer:
             self.flavor,
             "--storage-port",
             str(self.storage_port),
+            *(["--storage", self.storage_url] if self.storage_url else []),
             *self.extra_args,
         ]
         env = dict(os.environ)
+        env.update(self.env)
         env[TOKEN_ENV] = self.token
         env["PYTHONUNBUFFERED"] = "1"
         if forkserver.usable(env):  # the same CLI in a process of its own, minus imports
@@ -137,7 +143,7 @@ class RegistryServer:
     def _announced(self) -> RegistryServer:
         self.endpoint = self._wait_ready()
         self.port = int(self.endpoint.rsplit(":", 1)[1])
-        if self.flavor == "bentocloud":
+        if self.flavor == "bentocloud" and not self.storage_url:
             # Printed with the API's line, in the same call, so it is read at once:
             # it may sit in the pipe's read buffer already, where select cannot see it.
             assert self.process is not None and self.process.stdout is not None
@@ -224,8 +230,8 @@ RegistryFactory = Callable[..., RegistryServer]
 
 @pytest.fixture
 def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryFactory]:
-    """``factory(strategy="proxy", extra_args=(), token=None, data_dir=None, flavor="bentosync")``
-    -> started server.
+    """``factory(strategy="proxy", extra_args=(), token=None, data_dir=None, flavor="bentosync",
+    s3=None)`` -> started server (``s3``: an ``S3Bucket`` to keep archives in).
 
     Every server it starts is stopped at teardown, and the test fails there if
     one of them saw the API token at its storage endpoint (unless expected).
@@ -238,6 +244,7 @@ def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
         token: str | None = None,
         data_dir: Path | None = None,
         flavor: str = "bentosync",
+        s3: Any = None,
     ) -> RegistryServer:
         data = data_dir or tmp_path_factory.mktemp("registry") / "data"
         server = RegistryServer(
@@ -246,6 +253,9 @@ def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
             strategy=strategy,
             flavor=flavor,
             extra_args=list(extra_args),
+            # An ``support.s3.S3Bucket``: archives in that bucket, not the data dir.
+            storage_url=s3.storage_url if s3 is not None else "",
+            env=s3.env() if s3 is not None else {},
         )
         started.append(server)
         return server.start()

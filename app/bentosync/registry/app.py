@@ -28,6 +28,7 @@ from bentosync.registry import (
     routes_blobs,
     routes_models,
     routes_ops,
+    routes_s3,
     routes_stored,
     routes_upload,
 )
@@ -47,6 +48,7 @@ from bentosync.registry.multipart import Multipart
 from bentosync.registry.objects import ObjectStore
 from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.signing import Signer
+from bentosync.registry.storage import ObjectStorage, StorageError, parse_storage_url
 from bentosync.registry.storage_app import create_storage_app
 from bentosync.registry.storage_signing import StorageSigner
 from bentosync.registry.uploads import Uploads
@@ -63,7 +65,15 @@ def open_services(config: RegistryConfig) -> Services:
     except BaseException:
         blobs.close()
         raise
-    recover(db, blobs, config.stale_after)
+    storage: ObjectStorage | None = None
+    try:
+        if config.storage_url is not None:
+            storage = _open_object_storage(config.storage_url)
+        recover(db, blobs, config.stale_after, remote=storage is not None)
+    except BaseException:
+        db.close()
+        blobs.close()
+        raise
     tokens = TokenStore(db)
     if config.seed_token:
         tokens.seed(config.seed_token)
@@ -75,9 +85,10 @@ def open_services(config: RegistryConfig) -> Services:
         )
     catalog = Catalog(db)
     uploads = Uploads(db, catalog, blobs, config)
+    uploads.storage = storage
     flavor = flavor_of(config)
     pipelines = None
-    if flavor.checks_archives:  # they check parts as they arrive
+    if flavor.checks_archives and storage is None:  # they check parts as they arrive
         pipelines = Pipelines(
             blobs,
             max_active=config.max_pipelines,
@@ -96,7 +107,20 @@ def open_services(config: RegistryConfig) -> Services:
         flavor=flavor,
         objects=ObjectStore(db, blobs, catalog),
         storage_signer=StorageSigner(signer, config.presign_expiry),
+        storage=storage,
     )
+
+
+def _open_object_storage(url: str) -> ObjectStorage:
+    """The bucket of ``--storage``; boto3 is imported only here, when asked for."""
+    try:
+        from bentosync.registry.storage_s3 import open_s3
+    except ImportError as exc:
+        raise StorageError(
+            f"--storage {url} needs boto3 ({exc}); install it with "
+            "pip install 'bentosync[registry]'. The desktop bundle does not include it."
+        ) from None
+    return open_s3(parse_storage_url(url))
 
 
 def close_services(services: Services) -> None:
@@ -111,7 +135,7 @@ def close_services(services: Services) -> None:
 
 def create_app(config: RegistryConfig) -> FastAPI:
     services = open_services(config)
-    reaper = Reaper(services.db, services.blobs, config.stale_after)
+    reaper = Reaper(services.db, services.blobs, config.stale_after, services.storage)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -138,7 +162,9 @@ def create_app(config: RegistryConfig) -> FastAPI:
     app.state.metrics = metrics
     app.include_router(routes_ops.router)
     app.include_router(routes_models.router)
-    if services.flavor.s3_storage:
+    if services.storage is not None:
+        app.include_router(routes_s3.router)
+    elif services.flavor.s3_storage:
         app.include_router(routes_stored.router)
     else:
         app.include_router(routes_upload.router)
@@ -160,7 +186,7 @@ def create_asgi_app(config: RegistryConfig) -> ASGIApp:
     """
     app = create_app(config)
     services: Services = app.state.services
-    if not services.flavor.s3_storage:
+    if not services.flavor.s3_storage or config.object_storage:
         return app
     return PortDispatch(app, {config.storage_port: create_storage_app(services)})
 

@@ -59,6 +59,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "from a storage endpoint with S3's rules (see FLAVORS.md)",
     )
     serve.add_argument(
+        "--storage",
+        metavar="URL",
+        type=_storage_url,
+        default=None,
+        help="keep archives in S3-compatible object storage, s3://bucket/prefix (AWS S3, "
+        "MinIO, Ceph RGW, GCS in interoperability mode); endpoint, region and credentials "
+        "come from AWS's own settings (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, "
+        "AWS_PROFILE). Default: the data dir",
+    )
+    serve.add_argument(
         "--storage-port",
         type=int,
         default=0,
@@ -127,6 +137,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.set_defaults(handler=_token_create)
 
 
+def _storage_url(text: str) -> str:
+    """``--storage``'s URL, checked while parsing so a typo is a usage error (exit 2)."""
+    from bentosync.registry.storage import parse_storage_url  # stdlib only, no boto3
+
+    try:
+        parse_storage_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--storage ")) from None
+    return text
+
+
 def _add_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
@@ -170,6 +191,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_json_bytes=args.max_json_bytes,
         stale_after=args.stale_after,
         shutdown_grace=args.shutdown_grace,
+        storage_url=args.storage,
     )
 
     def announce(endpoints: Endpoints) -> None:

@@ -79,6 +79,9 @@ class RegistryConfig:
     # pipeline_idle seconds (or half of stale_after, if that is shorter).
     max_pipelines: int = 4
     pipeline_idle: float = 600.0
+    # Where archives live: None is the data dir; ``s3://bucket/prefix`` an
+    # S3-compatible bucket (storage.py). The database stays in the data dir.
+    storage_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:
@@ -86,6 +89,15 @@ class RegistryConfig:
         if self.flavor not in FLAVORS:
             raise ValueError(f"flavor must be one of {', '.join(FLAVORS)}")
         object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.storage_url is not None:
+            from bentosync.registry.storage import parse_storage_url  # no boto3 import
+
+            parse_storage_url(self.storage_url)  # ValueError naming the problem
+
+    @property
+    def object_storage(self) -> bool:
+        """Archives in an object store: presigned URLs are the store's own, no storage port."""
+        return self.storage_url is not None
 
     @classmethod
     def from_env_token(

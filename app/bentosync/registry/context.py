@@ -26,6 +26,7 @@ from bentosync.registry.multipart import Multipart
 from bentosync.registry.objects import ObjectStore
 from bentosync.registry.schemas import model_schema, repository_schema
 from bentosync.registry.signing import Signer
+from bentosync.registry.storage import ObjectStorage
 from bentosync.registry.storage_signing import StorageSigner
 from bentosync.registry.uploads import Uploads
 
@@ -46,6 +47,8 @@ class Services:
     # The storage endpoint's side: used where ``flavor.s3_storage``.
     objects: ObjectStore
     storage_signer: StorageSigner
+    # Object storage (``--storage s3://...``); None keeps archives in the data dir.
+    storage: ObjectStorage | None = None
 
     def base_url(self, request: Request) -> str:
         """Where clients reach us: ``--public-url`` if set, else as this request came in."""

@@ -22,6 +22,7 @@ from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import FAILED, SUCCESS, UPLOADING, update_model
 from bentosync.registry.db import Database, utcnow
 from bentosync.registry.multipart import this_boot
+from bentosync.registry.storage import ObjectStorage, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -29,16 +30,27 @@ LOST_ARCHIVE = "The stored archive is missing or damaged; push this version agai
 STOPPED_DURING_CHECK = "The server stopped while checking the archive; push this version again."
 
 
-def recover(db: Database, blobs: BlobStore, stale_after: float) -> None:
-    """Start-up repair; runs before the first request, when nothing else writes."""
+def recover(db: Database, blobs: BlobStore, stale_after: float, *, remote: bool = False) -> None:
+    """Start-up repair; runs before the first request, when nothing else writes.
+
+    ``remote``: archives live in object storage, which writes them whole or
+    not at all and which other replicas share, so no archive is checked or
+    removed here: a record says ``success`` only after its object was stored
+    (and checked). What a crash there can leave, multipart uploads, is the
+    clean-up job's (``abort_stale_s3_uploads``).
+    """
     removed = blobs.sweep_tmp()
     with db.transaction() as conn:
         models = conn.execute(
             "SELECT id, uid, upload_status, blob_ready, blob_size, finish_requested FROM models"
         ).fetchall()
         for row in models:
-            size = blobs.blob_size(row["uid"])
-            intact = size is not None and size == row["blob_size"]
+            if remote:
+                # A check of an object that was running when we stopped is gone with us.
+                intact = not row["finish_requested"]
+            else:
+                size = blobs.blob_size(row["uid"])
+                intact = size is not None and size == row["blob_size"]
             if row["upload_status"] == SUCCESS and not intact:
                 logger.warning("Model %s lost its archive; marking it failed", row["uid"])
                 update_model(
@@ -81,7 +93,7 @@ def recover(db: Database, blobs: BlobStore, stale_after: float) -> None:
     stray = blobs.upload_ids() - upload_ids
     for upload_id in stray:
         blobs.remove_parts(upload_id)
-    reaped = reap_stale_uploads(db, blobs, stale_after)
+    reaped = 0 if remote else reap_stale_uploads(db, blobs, stale_after)
     logger.info(
         "Recovered: %d temp files, %d orphan archives, %d stray part folders, "
         "%d stale uploads removed",
@@ -118,12 +130,87 @@ def reap_stale_uploads(db: Database, blobs: BlobStore, stale_after: float) -> in
     return len(rows)
 
 
+def abort_stale_s3_uploads(db: Database, storage: ObjectStorage, stale_after: float) -> int:
+    """Abort multipart uploads in object storage that nobody used for ``stale_after`` seconds.
+
+    The official client never aborts (PROTOCOL.md 10.6) and S3 keeps, and
+    bills, the parts of an open upload until it is aborted. Two sweeps:
+    the database's uploads whose row nobody touched since the cutoff (a row's
+    ``touched_at`` moves with every part presigned) are aborted and their rows
+    dropped; then every upload the store lists under the prefix that began
+    before the cutoff and that no live row keeps (another registry's
+    leftovers, or one whose row is gone) is aborted too. Safe on every
+    replica at once: a second abort of one id is S3's NoSuchUpload, taken as
+    done, and the row updates are idempotent. Returns how many this run aborted.
+    """
+    cutoff = time.time() - stale_after
+    aborted = 0
+    rows = db.query(
+        "SELECT u.upload_id, u.model_id, m.uid FROM multipart_uploads AS u "
+        "JOIN models AS m ON m.id = u.model_id WHERE u.touched_at < ?",
+        (cutoff,),
+    )
+    for row in rows:
+        done = _abort(storage, storage.key(row["uid"]), row["upload_id"])
+        if done is None:
+            continue  # the store could not be asked: keep the row, try next time
+        aborted += int(done)
+        _forget_upload(db, row["upload_id"])
+    live = {
+        row["upload_id"]
+        for row in db.query(
+            "SELECT upload_id FROM multipart_uploads WHERE touched_at >= ?", (cutoff,)
+        )
+    }
+    for upload in storage.pending_uploads():
+        if upload.initiated.timestamp() >= cutoff or upload.upload_id in live:
+            continue
+        done = _abort(storage, upload.key, upload.upload_id)
+        if done is None:
+            continue
+        aborted += int(done)
+        _forget_upload(db, upload.upload_id)
+    return aborted
+
+
+def _abort(storage: ObjectStorage, key: str, upload_id: str) -> bool | None:
+    """True: aborted now; False: already gone (another replica); None: the store failed."""
+    try:
+        done = storage.abort_key(key, upload_id)
+    except StorageError as exc:
+        logger.warning("Could not abort a stale multipart upload: %s", exc)
+        return None
+    if done:
+        logger.info("Aborted abandoned multipart upload of %s", key)
+    return done
+
+
+def _forget_upload(db: Database, upload_id: str) -> None:
+    with db.transaction() as conn:
+        row = conn.execute(
+            "SELECT model_id FROM multipart_uploads WHERE upload_id = ?", (upload_id,)
+        ).fetchone()
+        conn.execute("DELETE FROM multipart_uploads WHERE upload_id = ?", (upload_id,))
+        if row is not None:
+            conn.execute(
+                "UPDATE models SET upload_id = NULL WHERE id = ? AND upload_id = ?",
+                (row["model_id"], upload_id),
+            )
+
+
 class Reaper:
     """A daemon thread that runs the stale-upload and temp-file clean-up periodically."""
 
-    def __init__(self, db: Database, blobs: BlobStore, stale_after: float) -> None:
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        stale_after: float,
+        storage: ObjectStorage | None = None,
+    ) -> None:
         self.db = db
         self.blobs = blobs
+        self.storage = storage
         self.stale_after = stale_after
         self.interval = max(1.0, min(stale_after / 4, 600.0))
         self._stop = threading.Event()
@@ -135,7 +222,10 @@ class Reaper:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             try:
-                reap_stale_uploads(self.db, self.blobs, self.stale_after)
+                if self.storage is not None:
+                    abort_stale_s3_uploads(self.db, self.storage, self.stale_after)
+                else:
+                    reap_stale_uploads(self.db, self.blobs, self.stale_after)
                 self.blobs.sweep_tmp(older_than=self.stale_after)
             except Exception:
                 logger.exception("Periodic clean-up failed; will try again")

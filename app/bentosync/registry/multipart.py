@@ -76,9 +76,12 @@ def normalize_etag(etag: str) -> str:
     return value.strip('"')
 
 
-def open_upload(conn: sqlite3.Connection, model: ModelRecord) -> str:
-    """Inside the caller's transaction: a new multipart upload of ``model``, named on its record."""
-    upload_id = secrets.token_hex(16)
+def open_upload(conn: sqlite3.Connection, model: ModelRecord, upload_id: str | None = None) -> str:
+    """Inside the caller's transaction: a new multipart upload of ``model``, named on its record.
+
+    ``upload_id``: the object store's own id (``--storage``); else one is made here.
+    """
+    upload_id = upload_id or secrets.token_hex(16)
     conn.execute(
         "INSERT INTO multipart_uploads (upload_id, model_id, upload_seq, created_at, "
         "touched_at) VALUES (?, ?, ?, ?, ?)",

@@ -7,7 +7,8 @@ name and no secret: health is a word, metrics are labelled by route template.
 - ``/healthz`` (liveness) answers 200 while the process serves HTTP at all; it
   touches nothing shared, so a slow database never gets a replica restarted.
 - ``/readyz`` (readiness) answers 200 only when this replica can do its job:
-  the database answers a query and archive storage is reachable. Otherwise
+  the database answers a query and archive storage (the bucket of
+  ``--storage``, else the data dir) is reachable. Otherwise
   503 with what failed, so the proxy sends traffic to another replica.
 
 On SIGTERM uvicorn closes the listening socket at once (new connections go
@@ -63,9 +64,11 @@ async def metrics(request: Request) -> Response:
 
 def readiness_checks(services: Services) -> dict[str, Callable[[], None]]:
     """Name -> a blocking check that raises when that part cannot serve."""
+    storage = services.storage
     return {
-        "database": lambda: services.db.ping(),
-        "storage": lambda: services.blobs.ping(),
+        "database": services.db.ping,
+        # The bucket where archives live, else the data dir where uploads land.
+        "storage": storage.ping if storage is not None else services.blobs.ping,
     }
 
 

@@ -76,7 +76,8 @@ def _make_server(
 
     sockets = [bind_socket(config.host, config.port)]
     try:
-        if flavor_of(config).s3_storage:
+        # With real object storage its presigned URLs replace the emulated endpoint.
+        if flavor_of(config).s3_storage and not config.object_storage:
             sockets.append(bind_socket(config.host, config.storage_port))
             config = replace(config, storage_port=sockets[1].getsockname()[1])
         app = create_asgi_app(config)

@@ -42,6 +42,7 @@ from bentosync.registry.config import RegistryConfig
 from bentosync.registry.db import Database, utcnow
 from bentosync.registry.errors import BadRequest, Conflict
 from bentosync.registry.flavor import flavor_of
+from bentosync.registry.storage import ObjectStorage, StorageError
 from bentosync.registry.verify import Verdict, judge
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ class Uploads:
         self.flavor = flavor_of(config)
         self._jobs: dict[int, Future[None]] = {}
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="archive-job")
+        # Object storage (``--storage``), set by ``open_services``; None: the data dir.
+        self.storage: ObjectStorage | None = None
         # Archives refused by the check since start (a metric; itertools.count is
         # atomic under the GIL, and next() on it is the only writer).
         self._rejections = itertools.count()
@@ -96,7 +99,7 @@ class Uploads:
                 finish_requested=False,
             )
             fresh = fetch_model(conn, model.id)
-        self._remove_parts(stale)
+        self._remove_parts(stale, model.uid)
         assert fresh is not None
         return fresh
 
@@ -154,13 +157,55 @@ class Uploads:
         """
         staged = tmp if isinstance(tmp, StagedArchive) else self.blobs.stage_file(tmp)
         staged.sync()
-        size = staged.size
+        current = self._record_stored(
+            model,
+            seq,
+            staged.size,
+            lambda: self.blobs.install(staged, model.uid),
+            finalize=finalize,
+            checksums=checksums,
+            etag=etag,
+        )
+        if current is None:
+            self.blobs.discard(tmp)
+        return current
+
+    def record_stored(
+        self,
+        model: ModelRecord,
+        seq: int,
+        size: int,
+        *,
+        finalize: bool,
+        checksums: Checksums | None = None,
+        etag: str | None = None,
+    ) -> ModelRecord | None:
+        """An archive already in object storage becomes upload ``seq``'s; None if superseded.
+
+        The object store wrote the bytes before this is called, so ``success``
+        still follows the object, as ``store`` makes it follow the rename.
+        """
+        return self._record_stored(
+            model, seq, size, lambda: None, finalize=finalize, checksums=checksums, etag=etag
+        )
+
+    def _record_stored(
+        self,
+        model: ModelRecord,
+        seq: int,
+        size: int,
+        install: Callable[[], None],
+        *,
+        finalize: bool,
+        checksums: Checksums | None,
+        etag: str | None,
+    ) -> ModelRecord | None:
         with self.db.transaction() as conn:
             current = fetch_model(conn, model.id)
             if current is None or current.upload_seq != seq or current.upload_status != UPLOADING:
                 current = None
             else:
-                self.blobs.install(staged, model.uid)
+                install()
                 fields: dict[str, object] = {
                     "blob_ready": True,
                     "blob_size": size,
@@ -184,9 +229,8 @@ class Uploads:
                 current = fetch_model(conn, model.id)
         if current is None:
             logger.info("Dropped an archive for %s: a newer upload started meanwhile", model.tag)
-            self.blobs.discard(tmp)
             return None
-        self._remove_parts(stale)
+        self._remove_parts(stale, model.uid)
         return current
 
     def fail(self, model_id: int, seq: int, reason: str) -> ModelRecord | None:
@@ -206,7 +250,8 @@ class Uploads:
             )
             stale = self._end_multipart(conn, model_id)
             current = fetch_model(conn, model_id)
-        self._remove_parts(stale)
+        if current is not None:
+            self._remove_parts(stale, current.uid)
         logger.info("Upload of %s failed: %s", current.tag if current else model_id, reason)
         return current
 
@@ -246,7 +291,7 @@ class Uploads:
                 assert current is not None
             ended = current.upload_status != UPLOADING
             stale = self._end_multipart(conn, model.id) if ended else []
-        self._remove_parts(stale)
+        self._remove_parts(stale, model.uid)
         if current.upload_status == FAILED:
             raise BadRequest(f"The upload of {model.tag} failed: {current.upload_finished_reason}")
         return current
@@ -297,7 +342,7 @@ class Uploads:
             )
             stale = self._end_multipart(conn, model.id)
             current = fetch_model(conn, model.id)
-        self._remove_parts(stale)
+        self._remove_parts(stale, model.uid)
         assert current is not None
         return current
 
@@ -333,16 +378,27 @@ class Uploads:
             stale = abort_multipart(conn, model.id)
         gone = self.catalog.delete_model(model)
         self.blobs.remove_blob(model.uid)
-        self._remove_parts(stale)
+        if self.storage is not None:
+            try:
+                self.storage.delete(model.uid)
+            except StorageError as exc:  # the record is gone: nothing will serve the object
+                logger.warning("The archive of %s was left in storage: %s", model.tag, exc)
+        self._remove_parts(stale, model.uid)
         return gone
 
     def _end_multipart(self, conn: sqlite3.Connection, model_id: int) -> list[str]:
         """``abort_multipart`` where the flavour ends multipart uploads with the upload."""
         return abort_multipart(conn, model_id) if self.flavor.ending_drops_multipart else []
 
-    def _remove_parts(self, upload_ids: list[str]) -> None:
+    def _remove_parts(self, upload_ids: list[str], model_uid: str) -> None:
         for upload_id in upload_ids:
-            self.blobs.remove_parts(upload_id, later=True)  # not on the client's time
+            if self.storage is None:
+                self.blobs.remove_parts(upload_id, later=True)  # not on the client's time
+                continue
+            try:  # the clean-up job (maintenance.abort_stale_s3_uploads) retries what fails
+                self.storage.abort_multipart(model_uid, upload_id)
+            except StorageError as exc:
+                logger.warning("Could not abort multipart upload of %s: %s", model_uid, exc)
 
 
 def abort_multipart(conn: sqlite3.Connection, model_id: int) -> list[str]:
