@@ -35,11 +35,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 from bentosync.application.cloud_target import CloudTarget, Resolver, logged_in_target
-from bentosync.application.errors import ErrorReport, present
+from bentosync.application.errors import ErrorReport
 from bentosync.core.cloud import CloudClient, NotFound, ProtocolError
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.credentials import NotLoggedIn
 from bentosync.core.session import Session, open_session
+from bentosync.gui.error_words import present
 from bentosync.gui.workers.runnable import run_in_pool
 
 logger = logging.getLogger(__name__)

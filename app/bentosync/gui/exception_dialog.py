@@ -26,8 +26,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from bentosync.application.diagnostics import Diagnostics
-from bentosync.application.errors import present
 from bentosync.core.redaction import redact
+from bentosync.gui.error_words import present
 
 logger = logging.getLogger(__name__)
 

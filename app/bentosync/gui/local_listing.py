@@ -21,10 +21,10 @@ import humanize
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QToolButton, QWidget
 
-from bentosync.application.errors import failure_message
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.store import LocalModel, LocalStore, StoreListing, StoreProblem
 from bentosync.gui import icons
+from bentosync.gui.error_words import failure_text
 from bentosync.gui.i18n import TranslationContext
 from bentosync.gui.models.local_models import LocalModelTableModel, row_key
 from bentosync.gui.widgets.model_pane import ModelPane
@@ -183,7 +183,7 @@ class LocalListing(QObject):
             logger.warning("Listing %s failed: %s", self._store.models_dir, exc)
         else:
             logger.error("Listing %s failed", self._store.models_dir, exc_info=exc)
-        message = failure_message(exc)  # the error presenter's words (English)
+        message = failure_text(exc)  # the exception says what, in its words
         self._pane.set_error(self.tr("Cannot read {path}").format(path=self._models_path), message)
         self.summary_label.setText(
             self.tr("Cannot read {path}: {message}").format(path=self._models_path, message=message)

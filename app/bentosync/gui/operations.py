@@ -29,7 +29,6 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
-from bentosync.application.errors import failure_message
 from bentosync.application.formatting import format_size
 from bentosync.application.jobs import KIND_VERIFY
 from bentosync.core.cloud_records import CloudModel
@@ -41,6 +40,7 @@ from bentosync.gui.cloud_connection import CloudConnection
 from bentosync.gui.dialogs.conflict_dialog import PULL, PUSH, ConflictResolver, PlannedTransfer
 from bentosync.gui.dialogs.delete_dialog import CLOUD, LOCAL, DeleteDialog, DeletionItem
 from bentosync.gui.dialogs.import_dialog import ImportDialog, ImportRequest
+from bentosync.gui.error_words import failure_text
 from bentosync.gui.models import cloud_describe, sync_display
 from bentosync.gui.notifier import Notifier
 from bentosync.gui.workers.runnable import run_in_pool
@@ -340,7 +340,7 @@ class ModelOperations(QObject):
                 then(deleted)
 
         def failed(exc: BaseException) -> None:
-            self._notifier.notify(self.tr("Delete failed"), failure_message(exc), error=True)
+            self._notifier.notify(self.tr("Delete failed"), failure_text(exc), error=True)
             changed.emit()  # some may be gone already: show what is left
 
         run_in_pool(self._pool, work, self, done, failed)
@@ -389,7 +389,7 @@ class ModelOperations(QObject):
         def failed(exc: BaseException) -> None:
             self._notifier.notify(
                 self.tr("Could not import {folder}").format(folder=request.folder.name),
-                failure_message(exc),
+                failure_text(exc),
                 error=True,
             )
 

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bentosync.application.errors import present
 from bentosync.core.credentials import (
     Context,
     ContextsFile,
@@ -37,6 +36,7 @@ from bentosync.core.credentials import (
 )
 from bentosync.core.yatai_import import import_yatai_contexts
 from bentosync.gui.dialogs.login_dialog import LoginDialog
+from bentosync.gui.error_words import present
 from bentosync.gui.workers.runnable import run_in_pool
 
 logger = logging.getLogger(__name__)

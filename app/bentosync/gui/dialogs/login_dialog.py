@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from bentosync.application.cloud_target import check_token
-from bentosync.application.errors import ErrorReport, Remedy, present
+from bentosync.application.errors import ErrorReport, Remedy
 from bentosync.core.cloud import DEFAULT_ENDPOINT, CloudUser
 from bentosync.core.credentials import (
     Context,
@@ -42,6 +42,7 @@ from bentosync.core.credentials import (
 )
 from bentosync.core.errors import BentoSyncError
 from bentosync.gui import icons
+from bentosync.gui.error_words import present
 from bentosync.gui.workers.runnable import run_in_pool
 
 logger = logging.getLogger(__name__)

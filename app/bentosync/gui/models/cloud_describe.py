@@ -17,10 +17,9 @@ nothing for it. It must never read as a broken upload, and it cannot be pulled.
 
 The Cloud pane, the details panel and the dialogs all take their wording from
 here, so the same record never reads two ways in one window. Every sentence is
-translated here (context ``CloudDescribe``); what ``core`` says about a Hugging
-Face reference (``describe_huggingface``) and the server's own upload reasons
-stay as they are: they carry ids, revisions and server words, and the CLI prints
-the same text.
+translated here (context ``CloudDescribe``), a Hugging Face reference's too (the
+CLI's English is ``core.transfer.pull.describe_huggingface``); the server's own
+upload reasons stay as the server wrote them.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ from collections.abc import Mapping
 
 from bentosync.application.formatting import format_size
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.transfer.pull import describe_huggingface
 from bentosync.gui.i18n import TranslationContext
 
 logger = logging.getLogger(__name__)
@@ -157,12 +155,33 @@ def huggingface_source(record: CloudModel) -> tuple[str, str]:
     return str(metadata.get("model_id") or ""), str(metadata.get("revision") or "")
 
 
-def huggingface_sentence(record: CloudModel) -> str:
-    """ "name:version is a reference to org/model at revision …; there are no files to pull."
+def huggingface_reference(record: CloudModel) -> str:
+    """ "a reference to org/model at revision … on the Hugging Face Hub, not an archive: …"
 
-    The words after the tag are ``core``'s (English): the CLI says the same.
+    The window's own words for what ``core.transfer.pull.describe_huggingface``
+    tells the CLI, so they can be translated.
     """
-    return f"{record.tag} {describe_huggingface(record)}"
+    model_id, revision = huggingface_source(record)
+    model = model_id or CloudDescribe.tr("a Hugging Face model")
+    if revision:
+        text = CloudDescribe.tr(
+            "a reference to {model} at revision {revision} on the Hugging Face Hub, not an "
+            "archive: there are no files to pull. BentoML downloads it from the Hub where a "
+            "Bento uses it."
+        )
+    else:
+        text = CloudDescribe.tr(
+            "a reference to {model} on the Hugging Face Hub, not an archive: there are no "
+            "files to pull. BentoML downloads it from the Hub where a Bento uses it."
+        )
+    return text.format(model=model, revision=revision)
+
+
+def huggingface_sentence(record: CloudModel) -> str:
+    """ "name:version is a reference to org/model at revision …; there are no files to pull." """
+    return CloudDescribe.tr("{tag} is {reference}").format(
+        tag=record.tag, reference=huggingface_reference(record)
+    )
 
 
 def pull_refusal(record: CloudModel | None) -> str:
@@ -170,8 +189,8 @@ def pull_refusal(record: CloudModel | None) -> str:
     if record is None:
         return ""
     if record.is_huggingface:
-        return CloudDescribe.tr("Cannot pull {tag}: it {description}").format(
-            tag=record.tag, description=describe_huggingface(record)
+        return CloudDescribe.tr("Cannot pull {tag}: it is {reference}").format(
+            tag=record.tag, reference=huggingface_reference(record)
         )
     if not record.is_uploaded:
         status = record.upload_status or CloudDescribe.tr("unfinished")

@@ -23,7 +23,7 @@
 <context>
     <name>CloudDescribe</name>
     <message numerus="yes">
-        <location filename="../../gui/models/cloud_describe.py" line="+74"/>
+        <location filename="../../gui/models/cloud_describe.py" line="+72"/>
         <source>{count} file(s)</source>
         <translation>
             <numerusform>{count} file</numerusform>
@@ -55,7 +55,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+105"/>
+        <location line="+126"/>
         <source>Computed here and compared as a whole with the cloud&apos;s one sha256 over all {count} file(s); single files cannot be compared.</source>
         <translation>
             <numerusform>Computed here and compared as a whole with the cloud&apos;s one sha256 over all {count} file; single files cannot be compared.</numerusform>
