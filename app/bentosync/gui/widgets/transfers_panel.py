@@ -104,7 +104,8 @@ class TransfersPanel(QWidget):
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Interactive)
         self.view.setColumnWidth(COL_NAME, 280)
         for column, width in _WIDTHS.items():
-            self.view.setColumnWidth(column, width)
+            # At least the header's words, which are longer in some languages ("Prüfsumme").
+            self.view.setColumnWidth(column, max(width, self._header_width(column)))
         self.view.setColumnWidth(COL_STATUS, 200)
 
         self._make_actions()
@@ -142,6 +143,11 @@ class TransfersPanel(QWidget):
         self._on_jobs_changed()
 
     # ---- construction --------------------------------------------------------------
+
+    def _header_width(self, column: int) -> int:
+        text = self.model.headerData(column, Qt.Orientation.Horizontal)
+        metrics = self.view.header().fontMetrics()
+        return metrics.horizontalAdvance(str(text or "")) + 3 * metrics.averageCharWidth()
 
     def _make_actions(self) -> None:
         self.cancel_action = QAction(self.tr("&Cancel"), self)

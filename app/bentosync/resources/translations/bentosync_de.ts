@@ -226,12 +226,12 @@
         <location filename="../../gui/cloud_connection.py" line="+146"/>
         <source>the cloud</source>
         <extracomment>The new ``CloudTarget`` (label, endpoint) after a connect. A better label for the header once the server said who we are (``str``). ``CloudListing``: a first page (replaces the rows) or a further one. ``dict[str, list[CloudModel]]``: every cloud version of each of these names. ``ErrorReport``: why there is no listing. ``ErrorReport``: a further page could not be had (the rows so far stay). A connect or a listing started (True) or ended (False).</extracomment>
-        <translation>die Cloud</translation>
+        <translation>Cloud</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the local registry on this computer</source>
-        <translation>die lokale Registry auf diesem Computer</translation>
+        <translation>lokale Registry auf diesem Computer</translation>
     </message>
     <message>
         <location line="+23"/>
@@ -480,7 +480,7 @@
     <message>
         <location line="+9"/>
         <source>Search the registry</source>
-        <translation>Registry durchsuchen</translation>
+        <translation>Registry suchen</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -613,7 +613,7 @@ Zugangsdaten: {source}</translation>
     <message>
         <location line="+1"/>
         <source>{holder} already holds this version. Upload the copy on this computer into it again, or skip it? If the cloud version was made for other files, nothing is sent: the transfer then offers to delete the cloud version and push again.</source>
-        <translation>{holder} enthält diese Version bereits. Die Kopie auf diesem Computer erneut hineinladen oder überspringen? Wurde die Cloud-Version für andere Dateien angelegt, wird nichts gesendet: Die Übertragung bietet dann an, die Cloud-Version zu löschen und erneut hochzuladen.</translation>
+        <translation>{holder}: Diese Version ist bereits vorhanden. Die Kopie auf diesem Computer erneut hineinladen oder überspringen? Wurde die Cloud-Version für andere Dateien angelegt, wird nichts gesendet: Die Übertragung bietet dann an, die Cloud-Version zu löschen und erneut hochzuladen.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -711,7 +711,7 @@ Zugangsdaten: {source}</translation>
     <message>
         <location line="+2"/>
         <source>Delete {item} from {where}, then push the copy on this computer again?</source>
-        <translation>{item} löschen ({where}) und danach die Kopie auf diesem Computer erneut hochladen?</translation>
+        <translation>{item} löschen (Ort: {where}) und danach die Kopie auf diesem Computer erneut hochladen?</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -741,12 +741,12 @@ Zugangsdaten: {source}</translation>
     <message>
         <location line="+2"/>
         <source>The version is removed from {where} for everyone who uses it: Bentos and deployments that use it lose it. Copies on this computer are not touched. This cannot be undone.</source>
-        <translation>Die Version wird für alle, die sie nutzen, entfernt ({where}): Bentos und Deployments, die sie verwenden, verlieren sie. Kopien auf diesem Computer bleiben unberührt. Das lässt sich nicht rückgängig machen.</translation>
+        <translation>Die Version wird für alle, die sie nutzen, entfernt (Ort: {where}): Bentos und Deployments, die sie verwenden, verlieren sie. Kopien auf diesem Computer bleiben unberührt. Das lässt sich nicht rückgängig machen.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Delete {item} from {where}?</source>
-        <translation>{item} löschen ({where})?</translation>
+        <translation>{item} löschen? (Ort: {where})</translation>
     </message>
     <message numerus="yes">
         <location line="+6"/>
@@ -760,8 +760,8 @@ Zugangsdaten: {source}</translation>
         <location line="+2"/>
         <source>Delete %n model version(s) ({size}, {files}) from {where}?</source>
         <translation>
-            <numerusform>%n Modellversion ({size}, {files}) löschen ({where})?</numerusform>
-            <numerusform>%n Modellversionen ({size}, {files}) löschen ({where})?</numerusform>
+            <numerusform>%n Modellversion ({size}, {files}) löschen? (Ort: {where})</numerusform>
+            <numerusform>%n Modellversionen ({size}, {files}) löschen? (Ort: {where})</numerusform>
         </translation>
     </message>
 </context>
@@ -853,7 +853,7 @@ Zugangsdaten: {source}</translation>
     <message>
         <location line="+18"/>
         <source>the cloud</source>
-        <translation>die Cloud</translation>
+        <translation>Cloud</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1071,16 +1071,16 @@ sha256 des ganzen Modells: {digest}</numerusform>
         <location line="+12"/>
         <source>Push %n model(s) to {where}</source>
         <translation>
-            <numerusform>%n Modell hochladen ({where})</numerusform>
-            <numerusform>%n Modelle hochladen ({where})</numerusform>
+            <numerusform>%n Modell hochladen (Ziel: {where})</numerusform>
+            <numerusform>%n Modelle hochladen (Ziel: {where})</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+6"/>
         <source>Import %n folder(s) and push to {where}</source>
         <translation>
-            <numerusform>%n Ordner importieren und hochladen ({where})</numerusform>
-            <numerusform>%n Ordner importieren und hochladen ({where})</numerusform>
+            <numerusform>%n Ordner importieren und hochladen (Ziel: {where})</numerusform>
+            <numerusform>%n Ordner importieren und hochladen (Ziel: {where})</numerusform>
         </translation>
     </message>
 </context>
@@ -1094,7 +1094,7 @@ sha256 des ganzen Modells: {digest}</numerusform>
     <message>
         <location line="+7"/>
         <source>the registry</source>
-        <translation>die Registry</translation>
+        <translation>Registry</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1134,22 +1134,22 @@ sha256 des ganzen Modells: {digest}</numerusform>
     <message>
         <location line="+3"/>
         <source>Cannot connect securely to {where}</source>
-        <translation>Keine sichere Verbindung zu {where}</translation>
+        <translation>Keine sichere Verbindung möglich ({where})</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cannot connect securely to {where}: {error}</source>
-        <translation>Keine sichere Verbindung zu {where}: {error}</translation>
+        <translation>Keine sichere Verbindung möglich ({where}): {error}</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Cannot reach {where}: {error}</source>
-        <translation>{where} ist nicht erreichbar: {error}</translation>
+        <translation>Nicht erreichbar ({where}): {error}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Cannot reach {where}</source>
-        <translation>{where} ist nicht erreichbar</translation>
+        <translation>Nicht erreichbar: {where}</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1164,7 +1164,7 @@ sha256 des ganzen Modells: {digest}</numerusform>
     <message>
         <location line="+3"/>
         <source>{where} did not answer as expected</source>
-        <translation>Unerwartete Antwort von {where}</translation>
+        <translation>Unerwartete Antwort ({where})</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1314,12 +1314,12 @@ stage=dev</translation>
     <message>
         <location line="+4"/>
         <source>Push it to {where} afterwards</source>
-        <translation>Danach hochladen ({where})</translation>
+        <translation>Danach hochladen (Ziel: {where})</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>the cloud</source>
-        <translation>die Cloud</translation>
+        <translation>Cloud</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -1720,7 +1720,7 @@ stage=dev</translation>
     <message>
         <location line="+1"/>
         <source>{tags} from {where}</source>
-        <translation>{tags} ({where})</translation>
+        <translation>{tags} (Ort: {where})</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -2346,18 +2346,18 @@ stage=dev</translation>
     <name>TransfersPanel</name>
     <message>
         <location filename="../../gui/widgets/transfers_panel.py" line="+84"/>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Transfers</source>
         <extracomment>``JobSnapshot`` of a push refused by ``RecordConflict`` whose cloud version the user wants deleted and pushed again (the window asks before deleting).</extracomment>
         <translation>Übertragungen</translation>
     </message>
     <message>
-        <location line="-24"/>
+        <location line="-25"/>
         <source>Pushes, pulls and verifications; expand one for its folders and files, each with its progress and checksum state</source>
         <translation>Uploads, Downloads und Prüfungen; aufklappen zeigt Ordner und Dateien, jeweils mit Fortschritt und Prüfsummenstand</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+66"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
