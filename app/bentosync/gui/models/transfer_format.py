@@ -48,6 +48,17 @@ def kind_label(kind: str) -> str:
     return kind
 
 
+def kind_word(kind: str) -> str:
+    """A job's kind inside a sentence ("job #3 (push m:v1) is running"), as the CLI names it."""
+    if kind == KIND_PUSH:
+        return TransferFormat.tr("push", "a job's kind inside a sentence")
+    if kind == KIND_PULL:
+        return TransferFormat.tr("pull", "a job's kind inside a sentence")
+    if kind == KIND_VERIFY:
+        return TransferFormat.tr("verify", "a job's kind inside a sentence")
+    return kind
+
+
 def phase_label(phase: Phase) -> str:
     """The engine's phase (``core.transfer.progress.Phase``) in words."""
     labels = {

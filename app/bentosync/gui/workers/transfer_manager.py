@@ -137,7 +137,7 @@ class TransferManager(QObject):
         if not job.status.finished:
             raise JobRefused(
                 self.tr("Job #{id} ({kind} {tag}) is still running.").format(
-                    id=job_id, kind=fmt.kind_label(job.spec.kind), tag=job.spec.tag
+                    id=job_id, kind=fmt.kind_word(job.spec.kind), tag=job.spec.tag
                 )
             )
         new_id = self._submit(job.spec.kind, job.spec.tag, job.spec.force)
@@ -229,7 +229,7 @@ class TransferManager(QObject):
                 ).format(
                     tag=tag,
                     id=holder.job_id,
-                    kind=fmt.kind_label(holder.spec.kind),
+                    kind=fmt.kind_word(holder.spec.kind),
                     other=snap.tag,
                     state=state,
                 )

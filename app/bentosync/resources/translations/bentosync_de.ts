@@ -2059,6 +2059,24 @@ stage=dev</translation>
     </message>
     <message>
         <location line="+7"/>
+        <source>push</source>
+        <comment>a job&apos;s kind inside a sentence</comment>
+        <translation>Upload</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>pull</source>
+        <comment>a job&apos;s kind inside a sentence</comment>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>verify</source>
+        <comment>a job&apos;s kind inside a sentence</comment>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <location line="+18"/>
         <source>Queued</source>
         <translation>In der Warteschlange</translation>
