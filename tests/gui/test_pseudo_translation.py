@@ -15,28 +15,32 @@ from collections.abc import Iterator
 
 import pytest
 from demo_store import make_demo_store
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QTranslator
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractItemView,
     QApplication,
     QGroupBox,
     QLabel,
     QLineEdit,
     QMenu,
+    QTableView,
+    QTreeView,
     QWidget,
 )
 
 from bentosync.application.settings import TransferSettings
 from bentosync.core.store import LocalModel
 from bentosync.gui import window_commands
+from bentosync.gui.dialogs.accounts_dialog import AccountsDialog
 from bentosync.gui.dialogs.conflict_dialog import PUSH, ConflictDialog
 from bentosync.gui.dialogs.delete_dialog import LOCAL, DeleteDialog, DeletionItem
 from bentosync.gui.dialogs.import_dialog import ImportDialog
+from bentosync.gui.dialogs.login_dialog import LoginDialog
 from bentosync.gui.dialogs.settings_dialog import SettingsDialog
 from bentosync.gui.exception_dialog import ExceptionDialog
 from bentosync.gui.main_window import MainWindow
+from support.keyrings import MemoryKeyring, use_keyring
 
 OPEN, CLOSE = "⟦", "⟧"
 TIMEOUT_MS = 10_000
@@ -68,6 +72,7 @@ DATA = [
     re.compile(r"([\w.-]+=[\w.-]+\s*)+"),  # labels, key=value, one a line
     re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+"),  # an exact time
     re.compile(r"(~|/)[\w./ -]*"),  # paths
+    re.compile(r"https?://\S+"),  # an endpoint
     re.compile(r"[a-z_]+\.[\w.]+"),  # a framework module ("sklearn.linear_model")
     re.compile(r".*\b(seconds?|minutes?|hours?|days?|months?|years?) ago"),  # humanize ages
 ]
@@ -100,9 +105,9 @@ def widget_texts(widget: QWidget) -> Iterator[tuple[str, str]]:
         yield f"{name}.title", widget.title()
     if isinstance(widget, QMenu):
         yield f"{name}.title", widget.title()
-    if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+    if isinstance(widget, (QTableView, QTreeView)) and widget.model() is not None:
         model = widget.model()
-        for column in range(model.columnCount()):
+        for column in range(model.columnCount(QModelIndex())):
             header = model.headerData(column, Qt.Orientation.Horizontal)
             if isinstance(header, str):
                 yield f"{name}.header[{column}]", header
@@ -178,14 +183,20 @@ def test_the_whole_window_goes_through_the_translator(
     # Cells the window computed (not data): the Sync column's words and the tooltips.
     model = window.local_model
     for row in range(model.rowCount()):
-        for column in range(model.columnCount()):
+        for column in range(model.columnCount(QModelIndex())):
             tip = model.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
             if isinstance(tip, str) and not is_data(tip.split("\n")[0]):
                 assert OPEN in tip, (row, column, tip)
     window.close()
 
 
-def test_every_dialog_goes_through_the_translator(pseudo, qtbot, settings, demo_models, tmp_path):
+def test_every_dialog_goes_through_the_translator(
+    pseudo, qtbot, lookup_pool, settings, demo_models, tmp_path
+):
+    with use_keyring(MemoryKeyring()):
+        accounts = AccountsDialog(lookup_pool)
+        qtbot.addWidget(accounts)
+        qtbot.waitUntil(lambda: not accounts.is_busy(), timeout=TIMEOUT_MS)
     parent = QWidget()
     qtbot.addWidget(parent)
     item = DeletionItem(str(demo_models[0].tag), 1000, 2, str(demo_models[0].path))
@@ -197,6 +208,8 @@ def test_every_dialog_goes_through_the_translator(pseudo, qtbot, settings, demo_
         ConflictDialog(PUSH, item.tag, "", 2, "the cloud", parent),
         ExceptionDialog("details", "message", parent),
         window_commands.show_about(parent),
+        LoginDialog(lookup_pool, parent),
+        accounts,
     ]
     problems = []
     for dialog in dialogs:
