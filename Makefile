@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .PHONY: install run test test-unit bench lint system-deps official-client clean \
-	packaging-tools package test-package python-dist
+	packaging-tools package test-package python-dist translations
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,28 @@ lint: install
 	$(VENV)/bin/ruff check app tests
 	$(VENV)/bin/ruff format --check app tests
 	$(VENV)/bin/mypy
+
+# ---- translations (gui/i18n.py loads them) ----------------------------------------
+# lupdate reads every tr()/translate() in gui/ into the .ts sources (kept, with the
+# translations people wrote); lrelease compiles them into the .qm files the app
+# loads. Both tools come with PySide6; .ts and .qm are committed, so `make run`
+# needs neither. bentosync_en holds only the English plural forms (-pluralonly).
+# A new language: add it to LANGUAGES, run this, translate the .ts in Qt Linguist
+# (pyside6-linguist), run this again.
+LANGUAGES := de
+TRANSLATIONS := app/bentosync/resources/translations
+GUI_SOURCES = $(shell find app/bentosync/gui -name '*.py' | sort)
+
+translations: install
+	$(VENV)/bin/pyside6-lupdate -silent -locations relative -no-obsolete -source-language en \
+		-target-language en -pluralonly $(GUI_SOURCES) -ts $(TRANSLATIONS)/bentosync_en.ts
+	for lang in $(LANGUAGES); do \
+		$(VENV)/bin/pyside6-lupdate -silent -locations relative -no-obsolete -source-language en \
+			-target-language $$lang $(GUI_SOURCES) -ts $(TRANSLATIONS)/bentosync_$$lang.ts || exit 1; \
+	done
+	for ts in $(TRANSLATIONS)/bentosync_*.ts; do \
+		$(VENV)/bin/pyside6-lrelease -silent $$ts -qm $${ts%.ts}.qm || exit 1; \
+	done
 
 # ---- the installable app (packaging/, README "Installing the app") ----------------
 # The bundle is rebuilt only when a file it is made from changes: a PyInstaller

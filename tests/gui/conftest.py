@@ -7,11 +7,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QLocale, QSettings, QThreadPool
 
 from bentosync.application.cloud_target import CloudTarget
+from bentosync.gui import i18n
 from bentosync.gui.app import make_lookup_pool, shutdown_pool
 from bentosync.gui.main_window import MainWindow
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _english(qapp) -> Iterator[None]:
+    """The translators the app installs at start (``gui.i18n``), for English whatever the
+    machine's locale: the tests read English texts, and need its plural forms."""
+    english = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    translators = i18n.install_translators(qapp, english)
+    yield
+    i18n.remove_translators(qapp, translators)
 
 
 @pytest.fixture

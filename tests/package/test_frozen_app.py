@@ -77,8 +77,10 @@ def test_the_bundle_carries_no_build_or_test_tools(frozen: Frozen):
     internal = frozen.bundle / "_internal"
     for tool in ("mypy", "mypyc", "pytest", "_pytest", "PyInstaller", "pip", "setuptools", "ruff"):
         assert not (internal / tool).exists(), tool
-    translations = list(internal.glob("PySide6/Qt/translations/*"))
-    assert translations == [], "Qt's translations are pruned (the app is English only)"
+    translations = sorted(p.name for p in internal.glob("PySide6/Qt/translations/*"))
+    assert translations == ["qtbase_de.qm"], "Qt's translations: only our languages"
+    ours = sorted(p.name for p in internal.glob("bentosync/resources/translations/*"))
+    assert ours == ["bentosync_de.qm", "bentosync_en.qm"], "compiled, without the .ts sources"
 
 
 def test_version_is_the_packages_one(frozen: Frozen, user: User):

@@ -141,6 +141,7 @@ def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path: Path):
         names = set(zf.namelist())
         entry_points = zf.read(f"bentosync-{bentosync.__version__}.dist-info/entry_points.txt")
     assert "bentosync/resources/icons/light/push.svg" in names
+    assert "bentosync/resources/translations/bentosync_de.qm" in names
     assert b"[console_scripts]\nbentosync = bentosync.cli:main" in entry_points
     assert b"[gui_scripts]\nbentosync-gui = bentosync.cli:gui_main" in entry_points
     with tarfile.open(sdist) as archive:

@@ -24,7 +24,6 @@ logger = logging.getLogger(__name__)
 # Shortcuts beyond the platform's standard keys; each is also in the tooltip.
 PUSH_KEY = "Ctrl+U"  # "up"
 PULL_KEY = "Ctrl+D"  # "down"
-PULL_TIP = "Download the selected cloud models to this computer"
 VERIFY_KEY = "Ctrl+I"  # "integrity"
 CANCEL_KEY = "Ctrl+."  # the macOS convention for "stop"
 LOGIN_KEY = "Ctrl+L"
@@ -69,7 +68,8 @@ class WindowActions(QObject):
             parent.addAction(action)  # shortcuts work even when the menu bar is hidden
             return action
 
-        self.refresh = make("&Refresh", "List the local store and the cloud again")
+        refresh_tip = self.tr("List the local store and the cloud again")
+        self.refresh = make(self.tr("&Refresh"), refresh_tip)
         # Ctrl+R is Retry in the Transfers panel; two actions on one key fire neither.
         keys = [
             seq
@@ -79,44 +79,64 @@ class WindowActions(QObject):
         if not any(seq.matches(QKeySequence("F5")) for seq in keys):
             keys.append(QKeySequence("F5"))
         self.refresh.setShortcuts(keys)
-        self.refresh.setToolTip(_tip("List the local store and the cloud again", keys[0]))
+        self.refresh.setToolTip(_tip(refresh_tip, keys[0]))
 
-        self.push = make("&Push", "Upload the selected local models to the cloud", PUSH_KEY)
-        self.pull = make("P&ull", PULL_TIP, PULL_KEY)
+        self.push = make(
+            self.tr("&Push"), self.tr("Upload the selected local models to the cloud"), PUSH_KEY
+        )
+        self.pull = make(self.tr("P&ull"), self._pull_tip(), PULL_KEY)
         self.verify = make(
-            "&Verify",
-            "Re-read the selected local models and compare every file with the cloud's sha256",
+            self.tr("&Verify"),
+            self.tr(
+                "Re-read the selected local models and compare every file with the cloud's sha256"
+            ),
             VERIFY_KEY,
         )
         self.delete = make(
-            "&Delete…", "Delete the selected models", QKeySequence(QKeySequence.StandardKey.Delete)
+            self.tr("&Delete…"),
+            self.tr("Delete the selected models"),
+            QKeySequence(QKeySequence.StandardKey.Delete),
         )
-        self.cancel = make("&Cancel Transfers", "Cancel the selected or all transfers", CANCEL_KEY)
+        self.cancel = make(
+            self.tr("&Cancel Transfers"),
+            self.tr("Cancel the selected or all transfers"),
+            CANCEL_KEY,
+        )
         self.import_folder = make(
-            "&Import Folder…",
-            "Make a new local model from a folder of files",
+            self.tr("&Import Folder…"),
+            self.tr("Make a new local model from a folder of files"),
             QKeySequence(QKeySequence.StandardKey.Open),
         )
         self.copy_tags = make(
-            "&Copy Tag", "Copy the selected tags", QKeySequence(QKeySequence.StandardKey.Copy)
+            self.tr("&Copy Tag(s)", "", 1),
+            self.tr("Copy the selected tags"),
+            QKeySequence(QKeySequence.StandardKey.Copy),
         )
-        self.show_in_folder = make("Show in &File Manager", "Open the model's folder")
+        self.show_in_folder = make(
+            self.tr("Show in &File Manager"), self.tr("Open the model's folder")
+        )
         self.find = make(
-            "&Filter Models",
-            "Filter the current pane",
+            self.tr("&Filter Models"),
+            self.tr("Filter the current pane"),
             QKeySequence(QKeySequence.StandardKey.Find),
         )
-        self.login = make("&Log In…", "Log in to BentoCloud or a compatible registry", LOGIN_KEY)
-        self.accounts = make("&Accounts…", "Switch, add or log out of BentoCloud logins")
+        self.login = make(
+            self.tr("&Log In…"), self.tr("Log in to BentoCloud or a compatible registry"), LOGIN_KEY
+        )
+        self.accounts = make(
+            self.tr("&Accounts…"), self.tr("Switch, add or log out of BentoCloud logins")
+        )
         self.transfer_settings = make(
-            "Transfer &Settings…",
-            "Concurrent transfers, threads and part size",
+            self.tr("Transfer &Settings…"),
+            self.tr("Concurrent transfers, threads and part size"),
             QKeySequence(QKeySequence.StandardKey.Preferences),
         )
-        self.quit = make("&Quit", "Quit BentoSync", QKeySequence(QKeySequence.StandardKey.Quit))
-        self.about = QAction("&About BentoSync", parent)
-        self.open_log_folder = QAction("Open &Log Folder", parent)
-        self.open_log_folder.setStatusTip("The app's log files, to send with a bug report")
+        self.quit = make(
+            self.tr("&Quit"), self.tr("Quit BentoSync"), QKeySequence(QKeySequence.StandardKey.Quit)
+        )
+        self.about = QAction(self.tr("&About BentoSync"), parent)
+        self.open_log_folder = QAction(self.tr("Open &Log Folder"), parent)
+        self.open_log_folder.setStatusTip(self.tr("The app's log files, to send with a bug report"))
         self.apply_icons()
         self.update(ActionState())
 
@@ -169,7 +189,7 @@ class WindowActions(QObject):
 
     def fill_menus(self, bar: QMenuBar) -> dict[str, QMenu]:
         menus: dict[str, QMenu] = {}
-        file_menu = menus["file"] = bar.addMenu("&File")
+        file_menu = menus["file"] = bar.addMenu(self.tr("&File"))
         file_menu.addAction(self.import_folder)
         file_menu.addAction(self.refresh)
         file_menu.addAction(self.find)
@@ -180,7 +200,7 @@ class WindowActions(QObject):
         file_menu.addAction(self.transfer_settings)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
-        model_menu = menus["model"] = bar.addMenu("&Model")
+        model_menu = menus["model"] = bar.addMenu(self.tr("&Model"))
         for action in (self.push, self.pull, self.verify):
             model_menu.addAction(action)
         model_menu.addSeparator()
@@ -188,9 +208,9 @@ class WindowActions(QObject):
         model_menu.addAction(self.show_in_folder)
         model_menu.addSeparator()
         model_menu.addAction(self.delete)
-        transfers_menu = menus["transfers"] = bar.addMenu("&Transfers")
+        transfers_menu = menus["transfers"] = bar.addMenu(self.tr("&Transfers"))
         transfers_menu.addAction(self.cancel)
-        help_menu = menus["help"] = bar.addMenu("&Help")
+        help_menu = menus["help"] = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.open_log_folder)
         help_menu.addSeparator()
         help_menu.addAction(self.about)
@@ -231,14 +251,14 @@ class WindowActions(QObject):
         self.show_in_folder.setEnabled(state.active_side == "local" and state.one_local)
         if state.active_side == "cloud":
             selected = state.cloud_selected
-            self.delete.setText("&Delete from Cloud…")
+            self.delete.setText(self.tr("&Delete from Cloud…"))
             self.delete.setEnabled(state.cloud_ready and selected > 0)
         else:
             selected = state.local_selected
-            self.delete.setText("&Delete from This Computer…")
+            self.delete.setText(self.tr("&Delete from This Computer…"))
             self.delete.setEnabled(selected > 0)
         self.copy_tags.setEnabled(selected > 0)
-        self.copy_tags.setText("&Copy Tags" if selected > 1 else "&Copy Tag")
+        self.copy_tags.setText(self.tr("&Copy Tag(s)", "", max(selected, 1)))
 
     def _update_pull(self, state: ActionState) -> None:
         """Pull needs a pullable selection; when nothing selected can be pulled, it says why."""
@@ -248,9 +268,14 @@ class WindowActions(QObject):
             why = state.pull_refusals[0]
             more = len(state.pull_refusals) - 1
             if more:
-                why += f" (and {more} more that cannot be pulled)"
+                why = self.tr("{reason} (and %n more that cannot be pulled)", "", more).format(
+                    reason=why
+                )
             self.pull.setToolTip(wrap(why))
             self.pull.setStatusTip(why)
         else:
-            self.pull.setToolTip(_tip(PULL_TIP, PULL_KEY))
-            self.pull.setStatusTip(PULL_TIP)
+            self.pull.setToolTip(_tip(self._pull_tip(), PULL_KEY))
+            self.pull.setStatusTip(self._pull_tip())
+
+    def _pull_tip(self) -> str:
+        return self.tr("Download the selected cloud models to this computer")

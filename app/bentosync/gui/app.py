@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from bentosync.application.diagnostics import Diagnostics
 from bentosync.core.version import __version__
-from bentosync.gui import icons
+from bentosync.gui import i18n, icons
 from bentosync.gui.exception_dialog import ExceptionReporter
 from bentosync.gui.file_open import FolderOpenFilter
 from bentosync.gui.main_window import MainWindow
@@ -107,8 +107,10 @@ def run(
     else:
         app = QApplication([sys.argv[0] if sys.argv else "bentosync", *(argv or ())])
     configure_application(app)
+    translators = i18n.install_translators(app)  # before any widget writes a text
     instance = SingleInstance(parent=app)
     if not instance.claim():
+        i18n.remove_translators(app, translators)
         return 0  # the running window was asked to show itself
     diagnostics = Diagnostics().install()  # the log file and crash record, first of all
     lookup_pool = make_lookup_pool(app)
@@ -140,6 +142,7 @@ def run(
         # Quit. Left queued, it would end the next event loop the moment it
         # starts (a host application's, or the next test's), so drop it.
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+    i18n.remove_translators(app, translators)
     logger.info("Event loop finished with %d", status)
     diagnostics.uninstall()
     return int(status)

@@ -32,19 +32,19 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 from bentosync.application.cloud_target import CloudTarget, Resolver, logged_in_target
-from bentosync.application.errors import ErrorReport, present
+from bentosync.application.errors import ErrorReport
 from bentosync.core.cloud import CloudClient, NotFound, ProtocolError
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.credentials import NotLoggedIn
 from bentosync.core.session import Session, open_session
+from bentosync.gui.error_words import present
 from bentosync.gui.workers.runnable import run_in_pool
 
 logger = logging.getLogger(__name__)
 
-EMBEDDED_IN_SENTENCE = "the local registry on this computer"
 PAGE_SIZE = 100  # rows per request: a screenful several times over, and a quick answer
 REFRESH_MAX_ROWS = 1_000  # a refresh reloads what was shown, up to this many rows
 NAMES_PER_LOOKUP = 8  # names per queued look-up task: small, so pages can pass in between
@@ -143,8 +143,10 @@ class CloudConnection(QObject):
     def where(self) -> str:
         """The registry in words, for the middle of a sentence in a dialog."""
         if self._target is None:
-            return "the cloud"
-        return EMBEDDED_IN_SENTENCE if self._target.embedded else self._target.endpoint
+            return self.tr("the cloud")
+        if self._target.embedded:
+            return self.tr("the local registry on this computer")
+        return self._target.endpoint
 
     def is_busy(self) -> bool:
         return self._busy > 0
@@ -165,7 +167,11 @@ class CloudConnection(QObject):
         """
         target = self._target
         if target is None:
-            raise NotLoggedIn("There is no registry to transfer to yet; log in first.")
+            raise NotLoggedIn(
+                QCoreApplication.translate(
+                    "CloudConnection", "There is no registry to transfer to yet; log in first."
+                )
+            )
         return open_session(target.endpoint, target.token, home=self._store_home)
 
     def client(self) -> CloudClient | None:
@@ -329,7 +335,11 @@ class CloudConnection(QObject):
             logger.info("%s does not say who we are (%s)", target.endpoint, exc)
             return target.label
         who = user.email or user.display_name
-        return f"{who} on {target.endpoint}" if who else target.label
+        if not who:
+            return target.label
+        return QCoreApplication.translate("CloudConnection", "{who} on {endpoint}").format(
+            who=who, endpoint=target.endpoint
+        )
 
     # ---- GUI side ------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData
 
+from bentosync.gui.i18n import TranslationContext
 from bentosync.gui.models import mime
 from bentosync.gui.models.cloud_models import CloudModelTableModel
 from bentosync.gui.models.local_models import LocalModelTableModel
@@ -24,12 +25,8 @@ from bentosync.gui.widgets.drop_views import DropHint
 logger = logging.getLogger(__name__)
 
 
-def _models(count: int) -> str:
-    return "1 model" if count == 1 else f"{count} models"
-
-
-def _folders(count: int) -> str:
-    return "1 folder" if count == 1 else f"{count} folders"
+class DropBanner(TranslationContext):
+    """The words of the banner a drag shows over a pane."""
 
 
 def local_drop_hint(model: LocalModelTableModel) -> DropHint:
@@ -40,12 +37,19 @@ def local_drop_hint(model: LocalModelTableModel) -> DropHint:
         if dragged is not None:
             tags = dragged[1]
             refused = model.refused_tags(tags)
-            text = f"Pull {_models(len(tags) - len(refused))} to this computer"
+            text = DropBanner.tr("Pull %n model(s) to this computer", "", len(tags) - len(refused))
             if refused:
-                text += f" ({_models(len(refused))} cannot be pulled and will be left out)"
+                left_out = DropBanner.tr(
+                    "(%n model(s) cannot be pulled and will be left out)",
+                    "",
+                    len(refused),
+                )
+                text = f"{text} {left_out}"
             return text
         count = sum(1 for url in data.urls() if url.isLocalFile())
-        return f"Import {_folders(count)} as a new model" if count else ""
+        if not count:
+            return ""
+        return DropBanner.tr("Import %n folder(s) as a new model", "", count)
 
     return hint
 
@@ -63,7 +67,9 @@ def local_drop_refusal(model: LocalModelTableModel) -> DropHint:
         first = next(iter(refused.values()))
         if len(refused) == 1:
             return first
-        return f"None of these {len(refused)} models can be pulled. {first}"
+        return DropBanner.tr(
+            "None of these %n models can be pulled. {reason}", "", len(refused)
+        ).format(reason=first)
 
     return refusal
 
@@ -74,9 +80,15 @@ def cloud_drop_hint(where: Callable[[], str]) -> DropHint:
     def hint(data: QMimeData) -> str:
         dragged = mime.decode_models(data)
         if dragged is not None:
-            return f"Push {_models(len(dragged[1]))} to {where()}"
+            return DropBanner.tr("Push %n model(s) to {where}", "", len(dragged[1])).format(
+                where=where()
+            )
         count = sum(1 for url in data.urls() if url.isLocalFile())
-        return f"Import {_folders(count)} and push to {where()}" if count else ""
+        if not count:
+            return ""
+        return DropBanner.tr("Import %n folder(s) and push to {where}", "", count).format(
+            where=where()
+        )
 
     return hint
 

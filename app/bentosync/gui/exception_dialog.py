@@ -26,8 +26,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from bentosync.application.diagnostics import Diagnostics
-from bentosync.application.errors import present
 from bentosync.core.redaction import redact
+from bentosync.gui.error_words import present
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +42,20 @@ class ExceptionDialog(QMessageBox):
         self.setObjectName("exception_dialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setIcon(QMessageBox.Icon.Critical)
-        self.setWindowTitle("BentoSync: something went wrong")
-        self.setText("Something went wrong. BentoSync is still running.")
+        self.setWindowTitle(self.tr("BentoSync: something went wrong"))
+        self.setText(self.tr("Something went wrong. BentoSync is still running."))
+        # ``message`` is the error presenter's (``application.errors``), in English.
         self.setInformativeText(
-            f"{message}\n\nIf it happens again, please report it with the details "
-            "(Help ▸ Open Log Folder has the full log)."
+            self.tr(
+                "{message}\n\nIf it happens again, please report it with the details "
+                "(Help ▸ Open Log Folder has the full log)."
+            ).format(message=message)
         )
         self.details = details
-        self.copy_button = QPushButton("Copy Details")
-        self.copy_button.setAccessibleDescription("Copy versions, the error and recent log lines")
+        self.copy_button = QPushButton(self.tr("Copy Details"))
+        self.copy_button.setAccessibleDescription(
+            self.tr("Copy versions, the error and recent log lines")
+        )
         self.addButton(self.copy_button, QMessageBox.ButtonRole.ActionRole)
         self.copy_button.clicked.disconnect()  # ActionRole buttons close the box otherwise
         self.copy_button.clicked.connect(self.copy_details)
@@ -58,7 +63,7 @@ class ExceptionDialog(QMessageBox):
 
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(self.details)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(self.tr("Copied"))
 
 
 class ExceptionReporter:

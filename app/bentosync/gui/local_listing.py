@@ -21,15 +21,21 @@ import humanize
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QToolButton, QWidget
 
-from bentosync.application.errors import failure_message
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.store import LocalModel, LocalStore, StoreListing, StoreProblem
 from bentosync.gui import icons
+from bentosync.gui.error_words import failure_text
+from bentosync.gui.i18n import TranslationContext
 from bentosync.gui.models.local_models import LocalModelTableModel, row_key
 from bentosync.gui.widgets.model_pane import ModelPane
 from bentosync.gui.workers.runnable import run_in_pool
 
 logger = logging.getLogger(__name__)
+
+
+class StoreProblems(TranslationContext):
+    """The list of broken entries in the model store."""
+
 
 TOOLTIP_PROBLEMS = 15  # the details dialog lists them all
 
@@ -48,7 +54,7 @@ def describe_problems(problems: list[StoreProblem], limit: int | None = None) ->
     shown = problems if limit is None else problems[:limit]
     lines = [f"• {problem.path}: {problem.reason}" for problem in shown]
     if len(problems) > len(shown):
-        lines.append(f"…and {len(problems) - len(shown)} more")
+        lines.append(StoreProblems.tr("…and %n more", "", len(problems) - len(shown)))
     return "\n".join(lines)
 
 
@@ -110,7 +116,9 @@ class LocalListing(QObject):
             return
         self._loading = True
         self._pane.set_loading(True)
-        self.summary_label.setText(f"Loading models from {self._models_path}…")
+        self.summary_label.setText(
+            self.tr("Loading models from {path}…").format(path=self._models_path)
+        )
         logger.debug("Listing %s", self._store.models_dir)
         show_as_read = self._model.rowCount() == 0
         run_in_pool(
@@ -175,9 +183,11 @@ class LocalListing(QObject):
             logger.warning("Listing %s failed: %s", self._store.models_dir, exc)
         else:
             logger.error("Listing %s failed", self._store.models_dir, exc_info=exc)
-        message = failure_message(exc)
-        self._pane.set_error(f"Cannot read {self._models_path}", message)
-        self.summary_label.setText(f"Cannot read {self._models_path}: {message}")
+        message = failure_text(exc)  # the exception says what, in its words
+        self._pane.set_error(self.tr("Cannot read {path}").format(path=self._models_path), message)
+        self.summary_label.setText(
+            self.tr("Cannot read {path}: {message}").format(path=self._models_path, message=message)
+        )
         self._finish()
 
     def _finish(self) -> None:
@@ -195,19 +205,21 @@ class LocalListing(QObject):
         count = len(listing.models)
         if count:
             total = sum(model.size_bytes for model in listing.models)
-            noun = "model" if count == 1 else "models"
             size = humanize.naturalsize(total, binary=True)
-            text = f"{count:,} {noun} · {size} in {self._models_path}"
+            text = self.tr("{count} model(s) · {size} in {path}", "", count).format(
+                count=f"{count:,}", size=size, path=self._models_path
+            )
         else:
-            text = f"No models in {self._models_path}"
+            text = self.tr("No models in {path}").format(path=self._models_path)
         self.summary_label.setText(text)
         self._problems = list(listing.problems)
         if self._problems:
             n = len(self._problems)
-            self.problems_button.setText(f"{n} broken {'entry' if n == 1 else 'entries'}")
+            self.problems_button.setText(self.tr("%n broken entry(s)", "", n))
             self.problems_button.setToolTip(
-                "These folders under models/ are not loadable models "
-                "(click for details):\n" + describe_problems(self._problems, TOOLTIP_PROBLEMS)
+                self.tr("These folders under models/ are not loadable models (click for details):")
+                + "\n"
+                + describe_problems(self._problems, TOOLTIP_PROBLEMS)
             )
             self.problems_button.show()
         else:
@@ -218,14 +230,17 @@ class LocalListing(QObject):
         box = QMessageBox(self._window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Broken entries in the model store")
+        box.setWindowTitle(self.tr("Broken entries in the model store"))
         box.setText(
-            f"{n} {'folder' if n == 1 else 'folders'} under {self._models_path} "
-            f"{'is' if n == 1 else 'are'} not a loadable model."
+            self.tr("%n folder(s) under {path} not a loadable model.", "", n).format(
+                path=self._models_path
+            )
         )
         box.setInformativeText(
-            "BentoML's own model list may fail on them. Move them out of the store "
-            "or repair their model.yaml."
+            self.tr(
+                "BentoML's own model list may fail on them. Move them out of the store "
+                "or repair their model.yaml."
+            )
         )
         box.setDetailedText(describe_problems(self._problems))
         box.open()

@@ -64,8 +64,8 @@ from bentosync.gui.dialogs.settings_dialog import SettingsDialog
 from bentosync.gui.local_listing import LocalListing, display_path
 from bentosync.gui.models import cloud_models as cloud_cols
 from bentosync.gui.models import local_models as local_cols
-from bentosync.gui.models.cloud_describe import REFERENCE_LABEL, pull_refusal
-from bentosync.gui.models.cloud_models import CloudModelTableModel
+from bentosync.gui.models.cloud_describe import pull_refusal, reference_label
+from bentosync.gui.models.cloud_models import CloudModelTableModel, widest_sync_text
 from bentosync.gui.models.local_models import LocalModelTableModel
 from bentosync.gui.models.transfer_format import describe_outcome
 from bentosync.gui.notifier import Notifier
@@ -90,8 +90,8 @@ NAMES_SLICE_PAUSE_MS = 10
 DEFAULT_SIZE = (1400, 860)
 POOL_SHUTDOWN_MS = 10_000
 TRANSFERS_SHUTDOWN_MS = 30_000  # running jobs clean up staging folders and upload records
-SYNC_COLUMN_SAMPLE = "Upload failed"  # the widest Sync text
 LOCAL, CLOUD = "local", "cloud"
+APP_TITLE = "BentoSync"
 
 
 def _pool(name: str, parent: QWidget) -> QThreadPool:
@@ -142,16 +142,16 @@ class MainWindow(QMainWindow):
         self.hash_pool = _pool("hash_pool", self)
         # Keyring and HTTP of the login dialogs: one thread, so keyring access is serialised.
         self.account_pool = _pool("account_pool", self)
-        self.setWindowTitle("BentoSync")
+        self.setWindowTitle(APP_TITLE)  # a name: the same in every language
         self.setWindowIcon(icons.app_icon())
 
         self.local_model = LocalModelTableModel(self)
         self.cloud_model = CloudModelTableModel(self)
         self.catalog = SyncCatalog(self.local_model, self.cloud_model)
         self.local_pane = LocalPane(self.local_model, display_path(self._store.models_dir))
-        self.local_pane.set_min_column_texts({local_cols.COL_SYNC: SYNC_COLUMN_SAMPLE})
+        self.local_pane.set_min_column_texts({local_cols.COL_SYNC: widest_sync_text()})
         self.cloud_pane = CloudPane(self.cloud_model)
-        self.cloud_pane.set_min_column_texts({cloud_cols.COL_SYNC: REFERENCE_LABEL})
+        self.cloud_pane.set_min_column_texts({cloud_cols.COL_SYNC: reference_label()})
         self.details = DetailsPanel()
         self.details.setObjectName("details_panel")
 
@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.main_splitter)
         self.setCentralWidget(central)
 
-        toolbar = QToolBar("Main toolbar")
+        toolbar = QToolBar(self.tr("Main toolbar"))
         toolbar.setObjectName("main_toolbar")  # saveState() needs a name
         toolbar.setMovable(False)
         self.window_actions.fill_toolbar(toolbar)
@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
             self.tray.show_requested.connect(lambda: bring_to_front(self))
             self.tray.quit_requested.connect(self.request_quit)
         panel.error_occurred.connect(
-            lambda text: self.notifier.notify("Cannot retry", text, error=True)
+            lambda text: self.notifier.notify(self.tr("Cannot retry"), text, error=True)
         )
         panel.replace_requested.connect(
             lambda snap: ops.replace(snap.tag, replaces_job=snap.job_id)
@@ -420,7 +420,11 @@ class MainWindow(QMainWindow):
 
     def _on_more_failed(self, problem: ErrorReport) -> None:
         self.cloud_model.fetch_failed()
-        self.notifier.notify(f"No more models: {problem.title}", problem.message, error=True)
+        self.notifier.notify(
+            self.tr("No more models: {title}").format(title=problem.title),
+            problem.message,
+            error=True,
+        )
 
     def _on_cloud_failed(self, problem: ErrorReport) -> None:
         self.catalog.set_cloud(None)
@@ -606,25 +610,27 @@ class MainWindow(QMainWindow):
             return False
         self.hide()
         self.notifier.notify(
-            "BentoSync is still running", "Transfers go on; the tray icon shows the window."
+            self.tr("BentoSync is still running"),
+            self.tr("Transfers go on; the tray icon shows the window."),
         )
         return True
 
     def _ask_before_quitting(self, running: int) -> bool:
         """The quit prompt: running transfers stop, and are listed again at the next start."""
-        noun = "transfer is" if running == 1 else "transfers are"
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Quit BentoSync?",
-            f"{running} {noun} still running.",
+            self.tr("Quit BentoSync?"),
+            self.tr("%n transfer(s) still running.", "", running),
             QMessageBox.StandardButton.Cancel,
             self,
         )
         box.setInformativeText(
-            "They stop now, and are listed again the next time you open BentoSync, "
-            "where they continue from what is already done."
+            self.tr(
+                "They stop now, and are listed again the next time you open BentoSync, "
+                "where they continue from what is already done."
+            )
         )
-        quit_button = box.addButton("&Quit", QMessageBox.ButtonRole.AcceptRole)
+        quit_button = box.addButton(self.tr("&Quit"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         return box.clickedButton() is quit_button

@@ -29,7 +29,6 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
-from bentosync.application.errors import failure_message
 from bentosync.application.formatting import format_size
 from bentosync.application.jobs import KIND_VERIFY
 from bentosync.core.cloud_records import CloudModel
@@ -41,7 +40,8 @@ from bentosync.gui.cloud_connection import CloudConnection
 from bentosync.gui.dialogs.conflict_dialog import PULL, PUSH, ConflictResolver, PlannedTransfer
 from bentosync.gui.dialogs.delete_dialog import CLOUD, LOCAL, DeleteDialog, DeletionItem
 from bentosync.gui.dialogs.import_dialog import ImportDialog, ImportRequest
-from bentosync.gui.models import cloud_describe
+from bentosync.gui.error_words import failure_text
+from bentosync.gui.models import cloud_describe, sync_display
 from bentosync.gui.notifier import Notifier
 from bentosync.gui.workers.runnable import run_in_pool
 
@@ -64,10 +64,6 @@ class Catalog(Protocol):
     def local(self, tag: str) -> LocalModel | None: ...
     def cloud(self, tag: str) -> CloudModel | None: ...
     def sync(self, tag: str) -> SyncEntry | None: ...
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class ModelOperations(QObject):
@@ -126,7 +122,7 @@ class ModelOperations(QObject):
         for tag in tags:
             refusal = self.pull_refusal(tag)
             if refusal:
-                self._notifier.notify("Not pulled", refusal, error=True)
+                self._notifier.notify(self.tr("Not pulled"), refusal, error=True)
                 continue
             usable.append(tag)
         conflicts = {tag: self._conflict_detail(tag) for tag in usable if self._catalog.local(tag)}
@@ -152,11 +148,8 @@ class ModelOperations(QObject):
             for item in plan:
                 submit(item)
             if skipped:
-                as_it_was = "they were" if skipped > 1 else "it was"
-                self._notifier.notify(
-                    f"{kind.capitalize()} skipped",
-                    f"{_plural(skipped, 'version')} left as {as_it_was}.",
-                )
+                title = self.tr("Push skipped") if kind == PUSH else self.tr("Pull skipped")
+                self._notifier.notify(title, self.tr("%n version(s) left as it was.", "", skipped))
             resolver.deleteLater()
 
         resolver.finished.connect(planned)
@@ -173,12 +166,18 @@ class ModelOperations(QObject):
         parts = []
         if local is not None:
             parts.append(
-                f"Here: {format_size(local.size_bytes)}, {_plural(local.file_count, 'file')}."
+                self.tr("Here: {size}, %n file(s).", "", local.file_count).format(
+                    size=format_size(local.size_bytes)
+                )
             )
         if remote is not None:
-            parts.append(f"In the cloud: {cloud_describe.summary_line(remote)}.")
-        if sync is not None:
-            parts.append(f"{sync.state.label}: {sync.reason}")
+            parts.append(
+                self.tr("In the cloud: {summary}.").format(
+                    summary=cloud_describe.summary_line(remote)
+                )
+            )
+        if sync is not None:  # the reason is core.sync_state's sentence (English)
+            parts.append(f"{sync_display.state_label(sync.state)}: {sync.reason}")
         return "\n".join(parts)
 
     def _submit_push(self, item: PlannedTransfer) -> None:
@@ -198,7 +197,13 @@ class ModelOperations(QObject):
             else:
                 self.transfers.verify(tag)
         except BentoSyncError as exc:
-            self._notifier.notify(f"Cannot {kind} {tag}", str(exc), error=True)
+            if kind == PUSH:
+                title = self.tr("Cannot push {tag}")
+            elif kind == PULL:
+                title = self.tr("Cannot pull {tag}")
+            else:
+                title = self.tr("Cannot verify {tag}")
+            self._notifier.notify(title.format(tag=tag), str(exc), error=True)
 
     # ---- delete --------------------------------------------------------------------
 
@@ -207,16 +212,17 @@ class ModelOperations(QObject):
         busy = [t for t in tags if self.transfers.is_busy(t)]
         if busy:
             self._notifier.notify(
-                "Cannot delete while transferring",
-                f"{', '.join(busy)} {'is' if len(busy) == 1 else 'are'} being transferred; "
-                "cancel the transfer first.",
+                self.tr("Cannot delete while transferring"),
+                self.tr(
+                    "{tags} being transferred; cancel the transfer first.", "", len(busy)
+                ).format(tags=", ".join(busy)),
                 error=True,
             )
             return None
         items = [item for item in (self._deletion_item(side, t) for t in tags) if item]
         if not items:
             return None
-        where = "this computer" if side == LOCAL else self._connection.where()
+        where = self.tr("this computer") if side == LOCAL else self._connection.where()
         dialog = DeleteDialog(side, items, where, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.confirmed.connect(lambda confirmed: self._delete_confirmed(side, confirmed))
@@ -234,11 +240,10 @@ class ModelOperations(QObject):
         if remote is None:
             return None
         endpoint = self._connection.target.endpoint if self._connection.target else ""
-        status = (
-            "a Hugging Face reference"
-            if remote.is_huggingface
-            else f"upload {remote.upload_status}"
-        )
+        if remote.is_huggingface:
+            status = self.tr("a Hugging Face reference")
+        else:  # the server's status word
+            status = self.tr("upload {status}").format(status=remote.upload_status)
         return DeletionItem(
             tag,
             remote.size_bytes,
@@ -261,15 +266,17 @@ class ModelOperations(QObject):
         """
         if self.transfers.is_busy(tag):
             self._notifier.notify(
-                f"Cannot replace {tag}",
-                f"{tag} is being transferred; wait for it or cancel it first.",
+                self.tr("Cannot replace {tag}").format(tag=tag),
+                self.tr("{tag} is being transferred; wait for it or cancel it first.").format(
+                    tag=tag
+                ),
                 error=True,
             )
             return None
         if self._catalog.local(tag) is None:
             self._notifier.notify(
-                f"Cannot replace {tag}",
-                "It is no longer on this computer, so there is nothing to push.",
+                self.tr("Cannot replace {tag}").format(tag=tag),
+                self.tr("It is no longer on this computer, so there is nothing to push."),
                 error=True,
             )
             return None
@@ -309,7 +316,9 @@ class ModelOperations(QObject):
         else:
             client = self._connection.client()
             if client is None:
-                self._notifier.notify("Cannot delete", "Not connected to a registry.", error=True)
+                self._notifier.notify(
+                    self.tr("Cannot delete"), self.tr("Not connected to a registry."), error=True
+                )
                 return
 
             def work() -> list[str]:
@@ -319,16 +328,19 @@ class ModelOperations(QObject):
                 return list(tags)
 
             changed = self.cloud_changed
-        where = "this computer" if side == LOCAL else self._connection.where()
+        where = self.tr("this computer") if side == LOCAL else self._connection.where()
 
         def done(deleted: list[str]) -> None:
-            self._notifier.notify("Deleted", f"{', '.join(deleted)} from {where}")
+            self._notifier.notify(
+                self.tr("Deleted"),
+                self.tr("{tags} from {where}").format(tags=", ".join(deleted), where=where),
+            )
             changed.emit()
             if then is not None:
                 then(deleted)
 
         def failed(exc: BaseException) -> None:
-            self._notifier.notify("Delete failed", failure_message(exc), error=True)
+            self._notifier.notify(self.tr("Delete failed"), failure_text(exc), error=True)
             changed.emit()  # some may be gone already: show what is left
 
         run_in_pool(self._pool, work, self, done, failed)
@@ -364,9 +376,10 @@ class ModelOperations(QObject):
 
         def done(model: LocalModel) -> None:
             self._notifier.notify(
-                "Imported",
-                f"{model.tag} ({format_size(model.size_bytes)}, "
-                f"{_plural(model.file_count, 'file')}) from {request.folder}",
+                self.tr("Imported"),
+                self.tr("{tag} ({size}, %n file(s)) from {folder}", "", model.file_count).format(
+                    tag=model.tag, size=format_size(model.size_bytes), folder=request.folder
+                ),
             )
             self.local_changed.emit()
             self.imported.emit(model)
@@ -375,7 +388,9 @@ class ModelOperations(QObject):
 
         def failed(exc: BaseException) -> None:
             self._notifier.notify(
-                f"Could not import {request.folder.name}", failure_message(exc), error=True
+                self.tr("Could not import {folder}").format(folder=request.folder.name),
+                failure_text(exc),
+                error=True,
             )
 
         run_in_pool(self._pool, work, self, done, failed)

@@ -24,7 +24,7 @@ from bentosync.gui import icons
 
 logger = logging.getLogger(__name__)
 
-APP_TITLE = "BentoSync"
+APP_TITLE = "BentoSync"  # a name: the same in every language
 
 
 class Tray(QObject):
@@ -42,8 +42,8 @@ class Tray(QObject):
         super().__init__(parent)
         self.icon = QSystemTrayIcon(icons.app_icon(), self)
         self.menu = QMenu()
-        self.show_action = QAction(f"&Show {APP_TITLE}", self)
-        self.quit_action = QAction("&Quit", self)
+        self.show_action = QAction(self.tr("&Show BentoSync"), self)
+        self.quit_action = QAction(self.tr("&Quit"), self)
         self.show_action.triggered.connect(self.show_requested)
         self.quit_action.triggered.connect(self.quit_requested)
         self.menu.addAction(self.show_action)

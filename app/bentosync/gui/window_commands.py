@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
@@ -24,12 +24,16 @@ from bentosync.gui.dialogs.settings_dialog import SettingsDialog
 
 logger = logging.getLogger(__name__)
 
+translate = QCoreApplication.translate
+
 
 def copy_tags(tags: list[str], status_bar: QStatusBar) -> None:
     """Tags to the clipboard, one per line (what ``bentosync pull`` takes)."""
     if tags:
         QGuiApplication.clipboard().setText("\n".join(tags))
-        status_bar.showMessage(f"Copied {', '.join(tags)}", 4000)
+        status_bar.showMessage(
+            translate("WindowCommands", "Copied {tags}").format(tags=", ".join(tags)), 4000
+        )
 
 
 def show_in_folder(models: list[LocalModel]) -> None:
@@ -40,7 +44,7 @@ def show_in_folder(models: list[LocalModel]) -> None:
 
 def choose_folder(parent: QWidget, chosen: Callable[[Path], None]) -> QFileDialog:
     """A folder picker opened with ``open()`` (no nested event loop); calls ``chosen``."""
-    dialog = QFileDialog(parent, "Import a folder as a model")
+    dialog = QFileDialog(parent, translate("WindowCommands", "Import a folder as a model"))
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -60,12 +64,16 @@ def about_text() -> str:
 
     from bentosync.application.diagnostics import python_version
 
-    return (
-        f"<b>BentoSync {__version__}</b><br>"
+    blurb = translate(
+        "WindowCommands",
         "Push and pull BentoML models between this computer and BentoCloud, "
-        "with per-file checksums and resumable transfers.<br><br>"
+        "with per-file checksums and resumable transfers.",
+    )
+    licence = translate("WindowCommands", "Licence: {licence}").format(licence=LICENCE)
+    return (
+        f"<b>BentoSync {__version__}</b><br>{blurb}<br><br>"
         f"Qt {qVersion()} · PySide6 {PySide6.__version__} · {python_version()}<br>"
-        f"Licence: {LICENCE}<br>"
+        f"{licence}<br>"
         f'<a href="{PROJECT_URL}">{PROJECT_URL}</a>'
     )
 
@@ -74,7 +82,7 @@ def show_about(parent: QWidget) -> QMessageBox:
     box = QMessageBox(parent)
     box.setObjectName("about_box")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.setWindowTitle("About BentoSync")
+    box.setWindowTitle(translate("WindowCommands", "About BentoSync"))
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
     box.setText(about_text())

@@ -14,8 +14,14 @@ from PySide6.QtGui import QIcon
 
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot
 from bentosync.gui import icons
+from bentosync.gui.i18n import TranslationContext
 
 logger = logging.getLogger(__name__)
+
+
+class ChecksumWords(TranslationContext):
+    """The words of checksum states (``core.transfer.progress.ChecksumState``): core has no Qt."""
+
 
 #: Icon IDs (``resources/icons/{light,dark}/<id>.svg``).
 CHECKSUM_ICON_NAMES: dict[ChecksumState, str] = {
@@ -31,21 +37,57 @@ SEVERITY: dict[ChecksumState, int] = {
     ChecksumState.MISMATCH: 4,
 }
 
-_DEFAULT_REASONS: dict[ChecksumState, str] = {
-    ChecksumState.PENDING: "Pending: not checked yet",
-    ChecksumState.HASHING: "Hashing: computing its sha256…",
-    ChecksumState.VERIFIED: "Verified: its sha256 matches the server's file list",
-    ChecksumState.MISMATCH: "Mismatch: its sha256 differs from the server's file list",
-    ChecksumState.UNVERIFIED: "Unverified: the server keeps no checksum to compare with",
-}
+
+def state_word(state: ChecksumState) -> str:
+    """A checksum state in a sentence ("3 files verified"), translated: ``core`` has no Qt."""
+    if state is ChecksumState.PENDING:
+        return ChecksumWords.tr("pending")
+    if state is ChecksumState.HASHING:
+        return ChecksumWords.tr("hashing")
+    if state is ChecksumState.VERIFIED:
+        return ChecksumWords.tr("verified")
+    if state is ChecksumState.MISMATCH:
+        return ChecksumWords.tr("mismatch")
+    return ChecksumWords.tr("unverified")
+
+
+def state_label(state: ChecksumState) -> str:
+    """A checksum state on its own, capitalised ("Verified")."""
+    if state is ChecksumState.PENDING:
+        return ChecksumWords.tr("Pending")
+    if state is ChecksumState.HASHING:
+        return ChecksumWords.tr("Hashing")
+    if state is ChecksumState.VERIFIED:
+        return ChecksumWords.tr("Verified")
+    if state is ChecksumState.MISMATCH:
+        return ChecksumWords.tr("Mismatch")
+    return ChecksumWords.tr("Unverified")
+
+
+def default_reason(state: ChecksumState) -> str:
+    """Why a file has its icon when the engine gave no reason of its own."""
+    if state is ChecksumState.PENDING:
+        return ChecksumWords.tr("Pending: not checked yet")
+    if state is ChecksumState.HASHING:
+        return ChecksumWords.tr("Hashing: computing its sha256…")
+    if state is ChecksumState.VERIFIED:
+        return ChecksumWords.tr("Verified: its sha256 matches the server's file list")
+    if state is ChecksumState.MISMATCH:
+        return ChecksumWords.tr("Mismatch: its sha256 differs from the server's file list")
+    return ChecksumWords.tr("Unverified: the server keeps no checksum to compare with")
 
 
 def file_tooltip(file: FileSnapshot) -> str:
-    """Why the file has its icon, in the engine's words when it gave a reason."""
-    label = file.checksum.value.capitalize()
+    """Why the file has its icon, in the engine's words when it gave a reason.
+
+    The engine's reasons (``core.transfer``) stay English: they name what the
+    server said, and the CLI prints the same words.
+    """
     if file.reason:
-        return f"{label}: {file.reason}"
-    return _DEFAULT_REASONS[file.checksum]
+        return ChecksumWords.tr("{state}: {reason}").format(
+            state=state_label(file.checksum), reason=file.reason
+        )
+    return default_reason(file.checksum)
 
 
 def aggregate(files: Iterable[FileSnapshot]) -> ChecksumState | None:
@@ -72,10 +114,6 @@ def reasons(files: Iterable[FileSnapshot]) -> list[tuple[ChecksumState, str, int
     return [(state, reason, n) for (state, reason), n in ordered]
 
 
-def _files(count: int) -> str:
-    return "1 file" if count == 1 else f"{count:,} files"
-
-
 def job_tooltip(files: tuple[FileSnapshot, ...]) -> str:
     """ "3 of 5 files verified, 1 mismatch, 1 pending", then the engine's reasons.
 
@@ -89,20 +127,32 @@ def grouped_tooltip(grouped: list[tuple[ChecksumState, str, int]]) -> str:
     """``job_tooltip`` from ``reasons()`` already counted (the model keeps them up to date,
     so a 20 000-file job is not counted again on every hover)."""
     if not grouped:
-        return "No files yet"
+        return ChecksumWords.tr("No files yet")
     if len(grouped) == 1 and grouped[0][1]:
         state, reason, count = grouped[0]
-        every = "All " if count > 1 else ""
-        return f"{every}{_files(count)} {state.value}: {reason}"
+        return ChecksumWords.tr("All {count} file(s) {state}: {reason}", "", count).format(
+            count=f"{count:,}", state=state_word(state), reason=reason
+        )
     counts: dict[ChecksumState, int] = {}
     for state, _, n in grouped:
         counts[state] = counts.get(state, 0) + n
     total = sum(counts.values())
     verified = counts.pop(ChecksumState.VERIFIED, 0)
-    parts = [f"{verified} of {total} files verified"]
-    parts += [f"{n} {state.value}" for state, n in sorted(counts.items(), key=_by_severity)]
+    parts = [
+        ChecksumWords.tr("{verified} of %n file(s) verified", "", total).format(verified=verified)
+    ]
+    parts += [
+        ChecksumWords.tr("{count} {state}").format(count=n, state=state_word(state))
+        for state, n in sorted(counts.items(), key=_by_severity)
+    ]
     lines = [", ".join(parts)]
-    lines += [f"{n} {state.value}: {reason}" for state, reason, n in grouped if reason]
+    lines += [
+        ChecksumWords.tr("{count} {state}: {reason}").format(
+            count=n, state=state_word(state), reason=reason
+        )
+        for state, reason, n in grouped
+        if reason
+    ]
     return "\n".join(lines)
 
 

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bentosync.application.errors import present
 from bentosync.core.credentials import (
     Context,
     ContextsFile,
@@ -37,6 +36,7 @@ from bentosync.core.credentials import (
 )
 from bentosync.core.yatai_import import import_yatai_contexts
 from bentosync.gui.dialogs.login_dialog import LoginDialog
+from bentosync.gui.error_words import present
 from bentosync.gui.workers.runnable import run_in_pool
 
 logger = logging.getLogger(__name__)
@@ -97,23 +97,25 @@ class AccountsDialog(QDialog):
         self.state = AccountsState((), None, frozenset())
         self._busy = False
         self._import_before: str | None = None
-        self.setWindowTitle("Accounts")
+        self.setWindowTitle(self.tr("Accounts"))
         self.setMinimumSize(480, 300)
 
         self.list = QListWidget()
         self.list.itemSelectionChanged.connect(self._update_buttons)
         self.list.itemDoubleClicked.connect(self._on_double_clicked)
-        self.use_button = QPushButton("&Use")
-        self.use_button.setToolTip("Make the selected login the one BentoSync uses")
+        self.use_button = QPushButton(self.tr("&Use"))
+        self.use_button.setToolTip(self.tr("Make the selected login the one BentoSync uses"))
         self.use_button.clicked.connect(self.use_selected)
-        self.logout_button = QPushButton("&Log Out")
-        self.logout_button.setToolTip("Forget the selected login and delete its token")
+        self.logout_button = QPushButton(self.tr("&Log Out"))
+        self.logout_button.setToolTip(self.tr("Forget the selected login and delete its token"))
         self.logout_button.clicked.connect(self._confirm_log_out)
-        self.add_button = QPushButton("&Add…")
+        self.add_button = QPushButton(self.tr("&Add…"))
         self.add_button.clicked.connect(self.add_login)
-        self.import_button = QPushButton("&Import from bentoml")
+        self.import_button = QPushButton(self.tr("&Import from bentoml"))
         self.import_button.setToolTip(
-            "Copy the logins of `bentoml cloud login` (.yatai.yaml) into the system keyring"
+            self.tr(
+                "Copy the logins of `bentoml cloud login` (.yatai.yaml) into the system keyring"
+            )
         )
         self.import_button.clicked.connect(self.import_yatai)
         column = QVBoxLayout()
@@ -165,9 +167,9 @@ class AccountsDialog(QDialog):
                 text += f" ({context.email})"
             notes = []
             if context.name == state.current:
-                notes.append("current")
+                notes.append(self.tr("current"))
             if context.name in state.session_only:
-                notes.append("this session only")
+                notes.append(self.tr("this session only"))
             if notes:
                 text += f"  [{', '.join(notes)}]"
             item = QListWidgetItem(text)
@@ -181,7 +183,7 @@ class AccountsDialog(QDialog):
                 item.setSelected(True)
                 self.list.setCurrentItem(item)
         if not state.contexts and not self.status_label.text():
-            self.status_label.setText("No saved logins. Add one, or import bentoml's.")
+            self.status_label.setText(self.tr("No saved logins. Add one, or import bentoml's."))
         self._update_buttons()
         self.loaded.emit()
 
@@ -213,14 +215,22 @@ class AccountsDialog(QDialog):
         def work() -> Context:
             context = contexts.get(name)
             if context is None:
-                raise LookupError(f"There is no saved login named {name!r} any more.")
+                raise LookupError(
+                    self.tr("There is no saved login named {name} any more.").format(
+                        name=repr(name)
+                    )
+                )
             contexts.upsert(context, make_current=True)
             return context
 
         self._run(work, self._on_switched)
 
     def _on_switched(self, context: Context) -> None:
-        self.status_label.setText(f"Now using {context.name} ({context.endpoint}).")
+        self.status_label.setText(
+            self.tr("Now using {name} ({endpoint}).").format(
+                name=context.name, endpoint=context.endpoint
+            )
+        )
         self.current_changed.emit(context)
         self.reload()
 
@@ -230,9 +240,11 @@ class AccountsDialog(QDialog):
             return
         answer = QMessageBox.question(
             self,
-            "Log out",
-            f"Log out of {name}? Its token is deleted from the system keyring; "
-            "you will need the token again to log back in.",
+            self.tr("Log out"),
+            self.tr(
+                "Log out of {name}? Its token is deleted from the system keyring; "
+                "you will need the token again to log back in."
+            ).format(name=name),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.log_out(name)
@@ -251,8 +263,11 @@ class AccountsDialog(QDialog):
 
     def _on_logged_out(self, outcome: tuple[str, bool, Context | None, bool]) -> None:
         name, token_removed, current, switched = outcome
-        gone = "its token was deleted" if token_removed else "no token was stored"
-        self.status_label.setText(f"Logged out of {name}; {gone}.")
+        if token_removed:
+            text = self.tr("Logged out of {name}; its token was deleted.")
+        else:
+            text = self.tr("Logged out of {name}; no token was stored.")
+        self.status_label.setText(text.format(name=name))
         self.accounts_changed.emit()
         if switched:
             self.current_changed.emit(current)
@@ -272,9 +287,12 @@ class AccountsDialog(QDialog):
 
     def _on_imported(self, outcome: tuple[Any, Context | None]) -> None:
         report, current = outcome
-        text = f"Imported {', '.join(report.imported)} from {report.source}."
-        if report.skipped:
-            text += " Skipped " + "; ".join(f"{n} ({why})" for n, why in report.skipped) + "."
+        text = self.tr("Imported {names} from {source}.").format(
+            names=", ".join(report.imported), source=report.source
+        )
+        if report.skipped:  # why each was skipped: the importer's words
+            skipped = "; ".join(f"{n} ({why})" for n, why in report.skipped)
+            text += " " + self.tr("Skipped {names}.").format(names=skipped)
         self.status_label.setText(text)
         self.accounts_changed.emit()
         if report.current != self._import_before:
@@ -290,7 +308,11 @@ class AccountsDialog(QDialog):
         return dialog
 
     def _on_login_added(self, context: Context) -> None:
-        self.status_label.setText(f"Logged in to {context.endpoint} as context {context.name}.")
+        self.status_label.setText(
+            self.tr("Logged in to {endpoint} as context {name}.").format(
+                endpoint=context.endpoint, name=context.name
+            )
+        )
         self.accounts_changed.emit()
         self.current_changed.emit(context)
         self.reload()

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 logger = logging.getLogger(__name__)
+
+translate = QCoreApplication.translate
 
 PUSH, PULL = "push", "pull"
 
@@ -62,15 +64,21 @@ def _question(kind: str, tag: str, where: str) -> tuple[str, str]:
     if kind == PUSH:
         holder = where[:1].upper() + where[1:]
         return (
-            f"{tag} is already in the cloud",
-            f"{holder} already holds this version. Upload the copy on this computer into "
-            "it again, or skip it? If the cloud version was made for other files, nothing "
-            "is sent: the transfer then offers to delete the cloud version and push again.",
+            translate("ConflictDialog", "{tag} is already in the cloud").format(tag=tag),
+            translate(
+                "ConflictDialog",
+                "{holder} already holds this version. Upload the copy on this computer into "
+                "it again, or skip it? If the cloud version was made for other files, nothing "
+                "is sent: the transfer then offers to delete the cloud version and push again.",
+            ).format(holder=holder),
         )
     return (
-        f"{tag} is already on this computer",
-        f"The local store already holds this version. Replace it with the copy from "
-        f"{where}, or skip it?",
+        translate("ConflictDialog", "{tag} is already on this computer").format(tag=tag),
+        translate(
+            "ConflictDialog",
+            "The local store already holds this version. Replace it with the copy from "
+            "{where}, or skip it?",
+        ).format(where=where),
     )
 
 
@@ -90,28 +98,30 @@ class ConflictDialog(QDialog):
         self.kind = kind
         self.tag = tag
         self._choice = Choice.SKIP
-        self.setWindowTitle("Push conflict" if kind == PUSH else "Pull conflict")
+        self.setWindowTitle(self.tr("Push conflict") if kind == PUSH else self.tr("Pull conflict"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         title, body = _question(kind, tag, where)
         self.title_label = QLabel(f"<b>{title}</b>")
         self.title_label.setTextFormat(Qt.TextFormat.RichText)
         self.body_label = QLabel(body + (f"\n\n{detail}" if detail else ""))
         self.body_label.setWordWrap(True)
-        self.apply_all = QCheckBox(f"Do the same for the {remaining} other conflicts")
+        self.apply_all = QCheckBox(
+            self.tr("Do the same for the %n other conflict(s)", "", remaining)
+        )
         self.apply_all.setVisible(remaining > 0)
 
         buttons = QDialogButtonBox()
-        self.skip_button = QPushButton("&Skip")
+        self.skip_button = QPushButton(self.tr("&Skip"))
         if kind == PUSH:
             # A push never deletes a cloud version: it can only upload into the record.
-            self.overwrite_button = QPushButton("&Upload Again")
+            self.overwrite_button = QPushButton(self.tr("&Upload Again"))
             self.overwrite_button.setToolTip(
-                "Upload into the existing cloud record (--force on the command line)"
+                self.tr("Upload into the existing cloud record (--force on the command line)")
             )
         else:
-            self.overwrite_button = QPushButton("&Overwrite")
+            self.overwrite_button = QPushButton(self.tr("&Overwrite"))
             self.overwrite_button.setToolTip(
-                "Replace the existing copy (the same as --force on the command line)"
+                self.tr("Replace the existing copy (the same as --force on the command line)")
             )
         buttons.addButton(self.skip_button, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.addButton(self.overwrite_button, QDialogButtonBox.ButtonRole.AcceptRole)

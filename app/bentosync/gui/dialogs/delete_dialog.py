@@ -23,8 +23,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from bentosync.application.formatting import format_size
+from bentosync.gui.i18n import TranslationContext
 
 logger = logging.getLogger(__name__)
+
+
+class DeletionWords(TranslationContext):
+    """What a delete would delete, in words (the dialog's text)."""
+
 
 LOCAL, CLOUD = "local", "cloud"
 LISTED = 8  # versions named in the main text; all of them are in the details
@@ -55,23 +61,30 @@ class DeletionText:
 
 def _files(count: int | None) -> str:
     if count is None:
-        return "number of files unknown"
-    return f"{count:,} file" if count == 1 else f"{count:,} files"
+        return DeletionWords.tr("number of files unknown")
+    return DeletionWords.tr("{count} file(s)", "", count).format(count=f"{count:,}")
+
+
+def _size(nbytes: int) -> str:
+    return format_size(nbytes) if nbytes else DeletionWords.tr("size unknown")
 
 
 def describe_item(item: DeletionItem) -> str:
-    size = format_size(item.size_bytes) if item.size_bytes else "size unknown"
-    return f"{item.tag} ({size}, {_files(item.file_count)})"
+    return f"{item.tag} ({_size(item.size_bytes)}, {_files(item.file_count)})"
 
 
 def describe_replacement(item: DeletionItem, where: str) -> DeletionText:
     """The wording for deleting one cloud version so that the local copy can be pushed again."""
     return DeletionText(
-        "Replace the cloud version",
-        f"Delete {describe_item(item)} from {where}, then push the copy on this computer again?",
-        "The cloud version is deleted first, for everyone who uses it: Bentos and "
-        f"deployments that use {item.tag} lose it. Then this computer's files are pushed "
-        "as a new record under the same tag. The deletion cannot be undone.",
+        DeletionWords.tr("Replace the cloud version"),
+        DeletionWords.tr(
+            "Delete {item} from {where}, then push the copy on this computer again?",
+        ).format(item=describe_item(item), where=where),
+        DeletionWords.tr(
+            "The cloud version is deleted first, for everyone who uses it: Bentos and "
+            "deployments that use {tag} lose it. Then this computer's files are pushed "
+            "as a new record under the same tag. The deletion cannot be undone.",
+        ).format(tag=item.tag),
         _details([item]),
     )
 
@@ -94,29 +107,37 @@ def describe_deletion(side: str, items: Sequence[DeletionItem], where: str) -> D
     if None not in files:
         files_text = _files(known)
     elif known:
-        files_text = f"at least {_files(known)}"
+        files_text = DeletionWords.tr("at least {files}").format(files=_files(known))
     else:
         files_text = _files(None)
-    noun = "model version" if count == 1 else f"{count} model versions"
     if side == LOCAL:
-        title = "Delete from this computer"
-        consequence = (
-            "The folder is removed from the local model store. Copies in the cloud are not touched."
+        title = DeletionWords.tr("Delete from this computer")
+        consequence = DeletionWords.tr(
+            "The folder is removed from the local model store. Copies in the cloud are not "
+            "touched. This cannot be undone.",
         )
     else:
-        title = "Delete from the cloud"
-        consequence = (
-            f"The version is removed from {where} for everyone who uses it: Bentos and "
-            "deployments that use it lose it. Copies on this computer are not touched."
-        )
+        title = DeletionWords.tr("Delete from the cloud")
+        consequence = DeletionWords.tr(
+            "The version is removed from {where} for everyone who uses it: Bentos and "
+            "deployments that use it lose it. Copies on this computer are not touched. "
+            "This cannot be undone.",
+        ).format(where=where)
     if count == 1:
-        text = f"Delete {describe_item(items[0])} from {where}?"
+        text = DeletionWords.tr("Delete {item} from {where}?").format(
+            item=describe_item(items[0]), where=where
+        )
     else:
-        size = format_size(total) if total else "size unknown"
         listed = "\n".join(f"• {describe_item(item)}" for item in items[:LISTED])
-        more = f"\n…and {count - LISTED} more (see details)" if count > LISTED else ""
-        text = f"Delete {noun} ({size}, {files_text}) from {where}?\n\n{listed}{more}"
-    return DeletionText(title, text, consequence + " This cannot be undone.", _details(items))
+        if count > LISTED:
+            listed += "\n" + DeletionWords.tr("…and %n more (see details)", "", count - LISTED)
+        text = DeletionWords.tr(
+            "Delete %n model version(s) ({size}, {files}) from {where}?",
+            "",
+            count,
+        ).format(size=_size(total), files=files_text, where=where)
+        text = f"{text}\n\n{listed}"
+    return DeletionText(title, text, consequence, _details(items))
 
 
 class DeleteDialog(QMessageBox):
@@ -157,7 +178,7 @@ class DeleteDialog(QMessageBox):
             self.setDetailedText(wording.details)
         else:
             self.setToolTip(wording.details)
-        button = "&Delete and Push Again" if replace else "&Delete"
+        button = self.tr("&Delete and Push Again") if replace else self.tr("&Delete")
         self.delete_button = self.addButton(button, QMessageBox.ButtonRole.DestructiveRole)
         self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
         self.setDefaultButton(self.cancel_button)  # Enter must not delete

@@ -9,12 +9,13 @@ OK button is never a way to a late error.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -66,7 +67,11 @@ def parse_labels(text: str) -> dict[str, str]:
             continue
         key, sep, value = entry.partition("=")
         if not sep or not key.strip():
-            raise ValueError(f"“{entry}” is not key=value")
+            raise ValueError(
+                QCoreApplication.translate("ImportDialog", "“{entry}” is not key=value").format(
+                    entry=entry
+                )
+            )
         labels[key.strip()] = value.strip()
     return labels
 
@@ -82,23 +87,27 @@ class ImportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.folder = folder
-        self.setWindowTitle("Import a folder as a model")
+        self.setWindowTitle(self.tr("Import a folder as a model"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
 
         intro = QLabel(
-            f"The files of <b>{folder}</b> are copied into a new model in the local "
-            "store; the folder itself is left as it is."
+            self.tr(
+                "The files of <b>{folder}</b> are copied into a new model in the local "
+                "store; the folder itself is left as it is."
+            ).format(folder=html.escape(str(folder)))
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
 
         self.name_edit = QLineEdit(suggest_name(folder))
-        self.name_edit.setPlaceholderText("e.g. sentiment-clf")
+        self.name_edit.setPlaceholderText(self.tr("e.g. sentiment-clf"))
         self.labels_edit = QPlainTextEdit()
-        self.labels_edit.setPlaceholderText("team=nlp\nstage=dev")
+        self.labels_edit.setPlaceholderText(self.tr("team=nlp\nstage=dev"))
         self.labels_edit.setTabChangesFocus(True)
         self.labels_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-        self.push_box = QCheckBox(f"Push it to {where or 'the cloud'} afterwards")
+        self.push_box = QCheckBox(
+            self.tr("Push it to {where} afterwards").format(where=where or self.tr("the cloud"))
+        )
         self.push_box.setChecked(push)
         self.error_icon = QLabel()
         self.error_icon.setPixmap(icons.icon("warning").pixmap(16, 16))
@@ -109,14 +118,14 @@ class ImportDialog(QDialog):
         error_row.addWidget(self.error_label, 1)
 
         form = QFormLayout()
-        form.addRow("&Name:", self.name_edit)
-        form.addRow("&Labels:", self.labels_edit)
+        form.addRow(self.tr("&Name:"), self.name_edit)
+        form.addRow(self.tr("&Labels:"), self.labels_edit)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Import")
+        self.ok_button.setText(self.tr("&Import"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -143,16 +152,16 @@ class ImportDialog(QDialog):
         """Why the form cannot be accepted now, or ""."""
         name = self.name_edit.text().strip()
         if not name:
-            return "Give the model a name."
+            return self.tr("Give the model a name.")
         try:
             if validate_part(name, "name") != name:
-                return "Use lowercase: model names are lowercase in BentoML."
+                return self.tr("Use lowercase: model names are lowercase in BentoML.")
         except InvalidTag as exc:
-            return str(exc)
+            return str(exc)  # core's rule for tags, as the CLI states it
         try:
             parse_labels(self.labels_edit.toPlainText())
         except ValueError as exc:
-            return f"Labels: {exc}."
+            return self.tr("Labels: {problem}.").format(problem=exc)
         return ""
 
     def request(self) -> ImportRequest:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from bentosync.application.cloud_target import check_token
-from bentosync.application.errors import ErrorReport, Remedy, present
+from bentosync.application.errors import ErrorReport, Remedy
 from bentosync.core.cloud import DEFAULT_ENDPOINT, CloudUser
 from bentosync.core.credentials import (
     Context,
@@ -42,6 +42,7 @@ from bentosync.core.credentials import (
 )
 from bentosync.core.errors import BentoSyncError
 from bentosync.gui import icons
+from bentosync.gui.error_words import present
 from bentosync.gui.workers.runnable import run_in_pool
 
 logger = logging.getLogger(__name__)
@@ -109,20 +110,20 @@ class LoginDialog(QDialog):
         self._request = 0  # outcomes of superseded requests are dropped
         self._busy = False
         self.problem: ErrorReport | None = None
-        self.setWindowTitle("Log in to BentoCloud")
+        self.setWindowTitle(self.tr("Log in to BentoCloud"))
         self.setMinimumWidth(460)
 
         self.endpoint_edit = QLineEdit(endpoint)
         self.endpoint_edit.setPlaceholderText(DEFAULT_ENDPOINT)
         self.token_edit = QLineEdit()
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText("API token from the BentoCloud console")
+        self.token_edit.setPlaceholderText(self.tr("API token from the BentoCloud console"))
         self.context_edit = QLineEdit(context_name)
         self.context_edit.setPlaceholderText(DEFAULT_CONTEXT)
         form = QFormLayout()
-        form.addRow("&Endpoint:", self.endpoint_edit)
-        form.addRow("API &token:", self.token_edit)
-        form.addRow("&Context name:", self.context_edit)
+        form.addRow(self.tr("&Endpoint:"), self.endpoint_edit)
+        form.addRow(self.tr("API &token:"), self.token_edit)
+        form.addRow(self.tr("&Context name:"), self.context_edit)
 
         self.status_icon = QLabel()
         self.status_icon.hide()
@@ -133,11 +134,11 @@ class LoginDialog(QDialog):
         status_row = QHBoxLayout()
         status_row.addWidget(self.status_icon, 0, Qt.AlignmentFlag.AlignTop)
         status_row.addWidget(self.status_label, 1)
-        self.test_button = QPushButton("&Test Connection")
+        self.test_button = QPushButton(self.tr("&Test Connection"))
         self.test_button.clicked.connect(self.test_connection)
-        self.session_button = QPushButton("Keep for This &Session Only")
+        self.session_button = QPushButton(self.tr("Keep for This &Session Only"))
         self.session_button.setToolTip(
-            "Use this token until BentoSync quits, without saving it anywhere."
+            self.tr("Use this token until BentoSync quits, without saving it anywhere.")
         )
         self.session_button.clicked.connect(self.save_for_session)
         self.session_button.hide()
@@ -179,7 +180,9 @@ class LoginDialog(QDialog):
         try:
             token = validate_token(self.token_edit.text())
         except BentoSyncError as exc:
-            self._show_problem(ErrorReport("Check what you typed", str(exc), Remedy.FIX_INPUT))
+            self._show_problem(
+                ErrorReport(self.tr("Check what you typed"), str(exc), Remedy.FIX_INPUT)
+            )
             self.token_edit.setFocus()
             return None
         return self.endpoint(), token
@@ -195,7 +198,10 @@ class LoginDialog(QDialog):
         if inputs is None:
             return
         endpoint, token = inputs
-        self._start(f"Connecting to {endpoint}…", lambda: check_token(endpoint, token))
+        self._start(
+            self.tr("Connecting to {endpoint}…").format(endpoint=endpoint),
+            lambda: check_token(endpoint, token),
+        )
 
     def save(self) -> None:
         """Check the token, then store it in the keyring (both on the pool)."""
@@ -213,7 +219,11 @@ class LoginDialog(QDialog):
             )
             return user, context
 
-        self._start(f"Checking the token with {endpoint}…", work, keyring=True)
+        self._start(
+            self.tr("Checking the token with {endpoint}…").format(endpoint=endpoint),
+            work,
+            keyring=True,
+        )
 
     def save_for_session(self) -> None:
         """Keep the (already checked) token in memory only, because the keyring failed."""
@@ -230,7 +240,7 @@ class LoginDialog(QDialog):
             )
             return None, context
 
-        self._start("Keeping the token for this session…", work)
+        self._start(self.tr("Keeping the token for this session…"), work)
 
     # ---- running on the pool -------------------------------------------------------
 
@@ -248,14 +258,20 @@ class LoginDialog(QDialog):
             return
         self._finish_request()
         if isinstance(value, CloudUser):
-            self._show_text(f"Connected as {value.display_name}. Save to keep this login.")
+            self._show_text(
+                self.tr("Connected as {name}. Save to keep this login.").format(
+                    name=value.display_name
+                )
+            )
             self.connection_tested.emit(value)
             return
         user, context = value
-        who = f" as {user.display_name}" if user is not None else ""
-        where = "for this session only" if user is None else "in the system keyring"
-        logger.info("Logged in to %s%s (context %s)", context.endpoint, who, context.name)
-        self._show_text(f"Logged in{who}; the token is kept {where}.")
+        logger.info("Logged in to %s (context %s)", context.endpoint, context.name)
+        if user is None:
+            text = self.tr("Logged in; the token is kept for this session only.")
+        else:
+            text = self.tr("Logged in as {name}; the token is kept in the system keyring.")
+        self._show_text(text.format(name=user.display_name if user is not None else ""))
         self.login_saved.emit(context)
         self.accept()
 
@@ -275,8 +291,10 @@ class LoginDialog(QDialog):
 
     def _still_waiting(self) -> None:
         self._show_text(
-            "Still waiting for the system keyring. If it asks to be unlocked, answer its "
-            "prompt; or cancel this dialog."
+            self.tr(
+                "Still waiting for the system keyring. If it asks to be unlocked, answer its "
+                "prompt; or cancel this dialog."
+            )
         )
 
     # ---- display -------------------------------------------------------------------

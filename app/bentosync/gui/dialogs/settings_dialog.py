@@ -42,44 +42,56 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: TransferSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
-        self.setWindowTitle("Transfer Settings")
+        self.setWindowTitle(self.tr("Transfer Settings"))
 
         self.jobs_spin = QSpinBox()
         self.jobs_spin.setRange(CONCURRENT_JOBS.minimum, CONCURRENT_JOBS.maximum)
         self.jobs_spin.setValue(settings.concurrent_jobs)
-        self.jobs_spin.setToolTip("How many pushes, pulls and verifications run at the same time")
+        self.jobs_spin.setToolTip(
+            self.tr("How many pushes, pulls and verifications run at the same time")
+        )
         self.threads_spin = QSpinBox()
         self.threads_spin.setRange(THREADS_PER_JOB.minimum, THREADS_PER_JOB.maximum)
         self.threads_spin.setValue(settings.threads_per_job)
-        self.threads_spin.setToolTip("Parts of one push uploaded in parallel (multipart servers)")
+        self.threads_spin.setToolTip(
+            self.tr("Parts of one push uploaded in parallel (multipart servers)")
+        )
         self.part_spin = QSpinBox()
         self.part_spin.setRange(PART_SIZE.minimum // MIB, PART_SIZE.maximum // MIB)
-        self.part_spin.setSuffix(" MiB")
+        self.part_spin.setSuffix(self.tr(" MiB"))
         self.part_spin.setValue(settings.part_size // MIB)
         self.part_spin.setToolTip(
-            "Size of each uploaded part; larger parts mean fewer requests, smaller parts "
-            "lose less when a connection drops"
+            self.tr(
+                "Size of each uploaded part; larger parts mean fewer requests, smaller parts "
+                "lose less when a connection drops"
+            )
         )
 
         form = QFormLayout()
-        form.addRow("&Concurrent transfers:", self.jobs_spin)
-        form.addRow("&Threads per transfer:", self.threads_spin)
-        form.addRow("&Part size:", self.part_spin)
-        self.resume_check = QCheckBox("&Resume interrupted transfers when BentoSync starts")
+        form.addRow(self.tr("&Concurrent transfers:"), self.jobs_spin)
+        form.addRow(self.tr("&Threads per transfer:"), self.threads_spin)
+        form.addRow(self.tr("&Part size:"), self.part_spin)
+        self.resume_check = QCheckBox(
+            self.tr("&Resume interrupted transfers when BentoSync starts")
+        )
         self.resume_check.setToolTip(
-            "Pushes and pulls that were running when BentoSync closed or crashed are listed "
-            "again at start; with this, they also resume by themselves."
+            self.tr(
+                "Pushes and pulls that were running when BentoSync closed or crashed are listed "
+                "again at start; with this, they also resume by themselves."
+            )
         )
         self.resume_check.setChecked(settings.resume_interrupted)
         form.addRow(self.resume_check)
-        self.tray_check = QCheckBox("&Keep running in the tray while transfers run")
+        self.tray_check = QCheckBox(self.tr("&Keep running in the tray while transfers run"))
         self.tray_check.setToolTip(
-            "Closing the window while transfers run hides it to the tray instead of asking "
-            "to stop them (where the desktop has a tray)."
+            self.tr(
+                "Closing the window while transfers run hides it to the tray instead of asking "
+                "to stop them (where the desktop has a tray)."
+            )
         )
         self.tray_check.setChecked(settings.keep_in_tray)
         form.addRow(self.tray_check)
-        note = QLabel("Changes apply to transfers started from now on.")
+        note = QLabel(self.tr("Changes apply to transfers started from now on."))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok

@@ -19,11 +19,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
 
 from bentosync.application.formatting import format_labels, format_size
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.sync_state import SyncEntry, SyncState
+from bentosync.gui.i18n import QT_TRANSLATE_NOOP
 from bentosync.gui.models import cloud_describe, mime, sync_display
 from bentosync.gui.models.local_models import (
     format_age,
@@ -34,13 +35,30 @@ from bentosync.gui.models.record_table import RecordTableModel
 logger = logging.getLogger(__name__)
 
 COL_NAME, COL_VERSION, COL_SIZE, COL_CREATED, COL_SYNC, COL_LABELS = range(6)
-HEADERS = ("Name", "Version", "Size", "Created", "Sync", "Labels")
+HEADERS = (
+    QT_TRANSLATE_NOOP("TableHeader", "Name"),
+    QT_TRANSLATE_NOOP("TableHeader", "Version"),
+    QT_TRANSLATE_NOOP("TableHeader", "Size"),
+    QT_TRANSLATE_NOOP("TableHeader", "Created"),
+    QT_TRANSLATE_NOOP("TableHeader", "Sync"),
+    QT_TRANSLATE_NOOP("TableHeader", "Labels"),
+)
 
-_STATUS_WORDS = {
-    "pending": "Upload pending",
-    "uploading": "Uploading",
-    "failed": "Upload failed",
-}
+
+def upload_status_words(status: str) -> str:
+    """The Sync column's words for an unfinished upload (the server's status word)."""
+    if status == "pending":
+        return QCoreApplication.translate("CloudSync", "Upload pending")
+    if status == "uploading":
+        return QCoreApplication.translate("CloudSync", "Uploading")
+    if status == "failed":
+        return QCoreApplication.translate("CloudSync", "Upload failed")
+    return QCoreApplication.translate("CloudSync", "Upload {status}").format(status=status or "?")
+
+
+def widest_sync_text() -> str:
+    """The widest words the Sync column shows, in the current language (its minimum width)."""
+    return upload_status_words("failed")
 
 
 def created_of(item: CloudModel) -> datetime | None:
@@ -55,13 +73,16 @@ def sync_cell(item: CloudModel, entry: SyncEntry | None) -> sync_display.SyncCel
     """
     if item.is_huggingface:
         return sync_display.SyncCell(
-            cloud_describe.REFERENCE_LABEL,
+            cloud_describe.reference_label(),
             "sync-reference",
             cloud_describe.wrap(cloud_describe.huggingface_sentence(item)),
         )
     if not item.is_uploaded:
-        words = _STATUS_WORDS.get(item.upload_status, f"Upload {item.upload_status or '?'}")
-        why = item.upload_finished_reason or "It cannot be pulled until a push completes."
+        words = upload_status_words(item.upload_status)
+        # The server's own reason, as it wrote it; ours when it gave none.
+        why = item.upload_finished_reason or QCoreApplication.translate(
+            "CloudSync", "It cannot be pulled until a push completes."
+        )
         icon_name = "error" if item.upload_status == "failed" else "warning"
         return sync_display.SyncCell(words, icon_name, why)
     return sync_display.cell_for(entry)
@@ -142,7 +163,7 @@ class CloudModelTableModel(RecordTableModel[CloudModel]):
         if column == COL_VERSION:
             return item.version
         if column == COL_SIZE:
-            return format_size(item.size_bytes) if item.size_bytes else "—"
+            return format_size(item.size_bytes) if item.size_bytes else "—"  # no words
         if column == COL_CREATED:
             created = created_of(item)
             return format_age(created, self._now()) if created else ""
@@ -184,5 +205,5 @@ class CloudModelTableModel(RecordTableModel[CloudModel]):
     def _filter_parts(self, item: CloudModel) -> list[str]:
         parts = [item.name, item.version, format_labels(item.labels, " ")]
         if item.is_huggingface:
-            parts.append(cloud_describe.REFERENCE_LABEL)
+            parts.append(cloud_describe.reference_label())
         return parts

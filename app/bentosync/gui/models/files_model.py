@@ -15,19 +15,34 @@ import logging
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QFontDatabase
 
 from bentosync.application.formatting import format_size
 from bentosync.core.filelist import Checksums, FileEntry
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.gui import icons
-from bentosync.gui.models.roles import ItemRole, SortRole
+from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
+from bentosync.gui.models.roles import ItemRole, SortRole, header_text
 
 logger = logging.getLogger(__name__)
 
+
+class FilesModel(TranslationContext):
+    """The words of the details panel's file list."""
+
+
 COL_PATH, COL_SIZE, COL_SHA256 = range(3)
-HEADERS = ("File", "Size", "SHA-256")
+HEADERS = (
+    QT_TRANSLATE_NOOP("TableHeader", "File"),
+    QT_TRANSLATE_NOOP("TableHeader", "Size"),
+    QT_TRANSLATE_NOOP("TableHeader", "SHA-256"),
+)
 SHORT_HASH = 16  # characters shown; the tooltip and the copy have all 64
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -60,10 +75,11 @@ class FileRow(NamedTuple):
 def cloud_rows(files: Sequence[FileEntry], *, checked: bool) -> list[FileRow]:
     """A server's own list: verified only where the server checked the archive against it."""
     if checked:
-        state, reason = ChecksumState.VERIFIED, "Checked by the server against the uploaded archive"
+        state = ChecksumState.VERIFIED
+        reason = FilesModel.tr("Checked by the server against the uploaded archive")
     else:
-        state, reason = (
-            ChecksumState.UNVERIFIED,
+        state = ChecksumState.UNVERIFIED
+        reason = FilesModel.tr(
             "Recorded when it was pushed; this server does not check uploads, every pull does",
         )
     return [FileRow(f.path, f.size, f.sha256, state, reason) for f in files]
@@ -73,12 +89,16 @@ def compare_whole(files: Sequence[FileEntry], cloud: Checksums) -> list[FileRow]
     """Local rows judged against a whole-model digest: all match, or none can be named."""
     if cloud.matches(files):
         state = ChecksumState.VERIFIED
-        reason = f"The whole model matches the cloud's one sha256 over its {cloud.count:,} files"
+        reason = FilesModel.tr(
+            "The whole model matches the cloud's one sha256 over its {count} file(s)",
+            "",
+            cloud.count,
+        ).format(count=f"{cloud.count:,}")
     else:
         state = ChecksumState.UNVERIFIED
-        reason = (
+        reason = FilesModel.tr(
             "The model differs from the cloud copy, which keeps one sha256 for the whole "
-            "model, so this file cannot be compared on its own"
+            "model, so this file cannot be compared on its own",
         )
     return [FileRow(f.path, f.size, f.sha256, state, reason) for f in files]
 
@@ -94,9 +114,12 @@ def compare_lists(
     if reference is None:
         if not local:
             return cloud_rows(files, checked=True)
-        reason = "Hashed here; no cloud file list to compare with"
+        reason = FilesModel.tr("Hashed here; no cloud file list to compare with")
         return [FileRow(f.path, f.size, f.sha256, ChecksumState.UNVERIFIED, reason) for f in files]
     theirs = {e.path: e for e in reference}
+    missing = FilesModel.tr("Not in the other side's file list")
+    same = FilesModel.tr("Same sha256 here and in the cloud")
+    differs = FilesModel.tr("The cloud has sha256 {sha256}…, {size} bytes")
     rows = []
     for entry in files:
         other = theirs.get(entry.path)
@@ -107,7 +130,7 @@ def compare_lists(
                     entry.size,
                     entry.sha256,
                     ChecksumState.MISMATCH,
-                    "Not in the other side's file list",
+                    missing,
                 )
             )
         elif other == entry:
@@ -117,7 +140,7 @@ def compare_lists(
                     entry.size,
                     entry.sha256,
                     ChecksumState.VERIFIED,
-                    "Same sha256 here and in the cloud",
+                    same,
                 )
             )
         else:
@@ -127,7 +150,7 @@ def compare_lists(
                     entry.size,
                     entry.sha256,
                     ChecksumState.MISMATCH,
-                    f"The cloud has sha256 {other.sha256[:SHORT_HASH]}…, {other.size:,} bytes",
+                    differs.format(sha256=other.sha256[:SHORT_HASH], size=f"{other.size:,}"),
                 )
             )
     return rows
@@ -161,7 +184,7 @@ class FileListModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return header_text(HEADERS[section])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if section == COL_SIZE else _LEFT
         return None
@@ -182,15 +205,18 @@ class FileListModel(QAbstractTableModel):
             if column == COL_SIZE:
                 return format_size(row.size)
             if column == COL_SHA256:
-                return row.sha256[:SHORT_HASH] + "…" if row.sha256 else "hashing…"
+                if row.sha256:
+                    return row.sha256[:SHORT_HASH] + "…"
+                return FilesModel.tr("hashing…")
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_SHA256:
             return icons.icon(CHECKSUM_ICONS[row.checksum])
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_SHA256:
-                return f"{row.sha256 or 'not hashed yet'}\n{row.reason}".strip()
+                sha256 = row.sha256 or FilesModel.tr("not hashed yet")
+                return f"{sha256}\n{row.reason}".strip()
             if column == COL_SIZE:
-                return f"{row.size:,} bytes"
+                return FilesModel.tr("{bytes} bytes").format(bytes=f"{row.size:,}")
             return row.path
         if role == Qt.ItemDataRole.FontRole and column == COL_SHA256:
             return self._mono

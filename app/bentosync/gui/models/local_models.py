@@ -11,13 +11,22 @@ import humanize
 
 from bentosync.application.formatting import format_labels, format_size
 from bentosync.core.store import LocalModel
+from bentosync.gui.i18n import QT_TRANSLATE_NOOP
 from bentosync.gui.models import mime, sync_display
 from bentosync.gui.models.record_table import RecordTableModel
 
 logger = logging.getLogger(__name__)
 
 COL_NAME, COL_VERSION, COL_SIZE, COL_CREATED, COL_SYNC, COL_LABELS, COL_MODULE = range(7)
-HEADERS = ("Name", "Version", "Size", "Created", "Sync", "Labels", "Module")
+HEADERS = (
+    QT_TRANSLATE_NOOP("TableHeader", "Name"),
+    QT_TRANSLATE_NOOP("TableHeader", "Version"),
+    QT_TRANSLATE_NOOP("TableHeader", "Size"),
+    QT_TRANSLATE_NOOP("TableHeader", "Created"),
+    QT_TRANSLATE_NOOP("TableHeader", "Sync"),
+    QT_TRANSLATE_NOOP("TableHeader", "Labels"),
+    QT_TRANSLATE_NOOP("TableHeader", "Module"),
+)
 
 
 def row_key(model: LocalModel) -> str:
@@ -99,14 +108,15 @@ class LocalModelTableModel(RecordTableModel[LocalModel]):
         if column in (COL_NAME, COL_VERSION):
             return f"{item.tag}\n{item.path}"
         if column == COL_SIZE:
-            files = "file" if item.file_count == 1 else "files"
-            return f"{item.size_bytes:,} bytes in {item.file_count:,} {files}"
+            return self.tr("{bytes} bytes in {count} file(s)", "", item.file_count).format(
+                bytes=f"{item.size_bytes:,}", count=f"{item.file_count:,}"
+            )
         if column == COL_CREATED:
             return format_exact_time(item.creation_time)
         if column == COL_LABELS:
             return format_labels(item.labels, "\n") or None
         if column == COL_MODULE:
-            return item.module or "Generic model (no framework module)"
+            return item.module or self.tr("Generic model (no framework module)")
         return None
 
     def _filter_parts(self, item: LocalModel) -> list[str]:

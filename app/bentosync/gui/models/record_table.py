@@ -40,7 +40,7 @@ from PySide6.QtCore import (
 
 from bentosync.core.sync_state import SyncEntry
 from bentosync.gui.models import mime, sync_display
-from bentosync.gui.models.roles import FilterRole, ItemRole, SortRole, SyncRole
+from bentosync.gui.models.roles import FilterRole, ItemRole, SortRole, SyncRole, header_text
 from bentosync.gui.models.row_runs import ranges
 
 logger = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return header_text(self.HEADERS[section])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if section == self.SIZE_COLUMN else LEFT
         return None
@@ -389,7 +389,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         parts = self._filter_parts(item)
         entry = self.sync_entry(item)
         if entry is not None:
-            parts.append(entry.state.label)
+            parts.append(sync_display.state_label(entry.state))
         return " ".join(parts).casefold()
 
     # ---- drag and drop ---------------------------------------------------------------

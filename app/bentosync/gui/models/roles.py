@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 logger = logging.getLogger(__name__)
 
@@ -22,3 +22,15 @@ ItemRole = _BASE + 2
 FilterRole = _BASE + 3
 #: The row's ``core.sync_state.SyncEntry`` (or None before both sides are listed).
 SyncRole = _BASE + 4
+
+#: The translation context of every column header (``QT_TRANSLATE_NOOP`` marks them).
+HEADER_CONTEXT = "TableHeader"
+
+
+def header_text(source: str) -> str:
+    """A column header as shown: the English ``HEADERS`` entry, translated at paint time.
+
+    The ``HEADERS`` tuples stay English (tests and sort code index them); the words
+    are looked up each time the header asks, so a translator installed later applies.
+    """
+    return QCoreApplication.translate(HEADER_CONTEXT, source)

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from bentosync.core.sync_state import SyncEntry, SyncState
 from bentosync.gui import icons
@@ -60,16 +60,40 @@ class SyncCell:
         return None
 
 
-UNKNOWN = SyncCell("", None, "Not compared yet: both sides must be listed first.")
+def state_label(state: SyncState) -> str:
+    """The Sync column's words for a verdict, translated here: ``core`` has no Qt.
+
+    (``SyncState.label`` stays the English of the CLI's columns.)
+    """
+    if state is SyncState.IN_SYNC:
+        return QCoreApplication.translate("SyncState", "In sync")
+    if state is SyncState.LOCAL_ONLY:
+        return QCoreApplication.translate("SyncState", "Local only")
+    if state is SyncState.CLOUD_ONLY:
+        return QCoreApplication.translate("SyncState", "Cloud only")
+    return QCoreApplication.translate("SyncState", "Differs")
+
+
+def unknown_cell() -> SyncCell:
+    """Before both sides are listed: no words, only the tooltip."""
+    return SyncCell(
+        "",
+        None,
+        QCoreApplication.translate(
+            "SyncState", "Not compared yet: both sides must be listed first."
+        ),
+    )
 
 
 def cell_for(entry: SyncEntry | None) -> SyncCell:
+    """The cell of a verdict. The reason is ``core.sync_state``'s sentence, in English:
+    it names sizes and counts the engine computed, and the CLI prints the same words."""
     if entry is None:
-        return UNKNOWN
+        return unknown_cell()
     reason = entry.reason
-    if entry.state is SyncState.IN_SYNC:
-        reason = ("Verified: " if entry.verified else "") + reason
-    return SyncCell(entry.state.label, ICON_NAMES[entry.state], reason)
+    if entry.state is SyncState.IN_SYNC and entry.verified:
+        reason = QCoreApplication.translate("SyncState", "Verified: {reason}").format(reason=reason)
+    return SyncCell(state_label(entry.state), ICON_NAMES[entry.state], reason)
 
 
 def sort_key(entry: SyncEntry | None) -> int:

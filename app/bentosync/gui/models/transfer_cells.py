@@ -22,18 +22,34 @@ from bentosync.gui import icons
 from bentosync.gui.delegates.checksum_icons import (
     SEVERITY,
     ChecksumIcons,
+    ChecksumWords,
     file_tooltip,
     grouped_tooltip,
+    state_word,
 )
+from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
 from bentosync.gui.models import transfer_format as fmt
 from bentosync.gui.models.file_tree import FileTree, Node
 from bentosync.gui.models.roles import ItemRole, SortRole
 
 logger = logging.getLogger(__name__)
 
+
+class TransferCells(TranslationContext):
+    """The words of the transfers tree's cells."""
+
+
 COLUMNS = tuple(range(7))
 COL_NAME, COL_PROGRESS, COL_SIZE, COL_SPEED, COL_ETA, COL_CHECKSUM, COL_STATUS = COLUMNS
-HEADERS = ("Name", "Progress", "Size", "Speed", "ETA", "Checksum", "Status")
+HEADERS = (
+    QT_TRANSLATE_NOOP("TableHeader", "Name"),
+    QT_TRANSLATE_NOOP("TableHeader", "Progress"),
+    QT_TRANSLATE_NOOP("TableHeader", "Size"),
+    QT_TRANSLATE_NOOP("TableHeader", "Speed"),
+    QT_TRANSLATE_NOOP("TableHeader", "ETA"),
+    QT_TRANSLATE_NOOP("TableHeader", "Checksum"),
+    QT_TRANSLATE_NOOP("TableHeader", "Status"),
+)
 
 _BASE = int(Qt.ItemDataRole.UserRole)
 #: Progress as a float fraction 0..1 (the delegate draws it; never raw bytes).
@@ -57,13 +73,23 @@ _ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
 def checksum_words(state: ChecksumState | None, reason: str = "") -> str:
     """A checksum state as a screen reader should say it."""
     if state is None:
-        return "no checksum yet"
-    words = f"checksum {state.value}"
-    return f"{words}: {reason}" if reason else words
+        return TransferCells.tr("no checksum yet")
+    words = TransferCells.tr("checksum {state}").format(state=state_word(state))
+    if not reason:
+        return words
+    return TransferCells.tr("{words}: {reason}").format(words=words, reason=reason)
 
 
 def _files(count: int) -> str:
-    return "1 file" if count == 1 else f"{count:,} files"
+    return TransferCells.tr("{count} file(s)", "", count).format(count=f"{count:,}")
+
+
+def _state_counts(counts: dict[ChecksumState, int]) -> str:
+    """ "120 verified, 3 pending": how a folder's files stand."""
+    return ", ".join(
+        ChecksumWords.tr("{count} {state}").format(count=f"{n:,}", state=state_word(state))
+        for state, n in counts.items()
+    )
 
 
 def job_data(job: JobSnapshot, tree: FileTree, column: int, role: int) -> Any:
@@ -100,9 +126,12 @@ def job_data(job: JobSnapshot, tree: FileTree, column: int, role: int) -> Any:
         return checksum_words(tree.root.worst)
     if role == _TOOLTIP:
         if column == COL_NAME:
-            asked = f" (asked for {job.requested})" if job.requested != job.tag else ""
-            files = f"\n{_files(tree.root.files)}" if tree.root.files else ""
-            return f"{fmt.job_title(job)}{asked}{files}"
+            text = fmt.job_title(job)
+            if job.requested != job.tag:
+                text = TransferCells.tr("{title} (asked for {requested})").format(
+                    title=text, requested=job.requested
+                )
+            return f"{text}\n{_files(tree.root.files)}" if tree.root.files else text
         if column == COL_CHECKSUM:
             return grouped_tooltip(tree.grouped_reasons())
         if column == COL_STATUS:
@@ -135,7 +164,9 @@ def folder_status_text(node: Node, job: JobSnapshot) -> str:
     finished = node.finished_files(job.status is JobStatus.DONE)
     if finished >= node.files:
         return _files(node.files)
-    return f"{finished:,} of {_files(node.files)}"
+    return TransferCells.tr("{finished} of {count} file(s)", "", node.files).format(
+        finished=f"{finished:,}", count=f"{node.files:,}"
+    )
 
 
 def folder_data(node: Node, job: JobSnapshot, column: int, role: int) -> Any:
@@ -159,9 +190,7 @@ def folder_data(node: Node, job: JobSnapshot, column: int, role: int) -> Any:
             return folder_status_text(node, job)
         return None
     if role == _ACCESSIBLE and column == COL_CHECKSUM:
-        counts = node.state_counts()
-        detail = ", ".join(f"{n:,} {state.value}" for state, n in counts.items())
-        return checksum_words(node.worst, detail)
+        return checksum_words(node.worst, _state_counts(node.state_counts()))
     if role == SortRole:
         values: dict[int, Any] = {
             COL_NAME: node.path,
@@ -175,8 +204,7 @@ def folder_data(node: Node, job: JobSnapshot, column: int, role: int) -> Any:
         if column == COL_NAME:
             return f"{node.path}/ ({_files(node.files)})"
         if column == COL_CHECKSUM:
-            counts = node.state_counts()
-            return ", ".join(f"{n:,} {state.value}" for state, n in counts.items()) or None
+            return _state_counts(node.state_counts()) or None
     return None
 
 

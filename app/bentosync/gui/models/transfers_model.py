@@ -44,6 +44,7 @@ from bentosync.application.jobs import JobId, JobSnapshot
 from bentosync.core.transfer.progress import FileSnapshot
 from bentosync.gui.models import transfer_cells as cells
 from bentosync.gui.models.file_tree import PAGE, FileTree, Node
+from bentosync.gui.models.roles import header_text
 from bentosync.gui.models.row_runs import ranges
 
 if TYPE_CHECKING:
@@ -391,7 +392,7 @@ class TransfersModel(QAbstractItemModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return header_text(HEADERS[section])
         if role == Qt.ItemDataRole.TextAlignmentRole and section in cells.RIGHT_COLUMNS:
             return cells.RIGHT
         return None

@@ -17,22 +17,17 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from bentosync.application.cloud_target import CloudTarget
 from bentosync.application.errors import ErrorReport, Remedy
 from bentosync.gui.models.cloud_models import COL_CREATED, CloudModelTableModel
-from bentosync.gui.widgets.model_pane import ModelPane, _plural
+from bentosync.gui.widgets.model_pane import ModelPane
 
 logger = logging.getLogger(__name__)
 
 QUERY_DELAY_MS = 300
-FILTER_TIP = (
-    "Search the registry: every word must be in a model's name or version.\n"
-    "label:key=value (or label:key) and module:name narrow it further; "
-    "-label:key leaves those out."
-)
 
 
 class CloudPane(ModelPane):
@@ -47,8 +42,14 @@ class CloudPane(ModelPane):
         self._query_timer.setInterval(QUERY_DELAY_MS)
         self._query = ""
         super().__init__(
-            "Cloud",
+            QCoreApplication.translate("CloudPane", "Cloud"),
             model,
+            accessible_name=QCoreApplication.translate("CloudPane", "Cloud models"),
+            accessible_description=QCoreApplication.translate(
+                "CloudPane",
+                "The cloud model versions: name, version, size, age, sync state and labels",
+            ),
+            filter_name=QCoreApplication.translate("CloudPane", "Filter cloud models"),
             sort_column=COL_CREATED,
             sort_order=Qt.SortOrder.DescendingOrder,
             parent=parent,
@@ -57,10 +58,16 @@ class CloudPane(ModelPane):
         self._query_timer.timeout.connect(self._send_query)
         self.filter_edit.returnPressed.connect(self.send_query_now)
         self.setObjectName("cloud_pane")
-        self.filter_edit.setPlaceholderText("Search the registry")
-        self.filter_edit.setToolTip(FILTER_TIP)
+        self.filter_edit.setPlaceholderText(self.tr("Search the registry"))
+        self.filter_edit.setToolTip(
+            self.tr(
+                "Search the registry: every word must be in a model's name or version.\n"
+                "label:key=value (or label:key) and module:name narrow it further; "
+                "-label:key leaves those out."
+            )
+        )
         self.target: CloudTarget | None = None
-        self.set_subtitle("Connecting…", "cloud")
+        self.set_subtitle(self.tr("Connecting…"), "cloud")
         self.set_loading(True)
 
     def query(self) -> str:
@@ -87,42 +94,63 @@ class CloudPane(ModelPane):
         model = self._model
         loaded = model.rowCount()
         total = model.total_count() if isinstance(model, CloudModelTableModel) else loaded
-        matching = "matching " if self._query else ""
         if loaded and loaded < total:
-            self.count_label.setText(f"{loaded:,} of {total:,} {matching}models")
+            if self._query:
+                text = self.tr("{loaded} of {total} matching model(s)", "", total)
+            else:
+                text = self.tr("{loaded} of {total} model(s)", "", total)
+            self.count_label.setText(text.format(loaded=f"{loaded:,}", total=f"{total:,}"))
         elif loaded:
-            self.count_label.setText(f"{_plural(loaded, matching + 'model')}")
+            if self._query:
+                text = self.tr("{count} matching model(s)", "", loaded)
+            else:
+                text = self.tr("{count} model(s)", "", loaded)
+            self.count_label.setText(text.format(count=f"{loaded:,}"))
         else:
             self.count_label.setText("")
         if loaded:
             self._show_table()
         elif self._query and self._error is None and not self._loading:
-            self._show_no_match("Clear the filter (Esc) to see every model in the registry.")
+            self._show_no_match(
+                self.tr("Clear the filter (Esc) to see every model in the registry.")
+            )
         else:
             self._show_empty()
 
     def show_connecting(self) -> None:
         self.set_loading(True)
         if self.target is None:
-            self.set_subtitle("Connecting…", "cloud")
+            self.set_subtitle(self.tr("Connecting…"), "cloud")
 
     def show_target(self, target: CloudTarget) -> None:
         """A registry is connected: name it, and say how to fill it when it is empty."""
         self.target = target
         icon = "computer" if target.embedded else "cloud"
-        tooltip = f"{target.endpoint}\nCredentials: {target.source}" if target.source else ""
-        self.set_subtitle(target.label, icon, tooltip or target.endpoint)
+        tooltip = ""
+        if target.source:  # where the token came from: a path, a variable name
+            tooltip = self.tr("{endpoint}\nCredentials: {source}").format(
+                endpoint=target.endpoint, source=target.source
+            )
+        # The embedded registry is named here, in the window's language; a login's
+        # label ("alice@example.com on https://…") comes from the application layer
+        # and is replaced by the server's answer (``cloud_connection``) once it comes.
+        label = self.tr("Local registry (this computer)") if target.embedded else target.label
+        self.set_subtitle(label, icon, tooltip or target.endpoint)
         if target.embedded:
             self.set_empty_message(
-                "No models in the local registry yet",
-                "Drag models here from the Local pane, or select them and press Push "
-                "(Ctrl+U). The registry keeps them on this computer; log in to use "
-                "BentoCloud instead.",
+                self.tr("No models in the local registry yet"),
+                self.tr(
+                    "Drag models here from the Local pane, or select them and press Push "
+                    "(Ctrl+U). The registry keeps them on this computer; log in to use "
+                    "BentoCloud instead."
+                ),
             )
         else:
             self.set_empty_message(
-                f"No models on {target.endpoint} yet",
-                "Drag models here from the Local pane, or select them and press Push (Ctrl+U).",
+                self.tr("No models on {endpoint} yet").format(endpoint=target.endpoint),
+                self.tr(
+                    "Drag models here from the Local pane, or select them and press Push (Ctrl+U)."
+                ),
             )
 
     def show_account(self, label: str) -> None:
@@ -134,7 +162,7 @@ class CloudPane(ModelPane):
     def show_problem(self, problem: ErrorReport) -> None:
         """Why there is nothing to show; the rows of a previous listing are cleared."""
         if problem.remedy is Remedy.START_REGISTRY:
-            self.set_subtitle("Local registry (this computer): not running", "error")
+            self.set_subtitle(self.tr("Local registry (this computer): not running"), "error")
         elif problem.remedy is Remedy.LOG_IN and self.target is None:
-            self.set_subtitle("Not logged in", "account")
+            self.set_subtitle(self.tr("Not logged in"), "account")
         self.set_error(problem.title, problem.message)

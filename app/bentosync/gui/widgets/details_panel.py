@@ -36,6 +36,7 @@ from bentosync.core.filelist import METADATA_KEY, Checksums, FileEntry, describe
 from bentosync.core.store import LocalModel
 from bentosync.core.sync_state import SyncEntry
 from bentosync.gui import icons
+from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
 from bentosync.gui.models import cloud_describe, files_model
 from bentosync.gui.models.cloud_models import created_of, sync_cell
 from bentosync.gui.models.files_model import (
@@ -51,17 +52,32 @@ from bentosync.gui.workers.file_hashing import HashProgress
 
 logger = logging.getLogger(__name__)
 
+
+class FileCount(TranslationContext):
+    """How many files a model has, in words."""
+
+
 PAGE_EMPTY, PAGE_DETAILS = 0, 1
 PAGE_FILES, PAGE_NOTE = 0, 1
 METADATA_CHARS = 240
 ICON_SIZE = 16
 ICON_ROOM = ICON_SIZE + 12  # the checksum icon and the style's margins around it
 SIZE_SAMPLE = "1023.9 KiB"
-FIELDS = ("Sync", "Size", "Created", "Framework", "Labels", "Metadata", "Checksums", "Where")
+#: The rows, by key (``fields``); the keys are the English labels, translated when shown.
+FIELDS = (
+    QT_TRANSLATE_NOOP("DetailsPanel", "Sync"),
+    QT_TRANSLATE_NOOP("DetailsPanel", "Size"),
+    QT_TRANSLATE_NOOP("DetailsPanel", "Created"),
+    QT_TRANSLATE_NOOP("DetailsPanel", "Framework"),
+    QT_TRANSLATE_NOOP("DetailsPanel", "Labels"),
+    QT_TRANSLATE_NOOP("DetailsPanel", "Metadata"),
+    QT_TRANSLATE_NOOP("DetailsPanel", "Checksums"),
+    QT_TRANSLATE_NOOP("DetailsPanel", "Where"),
+)
 
 
 def _files_text(count: int) -> str:
-    return f"{count:,} file" if count == 1 else f"{count:,} files"
+    return FileCount.tr("{count} file(s)", "", count).format(count=f"{count:,}")
 
 
 def _metadata_text(metadata: dict[str, Any]) -> str:
@@ -88,8 +104,8 @@ class DetailsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Model details")
-        self.setAccessibleDescription("Labels, metadata and files of the selected model")
+        self.setAccessibleName(self.tr("Model details"))
+        self.setAccessibleDescription(self.tr("Labels, metadata and files of the selected model"))
         self._local: LocalModel | None = None
         self._cloud: CloudModel | None = None
         self._side = ""
@@ -114,7 +130,7 @@ class DetailsPanel(QWidget):
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = label
-            form.addRow(f"{key}:", label)
+            form.addRow(self.tr("{field}:").format(field=self.tr(key)), label)
 
         self.files_status = QLabel()
         self.files_status.setWordWrap(True)
@@ -156,7 +172,7 @@ class DetailsPanel(QWidget):
         stack.addWidget(self.files_status)
         stack.addWidget(self.files_stack, 1)
 
-        self.empty_label = QLabel("Select a model to see its labels, metadata and files.")
+        self.empty_label = QLabel(self.tr("Select a model to see its labels, metadata and files."))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setEnabled(False)
@@ -164,7 +180,7 @@ class DetailsPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_label)
         self.stack.addWidget(details)
-        heading = QLabel("Details")
+        heading = QLabel(self.tr("Details"))
         heading_font = heading.font()
         heading_font.setBold(True)
         heading.setFont(heading_font)
@@ -205,10 +221,13 @@ class DetailsPanel(QWidget):
         """A local version; its files are hashed on request (``hash_requested``)."""
         same = self._side == "local" and self._local == model and self._cloud == cloud
         self._local, self._cloud, self._side = model, cloud, "local"
-        self._header(str(model.tag), "computer", "On this computer", cell_for(sync))
+        self._header(str(model.tag), "computer", self.tr("On this computer"), cell_for(sync))
         self.fields["Size"].setText(
-            f"{format_size(model.size_bytes)} ({model.size_bytes:,} bytes, "
-            f"{_files_text(model.file_count)})"
+            self.tr("{size} ({bytes} bytes, {files})").format(
+                size=format_size(model.size_bytes),
+                bytes=f"{model.size_bytes:,}",
+                files=_files_text(model.file_count),
+            )
         )
         self.fields["Created"].setText(format_exact_time(model.creation_time))
         framework = _framework(model.context)
@@ -220,7 +239,11 @@ class DetailsPanel(QWidget):
         self.fields["Where"].setText(str(model.path))
         if not same:
             self._show_files([])
-            self.files_status.setText(f"Computing the sha256 of {_files_text(model.file_count)}…")
+            self.files_status.setText(
+                self.tr("Computing the sha256 of {files}…").format(
+                    files=_files_text(model.file_count)
+                )
+            )
             self.hash_requested.emit(model)
         self.stack.setCurrentIndex(PAGE_DETAILS)
 
@@ -229,25 +252,33 @@ class DetailsPanel(QWidget):
         model: CloudModel,
         local: LocalModel | None,
         sync: SyncEntry | None,
-        where: str = "the cloud",
+        where: str = "",
     ) -> None:
-        """A cloud version; its files are the server's list, when it keeps one."""
+        """A cloud version; its files are the server's list, when it keeps one.
+
+        ``where``: the registry in words (``CloudConnection.where``); "the cloud" if "".
+        """
+        where = where or self.tr("the cloud")
         self._local, self._cloud, self._side = local, model, "cloud"
         cell = sync_cell(model, sync)
         if model.is_huggingface:  # the note below names the model; say it once
             cell = SyncCell(
-                cell.text, cell.icon_name, "not an archive, so nothing to pull or compare."
+                cell.text, cell.icon_name, self.tr("not an archive, so nothing to pull or compare.")
             )
-        self._header(model.tag, "cloud", "In the cloud", cell)
+        self._header(model.tag, "cloud", self.tr("In the cloud"), cell)
         files = cloud_describe.file_count_text(model)
         if model.is_huggingface:
-            self.fields["Size"].setText("None: a reference has no files in the cloud")
+            self.fields["Size"].setText(self.tr("None: a reference has no files in the cloud"))
         elif model.size_bytes:
             self.fields["Size"].setText(
-                f"{format_size(model.size_bytes)} ({model.size_bytes:,} bytes, {files})"
+                self.tr("{size} ({bytes} bytes, {files})").format(
+                    size=format_size(model.size_bytes), bytes=f"{model.size_bytes:,}", files=files
+                )
             )
         else:
-            self.fields["Size"].setText(f"Not stated by the server ({files})")
+            self.fields["Size"].setText(
+                self.tr("Not stated by the server ({files})").format(files=files)
+            )
         created = created_of(model)
         self.fields["Created"].setText(format_exact_time(created) if created else "—")
         module = str(model.manifest.get("module") or "")
@@ -265,10 +296,16 @@ class DetailsPanel(QWidget):
 
     def _cloud_where(self, model: CloudModel, where: str) -> str:
         if model.is_huggingface:
-            return f"{where}, as a reference to a model on the Hugging Face Hub (no archive)"
-        status = model.upload_status or "unknown"
-        reason = f" ({model.upload_finished_reason})" if model.upload_finished_reason else ""
-        return f"{where} (upload {status}{reason})"
+            return self.tr(
+                "{where}, as a reference to a model on the Hugging Face Hub (no archive)"
+            ).format(where=where)
+        # The upload status and its reason are the server's words.
+        status = model.upload_status or self.tr("unknown")
+        if model.upload_finished_reason:
+            text = self.tr("{where} (upload {status} ({reason}))")
+        else:
+            text = self.tr("{where} (upload {status})")
+        return text.format(where=where, status=status, reason=model.upload_finished_reason)
 
     def _cloud_files(self, model: CloudModel) -> None:
         """The server's list in the table, or a note saying why there is none."""
@@ -277,37 +314,57 @@ class DetailsPanel(QWidget):
             model_id, revision = cloud_describe.huggingface_source(model)
             self._show_note(
                 "sync-reference",
-                "Hugging Face reference: no files in the cloud",
-                f"Model: {model_id or 'not named'}\nRevision: {revision or 'not pinned'}\n\n"
-                f"{cloud_describe.huggingface_sentence(model)}",
+                self.tr("Hugging Face reference: no files in the cloud"),
+                self.tr("Model: {model}\nRevision: {revision}\n\n{sentence}").format(
+                    model=model_id or self.tr("not named"),
+                    revision=revision or self.tr("not pinned"),
+                    sentence=cloud_describe.huggingface_sentence(model),
+                ),
             )
         elif checksums is None:
             self._show_note(
                 "checksum-unverified",
-                "No file list in the cloud",
-                "The server keeps no checksums for this version, so there is no list of "
-                "its files to show and they are unverified. Only sizes can be compared; "
-                "a pull checks that the files add up to the size the server states.",
+                self.tr("No file list in the cloud"),
+                self.tr(
+                    "The server keeps no checksums for this version, so there is no list of "
+                    "its files to show and they are unverified. Only sizes can be compared; "
+                    "a pull checks that the files add up to the size the server states."
+                ),
             )
         elif checksums.files is None:
             self._show_note(
                 "checksum-verified" if model.archive_checked else "checksum-unverified",
-                f"{_files_text(checksums.count)} covered by one checksum",
-                f"The cloud keeps one sha256 over all {_files_text(checksums.count)} "
-                f"({format_size(checksums.size)}) instead of a list: a list of this many "
-                "files would not fit in its record. Single files cannot be compared; a "
-                "pull checks the whole model against it, and selecting the local copy "
-                "compares it as a whole.\n\n"
-                f"sha256 of the whole model: {checksums.digest}",
+                self.tr("{count} file(s) covered by one checksum", "", checksums.count).format(
+                    count=f"{checksums.count:,}"
+                ),
+                self.tr(
+                    "The cloud keeps one sha256 over all {count} file(s) ({size}) instead of a "
+                    "list: a list of this many files would not fit in its record. Single files "
+                    "cannot be compared; a pull checks the whole model against it, and "
+                    "selecting the local copy compares it as a whole.\n\n"
+                    "sha256 of the whole model: {digest}",
+                    "",
+                    checksums.count,
+                ).format(
+                    count=f"{checksums.count:,}",
+                    size=format_size(checksums.size),
+                    digest=checksums.digest,
+                ),
             )
         else:
             self._show_files(cloud_rows(checksums.files, checked=model.archive_checked))
-            how = (
-                "as the server checked them"
-                if model.archive_checked
-                else "as recorded when it was pushed (this server does not check uploads)"
-            )
-            self.files_status.setText(f"{_files_text(checksums.count)}, sha256 {how}")
+            if model.archive_checked:
+                text = self.tr(
+                    "{count} file(s), sha256 as the server checked them", "", checksums.count
+                )
+            else:
+                text = self.tr(
+                    "{count} file(s), sha256 as recorded when it was pushed "
+                    "(this server does not check uploads)",
+                    "",
+                    checksums.count,
+                )
+            self.files_status.setText(text.format(count=f"{checksums.count:,}"))
 
     # ---- results from the window's workers ------------------------------------------
 
@@ -320,22 +377,39 @@ class DetailsPanel(QWidget):
         if theirs is None:
             self._show_files(compare_lists(files, None, local=True))
             if cloud is None:
-                where = "no cloud copy"
+                text = self.tr("{count} file(s) hashed here (no cloud copy)", "", len(files))
             elif cloud.is_huggingface:
-                where = "the cloud entry is a Hugging Face reference"
+                text = self.tr(
+                    "{count} file(s) hashed here (the cloud entry is a Hugging Face reference)",
+                    "",
+                    len(files),
+                )
             else:
-                where = "the cloud copy has no checksums to compare with"
-            self.files_status.setText(f"{_files_text(len(files))} hashed here ({where})")
+                text = self.tr(
+                    "{count} file(s) hashed here (the cloud copy has no checksums to compare with)",
+                    "",
+                    len(files),
+                )
+            self.files_status.setText(text.format(count=f"{len(files):,}"))
         elif theirs.files is None:
             self._show_files(compare_whole(files, theirs))
             if theirs.matches(files):
                 self.files_status.setText(
-                    f"All {_files_text(len(files))} match the cloud copy as a whole "
-                    "(one sha256 over the whole model)"
+                    self.tr(
+                        "All {count} file(s) match the cloud copy as a whole "
+                        "(one sha256 over the whole model)",
+                        "",
+                        len(files),
+                    ).format(count=f"{len(files):,}")
                 )
             else:
+                # ``core.filelist``'s words (sizes and counts), as the CLI prints them.
                 difference = describe_difference(Checksums.of(files), theirs)
-                self.files_status.setText(f"Differs from the cloud copy: {difference}")
+                self.files_status.setText(
+                    self.tr("Differs from the cloud copy: {difference}").format(
+                        difference=difference
+                    )
+                )
         else:
             reference = theirs.files
             rows = compare_lists(files, reference, local=True)
@@ -344,21 +418,29 @@ class DetailsPanel(QWidget):
             missing = {e.path for e in reference} - {e.path for e in files}
             if bad or missing:
                 self.files_status.setText(
-                    f"{bad + len(missing)} of {len(reference)} files differ from the cloud copy"
+                    self.tr(
+                        "{bad} of {count} file(s) differ from the cloud copy", "", len(reference)
+                    ).format(bad=bad + len(missing), count=len(reference))
                 )
             else:
                 self.files_status.setText(
-                    f"All {_files_text(len(files))} match the cloud copy, sha256 by sha256"
+                    self.tr(
+                        "All {count} file(s) match the cloud copy, sha256 by sha256", "", len(files)
+                    ).format(count=f"{len(files):,}")
                 )
 
     def set_hash_failed(self, model: LocalModel, message: str) -> None:
         if self._side == "local" and self._local == model:
-            self.files_status.setText(f"Could not hash the files: {message}")
+            self.files_status.setText(
+                self.tr("Could not hash the files: {message}").format(message=message)
+            )
 
     def set_hash_progress(self, progress: HashProgress) -> None:
         if self._side == "local" and self._local == progress.model:
             self.files_status.setText(
-                f"Computing sha256… {format_size(progress.done)} of {format_size(progress.total)}"
+                self.tr("Computing sha256… {done} of {total}").format(
+                    done=format_size(progress.done), total=format_size(progress.total)
+                )
             )
 
     def reload_icons(self) -> None:

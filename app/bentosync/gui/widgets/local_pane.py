@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtWidgets import QWidget
 
 from bentosync.gui.models.local_models import COL_CREATED, COL_MODULE
@@ -20,18 +20,26 @@ class LocalPane(ModelPane):
         self, model: QAbstractItemModel, models_path: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(
-            "Local",
+            QCoreApplication.translate("LocalPane", "Local"),
             model,
+            accessible_name=QCoreApplication.translate("LocalPane", "Local models"),
+            accessible_description=QCoreApplication.translate(
+                "LocalPane",
+                "The local model versions: name, version, size, age, sync state and labels",
+            ),
+            filter_name=QCoreApplication.translate("LocalPane", "Filter local models"),
             sort_column=COL_CREATED,
             sort_order=Qt.SortOrder.DescendingOrder,
             parent=parent,
         )
         self.setObjectName("local_pane")
         self.hide_columns([COL_MODULE])  # the details panel shows it; the header menu too
-        self.set_subtitle(f"This computer: {models_path}", "computer")
+        self.set_subtitle(self.tr("This computer: {path}").format(path=models_path), "computer")
         self.set_empty_message(
-            f"No models in {models_path} yet",
-            "Save one with bentoml.models.create(...), pull one from the Cloud pane "
-            "(drag it here, or Ctrl+D; bentosync pull NAME in a terminal), or drop a "
-            "folder here to import it.",
+            self.tr("No models in {path} yet").format(path=models_path),
+            self.tr(
+                "Save one with bentoml.models.create(...), pull one from the Cloud pane "
+                "(drag it here, or Ctrl+D; bentosync pull NAME in a terminal), or drop a "
+                "folder here to import it."
+            ),
         )

@@ -40,10 +40,6 @@ SUBTITLE_ICON_SIZE = 16
 FIT_SAMPLE_ROWS = 40
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
-
-
 class ModelPane(QWidget):
     """One list of models: title, filter box, sortable table, and a message page.
 
@@ -64,6 +60,9 @@ class ModelPane(QWidget):
         title: str,
         model: QAbstractItemModel,
         *,
+        accessible_name: str = "",
+        accessible_description: str = "",
+        filter_name: str = "",
         sort_column: int = 0,
         sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
         parent: QWidget | None = None,
@@ -72,7 +71,7 @@ class ModelPane(QWidget):
         self._model = model
         self._loading = False
         self._error: tuple[str, str] | None = None
-        self._empty: tuple[str, str] = ("No models", "")
+        self._empty: tuple[str, str] = (self.tr("No models"), "")
         self._columns_fitted = False
         self._fit_pending = False
         self._min_texts: dict[int, str] = {}
@@ -90,9 +89,11 @@ class ModelPane(QWidget):
         self.count_label.setEnabled(False)
 
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter models")
+        self.filter_edit.setPlaceholderText(self.tr("Filter models"))
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setToolTip("Show models whose name, version or labels contain every word")
+        self.filter_edit.setToolTip(
+            self.tr("Show models whose name, version or labels contain every word")
+        )
         self.filter_edit.setMaximumWidth(320)
         self.filter_edit.setMinimumWidth(160)
         self._search_action = self.filter_edit.addAction(
@@ -125,12 +126,11 @@ class ModelPane(QWidget):
 
         self.view = self._make_view(sort_column, sort_order)
         # Screen readers: the pane and its table by name, and what the table holds.
-        self.setAccessibleName(f"{title} models")
-        self.view.setAccessibleName(f"{title} models")
-        self.view.setAccessibleDescription(
-            f"The {title.lower()} model versions: name, version, size, age, sync state and labels"
-        )
-        self.filter_edit.setAccessibleName(f"Filter {title.lower()} models")
+        # Whole phrases from the subclass: "{title} models" does not translate.
+        self.setAccessibleName(accessible_name or title)
+        self.view.setAccessibleName(accessible_name or title)
+        self.view.setAccessibleDescription(accessible_description)
+        self.filter_edit.setAccessibleName(filter_name)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self._make_message_page())
@@ -357,16 +357,26 @@ class ModelPane(QWidget):
         total = self._model.rowCount()
         shown = self.proxy.rowCount()
         if total and shown == total:
-            self.count_label.setText(_plural(total, "model"))
+            self.count_label.setText(
+                self.tr("{count} model(s)", "", total).format(count=f"{total:,}")
+            )
         elif total:
-            self.count_label.setText(f"{shown:,} of {_plural(total, 'model')}")
+            self.count_label.setText(
+                self.tr("{shown} of {count} model(s)", "", total).format(
+                    shown=f"{shown:,}", count=f"{total:,}"
+                )
+            )
         else:
             self.count_label.setText("")
 
         if total == 0:
             self._show_empty()
         elif shown == 0:
-            self._show_no_match(f"Clear the filter (Esc) to see all {_plural(total, 'model')}.")
+            self._show_no_match(
+                self.tr("Clear the filter (Esc) to see all {count} model(s).", "", total).format(
+                    count=f"{total:,}"
+                )
+            )
         else:
             self._show_table()
 
@@ -375,12 +385,13 @@ class ModelPane(QWidget):
         if self._error is not None:
             self._show_message("error", *self._error)
         elif self._loading:
-            self._show_message(None, "Loading models…", "")
+            self._show_message(None, self.tr("Loading models…"), "")
         else:
             self._show_message(icons.APP_ICON, *self._empty)
 
     def _show_no_match(self, body: str) -> None:
-        self._show_message("search", f"No models match “{self.filter_edit.text().strip()}”", body)
+        title = self.tr("No models match “{filter}”").format(filter=self.filter_edit.text().strip())
+        self._show_message("search", title, body)
 
     def _show_table(self) -> None:
         self.stack.setCurrentIndex(PAGE_TABLE)

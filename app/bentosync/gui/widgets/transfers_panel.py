@@ -81,10 +81,12 @@ class TransfersPanel(QWidget):
         self._expanded: set[int] = set()
 
         self.view = QTreeView(self)
-        self.view.setAccessibleName("Transfers")
+        self.view.setAccessibleName(self.tr("Transfers"))
         self.view.setAccessibleDescription(
-            "Pushes, pulls and verifications; expand one for its folders and files, each "
-            "with its progress and checksum state"
+            self.tr(
+                "Pushes, pulls and verifications; expand one for its folders and files, each "
+                "with its progress and checksum state"
+            )
         )
         self.view.setObjectName("transfers_view")
         self.view.setModel(self.model)
@@ -102,11 +104,12 @@ class TransfersPanel(QWidget):
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Interactive)
         self.view.setColumnWidth(COL_NAME, 280)
         for column, width in _WIDTHS.items():
-            self.view.setColumnWidth(column, width)
+            # At least the header's words, which are longer in some languages ("Prüfsumme").
+            self.view.setColumnWidth(column, max(width, self._header_width(column)))
         self.view.setColumnWidth(COL_STATUS, 200)
 
         self._make_actions()
-        self.toolbar = QToolBar("Transfers", self)
+        self.toolbar = QToolBar(self.tr("Transfers"), self)
         self.toolbar.setObjectName("transfers_toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (
@@ -141,32 +144,41 @@ class TransfersPanel(QWidget):
 
     # ---- construction --------------------------------------------------------------
 
+    def _header_width(self, column: int) -> int:
+        text = self.model.headerData(column, Qt.Orientation.Horizontal)
+        metrics = self.view.header().fontMetrics()
+        return metrics.horizontalAdvance(str(text or "")) + 3 * metrics.averageCharWidth()
+
     def _make_actions(self) -> None:
-        self.cancel_action = QAction("&Cancel", self)
+        self.cancel_action = QAction(self.tr("&Cancel"), self)
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
         self.cancel_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.cancel_action.setToolTip("Stop the selected transfers (Del)")
+        self.cancel_action.setToolTip(self.tr("Stop the selected transfers (Del)"))
         self.cancel_action.triggered.connect(self.cancel_selected)
 
-        self.retry_action = QAction("&Retry", self)
+        self.retry_action = QAction(self.tr("&Retry"), self)
         self.retry_action.setShortcut(QKeySequence("Ctrl+R"))
         self.retry_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.retry_action.setToolTip(
-            "Run the selected failed or cancelled transfers again (Ctrl+R)"
+            self.tr("Run the selected failed or cancelled transfers again (Ctrl+R)")
         )
         self.retry_action.triggered.connect(self.retry_selected)
 
-        self.clear_action = QAction("C&lear Finished", self)
+        self.clear_action = QAction(self.tr("C&lear Finished"), self)
         self.clear_action.setShortcut(QKeySequence("Ctrl+Shift+Del"))
         self.clear_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.clear_action.setToolTip("Remove finished transfers from the list (Ctrl+Shift+Del)")
+        self.clear_action.setToolTip(
+            self.tr("Remove finished transfers from the list (Ctrl+Shift+Del)")
+        )
         self.clear_action.triggered.connect(self.clear_finished)
 
-        self.replace_action = QAction(fmt.REPLACE_ACTION, self)
+        self.replace_action = QAction(fmt.replace_action_text(), self)
         self.replace_action.setToolTip(
-            "The cloud record of this version was made for other files and cannot be "
-            "changed: delete the cloud version, then push the copy on this computer again "
-            "(asks first)"
+            self.tr(
+                "The cloud record of this version was made for other files and cannot be "
+                "changed: delete the cloud version, then push the copy on this computer again "
+                "(asks first)"
+            )
         )
         self.replace_action.setVisible(False)
         self.replace_action.triggered.connect(self.replace_selected)

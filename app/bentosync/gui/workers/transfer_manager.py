@@ -42,6 +42,7 @@ from bentosync.application.jobs import (
 from bentosync.application.settings import TransferSettings
 from bentosync.core.errors import BentoSyncError
 from bentosync.core.tags import Tag
+from bentosync.gui.models import transfer_format as fmt
 from bentosync.gui.workers.hub import TaskSignals
 from bentosync.gui.workers.job_runnable import TransferRunnable
 
@@ -134,7 +135,11 @@ class TransferManager(QObject):
         """
         job = self._job(job_id)
         if not job.status.finished:
-            raise JobRefused(f"Job #{job_id} ({job.spec.kind} {job.spec.tag}) is still running.")
+            raise JobRefused(
+                self.tr("Job #{id} ({kind} {tag}) is still running.").format(
+                    id=job_id, kind=fmt.kind_word(job.spec.kind), tag=job.spec.tag
+                )
+            )
         new_id = self._submit(job.spec.kind, job.spec.tag, job.spec.force)
         if replace:
             self.remove(job_id)
@@ -208,15 +213,26 @@ class TransferManager(QObject):
 
     def _submit(self, kind: str, text: str, force: bool) -> JobId:
         if self._closed:
-            raise JobRefused("Transfers are shutting down; no new job can start.")
+            raise JobRefused(self.tr("Transfers are shutting down; no new job can start."))
         tag = parse_tag(text)
         holder = self._holder(tag)
         if holder is not None:
             snap = holder.snapshot()
-            state = "waiting to start" if snap.status is JobStatus.QUEUED else snap.status.value
+            if snap.status is JobStatus.QUEUED:
+                state = self.tr("waiting to start")
+            else:
+                state = fmt.status_label(snap.status).lower()
             raise JobRefused(
-                f"{tag} is busy: job #{holder.job_id} ({holder.spec.kind} {snap.tag}) is "
-                f"{state}. Wait for it to finish or cancel it first."
+                self.tr(
+                    "{tag} is busy: job #{id} ({kind} {other}) is {state}. "
+                    "Wait for it to finish or cancel it first."
+                ).format(
+                    tag=tag,
+                    id=holder.job_id,
+                    kind=fmt.kind_word(holder.spec.kind),
+                    other=snap.tag,
+                    state=state,
+                )
             )
         self.apply_settings()
         spec = JobSpec(
@@ -268,7 +284,9 @@ class TransferManager(QObject):
         """Drop a finished job from the list (``jobs_removed``); running jobs stay."""
         job = self._job(job_id)
         if not job.status.finished:
-            raise JobRefused(f"Job #{job_id} is still running; cancel it first.")
+            raise JobRefused(
+                self.tr("Job #{id} is still running; cancel it first.").format(id=job_id)
+            )
         self._forget([job_id])
 
     def clear_finished(self) -> list[JobId]:
