@@ -176,12 +176,15 @@ class MetricsMiddleware:
             return
         started = time.monotonic()
         status = 0
-        received = 0
-        sent = 0
+        # Bytes are counted as they move, not when the request ends: an archive
+        # upload runs for minutes, and rate() over it must show it running. The
+        # route is known by then (the router matched it before the body is read).
+        received = self.metrics.bytes_received
+        sent = self.metrics.bytes_sent
 
         def add_received(count: int) -> None:
-            nonlocal received
-            received += count
+            if count:
+                received.labels(route_template(scope)).inc(count)
 
         async def counting_receive() -> Message:
             message = await receive()
@@ -190,11 +193,13 @@ class MetricsMiddleware:
             return message
 
         async def counting_send(message: Message) -> None:
-            nonlocal status, sent
+            nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
             elif message["type"] == "http.response.body":
-                sent += len(message.get("body", b""))
+                body = message.get("body", b"")
+                if body:
+                    sent.labels(route_template(scope)).inc(len(body))
             await send(message)
 
         extensions = scope.get("extensions")
@@ -216,7 +221,3 @@ class MetricsMiddleware:
             method = scope.get("method", "")
             self.metrics.requests.labels(method, route, str(status or 500)).inc()
             self.metrics.latency.labels(method, route).observe(time.monotonic() - started)
-            if received:
-                self.metrics.bytes_received.labels(route).inc(received)
-            if sent:
-                self.metrics.bytes_sent.labels(route).inc(sent)
