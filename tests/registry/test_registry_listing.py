@@ -20,7 +20,8 @@ from registry_helpers import Api, create_model
 
 from bentosync.core.cloud import CloudClient
 from bentosync.registry.catalog import Catalog, Where, listing_query
-from bentosync.registry.db import SCHEMA_VERSION, Database, to_db
+from bentosync.registry.db import SCHEMA_VERSION, to_db
+from bentosync.registry.db_sqlite import SqliteDatabase
 from bentosync.registry.query import parse_query
 from support.big_listing import populate_registry
 
@@ -30,7 +31,7 @@ BASE = datetime(2026, 1, 1, tzinfo=timezone.utc)
 @pytest.fixture
 def catalog(tmp_path: Path):
     """A catalog of 60 versions in 6 repositories, with mixed labels, modules and states."""
-    db = Database(tmp_path / "registry.db")
+    db = SqliteDatabase(tmp_path / "registry.db")
     catalog = Catalog(db)
     rng = random.Random(14)
     for n in range(6):
@@ -106,13 +107,13 @@ def test_successful_uploads_come_first_then_newest_build(catalog: Catalog) -> No
         assert model.upload_status == "success" and model.tag == first.tag
 
 
-def plan(db: Database, sql: str, params: tuple) -> str:
+def plan(db: SqliteDatabase, sql: str, params: tuple) -> str:
     return " | ".join(row[-1] for row in db.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
 
 
 def test_list_queries_walk_the_indexes(tmp_path: Path) -> None:
     populate_registry(tmp_path, names=20, per_name=50)
-    db = Database(tmp_path / "registry.db")
+    db = SqliteDatabase(tmp_path / "registry.db")
     try:
         every = listing_query(None, Where(), 900, 100)
         text = plan(db, every.ids_sql, every.ids_params)
@@ -152,7 +153,7 @@ def test_a_schema_3_database_gains_the_label_index(tmp_path: Path) -> None:
         conn.execute("DROP TABLE model_labels")
         conn.execute("DROP INDEX models_listing")
         conn.execute("PRAGMA user_version=3")
-    db = Database(path)
+    db = SqliteDatabase(path)
     try:
         assert db.query_one("PRAGMA user_version")[0] == SCHEMA_VERSION
         rows = db.query("SELECT model_id, key, value FROM model_labels ORDER BY model_id")

@@ -13,7 +13,7 @@ from bentosync.core.archive import scan_tar_stream
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog, ModelRecord
 from bentosync.registry.config import RegistryConfig
-from bentosync.registry.db import Database
+from bentosync.registry.db import open_database
 from bentosync.registry.errors import BadRequest, Conflict
 from bentosync.registry.uploads import Uploads
 
@@ -21,7 +21,7 @@ from bentosync.registry.uploads import Uploads
 @pytest.fixture
 def parts(tmp_path):
     config = RegistryConfig(data_dir=tmp_path, finish_wait=0.2)
-    db = Database(tmp_path / "registry.db")
+    db = open_database(tmp_path / "registry.db")
     blobs = BlobStore(tmp_path)
     catalog = Catalog(db)
     uploads = Uploads(db, catalog, blobs, config)

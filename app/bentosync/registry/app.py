@@ -28,9 +28,9 @@ from bentosync.registry import routes_blobs, routes_models, routes_stored, route
 from bentosync.registry.auth import AuthMiddleware, TokenStore
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog
-from bentosync.registry.config import DB_NAME, RegistryConfig
+from bentosync.registry.config import RegistryConfig
 from bentosync.registry.context import Services
-from bentosync.registry.db import Database
+from bentosync.registry.db import open_database
 from bentosync.registry.dispatch import PortDispatch
 from bentosync.registry.errors import ApiError, RangeNotSatisfiable
 from bentosync.registry.flavor import flavor_of
@@ -52,7 +52,7 @@ def open_services(config: RegistryConfig) -> Services:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     blobs = BlobStore(config.data_dir)
     try:
-        db = Database(config.data_dir / DB_NAME)
+        db = open_database(config.database)
     except BaseException:
         blobs.close()
         raise

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bentosync.core import appdirs
@@ -20,6 +20,7 @@ STRATEGIES = ("proxy", "presigned", "multipart")
 FLAVORS = ("bentosync", "bentocloud")
 TOKEN_ENV = "BENTOSYNC_REGISTRY_TOKEN"
 DB_NAME = "registry.db"
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
 
 def endpoint_for(host: str, port: int) -> str:
@@ -79,6 +80,10 @@ class RegistryConfig:
     # pipeline_idle seconds (or half of stale_after, if that is shorter).
     max_pipelines: int = 4
     pipeline_idle: float = 600.0
+    # Where the records live: None is SQLite in data_dir (DB_NAME); a
+    # ``postgresql://`` URL lets several registry processes share them (db.py).
+    # Out of repr: the URL may carry a password, and configs end up in logs.
+    database_url: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:
@@ -86,6 +91,14 @@ class RegistryConfig:
         if self.flavor not in FLAVORS:
             raise ValueError(f"flavor must be one of {', '.join(FLAVORS)}")
         object.__setattr__(self, "data_dir", Path(self.data_dir))
+        if self.database_url is not None and not self.database_url.startswith(DATABASE_SCHEMES):
+            # Not the value itself in the message: it may hold a password.
+            raise ValueError("database must be a postgresql://USER@HOST:PORT/DBNAME URL")
+
+    @property
+    def database(self) -> str | Path:
+        """What ``db.open_database`` opens: the URL, else the SQLite file in data_dir."""
+        return self.database_url or self.data_dir / DB_NAME
 
     @classmethod
     def from_env_token(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import FAILED, SUCCESS, UPLOADING, update_model
-from bentosync.registry.db import Database, utcnow
+from bentosync.registry.db import Database, lock_model, utcnow
 from bentosync.registry.multipart import this_boot
 
 logger = logging.getLogger(__name__)
@@ -100,22 +100,38 @@ def _has_size(path: Path, size: int) -> bool:
 
 
 def reap_stale_uploads(db: Database, blobs: BlobStore, stale_after: float) -> int:
-    """Drop multipart uploads untouched for ``stale_after`` seconds, with their parts."""
+    """Drop multipart uploads untouched for ``stale_after`` seconds, with their parts.
+
+    One transaction per upload, each locking its model's row first, as every
+    state change does (``db.lock_model``): with replicas sharing a PostgreSQL
+    database, another may be starting an upload of that model right now, and
+    taking the rows in the same order is what keeps the two from deadlocking.
+    The age is checked again under the lock: a part may have arrived meanwhile.
+    """
     cutoff = time.time() - stale_after
-    with db.transaction() as conn:
-        rows = conn.execute(
-            "SELECT upload_id, model_id FROM multipart_uploads WHERE touched_at < ?", (cutoff,)
-        ).fetchall()
-        for row in rows:
-            conn.execute("DELETE FROM multipart_uploads WHERE upload_id = ?", (row["upload_id"],))
-            conn.execute(
-                "UPDATE models SET upload_id = NULL WHERE id = ? AND upload_id = ?",
-                (row["model_id"], row["upload_id"]),
-            )
-    for row in rows:
-        blobs.remove_parts(row["upload_id"])
-        logger.info("Removed abandoned multipart upload %s", row["upload_id"])
-    return len(rows)
+    candidates = db.query(
+        "SELECT upload_id, model_id FROM multipart_uploads WHERE touched_at < ?", (cutoff,)
+    )
+    reaped: list[str] = []
+    for row in candidates:
+        upload_id, model_id = row["upload_id"], row["model_id"]
+        with db.transaction() as conn:
+            lock_model(conn, model_id)
+            gone = conn.execute(
+                "DELETE FROM multipart_uploads WHERE upload_id = ? AND touched_at < ?",
+                (upload_id, cutoff),
+            ).rowcount
+            if gone:
+                conn.execute(
+                    "UPDATE models SET upload_id = NULL WHERE id = ? AND upload_id = ?",
+                    (model_id, upload_id),
+                )
+        if gone:
+            reaped.append(upload_id)
+    for upload_id in reaped:
+        blobs.remove_parts(upload_id)
+        logger.info("Removed abandoned multipart upload %s", upload_id)
+    return len(reaped)
 
 
 class Reaper:

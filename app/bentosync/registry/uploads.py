@@ -9,6 +9,12 @@ finish_upload. Every writer carries the ``upload_seq`` it started under, and a
 start_upload in between makes its result void, so two pushes of one version
 can never mix their bytes with each other's status.
 
+Each state change is one transaction that first locks the model's row
+(``catalog.fetch_model_locked``) and decides on the record as it is then, not
+as the request read it earlier: with replicas sharing a PostgreSQL database,
+another process may have started an upload in between, and only the row lock
+orders the two (SQLite's single writer did it before).
+
 The bentocloud flavour (``flavor.py``) keeps the state machine without the
 integrity rule: ``store`` takes an archive as it arrived, ``finish_as_told``
 sets what the client reports, and multipart uploads outlive the upload that
@@ -18,7 +24,6 @@ started them, as S3's do.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
@@ -35,11 +40,12 @@ from bentosync.registry.catalog import (
     Catalog,
     ModelRecord,
     fetch_model,
+    fetch_model_locked,
     update_model,
 )
 from bentosync.registry.config import RegistryConfig
-from bentosync.registry.db import Database, utcnow
-from bentosync.registry.errors import BadRequest, Conflict
+from bentosync.registry.db import Connection, Database, lock_model, utcnow
+from bentosync.registry.errors import BadRequest, Conflict, NotFound
 from bentosync.registry.flavor import flavor_of
 from bentosync.registry.verify import Verdict, judge
 
@@ -69,10 +75,18 @@ class Uploads:
     # ---- starting ------------------------------------------------------------------
 
     def start_upload(self, model: ModelRecord) -> ModelRecord:
-        """Any state -> uploading. A new upload_seq voids every writer of the previous one."""
+        """Any state -> uploading. A new upload_seq voids every writer of the previous one.
+
+        The new number is the locked row's plus one, not the caller's copy's: two
+        start_upload calls racing on two replicas get two numbers, and only the
+        later one's writers count.
+        """
         if model.id in self._jobs:
             raise Conflict(f"The archive of {model.tag} is still being checked; try again soon.")
         with self.db.transaction() as conn:
+            current = fetch_model_locked(conn, model.id)
+            if current is None:
+                raise NotFound(f'model "{model.tag}"')
             stale = self._end_multipart(conn, model.id)
             update_model(
                 conn,
@@ -82,7 +96,7 @@ class Uploads:
                 upload_finished_at=None,
                 upload_finished_reason="",
                 upload_id=None,
-                upload_seq=model.upload_seq + 1,
+                upload_seq=current.upload_seq + 1,
                 blob_ready=False,
                 finish_requested=False,
             )
@@ -146,7 +160,7 @@ class Uploads:
         staged.sync()
         size = staged.size
         with self.db.transaction() as conn:
-            current = fetch_model(conn, model.id)
+            current = fetch_model_locked(conn, model.id)
             if current is None or current.upload_seq != seq or current.upload_status != UPLOADING:
                 current = None
             else:
@@ -182,7 +196,7 @@ class Uploads:
     def fail(self, model_id: int, seq: int, reason: str) -> ModelRecord | None:
         """uploading -> failed with ``reason``, unless a newer upload took over."""
         with self.db.transaction() as conn:
-            current = fetch_model(conn, model_id)
+            current = fetch_model_locked(conn, model_id)
             if current is None or current.upload_seq != seq or current.upload_status != UPLOADING:
                 return current
             update_model(
@@ -216,7 +230,7 @@ class Uploads:
         if job is not None:
             wait_futures([job], timeout=self.config.finish_wait)
         with self.db.transaction() as conn:
-            current = fetch_model(conn, model.id)
+            current = fetch_model_locked(conn, model.id)
             if current is None or current.upload_seq != model.upload_seq:
                 raise Conflict(f"Another upload of {model.tag} started meanwhile.")
             if current.upload_status == UPLOADING:
@@ -251,8 +265,9 @@ class Uploads:
         if status not in (SUCCESS, FAILED):
             raise BadRequest(f"status must be 'success' or 'failed', not {status!r}.")
         with self.db.transaction() as conn:
-            current = fetch_model(conn, model.id)
-            assert current is not None
+            current = fetch_model_locked(conn, model.id)
+            if current is None:
+                raise NotFound(f'model "{model.tag}"')
             missing = status == SUCCESS and not current.blob_ready
             update_model(
                 conn,
@@ -272,8 +287,9 @@ class Uploads:
         if model.upload_status == SUCCESS:
             raise Conflict(f"Model {model.tag} was uploaded successfully; nothing to fail.")
         with self.db.transaction() as conn:
-            current = fetch_model(conn, model.id)
-            assert current is not None
+            current = fetch_model_locked(conn, model.id)
+            if current is None:
+                raise NotFound(f'model "{model.tag}"')
             # A reason the server found (the file that did not match) beats the client's.
             keep = current.upload_status == FAILED and current.upload_finished_reason
             update_model(
@@ -320,13 +336,14 @@ class Uploads:
 
     def delete(self, model: ModelRecord) -> bool:
         with self.db.transaction() as conn:
+            lock_model(conn, model.id)
             stale = abort_multipart(conn, model.id)
         gone = self.catalog.delete_model(model)
         self.blobs.remove_blob(model.uid)
         self._remove_parts(stale)
         return gone
 
-    def _end_multipart(self, conn: sqlite3.Connection, model_id: int) -> list[str]:
+    def _end_multipart(self, conn: Connection, model_id: int) -> list[str]:
         """``abort_multipart`` where the flavour ends multipart uploads with the upload."""
         return abort_multipart(conn, model_id) if self.flavor.ending_drops_multipart else []
 
@@ -335,8 +352,11 @@ class Uploads:
             self.blobs.remove_parts(upload_id, later=True)  # not on the client's time
 
 
-def abort_multipart(conn: sqlite3.Connection, model_id: int) -> list[str]:
-    """Forget a model's multipart uploads; returns their ids so the caller removes the files."""
+def abort_multipart(conn: Connection, model_id: int) -> list[str]:
+    """Forget a model's multipart uploads; returns their ids so the caller removes the files.
+
+    The caller's transaction holds the model's row lock (``db.lock_model``) first.
+    """
     rows = conn.execute(
         "SELECT upload_id FROM multipart_uploads WHERE model_id = ?", (model_id,)
     ).fetchall()
