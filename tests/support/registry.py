@@ -17,6 +17,9 @@ Use in a test::
     def test_strict(strict_registry):        # behaves as BentoCloud does (FLAVORS.md)
         strict_registry.storage_endpoint     # its S3-rules storage, on a port of its own
 
+    @pytest.mark.both_databases              # once on SQLite, once on PostgreSQL
+    def test_anything(registry): ...         # (``registry_database``: None or the URL)
+
 A server whose log shows the API token reaching its storage endpoint fails
 the test that used it, unless that test set ``token_leak_expected``.
 """
@@ -82,6 +85,8 @@ class RegistryServer:
     token_leak_expected: bool = False
     process: subprocess.Popen[str] | forkserver.ForkedProcess | None = None
     deletes_expected: bool = False
+    # ``--database``: a PostgreSQL URL (its password in PGPASSWORD), None for SQLite.
+    database: str | None = None
 
     @property
     def headers(self) -> dict[str, str]:
@@ -114,6 +119,7 @@ class RegistryServer:
             self.flavor,
             "--storage-port",
             str(self.storage_port),
+            *(["--database", self.database] if self.database else []),
             *self.extra_args,
         ]
         env = dict(os.environ)
@@ -220,12 +226,30 @@ class RegistryServer:
 
 
 RegistryFactory = Callable[..., RegistryServer]
+DATABASES = ("sqlite", "postgresql")
+_SAME = object()
 
 
 @pytest.fixture
-def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryFactory]:
-    """``factory(strategy="proxy", extra_args=(), token=None, data_dir=None, flavor="bentosync")``
-    -> started server.
+def registry_database(request: pytest.FixtureRequest) -> str | None:
+    """What the test's registries keep records in: None is SQLite in the data dir (the
+    default), else the URL of a fresh PostgreSQL database.
+
+    ``@pytest.mark.both_databases`` on a test or module runs it on each
+    (tests/conftest.py parametrizes this fixture by DATABASES).
+    """
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return None
+    url: str = request.getfixturevalue("postgres_database")
+    return url
+
+
+@pytest.fixture
+def registry_factory(
+    tmp_path_factory: pytest.TempPathFactory, registry_database: str | None
+) -> Iterator[RegistryFactory]:
+    """``factory(strategy="proxy", extra_args=(), token=None, data_dir=None, flavor="bentosync",
+    database=<registry_database>)`` -> started server.
 
     Every server it starts is stopped at teardown, and the test fails there if
     one of them saw the API token at its storage endpoint (unless expected).
@@ -238,6 +262,7 @@ def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
         token: str | None = None,
         data_dir: Path | None = None,
         flavor: str = "bentosync",
+        database: str | object | None = _SAME,
     ) -> RegistryServer:
         data = data_dir or tmp_path_factory.mktemp("registry") / "data"
         server = RegistryServer(
@@ -246,6 +271,7 @@ def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
             strategy=strategy,
             flavor=flavor,
             extra_args=list(extra_args),
+            database=registry_database if database is _SAME else database,  # type: ignore[arg-type]
         )
         started.append(server)
         return server.start()
@@ -350,9 +376,11 @@ def strict_registry(registry_factory: RegistryFactory) -> RegistryServer:
 
 
 __all__ = [
+    "DATABASES",
     "RegistryFactory",
     "RegistryServer",
     "registry",
+    "registry_database",
     "registry_factory",
     "shared_registry",
     "shared_strict_registry",
