@@ -40,8 +40,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from bentosync.registry.db import Database
 
 BIN_ENV = "BENTOSYNC_PG_BIN"  # a folder holding initdb and postgres, to pick one
 SUPERUSER = "bentosync"
@@ -246,6 +250,25 @@ def start_cluster() -> PostgresCluster:
     return cluster
 
 
+# For fixtures of in-process tests that run once per backend: the PostgreSQL run
+# starts a server, so it counts as an integration test (tests/conftest.py).
+DATABASE_PARAMS = (
+    pytest.param("sqlite"),
+    pytest.param("postgresql", marks=pytest.mark.integration),
+)
+
+
+def open_test_database(request: pytest.FixtureRequest, sqlite_path: Path) -> Database:
+    """The registry database of a parametrized fixture (DATABASE_PARAMS): SQLite at
+    ``sqlite_path``, or a fresh PostgreSQL database."""
+    from bentosync.registry.db import open_database
+
+    if request.param == "sqlite":
+        return open_database(sqlite_path)
+    url: str = request.getfixturevalue("postgres_database")
+    return open_database(url)
+
+
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
     """The session's cluster (started on first use); PGPASSWORD set for the session."""
@@ -275,4 +298,11 @@ def postgres_database(postgres_cluster: PostgresCluster) -> Iterator[str]:
     postgres_cluster.drop_database(name)
 
 
-__all__ = ["PostgresCluster", "find_bindir", "postgres_cluster", "postgres_database"]
+__all__ = [
+    "DATABASE_PARAMS",
+    "PostgresCluster",
+    "find_bindir",
+    "open_test_database",
+    "postgres_cluster",
+    "postgres_database",
+]
