@@ -307,9 +307,12 @@ def newer_schema(where: str, version: int) -> DatabaseError:
 
 
 def forget_steps_after(conn: Connection, version: int) -> None:
-    """SQLite: an older release wrote the file last (its ``user_version`` is lower
-    than our newest recorded step), so the steps after its schema run again.
-    They are idempotent (``IF NOT EXISTS``, backfills that replace)."""
+    """SQLite: a release from before ``schema_migrations`` (``user_version`` 1-3)
+    wrote the file last, so the steps after its schema run again. They are
+    idempotent (``IF NOT EXISTS``, backfills that replace). A later release
+    always leaves ``user_version`` at its newest step: nothing is forgotten then."""
+    if version >= 4:
+        return
     conn.execute(_CREATE_TABLE)
     conn.execute("DELETE FROM schema_migrations WHERE version > ?", (version,))
 
