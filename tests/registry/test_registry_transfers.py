@@ -27,6 +27,10 @@ from registry_helpers import (
 )
 
 
+# The transfer matrix on each backend: every strategy's state changes (db.py).
+pytestmark = pytest.mark.both_databases
+
+
 @pytest.fixture
 def api(registry) -> Api:
     return Api(registry)
