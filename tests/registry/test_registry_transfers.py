@@ -26,7 +26,6 @@ from registry_helpers import (
     stored_list,
 )
 
-
 # The transfer matrix on each backend: every strategy's state changes (db.py).
 pytestmark = pytest.mark.both_databases
 
