@@ -227,6 +227,7 @@ class RegistryServer:
 
 RegistryFactory = Callable[..., RegistryServer]
 DATABASES = ("sqlite", "postgresql")
+DATABASE_ENV = "BENTOSYNC_TEST_DATABASE"
 _SAME = object()
 
 
@@ -236,9 +237,12 @@ def registry_database(request: pytest.FixtureRequest) -> str | None:
     default), else the URL of a fresh PostgreSQL database.
 
     ``@pytest.mark.both_databases`` on a test or module runs it on each
-    (tests/conftest.py parametrizes this fixture by DATABASES).
+    (tests/conftest.py parametrizes this fixture by DATABASES). Elsewhere
+    ``BENTOSYNC_TEST_DATABASE=postgresql`` runs every registry on PostgreSQL
+    (to try a test folder there, not for CI: it doubles nothing, it swaps).
     """
-    if getattr(request, "param", "sqlite") == "sqlite":
+    default = os.environ.get(DATABASE_ENV, "sqlite")
+    if getattr(request, "param", default) == "sqlite":
         return None
     url: str = request.getfixturevalue("postgres_database")
     return url
@@ -246,7 +250,9 @@ def registry_database(request: pytest.FixtureRequest) -> str | None:
 
 @pytest.fixture
 def registry_factory(
-    tmp_path_factory: pytest.TempPathFactory, registry_database: str | None
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    registry_database: str | None,
 ) -> Iterator[RegistryFactory]:
     """``factory(strategy="proxy", extra_args=(), token=None, data_dir=None, flavor="bentosync",
     database=<registry_database>)`` -> started server.
@@ -255,6 +261,21 @@ def registry_factory(
     one of them saw the API token at its storage endpoint (unless expected).
     """
     started: list[RegistryServer] = []
+    # On PostgreSQL each data dir gets a database of its own, as each has its own
+    # registry.db on SQLite: servers of one test share records only when asked to
+    # (``database=``). The first one is ``registry_database``.
+    databases: dict[Path, str] = {}
+
+    def database_for(data: Path) -> str | None:
+        if registry_database is None:
+            return None
+        if data not in databases:
+            if databases:
+                cluster = request.getfixturevalue("postgres_cluster")
+                databases[data] = cluster.url(cluster.create_database())
+            else:
+                databases[data] = registry_database
+        return databases[data]
 
     def factory(
         strategy: str = "proxy",
@@ -271,7 +292,7 @@ def registry_factory(
             strategy=strategy,
             flavor=flavor,
             extra_args=list(extra_args),
-            database=registry_database if database is _SAME else database,  # type: ignore[arg-type]
+            database=database_for(data) if database is _SAME else database,  # type: ignore[arg-type]
         )
         started.append(server)
         return server.start()
