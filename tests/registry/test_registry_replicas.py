@@ -1,5 +1,6 @@
 """Two registry processes on one PostgreSQL database: a push of one version through
-each ends with one success and a clear error for the other, never a mixed record.
+each ends with one success and a clear error for the other, never a mixed record;
+finish_upload through one waits for the archive check running in the other.
 
 The replicas have data dirs of their own (one process per data dir, blobs.py);
 an archive lives where the replica that stored it runs, so each test reads it
@@ -8,15 +9,24 @@ there. Sharing the archives themselves is the object-storage backend's part.
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 import requests
 from registry_helpers import Api, create_body, create_model, file_list, make_tar, model_files
 from registry_helpers import stored_list as checksums_of
 
+from bentosync.core.archive import scan_tar_stream
+from bentosync.registry.blobs import BlobStore
+from bentosync.registry.catalog import Catalog, ModelRecord
+from bentosync.registry.config import RegistryConfig
+from bentosync.registry.db import open_database
+from bentosync.registry.uploads import Uploads
 from support.registry import RegistryServer, stored_archive
 
 NAME, VERSION = "shared", "v1"
@@ -137,3 +147,94 @@ def test_an_upload_started_on_one_replica_is_voided_by_a_start_on_the_other(repl
         late = pending.result(timeout=30)
     assert late.status_code == 409 and "this one was dropped" in late.text, late.text
     assert_record_is(b, a, files_b)
+
+
+# ---- an archive check in one process, finish_upload through the other -------------------
+
+
+class Replica:
+    """A registry's services in this process, on the shared database and its own data dir."""
+
+    def __init__(self, url: str, data_dir: Path, finish_wait: float) -> None:
+        data_dir.mkdir(parents=True)
+        self.db = open_database(url)
+        self.blobs = BlobStore(data_dir)
+        self.catalog = Catalog(self.db)
+        config = RegistryConfig(data_dir=data_dir, finish_wait=finish_wait)
+        self.uploads = Uploads(self.db, self.catalog, self.blobs, config)
+
+    def slow_check(self, model: ModelRecord, archive: bytes, release: threading.Event) -> None:
+        """An archive job (as multipart completion submits) that ends when released."""
+
+        def work() -> None:
+            release.wait(10)
+            tmp = self.blobs.new_tmp("test")
+            tmp.write_bytes(archive)
+            scan = scan_tar_stream(io.BytesIO(archive), capture=("model.yaml",))
+            self.uploads.accept(model, model.upload_seq, tmp, scan, finalize=False)
+
+        self.uploads.submit_job(model, work)
+
+    def wait_idle(self, model_id: int) -> None:
+        for _ in range(200):
+            if not self.uploads.job_running(model_id):
+                return
+            threading.Event().wait(0.05)
+        raise AssertionError("the archive job did not end")
+
+    def close(self) -> None:
+        self.uploads.close()
+        self.db.close()
+        self.blobs.close()
+
+
+@pytest.fixture
+def two(postgres_database: str, tmp_path: Path) -> Iterator[tuple[Replica, Replica]]:
+    a = Replica(postgres_database, tmp_path / "a", finish_wait=0.3)
+    b = Replica(postgres_database, tmp_path / "b", finish_wait=1.0)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def new_model(replica: Replica, version: str) -> ModelRecord:
+    repository = replica.catalog.create_repository(NAME, "", [])
+    model = replica.catalog.create_model(
+        repository,
+        version,
+        description="",
+        labels=[],
+        manifest={"module": "", "api_version": "v1", "bentoml_version": "1", "size_bytes": 0},
+        build_at=datetime.now(timezone.utc),
+        list_from_client=False,
+    )
+    return replica.uploads.start_upload(model)
+
+
+def test_finish_through_another_replica_leaves_a_long_check_its_verdict(two) -> None:
+    a, b = two
+    model = new_model(a, "v1")
+    archive, release = make_tar(model_files(NAME, "v1")), threading.Event()
+    a.slow_check(model, archive, release)
+    seen_by_b = b.catalog.get_model_by_id(model.id)
+    assert seen_by_b is not None and b.uploads.checked_elsewhere(seen_by_b)
+    assert not a.uploads.checked_elsewhere(seen_by_b)  # its own check is a job, not a mark
+    answered = b.uploads.finish(seen_by_b, "success", "")
+    # Not "failed: no archive": the check is running, in the other process.
+    assert answered.upload_status == "uploading" and answered.finish_requested
+    release.set()
+    a.wait_idle(model.id)
+    done = b.catalog.get_model_by_id(model.id)
+    assert done is not None and done.upload_status == "success"
+    assert done.check_owner is None and done.check_started_at is None
+    assert a.blobs.blob_path(model.uid).read_bytes() == archive
+
+
+def test_finish_through_another_replica_waits_for_a_short_check(two) -> None:
+    a, b = two
+    model = new_model(a, "v2")
+    archive, release = make_tar(model_files(NAME, "v2")), threading.Event()
+    a.slow_check(model, archive, release)
+    threading.Timer(0.2, release.set).start()
+    answered = b.uploads.finish(model, "success", "")  # waits up to finish_wait (1 s)
+    assert answered.upload_status == "success" and not answered.finish_requested

@@ -42,7 +42,7 @@ from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.signing import Signer
 from bentosync.registry.storage_app import create_storage_app
 from bentosync.registry.storage_signing import StorageSigner
-from bentosync.registry.uploads import Uploads
+from bentosync.registry.uploads import Uploads, replica_id
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def open_services(config: RegistryConfig) -> Services:
     except BaseException:
         blobs.close()
         raise
-    recover(db, blobs, config.stale_after)
+    recover(db, blobs, config.stale_after, replica_id(config))
     tokens = TokenStore(db)
     if config.seed_token:
         tokens.seed(config.seed_token)

@@ -136,6 +136,10 @@ class ModelRecord:
     finish_requested: bool
     list_from_client: bool
     object_etag: str | None
+    # An archive check of this model is running in the registry process
+    # ``check_owner`` (uploads.replica_id) since then; None when none runs.
+    check_started_at: datetime | None = None
+    check_owner: str | None = None
 
     @property
     def tag(self) -> str:
@@ -166,6 +170,8 @@ class ModelRecord:
             finish_requested=bool(row["finish_requested"]),
             list_from_client=bool(row["list_from_client"]),
             object_etag=row["object_etag"],
+            check_started_at=from_db(row["check_started_at"]),
+            check_owner=row["check_owner"],
         )
 
 

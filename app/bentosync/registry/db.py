@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 # The newest schema this release writes (migrations.py holds the steps to it, per
 # backend); a database that records a newer one was written by a newer release.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # LIMIT for "every row": SQLite's -1 is an error in PostgreSQL, and PostgreSQL's
 # NULL an error in SQLite; both take the largest 64-bit integer.
 NO_LIMIT = 2**63 - 1

@@ -29,10 +29,18 @@ LOST_ARCHIVE = "The stored archive is missing or damaged; push this version agai
 STOPPED_DURING_CHECK = "The server stopped while checking the archive; push this version again."
 
 
-def recover(db: Database, blobs: BlobStore, stale_after: float) -> None:
-    """Start-up repair; runs before the first request, when nothing else writes."""
+def recover(db: Database, blobs: BlobStore, stale_after: float, replica: str = "") -> None:
+    """Start-up repair; runs before the first request, when nothing else writes.
+
+    ``replica`` (uploads.replica_id) names this process's archive checks: any
+    still marked were cut short by its previous run.
+    """
     removed = blobs.sweep_tmp()
     with db.transaction() as conn:
+        conn.execute(
+            "UPDATE models SET check_started_at = NULL, check_owner = NULL WHERE check_owner = ?",
+            (replica,),
+        )
         models = conn.execute(
             "SELECT id, uid, upload_status, blob_ready, blob_size, finish_requested FROM models"
         ).fetchall()

@@ -181,9 +181,24 @@ _MULTIPART_INDEXES = (
     "CREATE INDEX IF NOT EXISTS multipart_uploads_touched ON multipart_uploads (touched_at)",
 )
 
+# Schema 6: an archive check running in one registry process is visible to the
+# others (uploads.py): finish_upload may reach another replica than the one
+# checking. Who checks (``check_owner``) and since when (``check_started_at``).
+_CHECK_COLUMNS = ("check_started_at", "check_owner")
+
+
+def _sqlite_schema_6(conn: Connection) -> None:
+    """ADD COLUMN has no IF NOT EXISTS in SQLite; the step may run again (forget_steps_after)."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(models)")}
+    for column in _CHECK_COLUMNS:
+        if column not in have:
+            conn.execute(f"ALTER TABLE models ADD COLUMN {column} TEXT")
+
+
 SQLITE_MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "tables, listing indexes and label table of releases 1-4", _sqlite_schema_4),
     Migration(5, "multipart uploads by model and by age", _statements(*_MULTIPART_INDEXES)),
+    Migration(6, "archive checks seen by every process", _sqlite_schema_6),
 )
 
 # ---- PostgreSQL ---------------------------------------------------------------------
@@ -289,6 +304,14 @@ _POSTGRES_TABLES = (
 POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "tables, listing indexes and label table", _statements(*_POSTGRES_TABLES)),
     Migration(5, "multipart uploads by model and by age", _statements(*_MULTIPART_INDEXES)),
+    Migration(
+        6,
+        "archive checks seen by every process",
+        _statements(
+            "ALTER TABLE models ADD COLUMN IF NOT EXISTS check_started_at TEXT, "
+            "ADD COLUMN IF NOT EXISTS check_owner TEXT"
+        ),
+    ),
 )
 
 assert SQLITE_MIGRATIONS[-1].version == POSTGRES_MIGRATIONS[-1].version == SCHEMA_VERSION

@@ -13,7 +13,11 @@ Each state change is one transaction that first locks the model's row
 (``catalog.fetch_model_locked``) and decides on the record as it is then, not
 as the request read it earlier: with replicas sharing a PostgreSQL database,
 another process may have started an upload in between, and only the row lock
-orders the two (SQLite's single writer did it before).
+orders the two (SQLite's single writer did it before). An archive check runs
+in the process that received the archive, but finish_upload may reach another:
+the record names the checking process and since when (``check_owner``,
+``check_started_at``), so any process can wait for it, or leave the verdict to
+it, instead of failing the upload for want of an archive.
 
 The bentocloud flavour (``flavor.py``) keeps the state machine without the
 integrity rule: ``store`` takes an archive as it arrived, ``finish_as_told``
@@ -24,9 +28,12 @@ started them, as S3's do.
 from __future__ import annotations
 
 import logging
+import socket
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
+from datetime import timedelta
 from pathlib import Path
 
 from bentosync.core.archive import ArchiveScan
@@ -44,7 +51,7 @@ from bentosync.registry.catalog import (
     update_model,
 )
 from bentosync.registry.config import RegistryConfig
-from bentosync.registry.db import Connection, Database, lock_model, utcnow
+from bentosync.registry.db import Connection, Database, lock_model, to_db, utcnow
 from bentosync.registry.errors import BadRequest, Conflict, NotFound
 from bentosync.registry.flavor import flavor_of
 from bentosync.registry.verify import Verdict, judge
@@ -52,6 +59,9 @@ from bentosync.registry.verify import Verdict, judge
 logger = logging.getLogger(__name__)
 
 NO_ARCHIVE = "finish_upload reported success, but no complete archive was received for this upload."
+# A check another process started this long ago is taken as dead (that process
+# crashed and was not restarted; a restarted one clears its own at start-up).
+CHECK_LEASE = timedelta(hours=1)
 NO_OBJECT = (
     "finish_upload reported success, but the storage holds no object for this upload: "
     "PUT the archive to its presigned URL, or complete the multipart upload, first."
@@ -71,6 +81,7 @@ class Uploads:
         self.flavor = flavor_of(config)
         self._jobs: dict[int, Future[None]] = {}
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="archive-job")
+        self.replica = replica_id(config)
 
     # ---- starting ------------------------------------------------------------------
 
@@ -229,6 +240,8 @@ class Uploads:
         job = self._jobs.get(model.id)
         if job is not None:
             wait_futures([job], timeout=self.config.finish_wait)
+        else:
+            self._wait_for_check_elsewhere(model)
         with self.db.transaction() as conn:
             current = fetch_model_locked(conn, model.id)
             if current is None or current.upload_seq != model.upload_seq:
@@ -236,7 +249,8 @@ class Uploads:
             if current.upload_status == UPLOADING:
                 if current.blob_ready:
                     update_model(conn, model.id, upload_status=SUCCESS, upload_finished_at=utcnow())
-                elif job is not None and not job.done():
+                elif (job is not None and not job.done()) or self.checked_elsewhere(current):
+                    # The check's own store() sets success when it ends.
                     update_model(conn, model.id, finish_requested=True)
                 else:
                     update_model(
@@ -254,6 +268,24 @@ class Uploads:
         if current.upload_status == FAILED:
             raise BadRequest(f"The upload of {model.tag} failed: {current.upload_finished_reason}")
         return current
+
+    def checked_elsewhere(self, model: ModelRecord) -> bool:
+        """Another registry process is checking this model's archive right now."""
+        started = model.check_started_at
+        return (
+            started is not None
+            and model.check_owner != self.replica
+            and utcnow() - started < CHECK_LEASE
+        )
+
+    def _wait_for_check_elsewhere(self, model: ModelRecord) -> None:
+        """Up to ``finish_wait``: the check another process runs ends (as the local wait)."""
+        deadline = time.monotonic() + self.config.finish_wait
+        while time.monotonic() < deadline:
+            current = self.catalog.get_model_by_id(model.id)
+            if current is None or current.blob_ready or not self.checked_elsewhere(current):
+                return
+            time.sleep(0.1)
 
     def finish_as_told(self, model: ModelRecord, status: str, reason: str) -> ModelRecord:
         """Yatai's finish_upload: the client's status and reason become the record's.
@@ -313,6 +345,7 @@ class Uploads:
         """Run ``work`` (assemble and check) off the request, one job per model at a time."""
         if model.id in self._jobs:
             raise Conflict(f"The archive of {model.tag} is already being assembled.")
+        self._mark_check(model.id, checking=True)
 
         def run() -> None:
             try:
@@ -321,9 +354,29 @@ class Uploads:
                 logger.exception("Archive job for %s crashed", model.tag)
                 self.fail(model.id, model.upload_seq, "The server could not check the archive.")
             finally:
+                try:
+                    self._mark_check(model.id, checking=False)
+                except Exception:  # the lease ends it; never leave the job marked running
+                    logger.exception("Could not clear the check mark of %s", model.tag)
                 self._jobs.pop(model.id, None)
 
         self._jobs[model.id] = self._executor.submit(run)
+
+    def _mark_check(self, model_id: int, *, checking: bool) -> None:
+        """Name this process as the one checking the model's archive, or stop doing so."""
+        with self.db.transaction() as conn:
+            lock_model(conn, model_id)
+            if checking:
+                conn.execute(
+                    "UPDATE models SET check_started_at = ?, check_owner = ? WHERE id = ?",
+                    (to_db(utcnow()), self.replica, model_id),
+                )
+            else:  # a check another process started since then is its own to clear
+                conn.execute(
+                    "UPDATE models SET check_started_at = NULL, check_owner = NULL "
+                    "WHERE id = ? AND check_owner = ?",
+                    (model_id, self.replica),
+                )
 
     def job_running(self, model_id: int) -> bool:
         job = self._jobs.get(model_id)
@@ -350,6 +403,13 @@ class Uploads:
     def _remove_parts(self, upload_ids: list[str]) -> None:
         for upload_id in upload_ids:
             self.blobs.remove_parts(upload_id, later=True)  # not on the client's time
+
+
+def replica_id(config: RegistryConfig) -> str:
+    """This registry process, as other processes sharing the database see it: the host
+    and the data dir, which one process at a time serves (blobs.py locks it). The
+    same after a restart, so start-up can clear the checks its crashed run left."""
+    return f"{socket.gethostname()}:{config.data_dir.resolve()}"
 
 
 def abort_multipart(conn: Connection, model_id: int) -> list[str]:
