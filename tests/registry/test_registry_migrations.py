@@ -103,7 +103,8 @@ def test_the_previous_release_s_sqlite_database_upgrades_with_its_rows(tmp_path:
         # Nothing lost or changed, row by row; columns added since come last.
         assert len(after[table]) == len(rows), table
         assert [new[: len(old)] for new, old in zip(after[table], rows, strict=True)] == rows
-    assert {row[-2:] for row in after["models"]} == {(None, None)}  # step 6: no check running
+    # Step 6: no check running, and the archives' owner is the one process there was.
+    assert {row[-3:] for row in after["models"]} == {(None, None, None)}
 
 
 def _dump(path: Path) -> dict[str, list[tuple]]:

@@ -18,7 +18,15 @@ from pathlib import Path
 
 import pytest
 import requests
-from registry_helpers import Api, create_body, create_model, file_list, make_tar, model_files
+from registry_helpers import (
+    Api,
+    create_body,
+    create_model,
+    file_list,
+    make_tar,
+    model_files,
+    push_proxy,
+)
 from registry_helpers import stored_list as checksums_of
 
 from bentosync.core.archive import scan_tar_stream
@@ -147,6 +155,26 @@ def test_an_upload_started_on_one_replica_is_voided_by_a_start_on_the_other(repl
         late = pending.result(timeout=30)
     assert late.status_code == 409 and "this one was dropped" in late.text, late.text
     assert_record_is(b, a, files_b)
+
+
+def test_a_replica_starting_judges_only_the_archives_it_stored(registry_factory, postgres_database):
+    a = registry_factory(database=postgres_database)
+    api_a = Api(a)
+    files = model_files(NAME, VERSION)
+    assert push_proxy(api_a, NAME, VERSION, files).status_code == 200
+    # b starts while a serves: a's archive is not in b's data dir, and that is no loss.
+    b = registry_factory(database=postgres_database, token=a.token)
+    api_b = Api(b)
+    record = api_b.ok(api_b.get(f"/model_repositories/{NAME}/models/{VERSION}"))
+    assert record["upload_status"] == "success", record
+    # a itself still judges its own: with its archive gone, a restart marks it failed.
+    a.stop()
+    stored = stored_archive(a.data_dir, record["uid"])
+    assert stored == make_tar(files)
+    (a.data_dir / "blobs" / record["uid"]).unlink()
+    a.start()
+    after = api_b.ok(api_b.get(f"/model_repositories/{NAME}/models/{VERSION}"))
+    assert after["upload_status"] == "failed" and "missing" in after["upload_finished_reason"]
 
 
 # ---- an archive check in one process, finish_upload through the other -------------------

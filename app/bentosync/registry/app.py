@@ -56,7 +56,7 @@ def open_services(config: RegistryConfig) -> Services:
     except BaseException:
         blobs.close()
         raise
-    recover(db, blobs, config.stale_after, replica_id(config))
+    recover(db, blobs, config.stale_after, replica_id(config.data_dir))
     tokens = TokenStore(db)
     if config.seed_token:
         tokens.seed(config.seed_token)

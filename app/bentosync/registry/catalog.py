@@ -140,6 +140,8 @@ class ModelRecord:
     # ``check_owner`` (uploads.replica_id) since then; None when none runs.
     check_started_at: datetime | None = None
     check_owner: str | None = None
+    # The registry process whose data dir holds the archive (None: the only one).
+    blob_owner: str | None = None
 
     @property
     def tag(self) -> str:
@@ -172,6 +174,7 @@ class ModelRecord:
             object_etag=row["object_etag"],
             check_started_at=from_db(row["check_started_at"]),
             check_owner=row["check_owner"],
+            blob_owner=row["blob_owner"],
         )
 
 

@@ -117,6 +117,9 @@ class Database(ABC):
     """The registry's records; see the module docstring for the two backends."""
 
     dialect: Dialect
+    # Other registry processes may use the same records at the same time (their
+    # own data dirs): what one finds missing in its data dir may be another's.
+    shared: bool
 
     @abstractmethod
     def transaction(self) -> AbstractContextManager[Connection]:

@@ -140,6 +140,7 @@ class PostgresDatabase(Database):
     """A pool of autocommit connections; ``transaction`` wraps one in BEGIN ... COMMIT."""
 
     dialect = POSTGRESQL
+    shared = True
 
     def __init__(self, url: str, *, max_size: int = POOL_MAX) -> None:
         self._where = describe_url(url)

@@ -57,6 +57,7 @@ class SqliteDatabase(Database):
     """The connection plus the lock that serialises every use of it."""
 
     dialect = SQLITE
+    shared = False  # one process per data dir, and the file lives in it
 
     def __init__(self, path: Path) -> None:
         self.path = path

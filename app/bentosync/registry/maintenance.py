@@ -9,6 +9,12 @@ rather than served short. Uploads that were running simply stay non-success, and
 client can redo them. While running, a reaper drops multipart uploads nobody
 touched for ``stale_after`` seconds, since the official client never aborts
 one (PROTOCOL.md 10.6).
+
+With several registry processes on one PostgreSQL database, each with its own
+data dir, a process starting while the others serve judges only what it
+stored itself (``blob_owner``, ``parts.owner``, ``check_owner``: its
+uploads.replica_id); rows of earlier releases, which had one process, count
+as its own.
 """
 
 from __future__ import annotations
@@ -30,21 +36,26 @@ STOPPED_DURING_CHECK = "The server stopped while checking the archive; push this
 
 
 def recover(db: Database, blobs: BlobStore, stale_after: float, replica: str = "") -> None:
-    """Start-up repair; runs before the first request, when nothing else writes.
+    """Start-up repair; runs before this process's first request.
 
-    ``replica`` (uploads.replica_id) names this process's archive checks: any
-    still marked were cut short by its previous run.
+    ``replica`` (uploads.replica_id) tells this process's files and archive
+    checks from those of other processes on the same database, which may be
+    serving right now: only its own are judged (module docstring).
     """
     removed = blobs.sweep_tmp()
+
+    def mine(owner: str | None) -> bool:
+        # SQLite: one process, whatever name it had (host renamed, folder moved).
+        return not db.shared or owner in (None, "", replica)
+
     with db.transaction() as conn:
-        conn.execute(
-            "UPDATE models SET check_started_at = NULL, check_owner = NULL WHERE check_owner = ?",
-            (replica,),
-        )
         models = conn.execute(
-            "SELECT id, uid, upload_status, blob_ready, blob_size, finish_requested FROM models"
+            "SELECT id, uid, upload_status, blob_ready, blob_size, finish_requested, "
+            "blob_owner, check_owner FROM models"
         ).fetchall()
         for row in models:
+            if not (mine(row["blob_owner"]) and mine(row["check_owner"])):
+                continue  # stored or being checked by another process
             size = blobs.blob_size(row["uid"])
             intact = size is not None and size == row["blob_size"]
             if row["upload_status"] == SUCCESS and not intact:
@@ -68,12 +79,21 @@ def recover(db: Database, blobs: BlobStore, stale_after: float, replica: str = "
                     upload_finished_at=utcnow(),
                     finish_requested=False,
                 )
+        # Checks this process's previous run was doing ended with it.
+        conn.execute(
+            "UPDATE models SET check_started_at = NULL, check_owner = NULL "
+            "WHERE check_owner = ? OR ?",
+            (replica, not db.shared),
+        )
         known = {row["uid"] for row in models}
         upload_ids = {row[0] for row in conn.execute("SELECT upload_id FROM multipart_uploads")}
         # Parts are not fsynced (see multipart.store_part): a reboot may have
         # torn them, a crash of the server alone cannot.
         boot = this_boot()
-        rows = conn.execute("SELECT upload_id, part_number, size, boot FROM parts").fetchall()
+        rows = conn.execute(
+            "SELECT upload_id, part_number, size, boot, owner FROM parts"
+        ).fetchall()
+        rows = [row for row in rows if mine(row["owner"])]
         for row in rows:
             path = blobs.part_path(row["upload_id"], row["part_number"])
             if not (boot and row["boot"] == boot and _has_size(path, row["size"])):

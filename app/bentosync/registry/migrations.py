@@ -181,24 +181,33 @@ _MULTIPART_INDEXES = (
     "CREATE INDEX IF NOT EXISTS multipart_uploads_touched ON multipart_uploads (touched_at)",
 )
 
-# Schema 6: an archive check running in one registry process is visible to the
-# others (uploads.py): finish_upload may reach another replica than the one
-# checking. Who checks (``check_owner``) and since when (``check_started_at``).
-_CHECK_COLUMNS = ("check_started_at", "check_owner")
+# Schema 6: several registry processes on one database (uploads.replica_id names
+# each). An archive check running in one is visible to the others, since
+# finish_upload may reach another replica than the one checking: who checks
+# (``check_owner``) and since when (``check_started_at``). Which process stored a
+# model's archive (``blob_owner``) and each part (``parts.owner``), so start-up
+# repair judges only the files in its own data dir. NULL and '' (rows of earlier
+# releases, or SQLite's one process) count as the starting process's own.
+_NEW_COLUMNS = (
+    ("models", "check_started_at", "TEXT"),
+    ("models", "check_owner", "TEXT"),
+    ("models", "blob_owner", "TEXT"),
+    ("parts", "owner", "TEXT NOT NULL DEFAULT ''"),
+)
 
 
 def _sqlite_schema_6(conn: Connection) -> None:
     """ADD COLUMN has no IF NOT EXISTS in SQLite; the step may run again (forget_steps_after)."""
-    have = {row[1] for row in conn.execute("PRAGMA table_info(models)")}
-    for column in _CHECK_COLUMNS:
+    for table, column, kind in _NEW_COLUMNS:
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         if column not in have:
-            conn.execute(f"ALTER TABLE models ADD COLUMN {column} TEXT")
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
 SQLITE_MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "tables, listing indexes and label table of releases 1-4", _sqlite_schema_4),
     Migration(5, "multipart uploads by model and by age", _statements(*_MULTIPART_INDEXES)),
-    Migration(6, "archive checks seen by every process", _sqlite_schema_6),
+    Migration(6, "several processes: archive checks and stored files by process", _sqlite_schema_6),
 )
 
 # ---- PostgreSQL ---------------------------------------------------------------------
@@ -306,10 +315,12 @@ POSTGRES_MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "multipart uploads by model and by age", _statements(*_MULTIPART_INDEXES)),
     Migration(
         6,
-        "archive checks seen by every process",
+        "several processes: archive checks and stored files by process",
         _statements(
-            "ALTER TABLE models ADD COLUMN IF NOT EXISTS check_started_at TEXT, "
-            "ADD COLUMN IF NOT EXISTS check_owner TEXT"
+            *(
+                f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}"
+                for table, column, kind in _NEW_COLUMNS
+            )
         ),
     ),
 )

@@ -36,7 +36,7 @@ from bentosync.registry.db import Connection, Database, to_db, utcnow
 from bentosync.registry.errors import BadRequest, Conflict, UploadNotFound
 from bentosync.registry.pipeline import Assembled
 from bentosync.registry.pipeline_pool import Pipelines
-from bentosync.registry.uploads import Uploads, abort_multipart
+from bentosync.registry.uploads import Uploads, abort_multipart, replica_id
 from bentosync.registry.verify import scan_staged
 
 logger = logging.getLogger(__name__)
@@ -120,10 +120,10 @@ def place_part(
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp, target)
     conn.execute(
-        "INSERT INTO parts (upload_id, part_number, etag, size, boot) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (upload_id, part_number) DO UPDATE SET etag = excluded.etag, "
-        "size = excluded.size, boot = excluded.boot",
-        (upload_id, part_number, etag, size, this_boot()),
+        "INSERT INTO parts (upload_id, part_number, etag, size, boot, owner) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (upload_id, part_number) DO UPDATE SET "
+        "etag = excluded.etag, size = excluded.size, boot = excluded.boot, owner = excluded.owner",
+        (upload_id, part_number, etag, size, this_boot(), replica_id(blobs.root)),
     )
     conn.execute(
         "UPDATE multipart_uploads SET touched_at = ? WHERE upload_id = ?",

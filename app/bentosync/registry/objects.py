@@ -43,6 +43,7 @@ from bentosync.registry.s3errors import (
     no_such_upload,
 )
 from bentosync.registry.schemas import ORG_NAME
+from bentosync.registry.uploads import replica_id
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +181,14 @@ class ObjectStore:
             if fetch_model_locked(conn, model.id) is None:
                 raise no_such_key(object_key(model.repository_name, model.version))
             self.blobs.install(staged, model.uid)
-            update_model(conn, model.id, blob_ready=True, blob_size=staged.size, object_etag=etag)
+            update_model(
+                conn,
+                model.id,
+                blob_ready=True,
+                blob_size=staged.size,
+                blob_owner=replica_id(self.blobs.root),
+                object_etag=etag,
+            )
             fresh = fetch_model(conn, model.id)
         assert fresh is not None
         logger.info("Stored object of %s (%d bytes)", model.tag, staged.size)
@@ -256,6 +264,7 @@ class ObjectStore:
                 model.id,
                 blob_ready=True,
                 blob_size=staged.size,
+                blob_owner=replica_id(self.blobs.root),
                 object_etag=multipart_etag([part.etag for part in parts]),
             )
             conn.execute("DELETE FROM multipart_uploads WHERE upload_id = ?", (upload_id,))

@@ -81,7 +81,7 @@ class Uploads:
         self.flavor = flavor_of(config)
         self._jobs: dict[int, Future[None]] = {}
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="archive-job")
-        self.replica = replica_id(config)
+        self.replica = replica_id(config.data_dir)
 
     # ---- starting ------------------------------------------------------------------
 
@@ -179,6 +179,7 @@ class Uploads:
                 fields: dict[str, object] = {
                     "blob_ready": True,
                     "blob_size": size,
+                    "blob_owner": self.replica,
                     "object_etag": etag,
                 }
                 if checksums is not None and not current.list_from_client:
@@ -405,11 +406,11 @@ class Uploads:
             self.blobs.remove_parts(upload_id, later=True)  # not on the client's time
 
 
-def replica_id(config: RegistryConfig) -> str:
-    """This registry process, as other processes sharing the database see it: the host
+def replica_id(data_dir: Path) -> str:
+    """A registry process, as other processes sharing the database see it: the host
     and the data dir, which one process at a time serves (blobs.py locks it). The
-    same after a restart, so start-up can clear the checks its crashed run left."""
-    return f"{socket.gethostname()}:{config.data_dir.resolve()}"
+    same after a restart, so start-up knows the marks and files of its previous run."""
+    return f"{socket.gethostname()}:{data_dir.resolve()}"
 
 
 def abort_multipart(conn: Connection, model_id: int) -> list[str]:
