@@ -9,7 +9,7 @@ import pytest
 import requests
 from registry_helpers import Api, create_body, create_model, model_files, push_proxy, stored_list
 
-from bentosync.registry.db import open_database
+from bentosync.registry.databases import open_database
 from support.registry import server_python
 
 # Every route, on each backend: the SQL is written once for both (db.py).

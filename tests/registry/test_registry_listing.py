@@ -20,7 +20,8 @@ from registry_helpers import Api, create_model
 
 from bentosync.core.cloud import CloudClient
 from bentosync.registry.catalog import Catalog, Where, listing_query
-from bentosync.registry.db import SCHEMA_VERSION, Database, open_database, to_db
+from bentosync.registry.databases import open_database
+from bentosync.registry.db import SCHEMA_VERSION, Database, to_db
 from bentosync.registry.db_sqlite import SqliteDatabase
 from bentosync.registry.query import parse_query
 from support.big_listing import populate_registry

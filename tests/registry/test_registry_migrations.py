@@ -17,7 +17,8 @@ import psycopg
 import pytest
 
 from bentosync.registry.catalog import Catalog
-from bentosync.registry.db import SCHEMA_VERSION, Database, DatabaseError, open_database
+from bentosync.registry.databases import open_database
+from bentosync.registry.db import SCHEMA_VERSION, Database, DatabaseError
 from bentosync.registry.migrations import POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS
 from bentosync.registry.query import parse_query
 from support.postgres import DATABASE_PARAMS, PostgresCluster, open_test_database
@@ -140,7 +141,7 @@ def test_a_sqlite_file_of_a_newer_release_is_refused_by_user_version(tmp_path: P
 
 _OPEN_AT = """
 import sys, time
-from bentosync.registry.db import open_database
+from bentosync.registry.databases import open_database
 start = float(sys.argv[2])
 time.sleep(max(0.0, start - time.time()))
 open_database(sys.argv[1]).close()

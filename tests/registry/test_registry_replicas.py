@@ -33,7 +33,7 @@ from bentosync.core.archive import scan_tar_stream
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog, ModelRecord
 from bentosync.registry.config import RegistryConfig
-from bentosync.registry.db import open_database
+from bentosync.registry.databases import open_database
 from bentosync.registry.uploads import Uploads
 from support.registry import RegistryServer, stored_archive
 

@@ -24,7 +24,8 @@ from registry_helpers import (
 )
 
 from bentosync.registry.config import DB_NAME
-from bentosync.registry.db import SCHEMA_VERSION, open_database
+from bentosync.registry.databases import open_database
+from bentosync.registry.db import SCHEMA_VERSION
 from bentosync.registry.multipart import this_boot
 from support.registry import RegistryServer
 

@@ -261,7 +261,7 @@ DATABASE_PARAMS = (
 def open_test_database(request: pytest.FixtureRequest, sqlite_path: Path) -> Database:
     """The registry database of a parametrized fixture (DATABASE_PARAMS): SQLite at
     ``sqlite_path``, or a fresh PostgreSQL database."""
-    from bentosync.registry.db import open_database
+    from bentosync.registry.databases import open_database
 
     if request.param == "sqlite":
         return open_database(sqlite_path)

@@ -30,7 +30,7 @@ from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog
 from bentosync.registry.config import RegistryConfig
 from bentosync.registry.context import Services
-from bentosync.registry.db import open_database
+from bentosync.registry.databases import open_database
 from bentosync.registry.dispatch import PortDispatch
 from bentosync.registry.errors import ApiError, RangeNotSatisfiable
 from bentosync.registry.flavor import flavor_of

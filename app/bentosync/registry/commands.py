@@ -189,7 +189,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _token_create(args: argparse.Namespace) -> int:
     from bentosync.core.errors import BentoSyncError
     from bentosync.registry.auth import TokenStore
-    from bentosync.registry.db import open_database
+    from bentosync.registry.databases import open_database
 
     data_dir: Path = args.data or default_data_dir()
     try:

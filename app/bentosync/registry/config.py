@@ -97,7 +97,7 @@ class RegistryConfig:
 
     @property
     def database(self) -> str | Path:
-        """What ``db.open_database`` opens: the URL, else the SQLite file in data_dir."""
+        """What ``databases.open_database`` opens: the URL, else the SQLite file in data_dir."""
         return self.database_url or self.data_dir / DB_NAME
 
     @classmethod

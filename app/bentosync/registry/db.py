@@ -35,7 +35,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Protocol
 
 from bentosync.core.errors import BentoSyncError
@@ -170,22 +169,6 @@ def lock_model(conn: Connection, model_id: int) -> bool:
         f"SELECT id FROM models WHERE id = ?{conn.dialect.for_update}", (model_id,)
     ).fetchone()
     return row is not None
-
-
-def is_postgres_url(location: str | Path | None) -> bool:
-    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
-
-
-def open_database(location: str | Path) -> Database:
-    """SQLite at a file path, or PostgreSQL at a ``postgresql://`` URL; migrated to the
-    current schema (``migrations.py``) before it is returned."""
-    if is_postgres_url(location):
-        from bentosync.registry.db_postgres import PostgresDatabase
-
-        return PostgresDatabase(str(location))
-    from bentosync.registry.db_sqlite import SqliteDatabase
-
-    return SqliteDatabase(Path(location))
 
 
 def utcnow() -> datetime:
