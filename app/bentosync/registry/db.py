@@ -15,16 +15,20 @@ DO NOTHING/UPDATE`` (SQLite >= 3.24 and PostgreSQL both have it), ``RETURNING``
   (replicas) can share one database. The in-process lock no longer
   serialises anything there: each state change of a model begins with
   :func:`lock_model` (``SELECT ... FOR UPDATE``), which queues the
-  transactions of every replica on that one row. Every transaction that
-  locks more than one row takes the model row first, so two of them never
-  wait on each other in a circle (no deadlock, hence no retry loop); READ
-  COMMITTED cannot fail a transaction for a serialization conflict, it
-  waits. The cost: a round trip per statement (about 0.1 ms on loopback,
-  more across a network) where SQLite answers in microseconds, and one
-  pooled connection per transaction in flight.
+  transactions of every replica on that one row. A transaction that locks
+  a model's other rows too (its multipart uploads, their parts) takes the
+  model row first, so two of them never wait on each other in a circle (no
+  deadlock, hence no retry loop); READ COMMITTED cannot fail a transaction
+  for a serialization conflict, it waits. The cost: a round trip per
+  statement (about 0.1 ms on loopback, more across a network) where SQLite
+  answers in microseconds, and one pooled connection per transaction in
+  flight. Each replica keeps its own data dir, so records say which process
+  stored a file or checks an archive (``Database.shared``, uploads.replica_id).
 
-The crash rules hold on both: a model becomes ``success`` in the same commit
-that records its archive, and only after that archive was renamed into place.
+``databases.open_database`` picks the backend; ``migrations.py`` brings either
+to the current schema at start. The crash rules hold on both: a model becomes
+``success`` in the same commit that records its archive, and only after that
+archive was renamed into place.
 """
 
 from __future__ import annotations
