@@ -34,6 +34,7 @@ from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog, ModelRecord
 from bentosync.registry.config import RegistryConfig
 from bentosync.registry.databases import open_database
+from bentosync.registry.errors import BadRequest
 from bentosync.registry.uploads import Uploads
 from support.registry import RegistryServer, stored_archive
 
@@ -266,3 +267,18 @@ def test_finish_through_another_replica_waits_for_a_short_check(two) -> None:
     threading.Timer(0.2, release.set).start()
     answered = b.uploads.finish(model, "success", "")  # waits up to finish_wait (1 s)
     assert answered.upload_status == "success" and not answered.finish_requested
+
+
+def test_a_new_upload_does_not_wait_for_the_voided_upload_s_check(two) -> None:
+    a, b = two
+    model = new_model(a, "v3")
+    release = threading.Event()
+    a.slow_check(model, make_tar(model_files(NAME, "v3")), release)
+    restarted = b.uploads.start_upload(model)  # voids a's upload, and its check
+    assert not b.uploads.checked_elsewhere(restarted)
+    with pytest.raises(BadRequest, match="no complete archive"):
+        b.uploads.finish(restarted, "success", "")  # at once, not after finish_wait
+    release.set()
+    a.wait_idle(model.id)
+    after = b.catalog.get_model_by_id(model.id)
+    assert after is not None and after.upload_status == "failed" and not after.blob_ready

@@ -110,6 +110,10 @@ class Uploads:
                 upload_seq=current.upload_seq + 1,
                 blob_ready=False,
                 finish_requested=False,
+                # A check still running elsewhere is of the voided upload: nothing to
+                # wait for (its process finds the newer seq and drops its verdict).
+                check_started_at=None,
+                check_owner=None,
             )
             fresh = fetch_model(conn, model.id)
         self._remove_parts(stale)
