@@ -245,8 +245,8 @@ class Catalog:
         return None if row is None else ModelRecord.from_row(row)
 
     def get_model_by_id(self, model_id: int) -> ModelRecord | None:
-        with self.db.snapshot() as conn:
-            return fetch_model(conn, model_id)
+        row = self.db.query_one(f"{_MODEL_SELECT} WHERE m.id = ?", (model_id,))
+        return None if row is None else ModelRecord.from_row(row)
 
     def create_model(
         self,
