@@ -5,7 +5,8 @@ worker): ``initdb``, then the ``postgres`` server as a child of the test
 process, on 127.0.0.1 at a free port, with its socket in the same folder.
 It is stopped at the end of the session, and if the test process dies first
 (even by SIGKILL) the kernel sends the server SIGQUIT (PR_SET_PDEATHSIG), its
-immediate shutdown, so no cluster outlives a run.
+immediate shutdown, so no cluster outlives a run (the next session removes
+the folder such a run left, once it is an hour old).
 
 PostgreSQL refuses to run as root, and CI runs the tests as root: then the
 cluster belongs to ``nobody`` (every Debian system has it). As any other user,
@@ -51,6 +52,7 @@ BIN_ENV = "BENTOSYNC_PG_BIN"  # a folder holding initdb and postgres, to pick on
 SUPERUSER = "bentosync"
 UNPRIVILEGED = "nobody"
 START_TIMEOUT = 30.0
+PREFIX = "bentosync-pg-"  # the clusters' folders, in the system temp dir
 
 
 def find_bindir() -> Path | None:
@@ -219,6 +221,25 @@ class PostgresCluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+def _remove_abandoned(older_than: float = 3600.0) -> None:
+    """Folders of clusters whose test run was killed: the server died with it (SIGQUIT),
+    the folder stayed. Only old ones, whose server is gone: another session may be
+    starting its own right now."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            if time.time() - folder.stat().st_mtime < older_than:
+                continue
+            pid_file = folder / "data" / "postmaster.pid"
+            if pid_file.exists():
+                pid = int(pid_file.read_text().split()[0])
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, 0)
+                    continue  # still running: not abandoned
+        except (OSError, ValueError, IndexError):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def start_cluster() -> PostgresCluster:
     """Start a cluster, or raise LookupError when PostgreSQL is not installed."""
     bindir = find_bindir()
@@ -229,7 +250,8 @@ def start_cluster() -> PostgresCluster:
         )
     # Under /tmp, not pytest's temp folder: that one is private to root (0700),
     # where an unprivileged server could not reach its own data.
-    root = Path(tempfile.mkdtemp(prefix="bentosync-pg-"))
+    _remove_abandoned()
+    root = Path(tempfile.mkdtemp(prefix=PREFIX))
     as_user: dict[str, object] = {}
     if os.geteuid() == 0:
         entry = pwd.getpwnam(UNPRIVILEGED)
