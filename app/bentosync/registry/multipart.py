@@ -33,7 +33,7 @@ from bentosync.core.errors import UnsafeArchive
 from bentosync.registry.blobs import BlobStore, StagedArchive
 from bentosync.registry.catalog import ModelRecord, fetch_model, fetch_model_locked, update_model
 from bentosync.registry.db import Connection, Database, to_db, utcnow
-from bentosync.registry.errors import BadRequest, Conflict, UploadNotFound
+from bentosync.registry.errors import BadRequest, Conflict, NotFound, UploadNotFound
 from bentosync.registry.pipeline import Assembled
 from bentosync.registry.pipeline_pool import Pipelines
 from bentosync.registry.uploads import Uploads, abort_multipart, replica_id
@@ -160,7 +160,9 @@ class Multipart:
         self.uploads.require_uploading(model)
         with self.db.transaction() as conn:
             current = fetch_model_locked(conn, model.id)
-            if current is None or current.upload_seq != model.upload_seq:
+            if current is None:
+                raise NotFound(f'model "{model.tag}"')
+            if current.upload_seq != model.upload_seq:
                 raise Conflict(f"Another upload of {model.tag} started meanwhile.")
             self.uploads.require_uploading(current)
             stale = abort_multipart(conn, model.id)
