@@ -13,9 +13,12 @@ import pytest
 
 from support.faulty_proxy import faulty_proxy  # noqa: F401  (fixture)
 from support.official import official  # noqa: F401  (fixture)
+from support.postgres import postgres_cluster, postgres_database  # noqa: F401  (fixtures)
 from support.registry import (  # noqa: F401  (fixtures)
+    DATABASES,
     _shared_registries,
     registry,
+    registry_database,
     registry_factory,
     shared_registry,
     shared_strict_registry,
@@ -42,9 +45,18 @@ INTEGRATION_FIXTURES = frozenset(
         "window",
         "s3_server",
         "s3_bucket",
+        "postgres_cluster",
     }
 )
 INTEGRATION_FOLDERS = frozenset({"interop"})
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``@pytest.mark.both_databases``: the test's registries run on SQLite, then PostgreSQL."""
+    if "registry_database" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_databases"
+    ):
+        metafunc.parametrize("registry_database", DATABASES, indirect=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -9,7 +9,11 @@ import pytest
 import requests
 from registry_helpers import Api, create_body, create_model, model_files, push_proxy, stored_list
 
+from bentosync.registry.databases import open_database
 from support.registry import server_python
+
+# Every route, on each backend: the SQL is written once for both (db.py).
+pytestmark = pytest.mark.both_databases
 
 MODEL_KEYS = {
     "uid", "created_at", "updated_at", "deleted_at", "name", "resource_type", "labels",
@@ -73,15 +77,24 @@ def test_current_user_and_org(api, registry):
 
 
 def test_token_create_prints_a_working_token_once(registry):
+    database = ["--database", registry.database] if registry.database else []
     proc = subprocess.run(
         [server_python(), "-m", "bentosync", "registry", "token", "create",
-         "--data", str(registry.data_dir), "--name", "ci-bot"],
+         "--data", str(registry.data_dir), *database, "--name", "ci-bot"],
         capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     token = proc.stdout.strip()
     assert token and token not in proc.stderr
     assert Api(registry, token).ok(Api(registry, token).get("/auth/current"))["name"] == "ci-bot"
-    assert token not in (registry.data_dir / "registry.db").read_bytes().decode("latin-1")
+    if registry.database:
+        db = open_database(registry.database)
+        try:
+            stored = repr([tuple(row) for row in db.query("SELECT * FROM tokens")])
+        finally:
+            db.close()
+        assert "ci-bot" in stored and token not in stored
+    else:
+        assert token not in (registry.data_dir / "registry.db").read_bytes().decode("latin-1")
 
 
 # ---- repositories and models ------------------------------------------------------

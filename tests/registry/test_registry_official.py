@@ -131,6 +131,7 @@ def test_login_checks_the_token(official, registry, tmp_path):
     assert "Bad credentials" in bad.stdout + bad.stderr
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("strategy", ["proxy", "presigned", "multipart"])
 def test_official_push_and_pull(official, registry_factory, small_model, tmp_path, strategy):
     home, tag, path = small_model
@@ -153,6 +154,7 @@ def test_official_push_and_pull(official, registry_factory, small_model, tmp_pat
     assert "already exists" in again.stdout + again.stderr
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("strategy", ["proxy", "multipart"])
 def test_official_push_and_pull_bentocloud_flavour(
     official, registry_factory, small_model, tmp_path, strategy

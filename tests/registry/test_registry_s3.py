@@ -44,7 +44,7 @@ from registry_helpers import (
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog
 from bentosync.registry.config import RegistryConfig
-from bentosync.registry.db import Database
+from bentosync.registry.databases import open_database
 from bentosync.registry.maintenance import abort_stale_s3_uploads
 from bentosync.registry.storage import PendingUpload, parse_storage_url
 from bentosync.registry.storage_s3 import S3Storage
@@ -388,7 +388,7 @@ def test_only_uploads_older_than_stale_after_are_aborted(tmp_path):
             PendingUpload("p/models/b", "old", now - timedelta(hours=2)),
         ]
     )
-    db = Database(tmp_path / "registry.db")
+    db = open_database(tmp_path / "registry.db")
     try:
         assert abort_stale_s3_uploads(db, storage, stale_after=3600) == 1  # type: ignore[arg-type]
     finally:
@@ -398,7 +398,7 @@ def test_only_uploads_older_than_stale_after_are_aborted(tmp_path):
 
 def test_rows_nobody_touched_are_aborted_by_key_and_forgotten(tmp_path):
     """Uploads the database knows: stale by their row, whatever the store lists."""
-    db = Database(tmp_path / "registry.db")
+    db = open_database(tmp_path / "registry.db")
     catalog = Catalog(db)
     repository = catalog.create_repository("demo", "", [])
     model = catalog.create_model(
@@ -436,7 +436,7 @@ def test_stale_multipart_uploads_are_aborted_safely_by_two_replicas_at_once(
     live = storage.create_multipart("model-live")
     stale = [storage.create_multipart(f"model-{n}") for n in range(3)]
     storage.upload_part("model-0", stale[0], 1, b"x" * 1000)
-    db = Database(tmp_path / "registry.db")
+    db = open_database(tmp_path / "registry.db")
     try:
         # The live upload's row was touched just now; the others are unknown to this
         # database (another replica's, or their rows are gone).
@@ -551,7 +551,7 @@ def test_finish_during_a_slow_read_back_completes_in_the_background(
     for name, value in s3_bucket.env().items():
         monkeypatch.setenv(name, value)
     config = RegistryConfig(data_dir=tmp_path, finish_wait=0.2, storage_url=s3_bucket.storage_url)
-    db = Database(tmp_path / "registry.db")
+    db = open_database(tmp_path / "registry.db")
     blobs = BlobStore(tmp_path)
     catalog = Catalog(db)
     uploads = Uploads(db, catalog, blobs, config)

@@ -25,7 +25,8 @@ from registry_helpers import (
 )
 
 from bentosync.registry.config import DB_NAME
-from bentosync.registry.db import SCHEMA_VERSION, Database
+from bentosync.registry.databases import open_database
+from bentosync.registry.db import SCHEMA_VERSION
 from bentosync.registry.multipart import this_boot
 from support.registry import RegistryServer
 
@@ -334,7 +335,7 @@ def test_a_schema_1_database_gains_part_boots(tmp_path: Path):
         )
         conn.execute("INSERT INTO parts VALUES ('u', 1, '\"e\"', 10)")
         conn.execute("PRAGMA user_version=1")
-    db = Database(path)
+    db = open_database(path)
     try:
         row = db.query_one("SELECT etag, boot FROM parts WHERE upload_id = 'u'")
         assert row is not None and (row["etag"], row["boot"]) == ('"e"', "")

@@ -13,15 +13,15 @@ from bentosync.core.archive import scan_tar_stream
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog, ModelRecord
 from bentosync.registry.config import RegistryConfig
-from bentosync.registry.db import Database
 from bentosync.registry.errors import BadRequest, Conflict
 from bentosync.registry.uploads import Uploads
+from support.postgres import DATABASE_PARAMS, open_test_database
 
 
-@pytest.fixture
-def parts(tmp_path):
+@pytest.fixture(params=DATABASE_PARAMS)
+def parts(request, tmp_path):
     config = RegistryConfig(data_dir=tmp_path, finish_wait=0.2)
-    db = Database(tmp_path / "registry.db")
+    db = open_test_database(request, tmp_path / "registry.db")
     blobs = BlobStore(tmp_path)
     catalog = Catalog(db)
     uploads = Uploads(db, catalog, blobs, config)

@@ -26,6 +26,9 @@ from registry_helpers import (
     stored_list,
 )
 
+# The transfer matrix on each backend: every strategy's state changes (db.py).
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture(params=["local", "s3"])
 def api(request, registry_factory) -> Api:

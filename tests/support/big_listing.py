@@ -116,21 +116,24 @@ def write_big_store(home: Path, names: int = 100, per_name: int = 100) -> list[s
 def populate_registry(data_dir: Path, names: int = 1000, per_name: int = 100) -> int:
     """Insert ``names * per_name`` successful versions into a registry data dir.
 
-    Opens the database through the registry's own ``Database`` (so the schema
-    and its migrations are the server's), inserts in one transaction, and
+    Opens the database through the registry's own SQLite backend (so the schema
+    and its migrations are the server's), inserts in one transaction (on the
+    backend's own connection, for ``executemany``), and
     writes an empty archive file per version so start-up repair keeps them
     ``success``. Run it while no server uses ``data_dir``. Returns the count.
     """
-    from bentosync.registry.db import Database, to_db
+    from bentosync.registry.db import to_db
+    from bentosync.registry.db_sqlite import SqliteDatabase
 
     data_dir.mkdir(parents=True, exist_ok=True)
     blobs = data_dir / "blobs"
     blobs.mkdir(exist_ok=True)
-    db = Database(data_dir / DB_NAME)
+    db = SqliteDatabase(data_dir / DB_NAME)
     now = to_db(datetime.now(timezone.utc))
     count = 0
     try:
-        with db.transaction() as conn:
+        with db.transaction():
+            conn = db.conn
             repo_ids: dict[str, int] = {}
             for n in range(names):
                 name = f"model-{n:04d}"

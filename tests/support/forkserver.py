@@ -179,6 +179,7 @@ def _serve(fd: int) -> None:
     import bentosync.cli
     import bentosync.registry.app
     import bentosync.registry.commands
+    import bentosync.registry.db_postgres  # psycopg: --database tests (about 0.1 CPU-s each)
     import bentosync.registry.server
 
     bentosync.registry.server.http_protocol()  # rawbody and its uvicorn internals

@@ -17,6 +17,9 @@ Use in a test::
     def test_strict(strict_registry):        # behaves as BentoCloud does (FLAVORS.md)
         strict_registry.storage_endpoint     # its S3-rules storage, on a port of its own
 
+    @pytest.mark.both_databases              # once on SQLite, once on PostgreSQL
+    def test_anything(registry): ...         # (``registry_database``: None or the URL)
+
 A server whose log shows the API token reaching its storage endpoint fails
 the test that used it, unless that test set ``token_leak_expected``.
 """
@@ -86,6 +89,8 @@ class RegistryServer:
     # ``--storage`` (an S3 URL) and the environment that reaches the store, or "".
     storage_url: str = ""
     env: dict[str, str] = field(default_factory=dict)
+    # ``--database``: a PostgreSQL URL (its password in PGPASSWORD), None for SQLite.
+    database: str | None = None
 
     @property
     def headers(self) -> dict[str, str]:
@@ -119,6 +124,7 @@ class RegistryServer:
             "--storage-port",
             str(self.storage_port),
             *(["--storage", self.storage_url] if self.storage_url else []),
+            *(["--database", self.database] if self.database else []),
             *self.extra_args,
         ]
         env = dict(os.environ)
@@ -226,17 +232,59 @@ class RegistryServer:
 
 
 RegistryFactory = Callable[..., RegistryServer]
+DATABASES = ("sqlite", "postgresql")
+DATABASE_ENV = "BENTOSYNC_TEST_DATABASE"
+_SAME = object()
 
 
 @pytest.fixture
-def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegistryFactory]:
+def registry_database(request: pytest.FixtureRequest) -> str | None:
+    """What the test's registries keep records in: None is SQLite in the data dir (the
+    default), else the URL of a fresh PostgreSQL database.
+
+    ``@pytest.mark.both_databases`` on a test or module runs it on each
+    (tests/conftest.py parametrizes this fixture by DATABASES). Elsewhere
+    ``BENTOSYNC_TEST_DATABASE=postgresql`` runs every registry on PostgreSQL
+    (to try a test folder there, not for CI: it doubles nothing, it swaps).
+    """
+    default = os.environ.get(DATABASE_ENV, "sqlite")
+    if getattr(request, "param", default) == "sqlite":
+        return None
+    url: str = request.getfixturevalue("postgres_database")
+    return url
+
+
+@pytest.fixture
+def registry_factory(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    registry_database: str | None,
+) -> Iterator[RegistryFactory]:
     """``factory(strategy="proxy", extra_args=(), token=None, data_dir=None, flavor="bentosync",
-    s3=None)`` -> started server (``s3``: an ``S3Bucket`` to keep archives in).
+    database=<registry_database>, s3=None, port=0, env=None)`` -> started server
+    (``s3``: an ``S3Bucket`` to keep archives in; ``port``: a port picked beforehand,
+    for a proxy configured before the server starts; ``env``: variables on top of
+    the bucket's).
 
     Every server it starts is stopped at teardown, and the test fails there if
     one of them saw the API token at its storage endpoint (unless expected).
     """
     started: list[RegistryServer] = []
+    # On PostgreSQL each data dir gets a database of its own, as each has its own
+    # registry.db on SQLite: servers of one test share records only when asked to
+    # (``database=``). The first one is ``registry_database``.
+    databases: dict[Path, str] = {}
+
+    def database_for(data: Path) -> str | None:
+        if registry_database is None:
+            return None
+        if data not in databases:
+            if databases:
+                cluster = request.getfixturevalue("postgres_cluster")
+                databases[data] = cluster.url(cluster.create_database())
+            else:
+                databases[data] = registry_database
+        return databases[data]
 
     def factory(
         strategy: str = "proxy",
@@ -245,6 +293,9 @@ def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
         data_dir: Path | None = None,
         flavor: str = "bentosync",
         s3: Any = None,
+        database: str | object | None = _SAME,
+        port: int = 0,
+        env: dict[str, str] | None = None,
     ) -> RegistryServer:
         data = data_dir or tmp_path_factory.mktemp("registry") / "data"
         server = RegistryServer(
@@ -255,7 +306,9 @@ def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
             extra_args=list(extra_args),
             # An ``support.s3.S3Bucket``: archives in that bucket, not the data dir.
             storage_url=s3.storage_url if s3 is not None else "",
-            env=s3.env() if s3 is not None else {},
+            env={**(s3.env() if s3 is not None else {}), **(env or {})},
+            port=port,
+            database=database_for(data) if database is _SAME else database,  # type: ignore[arg-type]
         )
         started.append(server)
         return server.start()
@@ -360,9 +413,11 @@ def strict_registry(registry_factory: RegistryFactory) -> RegistryServer:
 
 
 __all__ = [
+    "DATABASES",
     "RegistryFactory",
     "RegistryServer",
     "registry",
+    "registry_database",
     "registry_factory",
     "shared_registry",
     "shared_strict_registry",

@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 import requests
 
+from support.procstat import cpu_seconds
 from support.registry import _die_with_parent
 
 START_TIMEOUT = 30.0
@@ -81,6 +82,16 @@ class S3Server:
             region_name=REGION,
             config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
         )
+
+    def bucket(self, name: str | None = None) -> S3Bucket:
+        """A new, empty bucket on this server."""
+        name = name or "bentosync-" + secrets.token_hex(6)
+        self.client().create_bucket(Bucket=name)
+        return S3Bucket(self, name)
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server process has used so far (benchmarks)."""
+        return cpu_seconds(self.process.pid)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -161,6 +172,4 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
 @pytest.fixture
 def s3_bucket(s3_server: S3Server) -> S3Bucket:
     """A fresh, empty bucket for one test."""
-    name = "bentosync-" + secrets.token_hex(6)
-    s3_server.client().create_bucket(Bucket=name)
-    return S3Bucket(s3_server, name)
+    return s3_server.bucket()

@@ -35,9 +35,9 @@ from bentosync.registry import (
 from bentosync.registry.auth import AuthMiddleware, TokenStore
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import Catalog
-from bentosync.registry.config import DB_NAME, RegistryConfig
+from bentosync.registry.config import RegistryConfig
 from bentosync.registry.context import Services
-from bentosync.registry.db import Database
+from bentosync.registry.databases import open_database
 from bentosync.registry.dispatch import PortDispatch
 from bentosync.registry.errors import ApiError, RangeNotSatisfiable
 from bentosync.registry.flavor import flavor_of
@@ -51,7 +51,7 @@ from bentosync.registry.signing import Signer
 from bentosync.registry.storage import ObjectStorage, StorageError, parse_storage_url
 from bentosync.registry.storage_app import create_storage_app
 from bentosync.registry.storage_signing import StorageSigner
-from bentosync.registry.uploads import Uploads
+from bentosync.registry.uploads import Uploads, replica_id
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def open_services(config: RegistryConfig) -> Services:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     blobs = BlobStore(config.data_dir)
     try:
-        db = Database(config.data_dir / DB_NAME)
+        db = open_database(config.database)
     except BaseException:
         blobs.close()
         raise
@@ -69,7 +69,9 @@ def open_services(config: RegistryConfig) -> Services:
     try:
         if config.storage_url is not None:
             storage = _open_object_storage(config.storage_url)
-        recover(db, blobs, config.stale_after, remote=storage is not None)
+        recover(
+            db, blobs, config.stale_after, replica_id(config.data_dir), remote=storage is not None
+        )
     except BaseException:
         db.close()
         blobs.close()

@@ -59,8 +59,8 @@ class TokenStore:
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM tokens WHERE seeded = 1 AND token_hash != ?", (digest,))
             conn.execute(
-                "INSERT OR IGNORE INTO tokens (name, token_hash, seeded, created_at) "
-                "VALUES (?, ?, 1, ?)",
+                "INSERT INTO tokens (name, token_hash, seeded, created_at) "
+                "VALUES (?, ?, 1, ?) ON CONFLICT (token_hash) DO NOTHING",
                 (name, digest, to_db(utcnow())),
             )
 

@@ -5,7 +5,7 @@ official client takes ``items[0]`` of the per-repository list as "latest"
 without looking at its status (PROTOCOL.md 3.1), so successful uploads come
 first, newest ``build_at`` first, and a half-uploaded version never wins.
 
-Lists are answered from indexes (db.py, schema 4), because a registry of
+Lists are answered from indexes (migrations.py, schema 4), because a registry of
 100,000 versions must answer a first page as fast as one of ten: the page's
 ids come from a walk of the listing index (``LIMIT``/``OFFSET`` over ids only,
 so skipped rows are never read), then only those rows are read; the total is
@@ -16,14 +16,23 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bentosync.registry.db import Database, from_db, to_db, utcnow
+from bentosync.registry.db import (
+    NO_LIMIT,
+    Connection,
+    Database,
+    IntegrityError,
+    Row,
+    from_db,
+    lock_model,
+    to_db,
+    utcnow,
+)
 from bentosync.registry.errors import Conflict
 
 logger = logging.getLogger(__name__)
@@ -34,7 +43,7 @@ _MODEL_SELECT = (
     "JOIN repositories r ON r.id = m.repository_id"
 )
 # Successful first, then newest build first; id breaks ties by creation order.
-# The indexes models_listing and models_repository_listing (db.py) hold exactly
+# The indexes models_listing and models_repository_listing (migrations.py) hold exactly
 # these expressions: change one, change the other, or every page becomes a sort.
 LISTING_ORDER = " ORDER BY (m.upload_status = 'success') DESC, m.build_at DESC, m.id DESC"
 
@@ -71,7 +80,7 @@ def listing_query(
         clauses.insert(0, "m.repository_id = ?")
         params.insert(0, repository_id)
     condition = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    limit = -1 if count is None else count
+    limit = NO_LIMIT if count is None else count
     return ListingQuery(
         ids_sql=f"SELECT m.id FROM models m{condition}{LISTING_ORDER} LIMIT ? OFFSET ?",
         ids_params=(*params, limit, start),
@@ -91,7 +100,7 @@ class Repository:
     updated_at: datetime | None
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Repository:
+    def from_row(cls, row: Row) -> Repository:
         return cls(
             id=row["id"],
             uid=row["uid"],
@@ -127,13 +136,19 @@ class ModelRecord:
     finish_requested: bool
     list_from_client: bool
     object_etag: str | None
+    # An archive check of this model is running in the registry process
+    # ``check_owner`` (uploads.replica_id) since then; None when none runs.
+    check_started_at: datetime | None = None
+    check_owner: str | None = None
+    # The registry process whose data dir holds the archive (None: the only one).
+    blob_owner: str | None = None
 
     @property
     def tag(self) -> str:
         return f"{self.repository_name}:{self.version}"
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> ModelRecord:
+    def from_row(cls, row: Row) -> ModelRecord:
         return cls(
             id=row["id"],
             uid=row["uid"],
@@ -157,16 +172,31 @@ class ModelRecord:
             finish_requested=bool(row["finish_requested"]),
             list_from_client=bool(row["list_from_client"]),
             object_etag=row["object_etag"],
+            check_started_at=from_db(row["check_started_at"]),
+            check_owner=row["check_owner"],
+            blob_owner=row["blob_owner"],
         )
 
 
-def fetch_model(conn: sqlite3.Connection, model_id: int) -> ModelRecord | None:
+def fetch_model(conn: Connection, model_id: int) -> ModelRecord | None:
     """Re-read one model inside the caller's transaction (to decide on fresh state)."""
     row = conn.execute(f"{_MODEL_SELECT} WHERE m.id = ?", (model_id,)).fetchone()
     return None if row is None else ModelRecord.from_row(row)
 
 
-def update_model(conn: sqlite3.Connection, model_id: int, **fields: Any) -> None:
+def fetch_model_locked(conn: Connection, model_id: int) -> ModelRecord | None:
+    """:func:`db.lock_model`, then the fresh record: what a state change decides on.
+
+    Every transaction that changes a model's upload state starts here, so
+    replicas sharing a PostgreSQL database take turns on the model, and each
+    decides on what the one before it committed (``upload_seq`` above all).
+    """
+    if not lock_model(conn, model_id):
+        return None
+    return fetch_model(conn, model_id)
+
+
+def update_model(conn: Connection, model_id: int, **fields: Any) -> None:
     """Set columns of one model inside the caller's transaction; stamps updated_at."""
     fields["updated_at"] = utcnow()
     for key, value in fields.items():
@@ -206,8 +236,8 @@ class Catalog:
         now = to_db(utcnow())
         with self.db.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO repositories (uid, name, description, labels, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO repositories (uid, name, description, labels, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
                 (str(uuid.uuid4()), name, description, json.dumps(labels), now, now),
             )
             row = conn.execute("SELECT * FROM repositories WHERE name = ?", (name,)).fetchone()
@@ -224,8 +254,8 @@ class Catalog:
         return None if row is None else ModelRecord.from_row(row)
 
     def get_model_by_id(self, model_id: int) -> ModelRecord | None:
-        with self.db.lock:
-            return fetch_model(self.db.conn, model_id)
+        row = self.db.query_one(f"{_MODEL_SELECT} WHERE m.id = ?", (model_id,))
+        return None if row is None else ModelRecord.from_row(row)
 
     def create_model(
         self,
@@ -241,10 +271,12 @@ class Catalog:
         now = to_db(utcnow())
         with self.db.transaction() as conn:
             try:
+                # Two replicas creating one version: the unique index lets one in,
+                # the other waits for its commit and then gets the IntegrityError.
                 cursor = conn.execute(
                     "INSERT INTO models (uid, repository_id, version, description, labels, "
                     "manifest, build_at, created_at, updated_at, list_from_client) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         str(uuid.uuid4()),
                         repository.id,
@@ -258,15 +290,16 @@ class Catalog:
                         int(list_from_client),
                     ),
                 )
-            except sqlite3.IntegrityError:
+            except IntegrityError:
                 raise Conflict(
                     f"Model {repository.name}:{version} already exists; push a new version, "
                     "or delete this one first."
                 ) from None
+            model_id = int(cursor.fetchone()[0])
             conn.execute(
                 "UPDATE repositories SET updated_at = ? WHERE id = ?", (now, repository.id)
             )
-            created = fetch_model(conn, cursor.lastrowid or 0)
+            created = fetch_model(conn, model_id)
         assert created is not None
         return created
 
@@ -279,15 +312,14 @@ class Catalog:
     ) -> tuple[int, list[ModelRecord]]:
         """(total matching, the records of one page in listing order), from the indexes."""
         query = listing_query(repository_id, where, start, count)
-        with self.db.lock:
-            conn = self.db.conn
+        with self.db.snapshot() as conn:
             ids = [row[0] for row in conn.execute(query.ids_sql, query.ids_params)]
             total = int(conn.execute(query.count_sql, query.count_params).fetchone()[0])
             models = self._models_by_ids(conn, ids)
         return total, models
 
     @staticmethod
-    def _models_by_ids(conn: sqlite3.Connection, ids: list[int]) -> list[ModelRecord]:
+    def _models_by_ids(conn: Connection, ids: list[int]) -> list[ModelRecord]:
         """The records of ``ids``, in that order; read in chunks (SQLite's variable limit)."""
         found: dict[int, ModelRecord] = {}
         for first in range(0, len(ids), 500):
@@ -330,11 +362,10 @@ class Catalog:
 
     def page_repositories(self, start: int, count: int | None) -> tuple[int, list[Repository]]:
         """(total, one page of repositories by name), from the name index."""
-        with self.db.lock:
-            conn = self.db.conn
+        with self.db.snapshot() as conn:
             rows = conn.execute(
                 "SELECT * FROM repositories ORDER BY name LIMIT ? OFFSET ?",
-                (-1 if count is None else count, start),
+                (NO_LIMIT if count is None else count, start),
             ).fetchall()
             total = int(conn.execute("SELECT COUNT(*) FROM repositories").fetchone()[0])
         return total, [Repository.from_row(row) for row in rows]

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from bentosync.registry.config import (
+    DATABASE_SCHEMES,
     DB_NAME,
     FLAVORS,
     STRATEGIES,
@@ -38,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--port", type=int, default=3000, help="port to bind; 0 picks a free one (default 3000)"
     )
     _add_data(serve)
+    _add_database(serve)
     serve.add_argument(
         "--token",
         help=f"an API token to accept, e.g. for CI (prefer the {TOKEN_ENV} environment "
@@ -133,6 +135,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     token_commands = token.add_subparsers(dest="token_command", metavar="COMMAND", required=True)
     create = token_commands.add_parser("create", help="create an API token and print it once")
     _add_data(create)
+    _add_database(create)
     create.add_argument("--name", required=True, help="who or what will use the token")
     create.set_defaults(handler=_token_create)
 
@@ -156,6 +159,26 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help=f"where models and the database live (default {default_data_dir()})",
     )
+
+
+def _add_database(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        type=_database_url,
+        default=None,
+        metavar="URL",
+        help="keep the records in PostgreSQL, e.g. postgresql://USER@HOST:5432/DBNAME, so "
+        "several registry processes can share them (default: SQLite in --data). Give the "
+        "password in PGPASSWORD or ~/.pgpass, not in the URL: arguments are visible to "
+        "other users",
+    )
+
+
+def _database_url(value: str) -> str:
+    if not value.startswith(DATABASE_SCHEMES):
+        # Not the value itself in the message: it may hold a password.
+        raise argparse.ArgumentTypeError("expected a postgresql://USER@HOST:PORT/DBNAME URL")
+    return value
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -192,6 +215,7 @@ def _serve(args: argparse.Namespace) -> int:
         stale_after=args.stale_after,
         shutdown_grace=args.shutdown_grace,
         storage_url=args.storage,
+        database_url=args.database,
     )
 
     def announce(endpoints: Endpoints) -> None:
@@ -205,11 +229,16 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _token_create(args: argparse.Namespace) -> int:
+    from bentosync.core.errors import BentoSyncError
     from bentosync.registry.auth import TokenStore
-    from bentosync.registry.db import Database
+    from bentosync.registry.databases import open_database
 
     data_dir: Path = args.data or default_data_dir()
-    db = Database(data_dir / DB_NAME)
+    try:
+        db = open_database(args.database or data_dir / DB_NAME)
+    except BentoSyncError as exc:
+        print(f"bentosync: {exc}", file=sys.stderr)
+        return 1
     try:
         token = TokenStore(db).create(args.name)
     except ValueError as exc:
@@ -218,8 +247,6 @@ def _token_create(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(token, flush=True)
-    print(
-        f"This is the only time the token is shown; the registry in {data_dir} keeps its hash.",
-        file=sys.stderr,
-    )
+    where = db.describe() if args.database else f"the registry in {data_dir}"
+    print(f"This is the only time the token is shown; {where} keeps its hash.", file=sys.stderr)
     return 0

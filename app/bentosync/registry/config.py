@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bentosync.core import appdirs
@@ -20,6 +20,7 @@ STRATEGIES = ("proxy", "presigned", "multipart")
 FLAVORS = ("bentosync", "bentocloud")
 TOKEN_ENV = "BENTOSYNC_REGISTRY_TOKEN"
 DB_NAME = "registry.db"
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
 
 def endpoint_for(host: str, port: int) -> str:
@@ -82,6 +83,10 @@ class RegistryConfig:
     # Where archives live: None is the data dir; ``s3://bucket/prefix`` an
     # S3-compatible bucket (storage.py). The database stays in the data dir.
     storage_url: str | None = None
+    # Where the records live: None is SQLite in data_dir (DB_NAME); a
+    # ``postgresql://`` URL lets several registry processes share them (db.py).
+    # Out of repr: the URL may carry a password, and configs end up in logs.
+    database_url: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:
@@ -93,11 +98,19 @@ class RegistryConfig:
             from bentosync.registry.storage import parse_storage_url  # no boto3 import
 
             parse_storage_url(self.storage_url)  # ValueError naming the problem
+        if self.database_url is not None and not self.database_url.startswith(DATABASE_SCHEMES):
+            # Not the value itself in the message: it may hold a password.
+            raise ValueError("database must be a postgresql://USER@HOST:PORT/DBNAME URL")
 
     @property
     def object_storage(self) -> bool:
         """Archives in an object store: presigned URLs are the store's own, no storage port."""
         return self.storage_url is not None
+
+    @property
+    def database(self) -> str | Path:
+        """What ``databases.open_database`` opens: the URL, else the SQLite file in data_dir."""
+        return self.database_url or self.data_dir / DB_NAME
 
     @classmethod
     def from_env_token(

@@ -9,6 +9,12 @@ rather than served short. Uploads that were running simply stay non-success, and
 client can redo them. While running, a reaper drops multipart uploads nobody
 touched for ``stale_after`` seconds, since the official client never aborts
 one (PROTOCOL.md 10.6).
+
+With several registry processes on one PostgreSQL database, each with its own
+data dir, a process starting while the others serve judges only what it
+stored itself (``blob_owner``, ``parts.owner``, ``check_owner``: its
+uploads.replica_id); rows of earlier releases, which had one process, count
+as its own.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from pathlib import Path
 
 from bentosync.registry.blobs import BlobStore
 from bentosync.registry.catalog import FAILED, SUCCESS, UPLOADING, update_model
-from bentosync.registry.db import Database, utcnow
+from bentosync.registry.db import Database, lock_model, utcnow
 from bentosync.registry.multipart import this_boot
 from bentosync.registry.storage import ObjectStorage, StorageError
 
@@ -30,8 +36,14 @@ LOST_ARCHIVE = "The stored archive is missing or damaged; push this version agai
 STOPPED_DURING_CHECK = "The server stopped while checking the archive; push this version again."
 
 
-def recover(db: Database, blobs: BlobStore, stale_after: float, *, remote: bool = False) -> None:
-    """Start-up repair; runs before the first request, when nothing else writes.
+def recover(
+    db: Database, blobs: BlobStore, stale_after: float, replica: str = "", *, remote: bool = False
+) -> None:
+    """Start-up repair; runs before this process's first request.
+
+    ``replica`` (uploads.replica_id) tells this process's files and archive
+    checks from those of other processes on the same database, which may be
+    serving right now: only its own are judged (module docstring).
 
     ``remote``: archives live in object storage, which writes them whole or
     not at all and which other replicas share, so no archive is checked or
@@ -40,11 +52,19 @@ def recover(db: Database, blobs: BlobStore, stale_after: float, *, remote: bool 
     clean-up job's (``abort_stale_s3_uploads``).
     """
     removed = blobs.sweep_tmp()
+
+    def mine(owner: str | None) -> bool:
+        # SQLite: one process, whatever name it had (host renamed, folder moved).
+        return not db.shared or owner in (None, "", replica)
+
     with db.transaction() as conn:
         models = conn.execute(
-            "SELECT id, uid, upload_status, blob_ready, blob_size, finish_requested FROM models"
+            "SELECT id, uid, upload_status, blob_ready, blob_size, finish_requested, "
+            "blob_owner, check_owner FROM models"
         ).fetchall()
         for row in models:
+            if not (mine(row["blob_owner"]) and mine(row["check_owner"])):
+                continue  # stored or being checked by another process
             if remote:
                 # A check of an object that was running when we stopped is gone with us.
                 intact = not row["finish_requested"]
@@ -72,12 +92,21 @@ def recover(db: Database, blobs: BlobStore, stale_after: float, *, remote: bool 
                     upload_finished_at=utcnow(),
                     finish_requested=False,
                 )
+        # Checks this process's previous run was doing ended with it.
+        conn.execute(
+            "UPDATE models SET check_started_at = NULL, check_owner = NULL "
+            "WHERE check_owner = ? OR ?",
+            (replica, not db.shared),
+        )
         known = {row["uid"] for row in models}
         upload_ids = {row[0] for row in conn.execute("SELECT upload_id FROM multipart_uploads")}
         # Parts are not fsynced (see multipart.store_part): a reboot may have
         # torn them, a crash of the server alone cannot.
         boot = this_boot()
-        rows = conn.execute("SELECT upload_id, part_number, size, boot FROM parts").fetchall()
+        rows = conn.execute(
+            "SELECT upload_id, part_number, size, boot, owner FROM parts"
+        ).fetchall()
+        rows = [row for row in rows if mine(row["owner"])]
         for row in rows:
             path = blobs.part_path(row["upload_id"], row["part_number"])
             if not (boot and row["boot"] == boot and _has_size(path, row["size"])):
@@ -112,22 +141,38 @@ def _has_size(path: Path, size: int) -> bool:
 
 
 def reap_stale_uploads(db: Database, blobs: BlobStore, stale_after: float) -> int:
-    """Drop multipart uploads untouched for ``stale_after`` seconds, with their parts."""
+    """Drop multipart uploads untouched for ``stale_after`` seconds, with their parts.
+
+    One transaction per upload, each locking its model's row first, as every
+    state change does (``db.lock_model``): with replicas sharing a PostgreSQL
+    database, another may be starting an upload of that model right now, and
+    taking the rows in the same order is what keeps the two from deadlocking.
+    The age is checked again under the lock: a part may have arrived meanwhile.
+    """
     cutoff = time.time() - stale_after
-    with db.transaction() as conn:
-        rows = conn.execute(
-            "SELECT upload_id, model_id FROM multipart_uploads WHERE touched_at < ?", (cutoff,)
-        ).fetchall()
-        for row in rows:
-            conn.execute("DELETE FROM multipart_uploads WHERE upload_id = ?", (row["upload_id"],))
-            conn.execute(
-                "UPDATE models SET upload_id = NULL WHERE id = ? AND upload_id = ?",
-                (row["model_id"], row["upload_id"]),
-            )
-    for row in rows:
-        blobs.remove_parts(row["upload_id"])
-        logger.info("Removed abandoned multipart upload %s", row["upload_id"])
-    return len(rows)
+    candidates = db.query(
+        "SELECT upload_id, model_id FROM multipart_uploads WHERE touched_at < ?", (cutoff,)
+    )
+    reaped: list[str] = []
+    for row in candidates:
+        upload_id, model_id = row["upload_id"], row["model_id"]
+        with db.transaction() as conn:
+            lock_model(conn, model_id)
+            gone = conn.execute(
+                "DELETE FROM multipart_uploads WHERE upload_id = ? AND touched_at < ?",
+                (upload_id, cutoff),
+            ).rowcount
+            if gone:
+                conn.execute(
+                    "UPDATE models SET upload_id = NULL WHERE id = ? AND upload_id = ?",
+                    (model_id, upload_id),
+                )
+        if gone:
+            reaped.append(upload_id)
+    for upload_id in reaped:
+        blobs.remove_parts(upload_id)
+        logger.info("Removed abandoned multipart upload %s", upload_id)
+    return len(reaped)
 
 
 def abort_stale_s3_uploads(db: Database, storage: ObjectStorage, stale_after: float) -> int:

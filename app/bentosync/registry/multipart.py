@@ -23,7 +23,6 @@ import itertools
 import logging
 import os
 import secrets
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -32,12 +31,12 @@ from pathlib import Path
 from bentosync.core.archive import ArchiveScan
 from bentosync.core.errors import UnsafeArchive
 from bentosync.registry.blobs import BlobStore, StagedArchive
-from bentosync.registry.catalog import ModelRecord, fetch_model, update_model
-from bentosync.registry.db import Database, to_db, utcnow
-from bentosync.registry.errors import BadRequest, Conflict, UploadNotFound
+from bentosync.registry.catalog import ModelRecord, fetch_model, fetch_model_locked, update_model
+from bentosync.registry.db import Connection, Database, to_db, utcnow
+from bentosync.registry.errors import BadRequest, Conflict, NotFound, UploadNotFound
 from bentosync.registry.pipeline import Assembled
 from bentosync.registry.pipeline_pool import Pipelines
-from bentosync.registry.uploads import Uploads, abort_multipart
+from bentosync.registry.uploads import Uploads, abort_multipart, replica_id
 from bentosync.registry.verify import scan_staged
 
 logger = logging.getLogger(__name__)
@@ -76,10 +75,11 @@ def normalize_etag(etag: str) -> str:
     return value.strip('"')
 
 
-def open_upload(conn: sqlite3.Connection, model: ModelRecord, upload_id: str | None = None) -> str:
+def open_upload(conn: Connection, model: ModelRecord, upload_id: str | None = None) -> str:
     """Inside the caller's transaction: a new multipart upload of ``model``, named on its record.
 
-    ``upload_id``: the object store's own id (``--storage``); else one is made here.
+    The caller holds the model's row lock (``db.lock_model``). ``upload_id``: the
+    object store's own id (``--storage``); else one is made here.
     """
     upload_id = upload_id or secrets.token_hex(16)
     conn.execute(
@@ -92,7 +92,7 @@ def open_upload(conn: sqlite3.Connection, model: ModelRecord, upload_id: str | N
 
 
 def place_part(
-    conn: sqlite3.Connection,
+    conn: Connection,
     blobs: BlobStore,
     upload_id: str,
     part_number: int,
@@ -106,9 +106,14 @@ def place_part(
     No fsync: completion fsyncs the listed parts once, as the archive, and a
     part replaced or abandoned before then never costs a disk write. The boot
     id lets start-up tell which unsynced parts can be trusted.
+
+    The upload's row stays locked until the caller commits (PostgreSQL; SQLite's
+    transaction holds everything): parts of one upload are placed one at a time,
+    in every replica, and an upload that ends meanwhile waits for this one part.
     """
     exists = conn.execute(
-        "SELECT 1 FROM multipart_uploads WHERE upload_id = ?", (upload_id,)
+        f"SELECT 1 FROM multipart_uploads WHERE upload_id = ?{conn.dialect.for_update}",
+        (upload_id,),
     ).fetchone()
     if exists is None:
         return False
@@ -116,9 +121,10 @@ def place_part(
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp, target)
     conn.execute(
-        "INSERT OR REPLACE INTO parts (upload_id, part_number, etag, size, boot) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (upload_id, part_number, etag, size, this_boot()),
+        "INSERT INTO parts (upload_id, part_number, etag, size, boot, owner) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (upload_id, part_number) DO UPDATE SET "
+        "etag = excluded.etag, size = excluded.size, boot = excluded.boot, owner = excluded.owner",
+        (upload_id, part_number, etag, size, this_boot(), replica_id(blobs.root)),
     )
     conn.execute(
         "UPDATE multipart_uploads SET touched_at = ? WHERE upload_id = ?",
@@ -154,8 +160,14 @@ class Multipart:
         """A new upload id for the model; any earlier multipart upload of it is dropped."""
         self.uploads.require_uploading(model)
         with self.db.transaction() as conn:
+            current = fetch_model_locked(conn, model.id)
+            if current is None:
+                raise NotFound(f'model "{model.tag}"')
+            if current.upload_seq != model.upload_seq:
+                raise Conflict(f"Another upload of {model.tag} started meanwhile.")
+            self.uploads.require_uploading(current)
             stale = abort_multipart(conn, model.id)
-            open_upload(conn, model)
+            open_upload(conn, current)
             fresh = fetch_model(conn, model.id)
         for old in stale:
             self.blobs.remove_parts(old, later=True)
@@ -199,13 +211,14 @@ class Multipart:
             if not place_part(conn, self.blobs, upload_id, part_number, tmp, etag, size):
                 self.blobs.discard(tmp)
                 raise Conflict(f"Upload {upload_id!r} ended while this part was arriving.")
-            # Still under the database lock: the pipeline hears of parts in the
-            # order their files were replaced (pipeline.py relies on it).
+            # Still under the database lock (the upload's row, on PostgreSQL): the
+            # pipeline hears of parts in the order their files were replaced
+            # (pipeline.py relies on it).
             self._tell_pipeline(conn, upload_id, part_number, etag, size)
         return etag
 
     def _tell_pipeline(
-        self, conn: sqlite3.Connection, upload_id: str, part_number: int, etag: str, size: int
+        self, conn: Connection, upload_id: str, part_number: int, etag: str, size: int
     ) -> None:
         if self.pipelines is None:
             return

@@ -27,8 +27,14 @@ import logging
 from pathlib import Path
 
 from bentosync.registry.blobs import BlobStore, StagedArchive
-from bentosync.registry.catalog import Catalog, ModelRecord, fetch_model, update_model
-from bentosync.registry.db import Database
+from bentosync.registry.catalog import (
+    Catalog,
+    ModelRecord,
+    fetch_model,
+    fetch_model_locked,
+    update_model,
+)
+from bentosync.registry.db import Database, lock_model
 from bentosync.registry.multipart import MAX_PARTS, PartRef, open_upload, place_part
 from bentosync.registry.s3errors import (
     S3Error,
@@ -37,6 +43,7 @@ from bentosync.registry.s3errors import (
     no_such_upload,
 )
 from bentosync.registry.schemas import ORG_NAME
+from bentosync.registry.uploads import replica_id
 
 logger = logging.getLogger(__name__)
 
@@ -171,10 +178,17 @@ class ObjectStore:
         staged = self.blobs.stage_file(tmp)
         staged.sync()
         with self.db.transaction() as conn:
-            if fetch_model(conn, model.id) is None:
+            if fetch_model_locked(conn, model.id) is None:
                 raise no_such_key(object_key(model.repository_name, model.version))
             self.blobs.install(staged, model.uid)
-            update_model(conn, model.id, blob_ready=True, blob_size=staged.size, object_etag=etag)
+            update_model(
+                conn,
+                model.id,
+                blob_ready=True,
+                blob_size=staged.size,
+                blob_owner=replica_id(self.blobs.root),
+                object_etag=etag,
+            )
             fresh = fetch_model(conn, model.id)
         assert fresh is not None
         logger.info("Stored object of %s (%d bytes)", model.tag, staged.size)
@@ -185,6 +199,8 @@ class ObjectStore:
     def create_upload(self, model: ModelRecord) -> ModelRecord:
         """A new upload id; earlier uploads of the same key stay open, as in S3."""
         with self.db.transaction() as conn:
+            if not lock_model(conn, model.id):
+                raise no_such_key(object_key(model.repository_name, model.version))
             open_upload(conn, model)
             fresh = fetch_model(conn, model.id)
         assert fresh is not None
@@ -212,7 +228,9 @@ class ObjectStore:
         """
         with self.db.transaction() as conn:
             row = conn.execute(
-                "SELECT model_id FROM multipart_uploads WHERE upload_id = ?", (upload_id,)
+                "SELECT model_id FROM multipart_uploads WHERE upload_id = ?"
+                + conn.dialect.for_update,
+                (upload_id,),
             ).fetchone()
             if row is None or row["model_id"] != model.id:
                 raise no_such_upload(upload_id)
@@ -234,6 +252,7 @@ class ObjectStore:
     ) -> ModelRecord:
         staged.sync()
         with self.db.transaction() as conn:
+            lock_model(conn, model.id)  # the model's row first, as every state change
             still_open = conn.execute(
                 "SELECT 1 FROM multipart_uploads WHERE upload_id = ?", (upload_id,)
             ).fetchone()
@@ -245,6 +264,7 @@ class ObjectStore:
                 model.id,
                 blob_ready=True,
                 blob_size=staged.size,
+                blob_owner=replica_id(self.blobs.root),
                 object_etag=multipart_etag([part.etag for part in parts]),
             )
             conn.execute("DELETE FROM multipart_uploads WHERE upload_id = ?", (upload_id,))

@@ -7,7 +7,7 @@ manifest's module. Other ``key:value`` tokens (``sort:``, ``creator:``, ``in:``)
 are accepted and ignored, since the listing order is fixed for "latest" to work.
 
 The filter runs in SQL (:meth:`ModelFilter.where`): labels through the
-``model_labels`` index, the module through the ``json_extract`` index, and
+``model_labels`` index, the module through its JSON expression index, and
 words as substring tests on the name and version while the listing index is
 walked (a substring has no index, but the listing index carries the version
 and repository id, so no row is read to test one; a page stops at its LIMIT,
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bentosync.registry.catalog import ModelRecord, Where
+from bentosync.registry.db import SQLITE, Dialect
 
 logger = logging.getLogger(__name__)
 
@@ -52,20 +53,24 @@ class ModelFilter:
                 return False
         return True
 
-    def where(self) -> Where:
-        """The same rule as :meth:`matches`, as SQL conditions over ``models m``."""
+    def where(self, dialect: Dialect = SQLITE) -> Where:
+        """The same rule as :meth:`matches`, as SQL conditions over ``models m``.
+
+        ``dialect`` spells the module's JSON look-up and the substring test the
+        way the database's indexes hold them (``db.Database.dialect``).
+        """
         clauses: list[str] = []
         params: list[Any] = []
         for word in self.keywords:
             # The names come from the small repositories table, once per query.
             clauses.append(
-                "(m.repository_id IN (SELECT id FROM repositories WHERE instr(lower(name), ?) > 0)"
-                " OR instr(lower(m.version), ?) > 0)"
+                "(m.repository_id IN (SELECT id FROM repositories WHERE "
+                f"{dialect.contains('lower(name)')}) OR {dialect.contains('lower(m.version)')})"
             )
             params += [word, word]
         if self.modules:
             marks = ",".join("?" * len(self.modules))
-            clauses.append(f"json_extract(m.manifest, '$.module') IN ({marks})")
+            clauses.append(f"{dialect.json_text('m.manifest', 'module')} IN ({marks})")
             params += self.modules
         for negated, items in self.label_groups:
             # One SELECT per item, UNIONed: each is a look-up in (key, value); an OR

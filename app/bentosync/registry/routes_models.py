@@ -149,7 +149,7 @@ def _listing(
 ) -> JSON:
     """One page, read from the indexes: only its rows and their repositories are loaded."""
     first, size = _page(start, count)
-    where = parse_query(q, search).where()
+    where = parse_query(q, search).where(services.db.dialect)
     total, page = services.catalog.page_models(repository_id, where, first, size)
     repositories: dict[int, Repository] = {}
     latest: dict[int, ModelRecord] = {}

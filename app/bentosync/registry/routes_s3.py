@@ -26,9 +26,16 @@ from starlette.concurrency import run_in_threadpool
 
 from bentosync.registry import routes_upload
 from bentosync.registry.bodies import CompleteBody, FinishBody, PresignPartBody
-from bentosync.registry.catalog import SUCCESS, UPLOADING, fetch_model, update_model
+from bentosync.registry.catalog import (
+    SUCCESS,
+    UPLOADING,
+    fetch_model,
+    fetch_model_locked,
+    update_model,
+)
 from bentosync.registry.context import Services, ServicesDep, find_model
-from bentosync.registry.errors import ApiError, BadRequest, UploadNotFound
+from bentosync.registry.db import lock_model
+from bentosync.registry.errors import ApiError, BadRequest, Conflict, UploadNotFound
 from bentosync.registry.multipart import MAX_PARTS, open_upload
 from bentosync.registry.routes_upload import archive_etag, require_downloadable
 from bentosync.registry.storage import NoSuchUpload, StorageError, StorageRefused
@@ -112,10 +119,26 @@ def start_multipart_upload(name: str, version: str, services: ServicesDep) -> JS
         upload_id = storage.create_multipart(model.uid)
     except StorageError as exc:
         raise _storage_error(exc) from None
+    stale: list[str] = []
     with services.db.transaction() as conn:
-        stale = abort_multipart(conn, model.id) if services.flavor.ending_drops_multipart else []
-        open_upload(conn, model, upload_id)
+        # Locked first, as every state change is (db.lock_model): a start_upload
+        # through another replica since find_model voided this upload.
+        current = fetch_model_locked(conn, model.id)
+        if current is None or current.upload_seq != model.upload_seq:
+            voided = True
+        else:
+            voided = False
+            stale = (
+                abort_multipart(conn, model.id) if services.flavor.ending_drops_multipart else []
+            )
+            open_upload(conn, model, upload_id)
         fresh = fetch_model(conn, model.id)
+    if voided:
+        try:
+            storage.abort_multipart(model.uid, upload_id)
+        except StorageError as exc:
+            logger.warning("Could not abort a voided upload of %s: %s", model.tag, exc)
+        raise Conflict(f"Another upload of {model.tag} started meanwhile.")
     for old in stale:
         try:
             storage.abort_multipart(model.uid, old)
@@ -137,6 +160,7 @@ def presign_multipart_upload_url(
         # S3 would refuse the PUT; boto3 refuses to even sign it.
         raise BadRequest(f"part_number must be between 1 and {MAX_PARTS}, not {body.part_number}.")
     with services.db.transaction() as conn:
+        lock_model(conn, model.id)
         conn.execute(
             "UPDATE multipart_uploads SET touched_at = ? WHERE upload_id = ?",
             (time.time(), body.upload_id),
@@ -179,6 +203,7 @@ def complete_multipart_upload(
     except StorageError as exc:
         raise _storage_error(exc) from None
     with services.db.transaction() as conn:
+        lock_model(conn, model.id)
         conn.execute("DELETE FROM multipart_uploads WHERE upload_id = ?", (body.upload_id,))
         conn.execute(
             "UPDATE models SET upload_id = NULL WHERE id = ? AND upload_id = ?",

@@ -45,7 +45,14 @@ from bentosync.core.archive import ArchiveScan, scan_tar_stream
 from bentosync.core.errors import UnsafeArchive
 from bentosync.core.filelist import Checksums
 from bentosync.core.modelinfo import MODEL_YAML
-from bentosync.registry.catalog import FAILED, UPLOADING, ModelRecord, fetch_model, update_model
+from bentosync.registry.catalog import (
+    FAILED,
+    UPLOADING,
+    ModelRecord,
+    fetch_model,
+    fetch_model_locked,
+    update_model,
+)
 from bentosync.registry.context import Services
 from bentosync.registry.downloads import parse_range
 from bentosync.registry.errors import ApiError, BadRequest, Conflict, NotFound
@@ -292,6 +299,9 @@ def mark_stored_object(services: Services, model: ModelRecord) -> ModelRecord:
         return model
     assert info is not None
     with services.db.transaction() as conn:
+        current = fetch_model_locked(conn, model.id)
+        if current is None or current.upload_seq != model.upload_seq:
+            return current or model  # a newer upload started meanwhile: not its object
         update_model(conn, model.id, blob_ready=True, blob_size=info.size, object_etag=info.etag)
         fresh = fetch_model(conn, model.id)
     assert fresh is not None
