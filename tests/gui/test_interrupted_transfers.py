@@ -189,3 +189,26 @@ def test_quitting_with_running_transfers_asks_first(qtbot, lookup_pool, settings
     window.request_quit()
     assert asked == [2, 2] and not window.isVisible()
     window.transfers.jobs = lambda: []  # type: ignore[method-assign]
+
+
+def test_the_transfers_a_quit_interrupted_are_selected_so_one_click_on_retry_resumes(
+    qtbot, lookup_pool, settings, bentoml_home
+):
+    """At the next start the status bar says "Retry resumes": Retry must not be greyed
+    out until a row is picked first (found by running the app under Xvfb)."""
+    InterruptedTransfers().save(
+        [
+            InterruptedTransfer("push", "walk-llm:v1", False, 300, 800, 2, 6),
+            InterruptedTransfer("pull", "other:v2", False, 10, 20, 1, 2),
+        ]
+    )
+    window = MainWindow(lookup_pool, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.restore_interrupted_transfers()
+    panel = window.transfers_panel
+    selected = [panel.manager.snapshot(job).tag for job in panel.selected_job_ids()]
+    assert selected == ["walk-llm:v1", "other:v2"]
+    assert panel.retry_action.isEnabled()
+    assert panel.view.currentIndex() == panel.model.job_index(panel.selected_job_ids()[0])
+    InterruptedTransfers().save([])  # nothing for the window's shutdown to list again

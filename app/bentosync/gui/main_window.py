@@ -579,8 +579,14 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def restore_interrupted_transfers(self) -> None:
-        """At start: list the transfers the last run left (resumed if the settings say so)."""
-        self.transfers.restore_interrupted(resume=self.transfer_settings.resume_interrupted)
+        """At start: list the transfers the last run left (resumed if the settings say so).
+
+        Those listed are selected, so one click on Retry (or Ctrl+R) resumes them: the
+        status bar says "Retry resumes", and a Retry greyed out until a row is picked
+        would not.
+        """
+        ids = self.transfers.restore_interrupted(resume=self.transfer_settings.resume_interrupted)
+        self.transfers_panel.select_jobs(ids)
 
     def request_quit(self) -> None:
         """File ▸ Quit: a close the user asked for, so running transfers are asked about."""

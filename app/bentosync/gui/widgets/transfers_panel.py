@@ -18,7 +18,14 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -204,6 +211,20 @@ class TransfersPanel(QWidget):
         index = self.model.job_index(job_id)
         if index.isValid():
             self.view.setCurrentIndex(index)
+
+    def select_jobs(self, job_ids: list[JobId]) -> None:
+        """Select these jobs' rows (the first becomes current), so the toolbar acts on them."""
+        selection = QItemSelection()
+        for job_id in job_ids:
+            index = self.model.job_index(job_id)
+            if index.isValid():
+                selection.select(index, index)
+        if selection.isEmpty():
+            return
+        flags = QItemSelectionModel.SelectionFlag
+        model = self.view.selectionModel()
+        model.setCurrentIndex(selection.indexes()[0], flags.NoUpdate)
+        model.select(selection, flags.ClearAndSelect | flags.Rows)
 
     def cancel_selected(self) -> None:
         for job_id in self.selected_job_ids():
