@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
             lambda: commands.copy_tags(self._selected_tags(self._active_side), self.statusBar())
         )
         acts.show_in_folder.triggered.connect(
-            lambda: commands.show_in_folder(self.local_pane.selected_records())
+            lambda: commands.show_in_folder(self.local_pane.selected_records(), self)
         )
         acts.find.triggered.connect(lambda: self._pane(self._active_side).focus_filter())
         acts.cancel.triggered.connect(self.cancel_transfers)
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
         acts.transfer_settings.triggered.connect(self.open_settings)
         acts.quit.triggered.connect(self.request_quit)
         acts.about.triggered.connect(lambda: commands.show_about(self))
-        acts.open_log_folder.triggered.connect(lambda: commands.open_log_folder(log_dir()))
+        acts.open_log_folder.triggered.connect(lambda: commands.open_log_folder(log_dir(), self))
 
         dnd.connect_drops(self.local_model, self.cloud_model, ops)
         self.local_pane.set_drop_hint(

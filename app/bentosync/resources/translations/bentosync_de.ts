@@ -1570,7 +1570,7 @@ stage=dev</translation>
         <translation>Keine weiteren Modelle: {title}</translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="+195"/>
         <source>BentoSync is still running</source>
         <translation>BentoSync läuft noch</translation>
     </message>
@@ -2363,7 +2363,7 @@ stage=dev</translation>
 <context>
     <name>TransfersPanel</name>
     <message>
-        <location filename="../../gui/widgets/transfers_panel.py" line="+84"/>
+        <location filename="../../gui/widgets/transfers_panel.py" line="+91"/>
         <location line="+28"/>
         <source>Transfers</source>
         <extracomment>``JobSnapshot`` of a push refused by ``RecordConflict`` whose cloud version the user wants deleted and pushed again (the window asks before deleting).</extracomment>
@@ -2631,7 +2631,17 @@ stage=dev</translation>
         <translation>Kopiert: {tags}</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
+        <source>Cannot Open Folder</source>
+        <translation>Ordner kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No file manager could open the folder. It is here:</source>
+        <translation>Kein Dateimanager konnte den Ordner öffnen. Er liegt hier:</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Import a folder as a model</source>
         <translation>Ordner als Modell importieren</translation>
     </message>

@@ -339,7 +339,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+623"/>
+        <location filename="../../gui/main_window.py" line="+629"/>
         <source>%n transfer(s) still running.</source>
         <translation>
             <numerusform>%n transfer is still running.</numerusform>
