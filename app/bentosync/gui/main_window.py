@@ -623,6 +623,15 @@ class MainWindow(QMainWindow):
 
     def _ask_before_quitting(self, running: int) -> bool:
         """The quit prompt: running transfers stop, and are listed again at the next start."""
+        box = self.quit_prompt(running)
+        accept = QMessageBox.ButtonRole.AcceptRole
+        quit_button = next(b for b in box.buttons() if box.buttonRole(b) == accept)
+        box.exec()
+        return box.clickedButton() is quit_button
+
+    def quit_prompt(self, running: int) -> QMessageBox:
+        """The box ``_ask_before_quitting`` shows, not shown yet: Quit (its one
+        accept button) and Cancel, the default."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("Quit BentoSync?"),
@@ -633,13 +642,14 @@ class MainWindow(QMainWindow):
         box.setInformativeText(
             self.tr(
                 "They stop now, and are listed again the next time you open BentoSync, "
-                "where they continue from what is already done."
+                "where they continue from what is already done.",
+                "",
+                running,  # English: "It stops now, and is listed again ... it continues"
             )
         )
-        quit_button = box.addButton(self.tr("&Quit"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Quit"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is quit_button
+        return box
 
     def shutdown(self) -> None:
         """Stop background work this window started; pool threads must not outlive it."""

@@ -1580,7 +1580,7 @@ stage=dev</translation>
         <translation>Die Übertragungen laufen weiter; das Symbol im Infobereich zeigt das Fenster.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+17"/>
         <source>Quit BentoSync?</source>
         <translation>BentoSync beenden?</translation>
     </message>
@@ -1592,13 +1592,16 @@ stage=dev</translation>
             <numerusform>%n Übertragungen laufen noch.</numerusform>
         </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+6"/>
         <source>They stop now, and are listed again the next time you open BentoSync, where they continue from what is already done.</source>
-        <translation>Sie halten jetzt an und werden beim nächsten Start von BentoSync wieder aufgeführt; dort setzen sie beim bereits Erledigten fort.</translation>
+        <translation>
+            <numerusform>Sie hält jetzt an und wird beim nächsten Start von BentoSync wieder aufgeführt; dort setzt sie beim bereits Erledigten fort.</numerusform>
+            <numerusform>Sie halten jetzt an und werden beim nächsten Start von BentoSync wieder aufgeführt; dort setzen sie beim bereits Erledigten fort.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>

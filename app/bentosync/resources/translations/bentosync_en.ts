@@ -339,11 +339,19 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+629"/>
+        <location filename="../../gui/main_window.py" line="+638"/>
         <source>%n transfer(s) still running.</source>
         <translation>
             <numerusform>%n transfer is still running.</numerusform>
             <numerusform>%n transfers are still running.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>They stop now, and are listed again the next time you open BentoSync, where they continue from what is already done.</source>
+        <translation>
+            <numerusform>It stops now, and is listed again the next time you open BentoSync, where it continues from what is already done.</numerusform>
+            <numerusform>They stop now, and are listed again the next time you open BentoSync, where they continue from what is already done.</numerusform>
         </translation>
     </message>
 </context>
