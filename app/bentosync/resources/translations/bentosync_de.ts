@@ -2117,13 +2117,13 @@ stage=dev</translation>
     <message>
         <location line="+1"/>
         <location line="+13"/>
-        <location line="+98"/>
+        <location line="+103"/>
         <location line="+22"/>
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location line="-132"/>
+        <location line="-137"/>
         <location line="+13"/>
         <source>Skipped</source>
         <translation>Übersprungen</translation>
@@ -2157,17 +2157,17 @@ stage=dev</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+149"/>
+        <location line="+154"/>
         <source>{eta} left</source>
         <translation>noch {eta}</translation>
     </message>
     <message>
-        <location line="-140"/>
+        <location line="-145"/>
         <source>{kind} {tag}</source>
         <translation>{kind} {tag}</translation>
     </message>
     <message numerus="yes">
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Interrupted · {done} of {total} file(s) done</source>
         <translation>
             <numerusform>Unterbrochen · {done} von {total} Datei fertig</numerusform>
@@ -2366,19 +2366,19 @@ stage=dev</translation>
 <context>
     <name>TransfersPanel</name>
     <message>
-        <location filename="../../gui/widgets/transfers_panel.py" line="+91"/>
-        <location line="+28"/>
+        <location filename="../../gui/widgets/transfers_panel.py" line="+93"/>
+        <location line="+35"/>
         <source>Transfers</source>
         <extracomment>``JobSnapshot`` of a push refused by ``RecordConflict`` whose cloud version the user wants deleted and pushed again (the window asks before deleting).</extracomment>
         <translation>Übertragungen</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-32"/>
         <source>Pushes, pulls and verifications; expand one for its folders and files, each with its progress and checksum state</source>
         <translation>Uploads, Downloads und Prüfungen; aufklappen zeigt Ordner und Dateien, jeweils mit Fortschritt und Prüfsummenstand</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+73"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>

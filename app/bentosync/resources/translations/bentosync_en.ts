@@ -450,7 +450,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>TransferFormat</name>
     <message numerus="yes">
-        <location filename="../../gui/models/transfer_format.py" line="+130"/>
+        <location filename="../../gui/models/transfer_format.py" line="+135"/>
         <source>Interrupted · {done} of {total} file(s) done</source>
         <translation>
             <numerusform>Interrupted · {done} of {total} files done</numerusform>
