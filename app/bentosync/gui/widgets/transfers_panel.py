@@ -60,7 +60,7 @@ logger = logging.getLogger(__name__)
 AUTO_EXPAND_FILES = 12  # open a new job's folders and files when it has this few files
 # Interrupted: running when the app last closed; Retry resumes it from the journal.
 RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.INTERRUPTED)
-NAME_DEFAULT, NAME_MIN = 280, 160  # the Name column's width, and how far it gives way
+NAME_DEFAULT, NAME_MIN = 280, 200  # the Name column's width, and how far it gives way
 _WIDTHS = {COL_PROGRESS: 130, COL_SIZE: 80, COL_SPEED: 90, COL_ETA: 90, COL_CHECKSUM: 70}
 
 
@@ -117,8 +117,9 @@ class TransfersPanel(QWidget):
             self.view.setColumnWidth(column, max(width, self._header_width(column)))
         self.view.setColumnWidth(COL_STATUS, 200)
         # The Name column gives way (down to NAME_MIN) so the Status column, the one that
-        # says what happened, fits the panel without a horizontal scroll; once the user
-        # drags the Name column, it keeps the width they chose.
+        # says what happened, fits the panel without a horizontal scroll (where even that
+        # is too little, as in German, its words are elided, the tooltip has them all);
+        # once the user drags the Name column, it keeps the width they chose.
         self._name_auto = True
         self._sizing_name = False
         header.sectionResized.connect(self._on_section_resized)

@@ -1417,7 +1417,7 @@ stage=dev</translation>
 <context>
     <name>LocalModelTableModel</name>
     <message numerus="yes">
-        <location filename="../../gui/models/local_models.py" line="+111"/>
+        <location filename="../../gui/models/local_models.py" line="+120"/>
         <source>{bytes} bytes in {count} file(s)</source>
         <translation>
             <numerusform>{bytes} Bytes in {count} Datei</numerusform>
@@ -1919,7 +1919,7 @@ stage=dev</translation>
     <name>TableHeader</name>
     <message>
         <location filename="../../gui/models/cloud_models.py" line="-44"/>
-        <location filename="../../gui/models/local_models.py" line="-97"/>
+        <location filename="../../gui/models/local_models.py" line="-106"/>
         <location filename="../../gui/models/transfer_cells.py" line="-45"/>
         <source>Name</source>
         <translation>Name</translation>
@@ -2367,18 +2367,18 @@ stage=dev</translation>
     <name>TransfersPanel</name>
     <message>
         <location filename="../../gui/widgets/transfers_panel.py" line="+93"/>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Transfers</source>
         <extracomment>``JobSnapshot`` of a push refused by ``RecordConflict`` whose cloud version the user wants deleted and pushed again (the window asks before deleting).</extracomment>
         <translation>Übertragungen</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-33"/>
         <source>Pushes, pulls and verifications; expand one for its folders and files, each with its progress and checksum state</source>
         <translation>Uploads, Downloads und Prüfungen; aufklappen zeigt Ordner und Dateien, jeweils mit Fortschritt und Prüfsummenstand</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+74"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>

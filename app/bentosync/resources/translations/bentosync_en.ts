@@ -328,7 +328,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>LocalModelTableModel</name>
     <message numerus="yes">
-        <location filename="../../gui/models/local_models.py" line="+111"/>
+        <location filename="../../gui/models/local_models.py" line="+120"/>
         <source>{bytes} bytes in {count} file(s)</source>
         <translation>
             <numerusform>{bytes} bytes in {count} file</numerusform>
