@@ -10,7 +10,7 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/home/bentoml"
 HOME="$WORK/home" BENTOML_HOME="$WORK/home/bentoml" XDG_CONFIG_HOME="$WORK/config" \
     XDG_DATA_HOME="$WORK/data" XDG_CACHE_HOME="$WORK/cache" XDG_STATE_HOME="$WORK/state" \
-    QT_QPA_PLATFORM=xcb PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring \
+    QT_QPA_PLATFORM=xcb BENTOSYNC_LANG=en PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring \
     xvfb-run -a -s "-screen 0 1500x950x24" "$PY" resources/screenshots/shoot_main_window.py \
     "$WORK/root.png"
 cp "$WORK/root.png" resources/screenshots/main-window.png

@@ -33,6 +33,7 @@ from transfer_support import ThrottledClient  # noqa: E402
 import bentosync.core.session as core_session  # noqa: E402
 from bentosync.core.store import LocalModel, LocalStore  # noqa: E402
 from bentosync.gui import app as gui_app  # noqa: E402
+from bentosync.gui import i18n  # noqa: E402
 from bentosync.gui.main_window import MainWindow  # noqa: E402
 from bentosync.gui.models.roles import ItemRole  # noqa: E402
 from bentosync.launcher import EmbeddedRegistry, Launcher  # noqa: E402
@@ -83,6 +84,7 @@ def main(out: Path) -> int:
     launcher = Launcher()
     app = QApplication([sys.argv[0]])
     gui_app.configure_application(app)
+    i18n.install_translators(app)  # as the app does: plural forms, and the system's language
     pool = gui_app.make_lookup_pool(app)
     window = MainWindow(pool, resolver=launcher.resolve)
     window.resize(1500, 950)

@@ -3,8 +3,8 @@
 Run by ``make-restart.sh`` under Xvfb with a throwaway HOME. It builds the demo
 store (``tests/gui/demo_store.py``), writes the list a quit leaves behind (a
 pull and a push that were running, ``application.interrupted``), opens the
-window as the app does at start (``restore_interrupted_transfers``), selects
-the interrupted pull and grabs the screen with ImageMagick's ``import``.
+window as the app does at start (``restore_interrupted_transfers``, which
+selects them) and grabs the screen with ImageMagick's ``import``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "app"), str(ROOT / "tests" / "gui"), str(ROOT / "tests")]
 
 from demo_store import make_demo_store  # noqa: E402
-from PySide6.QtCore import QItemSelectionModel, QTimer  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bentosync.application.interrupted import (  # noqa: E402
@@ -26,6 +26,7 @@ from bentosync.application.interrupted import (  # noqa: E402
 )
 from bentosync.core.store import LocalStore  # noqa: E402
 from bentosync.gui import app as gui_app  # noqa: E402
+from bentosync.gui import i18n  # noqa: E402
 from bentosync.gui.app import make_lookup_pool  # noqa: E402
 from bentosync.gui.main_window import MainWindow  # noqa: E402
 
@@ -60,6 +61,7 @@ def main(out: Path) -> None:
     )
     app = QApplication([sys.argv[0]])
     gui_app.configure_application(app)
+    i18n.install_translators(app)  # as the app does: plural forms, and the system's language
     window = MainWindow(make_lookup_pool(app))
     window.resize(1400, 860)
     window.show()
@@ -67,14 +69,7 @@ def main(out: Path) -> None:
     window.restore_interrupted_transfers()
 
     def shoot() -> None:
-        view = window.transfers_panel.view
-        first = view.model().index(0, 0)
-        view.selectionModel().select(
-            first,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        view.setCurrentIndex(first)
+        # The window selects the interrupted rows itself, so Retry is ready to click.
         app.processEvents()
         subprocess.run(["import", "-window", "root", str(out)], check=True)
         window.close()

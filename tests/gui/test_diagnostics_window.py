@@ -8,6 +8,7 @@ import PySide6
 import pytest
 from PySide6.QtCore import QObject, QTimer, qVersion
 from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMessageBox
 
 from bentosync.application.diagnostics import Diagnostics
 from bentosync.core.appdirs import log_dir
@@ -37,6 +38,22 @@ def test_help_opens_the_log_folder(plain_window, monkeypatch):
     action.trigger()
     assert opened == [str(log_dir())]
     assert log_dir().is_dir()
+
+
+def test_without_a_file_manager_open_log_folder_says_where_the_logs_are(
+    plain_window, monkeypatch, qtbot
+):
+    """No xdg-open or file manager (found under Xvfb): Qt returns False and only prints
+    to stderr, so the user saw nothing happen. A message gives the folder instead."""
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    help_menu = plain_window.menus["help"]
+    action = next(a for a in help_menu.actions() if a.text() == "Open &Log Folder")
+    action.trigger()
+    box = plain_window.findChild(QMessageBox, "open_folder_failed")
+    assert box is not None and box.isVisible()
+    assert "No file manager" in box.text()
+    assert box.informativeText() == str(log_dir())
+    box.close()
 
 
 def test_about_names_every_version_the_licence_and_the_project(plain_window, qtbot):

@@ -134,6 +134,28 @@ def test_header_state_round_trips(pane, source, qtbot):
     assert not other.restore_state(None)
 
 
+def test_a_pane_that_never_showed_rows_saves_no_widths(pane, source, qtbot):
+    """Quit while the Cloud pane was still empty: its default widths were saved, taken
+    for the user's at the next start, and the columns never fitted their rows
+    ("2 minutes a…"), seen under Xvfb."""
+    pane.show()
+    qtbot.waitExposed(pane)
+    pane.resize(pane.width() + 120, pane.height())  # the last column stretches: not a choice
+    qtbot.wait(20)
+    saved = pane.save_state()
+    assert saved.isEmpty()
+
+    other_source = LocalModelTableModel()
+    other = ModelPane("Local", other_source)
+    qtbot.addWidget(other)
+    other.show()
+    assert not other.restore_state(saved)
+    header = other.view.horizontalHeader()
+    default_width = header.sectionSize(COL_NAME)
+    other_source.set_models([make_model("a-model-name-wider-than-the-default-column")])
+    qtbot.waitUntil(lambda: header.sectionSize(COL_NAME) > default_width)
+
+
 def test_message_labels_get_the_width_their_text_needs(pane):
     """A word-wrapped label squeezed by its layout cut the message to "Save one with"."""
     pane.set_loading(False)

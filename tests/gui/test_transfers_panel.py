@@ -17,8 +17,8 @@ from bentosync.core.credentials import NotLoggedIn
 from bentosync.core.session import Session
 from bentosync.gui import icons
 from bentosync.gui.delegates.progress_delegate import ProgressBarDelegate, needs_fusion
-from bentosync.gui.models.transfers_model import COL_PROGRESS
-from bentosync.gui.widgets.transfers_panel import TransfersPanel
+from bentosync.gui.models.transfers_model import COL_NAME, COL_PROGRESS, COL_STATUS
+from bentosync.gui.widgets.transfers_panel import NAME_DEFAULT, NAME_MIN, TransfersPanel
 from bentosync.gui.workers.transfer_manager import TransferManager
 
 STATES = ("pending", "hashing", "verified", "mismatch", "unverified")
@@ -179,3 +179,25 @@ def test_icons_ship_in_both_variants_and_follow_the_palette(qtbot, panel, qapp):
         qtbot.waitUntil(lambda: [Qt.ItemDataRole.DecorationRole] in decorations, timeout=5_000)
     finally:
         qapp.setPalette(original)
+
+
+def test_the_status_column_fits_beside_the_details_panel(qtbot, panel):
+    """At 1400 px the window gives the Transfers panel about 870-900 px: with a 280 px
+    Name column the Status column ran past the edge ("Interrupted · 1 of 3 f"), seen under
+    Xvfb and in restart.png. The Name column gives way; a width the user drags stays."""
+    view = panel.view
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    status_left = view.header().sectionViewportPosition(COL_STATUS)
+    assert status_left + panel.status_room() <= view.viewport().width()
+    assert view.horizontalScrollBar().maximum() == 0  # nothing past the edge
+    assert NAME_MIN <= view.columnWidth(COL_NAME) < NAME_DEFAULT
+
+    panel.resize(1400, 300)  # room enough: the Name column is back to its width
+    qtbot.waitUntil(lambda: view.columnWidth(COL_NAME) == NAME_DEFAULT)
+
+    view.header().resizeSection(COL_NAME, 400)  # as a drag does
+    panel.resize(900, 300)
+    qtbot.wait(50)
+    assert view.columnWidth(COL_NAME) == 400

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from bentosync.gui import i18n
 from bentosync.gui.main_window import MainWindow
 from bentosync.gui.models import cloud_describe, transfer_format
-from bentosync.gui.models.local_models import LocalModelTableModel
+from bentosync.gui.models.local_models import LocalModelTableModel, format_age
 from bentosync.gui.widgets.model_pane import ModelPane
 
 GUI = Path(i18n.__file__).parent
@@ -165,6 +166,27 @@ def test_german_plurals(german, qtbot):
     assert pane.count_label.text() == "1 Modell"
     source.set_models([make_model("a"), make_model("b")])
     assert pane.count_label.text() == "2 Modelle"
+
+
+def test_german_ages_take_the_dative(german):
+    """humanize's German says "vor eine Minute", "vor ein Tag" (seen in the Created
+    column under Xvfb); after "vor" German wants "vor einer Minute", "vor einem Tag"."""
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
+
+    def age(**delta: float) -> str:
+        return format_age(now - timedelta(**delta), now)
+
+    assert age(seconds=1) == "vor einer Sekunde"
+    assert age(minutes=1) == "vor einer Minute"
+    assert age(hours=1) == "vor einer Stunde"
+    assert age(days=1) == "vor einem Tag"
+    assert age(minutes=3) == "vor 3 Minuten"
+
+
+def test_english_ages_are_untouched(qapp):
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
+    assert format_age(now - timedelta(minutes=1), now) == "a minute ago"
+    assert format_age(now - timedelta(days=1), now) == "a day ago"
 
 
 def test_english_plurals(qapp):

@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
             lambda: commands.copy_tags(self._selected_tags(self._active_side), self.statusBar())
         )
         acts.show_in_folder.triggered.connect(
-            lambda: commands.show_in_folder(self.local_pane.selected_records())
+            lambda: commands.show_in_folder(self.local_pane.selected_records(), self)
         )
         acts.find.triggered.connect(lambda: self._pane(self._active_side).focus_filter())
         acts.cancel.triggered.connect(self.cancel_transfers)
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
         acts.transfer_settings.triggered.connect(self.open_settings)
         acts.quit.triggered.connect(self.request_quit)
         acts.about.triggered.connect(lambda: commands.show_about(self))
-        acts.open_log_folder.triggered.connect(lambda: commands.open_log_folder(log_dir()))
+        acts.open_log_folder.triggered.connect(lambda: commands.open_log_folder(log_dir(), self))
 
         dnd.connect_drops(self.local_model, self.cloud_model, ops)
         self.local_pane.set_drop_hint(
@@ -579,8 +579,14 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def restore_interrupted_transfers(self) -> None:
-        """At start: list the transfers the last run left (resumed if the settings say so)."""
-        self.transfers.restore_interrupted(resume=self.transfer_settings.resume_interrupted)
+        """At start: list the transfers the last run left (resumed if the settings say so).
+
+        Those listed are selected, so one click on Retry (or Ctrl+R) resumes them: the
+        status bar says "Retry resumes", and a Retry greyed out until a row is picked
+        would not.
+        """
+        ids = self.transfers.restore_interrupted(resume=self.transfer_settings.resume_interrupted)
+        self.transfers_panel.select_jobs(ids)
 
     def request_quit(self) -> None:
         """File ▸ Quit: a close the user asked for, so running transfers are asked about."""
@@ -617,6 +623,15 @@ class MainWindow(QMainWindow):
 
     def _ask_before_quitting(self, running: int) -> bool:
         """The quit prompt: running transfers stop, and are listed again at the next start."""
+        box = self.quit_prompt(running)
+        accept = QMessageBox.ButtonRole.AcceptRole
+        quit_button = next(b for b in box.buttons() if box.buttonRole(b) == accept)
+        box.exec()
+        return box.clickedButton() is quit_button
+
+    def quit_prompt(self, running: int) -> QMessageBox:
+        """The box ``_ask_before_quitting`` shows, not shown yet: Quit (its one
+        accept button) and Cancel, the default."""
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("Quit BentoSync?"),
@@ -627,13 +642,14 @@ class MainWindow(QMainWindow):
         box.setInformativeText(
             self.tr(
                 "They stop now, and are listed again the next time you open BentoSync, "
-                "where they continue from what is already done."
+                "where they continue from what is already done.",
+                "",
+                running,  # English: "It stops now, and is listed again ... it continues"
             )
         )
-        quit_button = box.addButton(self.tr("&Quit"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Quit"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is quit_button
+        return box
 
     def shutdown(self) -> None:
         """Stop background work this window started; pool threads must not outlive it."""

@@ -36,10 +36,36 @@ def copy_tags(tags: list[str], status_bar: QStatusBar) -> None:
         )
 
 
-def show_in_folder(models: list[LocalModel]) -> None:
-    """Open the model's folder in the file manager (asynchronous: the desktop opens it)."""
+def open_folder(folder: Path, parent: QWidget | None = None) -> QMessageBox | None:
+    """Show ``folder`` in the file manager (asynchronous: the desktop opens it).
+
+    Where the desktop has no way to open a folder (no file manager, no
+    ``xdg-open``), Qt only prints a warning on stderr: the user saw nothing
+    happen. Then a message says so and gives the folder's path to copy; it is
+    returned (None when the desktop took the folder).
+    """
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        return None
+    logger.warning("No file manager could open %s", folder)
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        translate("WindowCommands", "Cannot Open Folder"),
+        translate("WindowCommands", "No file manager could open the folder. It is here:"),
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setObjectName("open_folder_failed")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setInformativeText(str(folder))
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.open()
+    return box
+
+
+def show_in_folder(models: list[LocalModel], parent: QWidget | None = None) -> None:
+    """Open the model's folder in the file manager (a message if there is none)."""
     if len(models) == 1:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(models[0].path)))
+        open_folder(models[0].path, parent)
 
 
 def choose_folder(parent: QWidget, chosen: Callable[[Path], None]) -> QFileDialog:
@@ -91,13 +117,14 @@ def show_about(parent: QWidget) -> QMessageBox:
     return box
 
 
-def open_log_folder(folder: Path) -> bool:
-    """Show the log folder in the file manager (made first, so there is one to show)."""
+def open_log_folder(folder: Path, parent: QWidget | None = None) -> QMessageBox | None:
+    """Show the log folder in the file manager (made first, so there is one to show);
+    where none can open it, a message with its path (see ``open_folder``)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         logger.warning("Cannot make the log folder %s: %s", folder, exc)
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+    return open_folder(folder, parent)
 
 
 def open_login(pool: QThreadPool, parent: QWidget, saved: Callable[[], None]) -> LoginDialog:

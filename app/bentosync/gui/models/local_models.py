@@ -34,9 +34,18 @@ def row_key(model: LocalModel) -> str:
     return str(model.tag)
 
 
+# humanize's German puts "vor" before a nominative: "vor eine Minute", "vor ein Tag".
+# "vor" takes the dative: "vor einer Minute", "vor einem Tag" (English never starts so).
+_GERMAN_DATIVE = (("vor eine ", "vor einer "), ("vor ein ", "vor einem "))
+
+
 def format_age(created: datetime, now: datetime) -> str:
     """ "3 minutes ago"; computed from a timedelta so aware times never meet naive ones."""
-    return humanize.naturaltime(now - created)
+    text = humanize.naturaltime(now - created)
+    for nominative, dative in _GERMAN_DATIVE:
+        if text.startswith(nominative):
+            return dative + text[len(nominative) :]
+    return text
 
 
 def format_exact_time(created: datetime) -> str:

@@ -126,11 +126,16 @@ def interrupted_text(snapshot: JobSnapshot) -> str:
     interrupted = snapshot.interrupted
     if interrupted is None or not interrupted.total_files:
         return status_label(JobStatus.INTERRUPTED)
+    return interrupted_files(interrupted.done_files, interrupted.total_files)
+
+
+def interrupted_files(done: int, total: int) -> str:
+    """ "Interrupted · 3 of 7 files done" (also the Status column's yardstick)."""
     return TransferFormat.tr(
         "Interrupted · {done} of {total} file(s) done",
         "",
-        interrupted.total_files,
-    ).format(done=f"{interrupted.done_files:,}", total=f"{interrupted.total_files:,}")
+        total,
+    ).format(done=f"{done:,}", total=f"{total:,}")
 
 
 Grouped = list[tuple[ChecksumState, str, int]]

@@ -125,6 +125,15 @@ class ModelPane(QWidget):
         self.subtitle_icon.hide()
 
         self.view = self._make_view(sort_column, sort_order)
+        # Whether the user changed the columns (width, order, shown, sort) before any
+        # row was shown: only then is the header of a never-fitted pane worth saving.
+        self._header_touched = False
+        self._quiet_header = False
+        self._default_hidden: set[int] = set()
+        header = self.view.horizontalHeader()
+        header.sectionResized.connect(self._on_section_resized)
+        header.sectionMoved.connect(self._touch_header)
+        header.sortIndicatorChanged.connect(self._touch_header)
         # Screen readers: the pane and its table by name, and what the table holds.
         # Whole phrases from the subclass: "{title} models" does not translate.
         self.setAccessibleName(accessible_name or title)
@@ -258,8 +267,26 @@ class ModelPane(QWidget):
 
     def hide_columns(self, columns: list[int]) -> None:
         """Hidden by default; the header's context menu shows them again."""
-        for column in columns:
-            self.view.setColumnHidden(column, True)
+        self._default_hidden.update(columns)
+        self._quiet_header = True
+        try:
+            for column in columns:
+                self.view.setColumnHidden(column, True)
+        finally:
+            self._quiet_header = False
+
+    def _touch_header(self, *_: object) -> None:
+        if not self._quiet_header:
+            self._header_touched = True
+
+    def _on_section_resized(self, column: int, old: int, new: int) -> None:
+        """A width the user set, or a column shown or hidden; not the last column
+        following the view's width (it stretches)."""
+        header = self.view.horizontalHeader()
+        visible = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        stretching = bool(visible) and column == visible[-1] and old > 0 and new > 0
+        if not stretching:
+            self._touch_header()
 
     def set_drop_hint(self, hint: DropHint | None, refusal: DropHint | None = None) -> None:
         """What the drop banner says while something hovers over the pane.
@@ -326,8 +353,19 @@ class ModelPane(QWidget):
     # ---- persistence -------------------------------------------------------------
 
     def save_state(self) -> QByteArray:
-        """Column order, widths and sort order, for QSettings."""
-        return self.view.horizontalHeader().saveState()
+        """Column order, widths and sort order, for QSettings.
+
+        Empty while the columns were never fitted and no row was ever shown (a
+        registry with nothing yet): saving those default widths would pass for the
+        user's at the next start and stop the columns from ever fitting their rows
+        ("2 minutes a…" in the Cloud pane for good).
+        """
+        header = self.view.horizontalHeader()
+        hidden = {c for c in range(header.count()) if header.isSectionHidden(c)}
+        touched = self._header_touched or hidden != self._default_hidden
+        if not (self._columns_fitted or touched) and self._model.rowCount() == 0:
+            return QByteArray()
+        return header.saveState()
 
     def restore_state(self, state: Any) -> bool:
         """Restore :meth:`save_state` output; on success columns are not auto-fitted."""

@@ -18,7 +18,15 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +60,7 @@ logger = logging.getLogger(__name__)
 AUTO_EXPAND_FILES = 12  # open a new job's folders and files when it has this few files
 # Interrupted: running when the app last closed; Retry resumes it from the journal.
 RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.INTERRUPTED)
+NAME_DEFAULT, NAME_MIN = 280, 200  # the Name column's width, and how far it gives way
 _WIDTHS = {COL_PROGRESS: 130, COL_SIZE: 80, COL_SPEED: 90, COL_ETA: 90, COL_CHECKSUM: 70}
 
 
@@ -102,11 +111,19 @@ class TransfersPanel(QWidget):
         header = self.view.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Interactive)
-        self.view.setColumnWidth(COL_NAME, 280)
+        self.view.setColumnWidth(COL_NAME, NAME_DEFAULT)
         for column, width in _WIDTHS.items():
             # At least the header's words, which are longer in some languages ("Prüfsumme").
             self.view.setColumnWidth(column, max(width, self._header_width(column)))
         self.view.setColumnWidth(COL_STATUS, 200)
+        # The Name column gives way (down to NAME_MIN) so the Status column, the one that
+        # says what happened, fits the panel without a horizontal scroll (where even that
+        # is too little, as in German, its words are elided, the tooltip has them all);
+        # once the user drags the Name column, it keeps the width they chose.
+        self._name_auto = True
+        self._sizing_name = False
+        header.sectionResized.connect(self._on_section_resized)
+        self.view.viewport().installEventFilter(self)
 
         self._make_actions()
         self.toolbar = QToolBar(self.tr("Transfers"), self)
@@ -204,6 +221,20 @@ class TransfersPanel(QWidget):
         index = self.model.job_index(job_id)
         if index.isValid():
             self.view.setCurrentIndex(index)
+
+    def select_jobs(self, job_ids: list[JobId]) -> None:
+        """Select these jobs' rows (the first becomes current), so the toolbar acts on them."""
+        selection = QItemSelection()
+        for job_id in job_ids:
+            index = self.model.job_index(job_id)
+            if index.isValid():
+                selection.select(index, index)
+        if selection.isEmpty():
+            return
+        flags = QItemSelectionModel.SelectionFlag
+        model = self.view.selectionModel()
+        model.setCurrentIndex(selection.indexes()[0], flags.NoUpdate)
+        model.select(selection, flags.ClearAndSelect | flags.Rows)
 
     def cancel_selected(self) -> None:
         for job_id in self.selected_job_ids():
@@ -303,6 +334,37 @@ class TransfersPanel(QWidget):
         if 0 < self.model.file_count(job_index) <= AUTO_EXPAND_FILES:
             self._expanded.add(job_id)
             self.view.expandRecursively(job_index)
+
+    # ---- column widths -------------------------------------------------------------
+
+    def status_room(self) -> int:
+        """Width the Status column needs for the longest common words it shows
+        ("Interrupted · 3 of 7 files done", in the language in use)."""
+        metrics = self.view.fontMetrics()
+        text = fmt.interrupted_files(3, 7)
+        return metrics.horizontalAdvance(text) + 4 * metrics.averageCharWidth()
+
+    def _fit_name_column(self) -> None:
+        if not self._name_auto:
+            return
+        others = sum(self.view.columnWidth(c) for c in _WIDTHS)
+        room = self.view.viewport().width() - others - self.status_room()
+        width = max(NAME_MIN, min(NAME_DEFAULT, room))
+        if width != self.view.columnWidth(COL_NAME):
+            self._sizing_name = True
+            try:
+                self.view.setColumnWidth(COL_NAME, width)
+            finally:
+                self._sizing_name = False
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == COL_NAME and not self._sizing_name:
+            self._name_auto = False  # the user's choice from now on
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_name_column()
+        return super().eventFilter(watched, event)
 
     # ---- events --------------------------------------------------------------------
 

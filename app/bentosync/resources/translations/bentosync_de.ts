@@ -1417,7 +1417,7 @@ stage=dev</translation>
 <context>
     <name>LocalModelTableModel</name>
     <message numerus="yes">
-        <location filename="../../gui/models/local_models.py" line="+111"/>
+        <location filename="../../gui/models/local_models.py" line="+120"/>
         <source>{bytes} bytes in {count} file(s)</source>
         <translation>
             <numerusform>{bytes} Bytes in {count} Datei</numerusform>
@@ -1570,7 +1570,7 @@ stage=dev</translation>
         <translation>Keine weiteren Modelle: {title}</translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="+195"/>
         <source>BentoSync is still running</source>
         <translation>BentoSync läuft noch</translation>
     </message>
@@ -1580,7 +1580,7 @@ stage=dev</translation>
         <translation>Die Übertragungen laufen weiter; das Symbol im Infobereich zeigt das Fenster.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+17"/>
         <source>Quit BentoSync?</source>
         <translation>BentoSync beenden?</translation>
     </message>
@@ -1592,13 +1592,16 @@ stage=dev</translation>
             <numerusform>%n Übertragungen laufen noch.</numerusform>
         </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+6"/>
         <source>They stop now, and are listed again the next time you open BentoSync, where they continue from what is already done.</source>
-        <translation>Sie halten jetzt an und werden beim nächsten Start von BentoSync wieder aufgeführt; dort setzen sie beim bereits Erledigten fort.</translation>
+        <translation>
+            <numerusform>Sie hält jetzt an und wird beim nächsten Start von BentoSync wieder aufgeführt; dort setzt sie beim bereits Erledigten fort.</numerusform>
+            <numerusform>Sie halten jetzt an und werden beim nächsten Start von BentoSync wieder aufgeführt; dort setzen sie beim bereits Erledigten fort.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
@@ -1916,7 +1919,7 @@ stage=dev</translation>
     <name>TableHeader</name>
     <message>
         <location filename="../../gui/models/cloud_models.py" line="-44"/>
-        <location filename="../../gui/models/local_models.py" line="-97"/>
+        <location filename="../../gui/models/local_models.py" line="-106"/>
         <location filename="../../gui/models/transfer_cells.py" line="-45"/>
         <source>Name</source>
         <translation>Name</translation>
@@ -2114,13 +2117,13 @@ stage=dev</translation>
     <message>
         <location line="+1"/>
         <location line="+13"/>
-        <location line="+98"/>
+        <location line="+103"/>
         <location line="+22"/>
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location line="-132"/>
+        <location line="-137"/>
         <location line="+13"/>
         <source>Skipped</source>
         <translation>Übersprungen</translation>
@@ -2154,17 +2157,17 @@ stage=dev</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+149"/>
+        <location line="+154"/>
         <source>{eta} left</source>
         <translation>noch {eta}</translation>
     </message>
     <message>
-        <location line="-140"/>
+        <location line="-145"/>
         <source>{kind} {tag}</source>
         <translation>{kind} {tag}</translation>
     </message>
     <message numerus="yes">
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Interrupted · {done} of {total} file(s) done</source>
         <translation>
             <numerusform>Unterbrochen · {done} von {total} Datei fertig</numerusform>
@@ -2363,19 +2366,19 @@ stage=dev</translation>
 <context>
     <name>TransfersPanel</name>
     <message>
-        <location filename="../../gui/widgets/transfers_panel.py" line="+84"/>
-        <location line="+28"/>
+        <location filename="../../gui/widgets/transfers_panel.py" line="+93"/>
+        <location line="+36"/>
         <source>Transfers</source>
         <extracomment>``JobSnapshot`` of a push refused by ``RecordConflict`` whose cloud version the user wants deleted and pushed again (the window asks before deleting).</extracomment>
         <translation>Übertragungen</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-33"/>
         <source>Pushes, pulls and verifications; expand one for its folders and files, each with its progress and checksum state</source>
         <translation>Uploads, Downloads und Prüfungen; aufklappen zeigt Ordner und Dateien, jeweils mit Fortschritt und Prüfsummenstand</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+74"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
@@ -2631,7 +2634,17 @@ stage=dev</translation>
         <translation>Kopiert: {tags}</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
+        <source>Cannot Open Folder</source>
+        <translation>Ordner kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No file manager could open the folder. It is here:</source>
+        <translation>Kein Dateimanager konnte den Ordner öffnen. Er liegt hier:</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Import a folder as a model</source>
         <translation>Ordner als Modell importieren</translation>
     </message>

@@ -328,7 +328,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>LocalModelTableModel</name>
     <message numerus="yes">
-        <location filename="../../gui/models/local_models.py" line="+111"/>
+        <location filename="../../gui/models/local_models.py" line="+120"/>
         <source>{bytes} bytes in {count} file(s)</source>
         <translation>
             <numerusform>{bytes} bytes in {count} file</numerusform>
@@ -339,11 +339,19 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../gui/main_window.py" line="+623"/>
+        <location filename="../../gui/main_window.py" line="+638"/>
         <source>%n transfer(s) still running.</source>
         <translation>
             <numerusform>%n transfer is still running.</numerusform>
             <numerusform>%n transfers are still running.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>They stop now, and are listed again the next time you open BentoSync, where they continue from what is already done.</source>
+        <translation>
+            <numerusform>It stops now, and is listed again the next time you open BentoSync, where it continues from what is already done.</numerusform>
+            <numerusform>They stop now, and are listed again the next time you open BentoSync, where they continue from what is already done.</numerusform>
         </translation>
     </message>
 </context>
@@ -442,7 +450,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>TransferFormat</name>
     <message numerus="yes">
-        <location filename="../../gui/models/transfer_format.py" line="+130"/>
+        <location filename="../../gui/models/transfer_format.py" line="+135"/>
         <source>Interrupted · {done} of {total} file(s) done</source>
         <translation>
             <numerusform>Interrupted · {done} of {total} files done</numerusform>
