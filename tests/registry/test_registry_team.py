@@ -25,6 +25,7 @@ from registry_helpers import (
     put_part,
     split,
     start_multipart,
+    stored_list,
     wait_for,
 )
 
@@ -120,10 +121,20 @@ def test_push_through_one_replica_and_pull_through_the_other(team_factory, homes
     assert len(team.bucket.object_keys()) == 1
 
 
+@pytest.mark.parametrize(
+    ("strategy", "flavor"),
+    [
+        ("proxy", "bentosync"),
+        ("presigned", "bentosync"),
+        ("multipart", "bentosync"),
+        ("proxy", "bentocloud"),
+        ("multipart", "bentocloud"),
+    ],
+)
 def test_official_client_pushes_through_one_replica_and_pulls_through_the_other(
-    official: OfficialClient, team_factory, tmp_path
+    official: OfficialClient, team_factory, tmp_path, strategy, flavor
 ):
-    team = team_factory("multipart")
+    team = team_factory(strategy, flavor)
     first, second = team.replicas
     home = tmp_path / "official-src"
     model = make_model(home, "team-official", big_bytes=6 * MIB)
@@ -140,6 +151,10 @@ def test_official_client_pushes_through_one_replica_and_pulls_through_the_other(
     )
     pulled = pull_home / "models" / model.name / model.version
     assert tree_snapshot(pulled) == tree_snapshot(model.path)
+    record = Api(second).ok(Api(second).get(Api(second).model(model.name, model.version)))
+    assert record["upload_status"] == "success"
+    # The bentosync flavour listed the files of what the official client sent.
+    assert (stored_list(record["manifest"]) is not None) is (flavor == "bentosync")
 
 
 def test_a_replica_killed_mid_upload_loses_nothing_and_the_other_completes_it(team_factory):
