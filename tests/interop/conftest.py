@@ -12,7 +12,6 @@ table); tests assert against it instead of hard-coding one server's answer.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ import pytest
 
 from bentosync.core.transfer.progress import ChecksumState
 from support.faulty_proxy import FaultyProxy
+from support.processes import free_port
 from support.registry import RegistryServer
 
 FLAVORS = ("bentosync", "bentocloud")
@@ -92,12 +92,6 @@ class FlakyCloud:
     @property
     def proxies(self) -> tuple[FaultyProxy, ...]:
         return (self.api,) if self.api is self.storage else (self.api, self.storage)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

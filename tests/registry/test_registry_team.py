@@ -33,8 +33,9 @@ from bentosync.core.errors import BentoSyncError
 from bentosync.core.store import LocalStore
 from support.engine import make_model, pull, push, tree_snapshot
 from support.faulty_proxy import FaultyProxy
-from support.nginx import free_port, start_nginx
+from support.nginx import start_nginx
 from support.official import OfficialClient
+from support.processes import free_port
 from support.registry import RegistryServer
 from support.s3 import S3Bucket
 

@@ -22,18 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from support.registry import _die_with_parent
+from support.processes import die_with_parent, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPE_CONF = ROOT / "packaging" / "registry" / "config" / "nginx.conf"
 API_LISTEN = "listen 8080;"
 S3_LISTEN = "listen 9000;"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def nginx_binary() -> str | None:
@@ -136,7 +130,7 @@ def start_nginx(folder: Path, upstreams: dict[str, str]) -> Nginx:
         [binary, "-p", str(folder), "-c", str(conf_path), "-g", globals_],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent(),
     )
     proxy = Nginx(process, folder, api_port, s3_port)
     deadline = time.monotonic() + 15

@@ -26,16 +26,13 @@ official-client tests do.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import glob
 import os
 import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -44,6 +41,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from support.processes import die_with_parent, free_port
 
 if TYPE_CHECKING:
     from bentosync.registry.db import Database
@@ -75,20 +74,6 @@ def find_bindir() -> Path | None:
         if (folder / "initdb").is_file() and (folder / "postgres").is_file():
             return folder
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _die_with_parent() -> None:
-    """In the server's process, after the user switch (which clears it): SIGQUIT when the
-    test process dies, the server's immediate shutdown."""
-    if sys.platform.startswith("linux"):
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGQUIT)
 
 
 @dataclass
@@ -163,7 +148,8 @@ class PostgresCluster:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=self.root,
-                preexec_fn=_die_with_parent,
+                # SIGQUIT: the server's immediate shutdown.
+                preexec_fn=die_with_parent(signal.SIGQUIT),
                 **self._as_user,  # type: ignore[arg-type]
             )
         self._wait_ready()
@@ -260,7 +246,7 @@ def start_cluster() -> PostgresCluster:
     cluster = PostgresCluster(
         root=root,
         bindir=bindir,
-        port=_free_port(),
+        port=free_port(),
         password=secrets.token_urlsafe(18),
         _as_user=as_user,
     )

@@ -41,6 +41,7 @@ from typing import Any
 import pytest
 
 from support import forkserver
+from support.processes import die_with_parent
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_PREFIX = "BentoSync registry listening on "
@@ -48,18 +49,6 @@ STORAGE_READY_PREFIX = "BentoSync storage listening on "
 TOKEN_LEAK_MARKER = "API TOKEN SENT TO STORAGE"
 TOKEN_ENV = "BENTOSYNC_REGISTRY_TOKEN"
 START_TIMEOUT = 30.0
-
-
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM when the test process dies, even by SIGKILL (Linux).
-
-    Without it, a pytest run that is killed leaves its servers running forever.
-    """
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def server_python() -> str:
@@ -142,7 +131,7 @@ class RegistryServer:
                 stdout=subprocess.PIPE,
                 stderr=log,
                 text=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent(),
             )
         return self._announced()
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -32,19 +31,13 @@ from typing import Any
 import pytest
 import requests
 
+from support.processes import die_with_parent, free_port
 from support.procstat import cpu_seconds
-from support.registry import _die_with_parent
 
 START_TIMEOUT = 30.0
 ACCESS_KEY = "moto-test-key"
 SECRET_KEY = "moto-test-secret"
 REGION = "us-east-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _moto_command() -> list[str] | None:
@@ -136,13 +129,13 @@ def start_moto(log_path: Path) -> S3Server:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    port = _free_port()
+    port = free_port()
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             [*command, "-H", "127.0.0.1", "-p", str(port)],
             stdout=log,
             stderr=log,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent(),
         )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT

@@ -55,6 +55,23 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     return first, min(last, size - 1)
 
 
+def ranged_headers(
+    size: int, etag: str, range_header: str | None, if_range: str | None
+) -> tuple[int, int, int, dict[str, str]]:
+    """``(first, last, status, headers)`` of an answer of ``size`` bytes: the range asked
+    for (206), unless ``If-Range`` names another ETag, else all of it (200)."""
+    wanted = parse_range(range_header, size) if if_range in (None, etag) else None
+    headers = {"Accept-Ranges": "bytes", "ETag": etag}
+    if wanted is None:
+        first, last, status = 0, size - 1, 200
+    else:
+        first, last = wanted
+        status = 206
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    headers["Content-Length"] = str(last - first + 1)
+    return first, last, status, headers
+
+
 def archive_response(
     open_archive: Callable[[], SegmentedFile],
     etag: str,
@@ -67,19 +84,10 @@ def archive_response(
     except FileNotFoundError:
         raise NotFound("model archive") from None
     try:
-        size = archive.size
-        wanted = parse_range(range_header, size) if if_range in (None, etag) else None
+        first, last, status, headers = ranged_headers(archive.size, etag, range_header, if_range)
     except BaseException:
         archive.close()
         raise
-    headers = {"Accept-Ranges": "bytes", "ETag": etag}
-    if wanted is None:
-        first, last, status = 0, size - 1, 200
-    else:
-        first, last = wanted
-        status = 206
-        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-    headers["Content-Length"] = str(last - first + 1)
     return StreamingResponse(
         _read(archive, first, last + 1),
         status_code=status,

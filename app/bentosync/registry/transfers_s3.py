@@ -54,7 +54,7 @@ from bentosync.registry.catalog import (
     update_model,
 )
 from bentosync.registry.context import Services
-from bentosync.registry.downloads import parse_range
+from bentosync.registry.downloads import ranged_headers
 from bentosync.registry.errors import ApiError, BadRequest, Conflict, NotFound
 from bentosync.registry.storage import ObjectInfo, ObjectStorage, StorageError
 from bentosync.registry.uploads import NO_ARCHIVE
@@ -326,15 +326,7 @@ def object_response(
         if info is None:
             raise NotFound("model archive")
         size = info.size
-    wanted = parse_range(range_header, size) if if_range in (None, etag) else None
-    headers = {"Accept-Ranges": "bytes", "ETag": etag}
-    if wanted is None:
-        first, last, status = 0, size - 1, 200
-    else:
-        first, last = wanted
-        status = 206
-        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-    headers["Content-Length"] = str(last - first + 1)
+    first, last, status, headers = ranged_headers(size, etag, range_header, if_range)
     body: Any
     if size == 0:
         body = iter(())
