@@ -206,3 +206,15 @@ def test_readiness_follows_the_bucket_when_archives_live_in_object_storage(
     assert s3_bucket.name in ready.json()["failed"]["storage"]
     s3_bucket.client().create_bucket(Bucket=s3_bucket.name)
     assert requests.get(server.endpoint + "/readyz", timeout=10).status_code == 200
+
+
+def test_archives_refused_on_their_way_to_object_storage_are_counted(registry_factory, s3_bucket):
+    server = registry_factory(s3=s3_bucket)
+    api = Api(server)
+    begin_upload(api, "streamed", "v1", model_files("streamed", "v1", {"a.bin": b"promised"}))
+    wrong = make_tar(model_files("streamed", "v1", {"a.bin": b"delivered"}))
+    assert api.put(api.model("streamed", "v1", "upload"), data=wrong).status_code == 400
+    found = samples(server)
+    assert value(found, "bentosync_registry_verification_failures_total") == 1
+    assert value(found, "bentosync_registry_models", status="failed") == 1
+    assert s3_bucket.object_keys() == []

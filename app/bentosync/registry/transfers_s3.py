@@ -201,7 +201,7 @@ async def receive_to_storage(
         if scan is not None:
             verdict = verdict_of(scan, model)
             if not verdict.ok:
-                await run_in_threadpool(services.uploads.fail, model.id, seq, verdict.reason)
+                await run_in_threadpool(services.uploads.refuse, model.id, seq, verdict.reason)
                 raise BadRequest(f"The archive for {model.tag} was refused: {verdict.reason}")
         try:
             etag = await run_in_threadpool(upload.publish, last)
@@ -270,7 +270,7 @@ def check_object(services: Services, model: ModelRecord) -> None:
         reader.close()
     verdict = verdict_of(scan, model)
     if not verdict.ok:
-        current = services.uploads.fail(model.id, seq, verdict.reason)
+        current = services.uploads.refuse(model.id, seq, verdict.reason)
         if current is not None and current.upload_seq == seq and current.upload_status == FAILED:
             storage.delete(model.uid)  # never served, and no stale bytes for the next push
         return

@@ -160,9 +160,8 @@ class Uploads:
             Verdict(None, str(scan)) if isinstance(scan, UnsafeArchive) else judge(scan, model)
         )
         if not verdict.ok:
-            self._rejected = next(self._rejections) + 1
             self.blobs.discard(tmp)
-            return self.fail(model.id, seq, verdict.reason), verdict
+            return self.refuse(model.id, seq, verdict.reason), verdict
         files = verdict.files or []
         current = self.store(model, seq, tmp, finalize=finalize, checksums=Checksums.of(files))
         if current is not None:
@@ -262,6 +261,12 @@ class Uploads:
             return None
         self._remove_parts(stale, model.uid)
         return current
+
+    def refuse(self, model_id: int, seq: int, reason: str) -> ModelRecord | None:
+        """``fail`` for an archive the check refused, counted for the metrics wherever the
+        bytes were checked (a file here, a stream on its way to S3, an object read back)."""
+        self._rejected = next(self._rejections) + 1
+        return self.fail(model_id, seq, reason)
 
     def fail(self, model_id: int, seq: int, reason: str) -> ModelRecord | None:
         """uploading -> failed with ``reason``, unless a newer upload took over."""
