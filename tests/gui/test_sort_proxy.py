@@ -83,11 +83,28 @@ def test_created_sorts_by_datetime(proxy):
         ("abc1", {"sentiment-clf"}),  # version
         ("  ", set(SIZES) | {"sentiment-clf", "sentiment-tokenizer"}),
         ("no-such-model", set()),
+        ("clf sentiment", {"sentiment-clf"}),  # terms in any order
+        ("-clf", {"sentiment-clf"}),
+        ("sentiment.clf", set()),  # "." is a dot, not any character
+        ("(", set()),  # regex syntax in a term is only text
+        ("[a-z]+", set()),
     ],
 )
 def test_filter_matches_name_version_and_labels(proxy, text, expected):
     proxy.set_filter_text(text)
     assert set(names(proxy)) == expected
+
+
+def test_clearing_the_filter_shows_every_row_again(proxy):
+    proxy.set_filter_text("speech")
+    assert proxy.rowCount() == 1
+    proxy.set_filter_text("")
+    assert proxy.rowCount() == len(SIZES) + 2
+
+
+def test_no_python_filter_runs_per_row(proxy):
+    """Qt's C++ filter decides (see the class docstring): no Python override per row."""
+    assert "filterAcceptsRow" not in vars(ModelSortFilterProxy)
 
 
 def test_filter_does_not_search_other_columns(proxy):
