@@ -136,11 +136,14 @@ class LocalListing(QObject):
         read: a store of 10,000 versions read for the first time takes about a
         second, and a person sees the first rows after 150 ms instead.
         """
-        on_batch = self._batch_read.emit if show_as_read else None
-        listing = self._store.list(save_cache=False, on_batch=on_batch)
+
+        def on_batch(models: list[LocalModel]) -> None:
+            self._batch_read.emit({row_key(model): model for model in models})
+
+        listing = self._store.list(save_cache=False, on_batch=on_batch if show_as_read else None)
         return listing, {row_key(model): model for model in listing.models}
 
-    def _on_batch_read(self, models: list[LocalModel]) -> None:
+    def _on_batch_read(self, models: dict[str, LocalModel]) -> None:
         if self._loading:
             self._model.add_records(models)
 

@@ -232,13 +232,18 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
             len(added),
         )
 
-    def add_records(self, records: Sequence[Record]) -> int:
+    def add_records(self, records: Sequence[Record] | Mapping[str, Record]) -> int:
         """Add rows not shown yet (a further page), leaving the others alone; returns
         how many were new. A record whose tag is shown already is skipped: a page
-        boundary can move while paging (a push in between), and repeat a row."""
+        boundary can move while paging (a push in between), and repeat a row.
+        ``records`` may come keyed by tag already, as for ``set_records``."""
+        pairs = (
+            records.items()
+            if isinstance(records, Mapping)
+            else ((self.row_key(item), item) for item in records)
+        )
         added = []
-        for item in records:
-            key = self.row_key(item)
+        for key, item in pairs:
             if key not in self._by_key:
                 self._by_key[key] = item
                 added.append((key, item))
@@ -294,22 +299,24 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
 
     def _resort(self) -> None:
         """Restore the sort order with one layout change, moving persistent indexes along
-        (the views' selection and current row follow their records)."""
-        ordered = self._sorted(self._rows)
-        if all(a is b for a, b in zip(ordered, self._rows, strict=True)):
+        (the views' selection and current row follow their records). Rows and their
+        keys move together: a key is never computed again for a row that only moved."""
+        rows, keys = self._rows, self._keys
+        order = self._sorted(list(range(len(rows))), rows.__getitem__)
+        if all(position == index for position, index in enumerate(order)):
             return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        keys = [self._keys[index.row()] for index in persistent]
-        self._rows = ordered
-        self._keys = [self.row_key(item) for item in ordered]
+        moved = [keys[index.row()] for index in persistent]
+        self._rows = [rows[index] for index in order]
+        self._keys = [keys[index] for index in order]
         self._row_of = None
         new_row = {key: row for row, key in enumerate(self._keys)}
         self.changePersistentIndexList(
             persistent,
             [
                 self.index(new_row[key], index.column())
-                for key, index in zip(keys, persistent, strict=True)
+                for key, index in zip(moved, persistent, strict=True)
             ],
         )
         self.layoutChanged.emit()
