@@ -218,7 +218,8 @@ def test_a_replica_killed_mid_push_the_engine_goes_on_through_the_proxy(
     )
     throttle = FaultyProxy(proxy.api_port, bytes_per_second=12 * MIB).start()
     try:
-        team = team_factory("proxy", ports=ports)
+        # The replicas reach the bucket through the proxy's S3 port, as in the recipe.
+        team = team_factory("proxy", ports=ports, env={"AWS_ENDPOINT_URL": proxy.s3_endpoint})
         home_a, home_b = homes
         model = make_model(home_a, "survivor", big_bytes=40 * MIB)
         killed: list[int] = []
@@ -238,7 +239,9 @@ def test_a_replica_killed_mid_push_the_engine_goes_on_through_the_proxy(
         pulled, _ = pull(proxy.endpoint, team.token, home_b, str(model.tag))
         assert tree_snapshot(pulled.model.path) == tree_snapshot(model.path)
         survivor = next(r for r in team.replicas if r.port not in killed)
-        assert survivor.port in {int(a.rsplit(":", 1)[1]) for a in proxy.upstreams_used()}
+        used = {int(address.rsplit(":", 1)[1]) for address in proxy.upstreams_used()}
+        assert survivor.port in used
+        assert int(team.bucket.server.endpoint.rsplit(":", 1)[1]) in used  # S3 via nginx
     finally:
         throttle.stop()
         proxy.stop()
