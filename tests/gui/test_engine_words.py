@@ -21,7 +21,8 @@ from PySide6.QtCore import QLocale
 from window_support import TIMEOUT_MS, add_model, load_both, push, select
 
 from bentosync.application.cloud_target import CloudTarget
-from bentosync.application.jobs import JobStatus
+from bentosync.application.interrupted import InterruptedTransfer
+from bentosync.application.jobs import JobId, JobSpec, JobStatus, TransferJob
 from bentosync.core.cloud_records import CloudModel
 from bentosync.core.filelist import Checksums, DifferenceKind, FileEntry, difference
 from bentosync.core.store import LocalModel
@@ -35,6 +36,7 @@ from bentosync.core.sync_state import (
 from bentosync.core.transfer.phrases import FileReason, Phrase, PhraseKey
 from bentosync.gui import engine_words, i18n
 from bentosync.gui.main_window import MainWindow
+from bentosync.gui.models import transfer_format
 
 BIG = 5_123_456_789  # over 2 GiB: Qt's %n count is a C int, sizes must not go through it
 
@@ -275,3 +277,30 @@ def test_a_push_and_a_pull_end_in_german_in_the_status_bar(
     message = window.statusBar().currentMessage()
     assert message.startswith(f"Upload übersprungen: {mine.tag} ist bereits auf "), message
     assert message.endswith(", Datei für Datei identisch.")
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "english"),
+    [
+        (0, 0, "it had not started moving files"),
+        (3, 7, "3 of 7 files were done"),
+        (1_000, 2_000, "1,000 of 2,000 files were done"),
+    ],
+)
+def test_an_interrupted_job_says_how_far_it_came(qapp, done, total, english):
+    """The job's English message is the application's; the window words it from the record."""
+    record = InterruptedTransfer("push", "m:v1", done_files=done, total_files=total)
+    job = TransferJob.interrupted(JobSpec(JobId(1), "push", "m:v1"), record)
+    snapshot = job.snapshot()
+    expected = f"Interrupted when BentoSync last closed; {english}. Retry resumes it from there."
+    assert transfer_format.job_message(snapshot) == expected
+    assert snapshot.message == expected
+
+
+def test_german_interrupted_job(german):
+    record = InterruptedTransfer("push", "m:v1", done_files=1, total_files=1)
+    job = TransferJob.interrupted(JobSpec(JobId(1), "push", "m:v1"), record)
+    assert transfer_format.job_message(job.snapshot()) == (
+        "Unterbrochen, als BentoSync zuletzt geschlossen wurde; 1 von 1 Datei war fertig. "
+        "„Wiederholen“ setzt dort fort."
+    )

@@ -21,7 +21,7 @@ from bentosync.application.formatting import format_size, format_speed
 from bentosync.application.jobs import KIND_PULL, KIND_PUSH, KIND_VERIFY, JobSnapshot, JobStatus
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot, Phase
 from bentosync.gui.delegates.checksum_icons import reasons
-from bentosync.gui.engine_words import file_reason, phrase_text
+from bentosync.gui.engine_words import file_reason, number, phrase_text
 from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
 
 logger = logging.getLogger(__name__)
@@ -202,11 +202,11 @@ def job_message(snapshot: JobSnapshot) -> str:
         record = snapshot.interrupted
         if record.total_files:
             return TransferFormat.tr(
-                "Interrupted when BentoSync last closed; {done} of %n file(s) were done. "
+                "Interrupted when BentoSync last closed; {done} of %Ln file(s) were done. "
                 "Retry resumes it from there.",
                 "",
                 record.total_files,
-            ).format(done=f"{record.done_files:,}")
+            ).format(done=number(record.done_files))
         return TransferFormat.tr(
             "Interrupted when BentoSync last closed; it had not started moving files. "
             "Retry resumes it from there."

@@ -2586,10 +2586,10 @@ stage=dev</translation>
     </message>
     <message numerus="yes">
         <location line="+15"/>
-        <source>Interrupted when BentoSync last closed; {done} of %n file(s) were done. Retry resumes it from there.</source>
+        <source>Interrupted when BentoSync last closed; {done} of %Ln file(s) were done. Retry resumes it from there.</source>
         <translation>
-            <numerusform>Unterbrochen, als BentoSync zuletzt geschlossen wurde; {done} von %n Datei war fertig. „Wiederholen“ setzt dort fort.</numerusform>
-            <numerusform>Unterbrochen, als BentoSync zuletzt geschlossen wurde; {done} von %n Dateien waren fertig. „Wiederholen“ setzt dort fort.</numerusform>
+            <numerusform>Unterbrochen, als BentoSync zuletzt geschlossen wurde; {done} von %Ln Datei war fertig. „Wiederholen“ setzt dort fort.</numerusform>
+            <numerusform>Unterbrochen, als BentoSync zuletzt geschlossen wurde; {done} von %Ln Dateien waren fertig. „Wiederholen“ setzt dort fort.</numerusform>
         </translation>
     </message>
     <message>

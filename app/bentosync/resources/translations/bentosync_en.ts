@@ -598,10 +598,10 @@ sha256 of the whole model: {digest}</numerusform>
     </message>
     <message numerus="yes">
         <location line="+67"/>
-        <source>Interrupted when BentoSync last closed; {done} of %n file(s) were done. Retry resumes it from there.</source>
+        <source>Interrupted when BentoSync last closed; {done} of %Ln file(s) were done. Retry resumes it from there.</source>
         <translation>
-            <numerusform>Interrupted when BentoSync last closed; {done} of %n file was done. Retry resumes it from there.</numerusform>
-            <numerusform>Interrupted when BentoSync last closed; {done} of %n files were done. Retry resumes it from there.</numerusform>
+            <numerusform>Interrupted when BentoSync last closed; {done} of %Ln file was done. Retry resumes it from there.</numerusform>
+            <numerusform>Interrupted when BentoSync last closed; {done} of %Ln files were done. Retry resumes it from there.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
