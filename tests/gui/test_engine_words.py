@@ -29,6 +29,7 @@ from bentosync.core.store import LocalModel
 from bentosync.core.sync_state import (
     SyncEntry,
     SyncReason,
+    SyncState,
     compare,
     compute_sync_states,
     reason_text,
@@ -252,10 +253,12 @@ def test_a_push_and_a_pull_end_in_german_in_the_status_bar(
     manager = window.transfers
 
     def finished(count: int) -> None:
+        """The jobs ended and the window has told of the last one (a queued signal later)."""
         qtbot.waitUntil(
             lambda: len(manager.jobs()) >= count and all(j.finished for j in manager.jobs()),
             timeout=TIMEOUT_MS,
         )
+        qtbot.waitUntil(lambda: len(window.notifier.history) >= count, timeout=TIMEOUT_MS)
 
     window.operations.push([str(mine.tag)])
     finished(1)
@@ -304,3 +307,8 @@ def test_german_interrupted_job(german):
         "Unterbrochen, als BentoSync zuletzt geschlossen wurde; 1 von 1 Datei war fertig. "
         "„Wiederholen“ setzt dort fort."
     )
+
+
+def test_an_entry_without_a_key_shows_its_own_words(german):
+    entry = SyncEntry("a:v1", SyncState.DIFFERS, make_local("a"), None, "told by a plugin")
+    assert engine_words.sync_reason(entry) == "told by a plugin"

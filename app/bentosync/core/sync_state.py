@@ -163,7 +163,8 @@ class SyncEntry:
         reason: one sentence a person can act on (``list`` output), in English.
         verified: True only when file lists with sha256 were compared equal.
         reason_key: which sentence ``reason`` is, so the window can say it in its
-            own language (see :class:`SyncReason`).
+            own language (see :class:`SyncReason`); None for an entry made with a
+            free-text reason, which is then shown as it is.
         reason_args: the numbers and names that sentence needs.
         difference: how the files differ, for ``SyncReason.FILES_DIFFER``.
     """
@@ -174,7 +175,7 @@ class SyncEntry:
     cloud: CloudModel | None
     reason: str
     verified: bool = False
-    reason_key: SyncReason = SyncReason.SAME_SIZE_AND_COUNT
+    reason_key: SyncReason | None = None
     reason_args: ReasonArgs = field(default_factory=dict)
     difference: Difference | None = None
 

@@ -146,7 +146,10 @@ def reason_text(key: SyncReason, args: ReasonArgs, difference: Difference | None
 
 
 def sync_reason(entry: SyncEntry) -> str:
-    """Why a version is in the state it is, in the window's language."""
+    """Why a version is in the state it is, in the window's language (an entry
+    without a key carries free text, shown as it is)."""
+    if entry.reason_key is None:
+        return entry.reason
     return reason_text(entry.reason_key, entry.reason_args, entry.difference)
 
 
