@@ -134,7 +134,7 @@ def test_differences_name_files_where_both_sides_list_them():
     here = Checksums.of([entry("a", b"1"), entry("b", b"2")])
     there = Checksums.of([entry("a", b"x"), entry("c", b"3")])
     words = describe_difference(here, there)
-    assert "1 file(s) differ (a)" in words
+    assert "1 file differs (a)" in words
     assert "1 only here (b)" in words and "1 only in the cloud (c)" in words
 
 

@@ -10,6 +10,7 @@ tags, paths, sizes and numbers the demo store holds, and the app's name.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -28,9 +29,16 @@ from PySide6.QtWidgets import (
     QTreeView,
     QWidget,
 )
+from test_transfers_model import job as pseudo_job
+from window_support import add_model
 
+from bentosync.application.jobs import JobStatus
 from bentosync.application.settings import TransferSettings
+from bentosync.core.manifest import compute_file_list
+from bentosync.core.session import open_session
 from bentosync.core.store import LocalModel
+from bentosync.core.sync_state import compute_sync_states
+from bentosync.core.transfer.push import Pusher
 from bentosync.gui import window_commands
 from bentosync.gui.dialogs.accounts_dialog import AccountsDialog
 from bentosync.gui.dialogs.conflict_dialog import PUSH, ConflictDialog
@@ -40,6 +48,8 @@ from bentosync.gui.dialogs.login_dialog import LoginDialog
 from bentosync.gui.dialogs.settings_dialog import SettingsDialog
 from bentosync.gui.exception_dialog import ExceptionDialog
 from bentosync.gui.main_window import MainWindow
+from bentosync.gui.models.transfer_format import describe_outcome
+from bentosync.gui.widgets.details_panel import DetailsPanel
 from support.keyrings import MemoryKeyring, use_keyring
 
 OPEN, CLOSE = "⟦", "⟧"
@@ -222,3 +232,37 @@ def test_every_dialog_goes_through_the_translator(
         ]
     assert problems == [], "\n".join(problems)
     QApplication.closeAllWindows()
+
+
+def test_the_engines_sentences_go_through_the_translator(
+    pseudo, qtbot, bentoml_home, registry, tmp_path
+):
+    """The Details panel's Sync line and a transfer's result message are the engine's
+    sentences said again by the window (``engine_words``), so they are translatable too."""
+    model = add_model(bentoml_home, "mine")
+    with open_session(registry.endpoint, registry.token, home=bentoml_home) as session:
+        pushed = Pusher(session.client, session.store, str(model.tag)).run()
+        cloud = session.client.get_model(model.name, model.version)
+    assert pushed.phrase is not None
+
+    panel = DetailsPanel()
+    qtbot.addWidget(panel)
+    only_here = compute_sync_states([model], [])[str(model.tag)]
+    panel.show_local(model, None, only_here)
+    assert panel.fields["Sync"].text() == (
+        f"{OPEN}Local only{CLOSE}: {OPEN}Only on this computer; push it to share it.{CLOSE}"
+    )
+    files = compute_file_list(model.path)
+    both = compute_sync_states([model], [cloud], {str(model.tag): files})[str(model.tag)]
+    panel.show_local(model, cloud, both)
+    sync = panel.fields["Sync"].text()
+    assert sync.startswith(f"{OPEN}In sync{CLOSE}: {OPEN}Verified: ")
+    assert f"{OPEN}All 3 file(s) have the same sha256 on both sides.{CLOSE}" in sync
+
+    snapshot = dataclasses.replace(
+        pseudo_job(1), status=JobStatus.DONE, message=pushed.message, phrase=pushed.phrase
+    )
+    title, message, _ = describe_outcome(snapshot)
+    assert title == f"{OPEN}Push finished{CLOSE}"
+    assert message.startswith(f"{OPEN}Pushed {model.tag} (3 file(s), ")
+    assert message.endswith(CLOSE)

@@ -35,7 +35,7 @@ from bentosync.gui.workers.transfer_manager import TransferManager
 TIMEOUT_MS = 30_000
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 CONFLICT = (
-    "The cloud record of m:v1 on http://x was made for other files (1 file(s) differ "
+    "The cloud record of m:v1 on http://x was made for other files (1 file differs "
     "(weights.bin)). … run `bentosync push m:v1 --recreate` …"
 )
 

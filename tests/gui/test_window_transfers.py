@@ -117,6 +117,7 @@ def test_outcome_wording():
         tag="a:1",
         error="",
         record_conflict=False,
+        phrase=None,  # free text, shown as it came
     )
     assert describe_outcome(snap) == ("Push skipped", "a:1 is already there", False)
 

@@ -32,6 +32,7 @@ from bentosync.core.errors import BentoSyncError, Cancelled, StopRequest, after_
 from bentosync.core.session import Session
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.parts import DEFAULT_PART_SIZE, DEFAULT_THREADS
+from bentosync.core.transfer.phrases import Phrase, PhraseKey
 from bentosync.core.transfer.prehash import Prehash
 from bentosync.core.transfer.progress import (
     ChecksumState,
@@ -126,6 +127,9 @@ class JobSnapshot:
     error_kind: str = ""
     # An interrupted job's progress when the app last closed (it has no engine progress).
     interrupted: InterruptedTransfer | None = None
+    #: ``message`` as data when it is one of the engine's fixed sentences, so the
+    #: window can say it in its own language; None for free text (errors).
+    phrase: Phrase | None = None
 
     @functools.cached_property
     def record_conflict(self) -> bool:
@@ -202,6 +206,7 @@ class TransferJob:
         self._error = ""
         self._error_kind = ""
         self._message = "Waiting for a free slot"
+        self._phrase: Phrase | None = Phrase(PhraseKey.WAITING)
         self._started_at: float | None = None
         self._finished_at: float | None = None
         self.record: InterruptedTransfer | None = None  # what an interrupted job had done
@@ -215,6 +220,7 @@ class TransferJob:
             f"Interrupted when BentoSync last closed; {record.describe()}. "
             "Retry resumes it from there."
         )
+        job._phrase = None  # the window words it from ``record`` (``interrupted``)
         job._finished_at = time.monotonic()
         job.record = record
         return job
@@ -256,6 +262,7 @@ class TransferJob:
                 status=self._status,
                 error=self._error,
                 message=self._message if self._status.finished else progress.message,
+                phrase=self._phrase if self._status.finished else progress.phrase,
                 cancel_requested=self.cancel_event.is_set(),
                 progress=progress,
                 started_at=self._started_at,
@@ -285,19 +292,23 @@ class TransferJob:
         with self._lock:
             if self._status is not JobStatus.QUEUED:
                 return False
-        self.finish(JobStatus.CANCELLED, "Cancelled before it started")
+        self.finish(JobStatus.CANCELLED, Phrase(PhraseKey.CANCELLED_BEFORE_START))
         return True
 
     def finish(
-        self, status: JobStatus, message: str, error: str = "", error_kind: str = ""
+        self, status: JobStatus, message: str | Phrase, error: str = "", error_kind: str = ""
     ) -> None:
-        """Record the outcome once; the engine's progress is closed with a matching phase."""
+        """Record the outcome once; the engine's progress is closed with a matching phase.
+
+        ``message`` is free text, or a :class:`Phrase` (its English is the message).
+        """
         assert status.finished
         with self._lock:
             if self._status.finished:
                 return
             self._status = status
-            self._message = message
+            self._message = message.english() if isinstance(message, Phrase) else message
+            self._phrase = message if isinstance(message, Phrase) else None
             self._error = error
             self._error_kind = error_kind
             self._finished_at = time.monotonic()
@@ -319,6 +330,8 @@ class JobOutcome:
     status: JobStatus
     message: str
     result: PushResult | PullResult | VerifyResult
+    #: ``message`` as data, when the engine said one of its fixed sentences.
+    phrase: Phrase | None = None
 
 
 def perform(
@@ -350,14 +363,15 @@ def perform(
             cancel=cancel,
             prehash=prehash,
         ).run()
-        return JobOutcome(_done_or_skipped(pushed.skipped), pushed.message, pushed)
+        return JobOutcome(_done_or_skipped(pushed.skipped), pushed.message, pushed, pushed.phrase)
     if spec.kind == KIND_PULL:
         pulled = session.puller(spec.tag, force=spec.force, progress=progress, cancel=cancel).run()
-        return JobOutcome(_done_or_skipped(pulled.skipped), pulled.message, pulled)
+        return JobOutcome(_done_or_skipped(pulled.skipped), pulled.message, pulled, pulled.phrase)
     if spec.kind == KIND_VERIFY:
         verified = session.verifier(spec.tag, progress=progress, cancel=cancel).run()
         status = JobStatus.DONE if verified.ok else JobStatus.FAILED
-        return JobOutcome(status, progress.snapshot().message, verified)
+        said = progress.snapshot()
+        return JobOutcome(status, said.message, verified, said.phrase)
     raise ValueError(f"Unknown job kind {spec.kind!r}; one of {', '.join(KINDS)}")
 
 
@@ -375,28 +389,29 @@ def run_job(job: TransferJob, session_factory: SessionFactory) -> None:
         logger.debug("%r was cancelled before it started", job)
         return
     status, message, error, kind = JobStatus.FAILED, "", "", ""
+    phrase: Phrase | None = None
     try:
         session = session_factory()
         try:
             if job.cancel_event.is_set():  # cancelled while the session was opening
                 raise Cancelled("Cancelled.")
             outcome = perform(session, job.spec, job.progress, job.cancel_event)
-            status, message = outcome.status, outcome.message
+            status, message, phrase = outcome.status, outcome.message, outcome.phrase
         finally:
             session.close()
         if status is JobStatus.FAILED:
-            error = message
+            error, phrase = message, None
     except Exception as exc:
         logger.debug(
             "Job #%d (%s %s) failed", job.job_id, job.spec.kind, job.spec.tag, exc_info=True
         )
         if isinstance(after_cancel(exc, job.cancel_event, "Cancelled"), Cancelled):
-            status, message = JobStatus.CANCELLED, "Cancelled"
+            status, message, phrase = JobStatus.CANCELLED, "Cancelled", Phrase(PhraseKey.CANCELLED)
         else:
             status, error = JobStatus.FAILED, failure_message(exc)
             remedy = present(exc).remedy
             kind = ERROR_RECORD_CONFLICT if remedy is Remedy.REPLACE_RECORD else ""
-            message = error
+            message, phrase = error, None
     finally:
-        job.finish(status, message or status.label, error, kind)
+        job.finish(status, phrase or message or status.label, error, kind)
     logger.info("Job #%d %s %s: %s", job.job_id, job.spec.kind, job.spec.tag, status.value)

@@ -38,6 +38,7 @@ sha256}]}``), which a lenient server keeps; it is still read.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 import logging
@@ -53,12 +54,16 @@ __all__ = [
     "LIST_BUDGET",
     "METADATA_KEY",
     "Checksums",
+    "Difference",
+    "DifferenceKind",
     "FileEntry",
     "checksums_from_manifest",
     "describe_difference",
+    "difference",
     "encode_files",
     "legacy_manifest_value",
     "metadata_with_checksums",
+    "plural",
     "sorted_entries",
 ]
 
@@ -166,7 +171,75 @@ class Checksums:
         return f"one sha256 over all {self.count} {noun} (too many to list one by one)"
 
 
-def describe_difference(local: Checksums, cloud: Checksums) -> str:
+def plural(count: int, one: str, many: str) -> str:
+    """``one`` or ``many`` by ``count``: the English sentences say "1 file", never "1 files"."""
+    return one if count == 1 else many
+
+
+#: How many names of each group a difference spells out.
+NAMED = 3
+
+
+class DifferenceKind(str, enum.Enum):
+    """Which of :class:`Difference`'s sentences applies."""
+
+    #: Both sides list their files: the groups name them.
+    FILES = "files"
+    #: The totals differ (count or size), and the files cannot be named.
+    TOTALS = "totals"
+    #: The same count and size with other contents, and no list to name a file from.
+    CONTENTS = "contents"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How two sets of checksums differ, as data: the CLI reads :meth:`english`, the
+    window builds its own translated sentence from the same fields (``core`` has no Qt).
+
+    The name tuples hold at most :data:`NAMED` paths each; the counts are complete.
+    """
+
+    kind: DifferenceKind
+    changed: int = 0
+    changed_names: tuple[str, ...] = ()
+    only_here: int = 0
+    only_here_names: tuple[str, ...] = ()
+    only_there: int = 0
+    only_there_names: tuple[str, ...] = ()
+    local_count: int = 0
+    local_size: int = 0
+    cloud_count: int = 0
+    cloud_size: int = 0
+
+    def english(self) -> str:
+        """The sentence the CLI prints and every English message embeds."""
+        if self.kind is DifferenceKind.FILES:
+            parts = []
+            if self.changed:
+                verb = plural(self.changed, "file differs", "files differ")
+                parts.append(f"{self.changed} {verb} ({', '.join(self.changed_names)})")
+            if self.only_here:
+                parts.append(f"{self.only_here} only here ({', '.join(self.only_here_names)})")
+            if self.only_there:
+                parts.append(
+                    f"{self.only_there} only in the cloud ({', '.join(self.only_there_names)})"
+                )
+            return "; ".join(parts)
+        if self.kind is DifferenceKind.TOTALS:
+            return (
+                f"{self.local_count} {plural(self.local_count, 'file', 'files')} of "
+                f"{self.local_size:,} bytes here, "
+                f"{self.cloud_count} {plural(self.cloud_count, 'file', 'files')} of "
+                f"{self.cloud_size:,} bytes in the cloud"
+            )
+        return (
+            f"the same {self.local_count} {plural(self.local_count, 'file', 'files')} by count "
+            "and size, with other contents "
+            "(the cloud keeps one checksum for the whole model, so the file cannot be named)"
+        )
+
+
+def difference(local: Checksums, cloud: Checksums) -> Difference:
     """How two sets of checksums differ, naming files where both list them."""
     if local.files is not None and cloud.files is not None:
         mine = {e.path: e for e in local.files}
@@ -174,24 +247,33 @@ def describe_difference(local: Checksums, cloud: Checksums) -> str:
         only_here = sorted(mine.keys() - theirs.keys())
         only_there = sorted(theirs.keys() - mine.keys())
         changed = sorted(p for p in mine.keys() & theirs.keys() if mine[p] != theirs[p])
-        parts = []
-        if changed:
-            parts.append(f"{len(changed)} file(s) differ ({', '.join(changed[:3])})")
-        if only_here:
-            parts.append(f"{len(only_here)} only here ({', '.join(only_here[:3])})")
-        if only_there:
-            parts.append(f"{len(only_there)} only in the cloud ({', '.join(only_there[:3])})")
-        if parts:
-            return "; ".join(parts)
-    if (local.count, local.size) != (cloud.count, cloud.size):
-        return (
-            f"{local.count} files of {local.size:,} bytes here, "
-            f"{cloud.count} files of {cloud.size:,} bytes in the cloud"
-        )
-    return (
-        f"the same {local.count} files by count and size, with other contents "
-        "(the cloud keeps one checksum for the whole model, so the file cannot be named)"
+        if changed or only_here or only_there:
+            return Difference(
+                DifferenceKind.FILES,
+                changed=len(changed),
+                changed_names=tuple(changed[:NAMED]),
+                only_here=len(only_here),
+                only_here_names=tuple(only_here[:NAMED]),
+                only_there=len(only_there),
+                only_there_names=tuple(only_there[:NAMED]),
+            )
+    kind = (
+        DifferenceKind.TOTALS
+        if (local.count, local.size) != (cloud.count, cloud.size)
+        else DifferenceKind.CONTENTS
     )
+    return Difference(
+        kind,
+        local_count=local.count,
+        local_size=local.size,
+        cloud_count=cloud.count,
+        cloud_size=cloud.size,
+    )
+
+
+def describe_difference(local: Checksums, cloud: Checksums) -> str:
+    """How two sets of checksums differ, in English (see :class:`Difference`)."""
+    return difference(local, cloud).english()
 
 
 def metadata_with_checksums(

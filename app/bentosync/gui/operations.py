@@ -40,6 +40,7 @@ from bentosync.gui.cloud_connection import CloudConnection
 from bentosync.gui.dialogs.conflict_dialog import PULL, PUSH, ConflictResolver, PlannedTransfer
 from bentosync.gui.dialogs.delete_dialog import CLOUD, LOCAL, DeleteDialog, DeletionItem
 from bentosync.gui.dialogs.import_dialog import ImportDialog, ImportRequest
+from bentosync.gui.engine_words import sync_reason
 from bentosync.gui.error_words import failure_text
 from bentosync.gui.models import cloud_describe, sync_display
 from bentosync.gui.notifier import Notifier
@@ -176,8 +177,12 @@ class ModelOperations(QObject):
                     summary=cloud_describe.summary_line(remote)
                 )
             )
-        if sync is not None:  # the reason is core.sync_state's sentence (English)
-            parts.append(f"{sync_display.state_label(sync.state)}: {sync.reason}")
+        if sync is not None:
+            parts.append(
+                self.tr("{state}: {reason}").format(
+                    state=sync_display.state_label(sync.state), reason=sync_reason(sync)
+                )
+            )
         return "\n".join(parts)
 
     def _submit_push(self, item: PlannedTransfer) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from bentosync.core.archive import adds_up
 from bentosync.core.errors import BentoSyncError, UnsafeArchive
 from bentosync.core.filelist import Checksums, FileEntry, describe_difference
+from bentosync.core.transfer.phrases import FileReason
 from bentosync.core.transfer.progress import ChecksumState, TransferProgress
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class Expectations:
             if self.checksums is not None:
                 self._show(entry.path, ChecksumState.PENDING, "checked with the whole model")
             else:
-                self._show(entry.path, ChecksumState.UNVERIFIED, "the server keeps no checksums")
+                self._show(entry.path, ChecksumState.UNVERIFIED, FileReason.NO_CHECKSUMS)
             return
         want = self._expected[entry.path]
         if want.sha256 != entry.sha256:
@@ -126,9 +127,9 @@ class Expectations:
     def _check_whole(self, checksums: Checksums, done: Mapping[str, FileEntry]) -> None:
         got = Checksums.of(done.values())
         if got.digest == checksums.digest:
-            self._show_all(ChecksumState.VERIFIED, "the whole model matches its checksum")
+            self._show_all(ChecksumState.VERIFIED, FileReason.WHOLE_MATCHES_CHECKSUM)
             return
-        self._show_all(ChecksumState.MISMATCH, "the files differ from the model's checksum")
+        self._show_all(ChecksumState.MISMATCH, FileReason.DIFFER_FROM_CHECKSUM)
         raise ChecksumMismatch(
             "The downloaded files do not match the checksum recorded when the model was "
             f"pushed ({describe_difference(got, checksums)}). The model was not installed."

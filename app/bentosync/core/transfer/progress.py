@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from bentosync.core.transfer.phrases import Phrase
+
 logger = logging.getLogger(__name__)
 
 SPEED_WINDOW_S = 5.0
@@ -91,6 +93,9 @@ class ProgressSnapshot:
     #: are among them), sorted; None when unknown: the reader compares the whole list.
     changed: tuple[int, ...] | None = None
     since: int = -1
+    #: ``message`` as data, when it is one of the engine's fixed sentences (the window
+    #: says it in its own language); None for free text such as an error.
+    phrase: Phrase | None = None
 
     @property
     def fraction(self) -> float:
@@ -164,6 +169,7 @@ class TransferProgress:
     _files: dict[str, _FileState] = field(default_factory=dict, repr=False)
     _phase: Phase = Phase.QUEUED
     _message: str = ""
+    _phrase: Phrase | None = None
     _done: int = 0
     _total: int = 0
     _revision: int = 0
@@ -209,10 +215,14 @@ class TransferProgress:
                 self._log.mark(state.index, self._revision)
         self._notify()
 
-    def set_phase(self, phase: Phase, message: str = "") -> None:
+    def set_phase(self, phase: Phase, message: str | Phrase = "") -> None:
+        """Enter ``phase``; ``message`` is free text, or a :class:`Phrase` (its English
+        becomes the message, and the phrase travels with the snapshots)."""
+        phrase = message if isinstance(message, Phrase) else None
         with self._lock:
             self._phase = phase
-            self._message = message
+            self._message = message.english() if isinstance(message, Phrase) else message
+            self._phrase = phrase
             self._touch()
         self._notify()
 
@@ -307,6 +317,7 @@ class TransferProgress:
                 tag=self.tag,
                 phase=self._phase,
                 message=self._message,
+                phrase=self._phrase,
                 files=tuple(self._frozen),
                 total_bytes=self._total,
                 done_bytes=self._done,

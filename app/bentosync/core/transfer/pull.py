@@ -39,6 +39,7 @@ from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.extract import StreamingExtractor
 from bentosync.core.transfer.journal import Journal
+from bentosync.core.transfer.phrases import FileReason, Phrase, PhraseKey
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 from bentosync.core.transfer.retrying import RetryPolicy
 
@@ -57,6 +58,8 @@ class PullResult:
     skipped: bool
     verified: bool
     message: str
+    #: ``message`` as data, for the window to say in its language (None: free text).
+    phrase: Phrase | None = None
 
 
 class _BodyStream:
@@ -130,11 +133,13 @@ class Puller:
             local = self._already_local()
             if local is not None:
                 return local
-            progress.set_phase(Phase.PREPARING, f"Looking up {self.tag}")
+            progress.set_phase(
+                Phase.PREPARING, Phrase(PhraseKey.LOOKING_UP, {"tag": str(self.tag)})
+            )
             remote = self._resolve()
             return self._pull(remote)
         except Cancelled:
-            progress.set_phase(Phase.CANCELLED, "Cancelled")
+            progress.set_phase(Phase.CANCELLED, Phrase(PhraseKey.CANCELLED))
             raise
         except BentoSyncError as exc:
             progress.set_phase(Phase.FAILED, str(exc))
@@ -150,9 +155,7 @@ class Puller:
             return None
         self.tag = model.tag
         self.progress.tag = str(self.tag)
-        message = f"{self.tag} is already in the local store; use --force to pull it again."
-        self.progress.set_phase(Phase.SKIPPED, message)
-        return PullResult(self.tag, model, skipped=True, verified=False, message=message)
+        return self._skip_local(model)
 
     def _resolve(self) -> CloudModel:
         name, version = self.tag.name, self.tag.version
@@ -179,9 +182,7 @@ class Puller:
         target = self.store.models_dir / remote.name / remote.version
         if target.is_dir() and not self.force:
             model = self.store.load(target)
-            message = f"{self.tag} is already in the local store; use --force to pull it again."
-            self.progress.set_phase(Phase.SKIPPED, message)
-            return PullResult(self.tag, model, skipped=True, verified=False, message=message)
+            return self._skip_local(model)
         if remote.is_huggingface:
             message = f"{self.tag} {describe_huggingface(remote)}"
             self.progress.set_phase(Phase.SKIPPED, message)
@@ -201,11 +202,13 @@ class Puller:
             on_checkpoint=lambda state: self._save_checkpoint(staging, state),
         )
         try:
-            self.progress.set_phase(Phase.DOWNLOADING, f"Downloading {self.tag}")
+            self.progress.set_phase(
+                Phase.DOWNLOADING, Phrase(PhraseKey.DOWNLOADING, {"tag": str(self.tag)})
+            )
             self._download(extractor)
-            self.progress.set_phase(Phase.VERIFYING, "Checking model.yaml")
+            self.progress.set_phase(Phase.VERIFYING, Phrase(PhraseKey.CHECKING_MODEL_YAML))
             self._check_model_yaml(staging)
-            self.progress.set_phase(Phase.INSTALLING, "Installing")
+            self.progress.set_phase(Phase.INSTALLING, Phrase(PhraseKey.INSTALLING))
             written = extractor.done.values()
             size = (sum(entry.size for entry in written), len(written))
             model = self.store.install(staging, replace=self.force, size=size)
@@ -229,14 +232,29 @@ class Puller:
         self._remember_hashes(model, extractor)
         verified = checksums is not None
         if checksums is None:
-            how = "unverified: the server keeps no checksums; their total size was checked"
+            key = PhraseKey.PULLED_UNVERIFIED
         elif checksums.listed:
-            how = "every file verified"
+            key = PhraseKey.PULLED_VERIFIED
         else:
-            how = "verified as a whole"
-        message = f"Pulled {self.tag} ({len(extractor.done)} files, {how})"
-        self.progress.set_phase(Phase.DONE, message)
-        return PullResult(self.tag, model, skipped=False, verified=verified, message=message)
+            key = PhraseKey.PULLED_VERIFIED_WHOLE
+        phrase = Phrase(key, {"tag": str(self.tag), "count": len(extractor.done)})
+        self.progress.set_phase(Phase.DONE, phrase)
+        return PullResult(
+            self.tag,
+            model,
+            skipped=False,
+            verified=verified,
+            message=phrase.english(),
+            phrase=phrase,
+        )
+
+    def _skip_local(self, model: LocalModel) -> PullResult:
+        """Nothing to do: the version is in the store already (``--force`` pulls it again)."""
+        phrase = Phrase(PhraseKey.ALREADY_LOCAL, {"tag": str(self.tag)})
+        self.progress.set_phase(Phase.SKIPPED, phrase)
+        return PullResult(
+            self.tag, model, skipped=True, verified=False, message=phrase.english(), phrase=phrase
+        )
 
     # ---- download with resume ------------------------------------------------------
 
@@ -386,7 +404,9 @@ class Puller:
         """The archive must be the model we asked for (PROTOCOL.md 10.3)."""
         info = read_model_info(staging)
         if (info.name, info.version) != (self.tag.name, self.tag.version):
-            self.progress.set_checksum("model.yaml", ChecksumState.MISMATCH, "names another model")
+            self.progress.set_checksum(
+                "model.yaml", ChecksumState.MISMATCH, FileReason.NAMES_ANOTHER_MODEL
+            )
             raise InvalidModel(
                 f"The archive for {self.tag} holds a model.yaml for {info.tag}; "
                 "refusing to install a different model than the one requested."

@@ -31,6 +31,9 @@ from bentosync.core.filelist import (
     describe_difference,
     metadata_with_checksums,
 )
+from bentosync.core.filelist import (
+    difference as file_difference,
+)
 from bentosync.core.manifest import FileChanged, HashCache
 from bentosync.core.modelinfo import COMPATIBLE_BENTOML_VERSION
 from bentosync.core.store import LocalModel, LocalStore
@@ -42,6 +45,7 @@ from bentosync.core.transfer.parts import (
     check_part_size,
     fits_single_put,
 )
+from bentosync.core.transfer.phrases import FileReason, Phrase, PhraseKey
 from bentosync.core.transfer.prehash import Prehash
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 from bentosync.core.transfer.retrying import RetryPolicy
@@ -63,6 +67,8 @@ class PushResult:
     verified: bool
     strategy: str
     message: str
+    #: ``message`` as data, for the window to say in its language.
+    phrase: Phrase | None = None
 
 
 def build_manifest(
@@ -129,7 +135,7 @@ class Pusher:
         try:
             return self._run()
         except Cancelled:
-            self.progress.set_phase(Phase.CANCELLED, "Cancelled")
+            self.progress.set_phase(Phase.CANCELLED, Phrase(PhraseKey.CANCELLED))
             raise
         except BentoSyncError as exc:
             self.progress.set_phase(Phase.FAILED, str(exc))
@@ -156,7 +162,7 @@ class Pusher:
 
     def _run(self) -> PushResult:
         progress = self.progress
-        progress.set_phase(Phase.PREPARING, f"Reading {self.requested}")
+        progress.set_phase(Phase.PREPARING, Phrase(PhraseKey.READING, {"tag": str(self.requested)}))
         model = self._prehashed_model() or self.store.get(self.requested)
         self.tag = model.tag
         progress.tag = str(self.tag)
@@ -208,7 +214,10 @@ class Pusher:
         if resumed is None:
             # start_upload voids any earlier attempt on the server, so a resume skips it.
             self.call(self.client.start_upload, name, version)
-        progress.set_phase(Phase.UPLOADING, f"Uploading {self.tag} ({self.strategy})")
+        progress.set_phase(
+            Phase.UPLOADING,
+            Phrase(PhraseKey.UPLOADING, {"tag": str(self.tag), "strategy": self.strategy}),
+        )
         try:
             if self.strategy == "proxy":
                 uploader.send_whole(None)
@@ -235,7 +244,7 @@ class Pusher:
         else:
             hashing = Prehash(model, self.hash_cache)
         progress = self.progress
-        progress.set_phase(Phase.HASHING, "Computing sha256 of every file")
+        progress.set_phase(Phase.HASHING, Phrase(PhraseKey.HASHING))
 
         def laid_out(layout: TarLayout) -> None:
             progress.set_files([(m.path, m.size) for m in layout.files])
@@ -243,7 +252,7 @@ class Pusher:
 
         def hashed(path: str, done: int, size: int) -> None:
             if done >= size:
-                progress.set_checksum(path, ChecksumState.PENDING, "hashed; the server checks it")
+                progress.set_checksum(path, ChecksumState.PENDING, FileReason.HASHED_SERVER_CHECKS)
 
         hashing.listen(hashed, laid_out)
         return hashing
@@ -338,53 +347,62 @@ class Pusher:
     def _mark_differences(self, mine: Checksums, theirs: Checksums | None) -> None:
         """Mark the files the cloud record disagrees on; all of them if it cannot say which."""
         if mine.files is None or theirs is None or theirs.files is None:
-            self.progress.set_all_checksums(ChecksumState.MISMATCH, "the cloud copy differs")
+            self.progress.set_all_checksums(ChecksumState.MISMATCH, FileReason.CLOUD_COPY_DIFFERS)
             return
         cloud = {entry.path: entry for entry in theirs.files}
         for entry in mine.files:
             other = cloud.get(entry.path)
             if other is None:
-                self.progress.set_checksum(entry.path, ChecksumState.MISMATCH, "not in the cloud")
+                self.progress.set_checksum(
+                    entry.path, ChecksumState.MISMATCH, FileReason.NOT_IN_CLOUD
+                )
             elif other != entry:
                 self.progress.set_checksum(
-                    entry.path, ChecksumState.MISMATCH, "the cloud lists another sha256"
+                    entry.path, ChecksumState.MISMATCH, FileReason.OTHER_SHA256
                 )
             else:
-                self.progress.set_checksum(entry.path, ChecksumState.VERIFIED, "same in the cloud")
+                self.progress.set_checksum(
+                    entry.path, ChecksumState.VERIFIED, FileReason.SAME_IN_CLOUD
+                )
 
     def _already_there(
         self, model: LocalModel, remote: CloudModel, files: list[FileEntry]
     ) -> PushResult:
         theirs, mine = remote.checksums, self._checksums_of(files)
-        where = f"{self.tag} is already on {self.client.endpoint}"
+        where: dict[str, int | str] = {"tag": str(self.tag), "endpoint": self.client.endpoint}
         if theirs is None and remote.size_bytes and remote.size_bytes != model.size_bytes:
-            message = (
-                f"{where} with {remote.size_bytes:,} bytes of files, not {model.size_bytes:,}; "
-                f"run `bentosync push {self.tag} --recreate` to replace it."
+            phrase = Phrase(
+                PhraseKey.ALREADY_THERE_OTHER_SIZE,
+                {**where, "cloud_size": remote.size_bytes, "local_size": model.size_bytes},
             )
-            checksum, why = ChecksumState.MISMATCH, "the cloud copy has another size"
+            checksum, why = ChecksumState.MISMATCH, FileReason.OTHER_SIZE
         elif theirs is None:
-            message = (
-                f"{where}; the server keeps no checksums of it, so its files are unverified. "
-                "Use --force to upload it again."
-            )
-            checksum, why = ChecksumState.UNVERIFIED, "the server keeps no checksums"
+            phrase = Phrase(PhraseKey.ALREADY_THERE_UNVERIFIED, where)
+            checksum, why = ChecksumState.UNVERIFIED, FileReason.NO_CHECKSUMS
         elif theirs.digest == mine.digest:
-            how = "file by file" if theirs.listed else "as a whole"
-            message = f"{where}, identical {how}."
-            checksum, why = ChecksumState.VERIFIED, f"compared with the cloud's {theirs.describe()}"
+            key = (
+                PhraseKey.ALREADY_THERE_IDENTICAL
+                if theirs.listed
+                else PhraseKey.ALREADY_THERE_IDENTICAL_WHOLE
+            )
+            phrase = Phrase(key, where)
+            # A fixed reason, so the window can translate it: which of the two
+            # comparisons it was, not the cloud record's count again.
+            why = FileReason.SAME_IN_CLOUD if theirs.listed else FileReason.WHOLE_MATCHES
+            checksum = ChecksumState.VERIFIED
         else:
-            message = (
-                f"{where} with different files ({describe_difference(mine, theirs)}); "
-                f"run `bentosync push {self.tag} --recreate` to replace it."
+            phrase = Phrase(
+                PhraseKey.ALREADY_THERE_OTHER_FILES,
+                where,
+                difference=file_difference(mine, theirs),
             )
             self._mark_differences(mine, theirs)
-            self.progress.set_phase(Phase.SKIPPED, message)
-            return PushResult(self.tag, True, False, "", message)
+            self.progress.set_phase(Phase.SKIPPED, phrase)
+            return PushResult(self.tag, True, False, "", phrase.english(), phrase)
         self.progress.set_all_checksums(checksum, why)
-        self.progress.set_phase(Phase.SKIPPED, message)
+        self.progress.set_phase(Phase.SKIPPED, phrase)
         verified = checksum is ChecksumState.VERIFIED
-        return PushResult(self.tag, True, verified, "", message)
+        return PushResult(self.tag, True, verified, "", phrase.english(), phrase)
 
     def _choose_strategy(self, remote: CloudModel) -> tuple[str, CloudModel]:
         """PROTOCOL.md 4.5 / 6: the record's transmission_strategy decides."""
@@ -404,7 +422,9 @@ class Pusher:
             uploader.send_multipart(resumed)
         except UploadGone as exc:
             logger.info("%s; uploading %s again from the first part", exc, self.tag)
-            self.progress.set_phase(Phase.UPLOADING, f"Uploading {self.tag} again from the start")
+            self.progress.set_phase(
+                Phase.UPLOADING, Phrase(PhraseKey.UPLOADING_AGAIN, {"tag": str(self.tag)})
+            )
             self.call(self.client.start_upload, self.tag.name, self.tag.version or "")
             uploader.send_multipart(None)
 
@@ -449,30 +469,26 @@ class Pusher:
         theirs, mine = remote.checksums, self._checksums_of(files)
         verified = False
         if theirs is None:
-            how = "unverified: the server keeps no checksums of this version"
-            self.progress.set_all_checksums(
-                ChecksumState.UNVERIFIED, "the server keeps no checksums"
-            )
+            key = PhraseKey.PUSHED_UNVERIFIED
+            self.progress.set_all_checksums(ChecksumState.UNVERIFIED, FileReason.NO_CHECKSUMS)
         elif theirs.digest != mine.digest:
-            self.progress.set_all_checksums(ChecksumState.MISMATCH, "the server lists other files")
+            self.progress.set_all_checksums(
+                ChecksumState.MISMATCH, FileReason.SERVER_LISTS_OTHER_FILES
+            )
             raise BentoSyncError(
                 f"The server holds {self.tag} with checksums that differ from the local files "
                 f"({describe_difference(mine, theirs)})."
             )
         elif remote.archive_checked:
             verified = True
-            how = (
-                "every file verified by the server"
-                if theirs.listed
-                else ("verified as a whole by the server")
-            )
-            self.progress.set_all_checksums(ChecksumState.VERIFIED, "the server checked it")
+            key = PhraseKey.PUSHED_VERIFIED if theirs.listed else PhraseKey.PUSHED_VERIFIED_WHOLE
+            self.progress.set_all_checksums(ChecksumState.VERIFIED, FileReason.SERVER_CHECKED)
         else:
-            how = "checksums recorded for every pull to check; the server does not check uploads"
+            key = PhraseKey.PUSHED_RECORDED
             self.progress.set_all_checksums(
                 ChecksumState.UNVERIFIED,
-                "recorded in the cloud for pulls to check; this server does not check uploads",
+                FileReason.RECORDED_FOR_PULLS,
             )
-        message = f"Pushed {self.tag} ({len(files)} files, {how})"
-        self.progress.set_phase(Phase.DONE, message)
-        return PushResult(self.tag, False, verified, self.strategy, message)
+        phrase = Phrase(key, {"tag": str(self.tag), "count": len(files)})
+        self.progress.set_phase(Phase.DONE, phrase)
+        return PushResult(self.tag, False, verified, self.strategy, phrase.english(), phrase)

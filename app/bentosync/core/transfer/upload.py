@@ -20,6 +20,7 @@ from bentosync.core.cloud_records import CloudModel
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.journal import Journal
 from bentosync.core.transfer.parts import plan_parts
+from bentosync.core.transfer.phrases import Phrase, PhraseKey
 from bentosync.core.transfer.progress import Phase, TransferProgress
 from bentosync.core.transfer.rangereader import RangeReader
 from bentosync.core.transfer.retrying import Abandoned, RetryPolicy
@@ -215,7 +216,7 @@ class ArchiveUploader:
             errors.sort(key=lambda exc: isinstance(exc, Abandoned))
             if errors:
                 raise errors[0]  # type: ignore[misc]
-        self.progress.set_phase(Phase.VERIFYING, "The server is checking every file")
+        self.progress.set_phase(Phase.VERIFYING, Phrase(PhraseKey.SERVER_CHECKING))
         self._complete(upload_id, etags)
         if self.journal is not None:
             self.journal.forget_upload(self.client.endpoint, self.name, self.version)

@@ -23,6 +23,7 @@ from bentosync.core.hashcache import HashCache
 from bentosync.core.manifest import LocalFile, hash_files, scan_files
 from bentosync.core.store import LocalStore
 from bentosync.core.tags import Tag
+from bentosync.core.transfer.phrases import FileReason, Phrase, PhraseKey
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
 from bentosync.core.transfer.retrying import RetryPolicy
 
@@ -74,7 +75,9 @@ class Verifier:
         progress, client = self.progress, self.client
         local = self.store.get(self.tag)
         progress.tag = str(local.tag)
-        progress.set_phase(Phase.PREPARING, f"Fetching the checksums of {local.tag}")
+        progress.set_phase(
+            Phase.PREPARING, Phrase(PhraseKey.FETCHING_CHECKSUMS, {"tag": str(local.tag)})
+        )
         remote = RetryPolicy(self.cancel).call(client.get_model, local.name, local.version)
         checksums = remote.checksums
         if checksums is None:
@@ -85,7 +88,7 @@ class Verifier:
         files = scan_files(local.path)
         progress.set_files((f.path, f.size) for f in files)
         progress.set_all_checksums(ChecksumState.HASHING)
-        progress.set_phase(Phase.HASHING, "Reading every file again")
+        progress.set_phase(Phase.HASHING, Phrase(PhraseKey.READING_AGAIN))
 
         def hashed(path: str, done: int, size: int) -> None:
             progress.set_done(path, done)
@@ -112,10 +115,10 @@ def _compare_whole(
 ) -> VerifyResult:
     """Only a digest over every file to compare with: all match, or none can be named."""
     if checksums.matches(actual):
-        progress.set_all_checksums(ChecksumState.VERIFIED, "the whole model matches")
+        progress.set_all_checksums(ChecksumState.VERIFIED, FileReason.WHOLE_MATCHES)
         return VerifyResult(tag, [e.path for e in actual], [], [], [])
     difference = describe_difference(Checksums.of(actual), checksums)
-    progress.set_all_checksums(ChecksumState.MISMATCH, "the whole model differs")
+    progress.set_all_checksums(ChecksumState.MISMATCH, FileReason.WHOLE_DIFFERS)
     return VerifyResult(tag, [], [], [], [], whole=difference)
 
 
@@ -131,13 +134,13 @@ def _compare_files(
     for path, entry in sorted(actual.items()):
         want = wanted.get(path)
         if want is None:
-            progress.set_checksum(path, ChecksumState.MISMATCH, "not in the cloud's file list")
+            progress.set_checksum(path, ChecksumState.MISMATCH, FileReason.NOT_IN_FILE_LIST)
         elif want == entry:
             verified.append(path)
             progress.set_checksum(path, ChecksumState.VERIFIED)
         else:
             mismatched.append(path)
-            progress.set_checksum(path, ChecksumState.MISMATCH, "differs from the cloud's sha256")
+            progress.set_checksum(path, ChecksumState.MISMATCH, FileReason.DIFFERS_FROM_SHA256)
     return VerifyResult(
         tag,
         verified,
@@ -147,9 +150,12 @@ def _compare_files(
     )
 
 
-def _summary(result: VerifyResult) -> str:
+def _summary(result: VerifyResult) -> str | Phrase:
+    """A match as a phrase (the window translates it); a mismatch names files, in English."""
     if result.ok:
-        return f"{result.tag}: all {len(result.verified)} files match the cloud."
+        return Phrase(
+            PhraseKey.VERIFY_MATCHES, {"tag": str(result.tag), "count": len(result.verified)}
+        )
     if result.whole:
         return f"{result.tag}: the files differ from the cloud's checksum ({result.whole})."
     problems = []

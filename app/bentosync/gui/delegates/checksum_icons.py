@@ -14,6 +14,7 @@ from PySide6.QtGui import QIcon
 
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot
 from bentosync.gui import icons
+from bentosync.gui.engine_words import file_reason
 from bentosync.gui.i18n import TranslationContext
 
 logger = logging.getLogger(__name__)
@@ -80,12 +81,12 @@ def default_reason(state: ChecksumState) -> str:
 def file_tooltip(file: FileSnapshot) -> str:
     """Why the file has its icon, in the engine's words when it gave a reason.
 
-    The engine's reasons (``core.transfer``) stay English: they name what the
-    server said, and the CLI prints the same words.
+    The engine's fixed reasons are translated (``engine_words.file_reason``); one
+    that quotes the server stays as the server said it.
     """
     if file.reason:
         return ChecksumWords.tr("{state}: {reason}").format(
-            state=state_label(file.checksum), reason=file.reason
+            state=state_label(file.checksum), reason=file_reason(file.reason)
         )
     return default_reason(file.checksum)
 
@@ -131,7 +132,7 @@ def grouped_tooltip(grouped: list[tuple[ChecksumState, str, int]]) -> str:
     if len(grouped) == 1 and grouped[0][1]:
         state, reason, count = grouped[0]
         return ChecksumWords.tr("All {count} file(s) {state}: {reason}", "", count).format(
-            count=f"{count:,}", state=state_word(state), reason=reason
+            count=f"{count:,}", state=state_word(state), reason=file_reason(reason)
         )
     counts: dict[ChecksumState, int] = {}
     for state, _, n in grouped:
@@ -148,7 +149,7 @@ def grouped_tooltip(grouped: list[tuple[ChecksumState, str, int]]) -> str:
     lines = [", ".join(parts)]
     lines += [
         ChecksumWords.tr("{count} {state}: {reason}").format(
-            count=n, state=state_word(state), reason=reason
+            count=n, state=state_word(state), reason=file_reason(reason)
         )
         for state, reason, n in grouped
         if reason

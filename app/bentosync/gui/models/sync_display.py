@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 
 from bentosync.core.sync_state import SyncEntry, SyncState
 from bentosync.gui import icons
+from bentosync.gui.engine_words import sync_reason
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +87,11 @@ def unknown_cell() -> SyncCell:
 
 
 def cell_for(entry: SyncEntry | None) -> SyncCell:
-    """The cell of a verdict. The reason is ``core.sync_state``'s sentence, in English:
-    it names sizes and counts the engine computed, and the CLI prints the same words."""
+    """The cell of a verdict. The reason is ``core.sync_state``'s sentence, said again
+    in the window's language from its key and numbers (``engine_words``)."""
     if entry is None:
         return unknown_cell()
-    reason = entry.reason
+    reason = sync_reason(entry)
     if entry.state is SyncState.IN_SYNC and entry.verified:
         reason = QCoreApplication.translate("SyncState", "Verified: {reason}").format(reason=reason)
     return SyncCell(state_label(entry.state), ICON_NAMES[entry.state], reason)

@@ -27,6 +27,7 @@ from bentosync.gui.delegates.checksum_icons import (
     grouped_tooltip,
     state_word,
 )
+from bentosync.gui.engine_words import file_reason
 from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
 from bentosync.gui.models import transfer_format as fmt
 from bentosync.gui.models.file_tree import FileTree, Node
@@ -77,7 +78,7 @@ def checksum_words(state: ChecksumState | None, reason: str = "") -> str:
     words = TransferCells.tr("checksum {state}").format(state=state_word(state))
     if not reason:
         return words
-    return TransferCells.tr("{words}: {reason}").format(words=words, reason=reason)
+    return TransferCells.tr("{words}: {reason}").format(words=words, reason=file_reason(reason))
 
 
 def _files(count: int) -> str:

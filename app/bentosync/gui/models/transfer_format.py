@@ -2,9 +2,11 @@
 
 Kept apart from the model so the texts can be tested without Qt, and so the
 status bar summary and the rows always say the same thing the same way.
-Every word is translated here (context ``TransferFormat``). What the engine and
-the server say (a job's ``error`` and ``message``, a file's checksum reason) is
-shown as it came, in English: it names files, servers and the CLI's words.
+Every word is translated here (context ``TransferFormat``). A job's ``message`` is
+said in the window's language when the engine gave it as a phrase (its fixed
+sentences: phases, results, skips; see ``engine_words``). What the server and
+the engine say on a failure (a job's ``error``, a mismatch's reason) is shown as
+it came, in English: it names files, servers and the CLI's words.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bentosync.application.formatting import format_size, format_speed
 from bentosync.application.jobs import KIND_PULL, KIND_PUSH, KIND_VERIFY, JobSnapshot, JobStatus
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot, Phase
 from bentosync.gui.delegates.checksum_icons import reasons
+from bentosync.gui.engine_words import file_reason, number, phrase_text
 from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
 
 logger = logging.getLogger(__name__)
@@ -161,7 +164,7 @@ def job_status_text(snapshot: JobSnapshot, grouped: Grouped | None = None) -> st
         return status_label(status)
     if status is JobStatus.SKIPPED:
         if snapshot.message:
-            return TransferFormat.tr("Skipped: {reason}").format(reason=snapshot.message)
+            return TransferFormat.tr("Skipped: {reason}").format(reason=job_message(snapshot))
         return status_label(status)
     if status is JobStatus.DONE:
         return done_text(snapshot, grouped)
@@ -184,8 +187,38 @@ def done_text(snapshot: JobSnapshot, grouped: Grouped | None = None) -> str:
     if states == {ChecksumState.VERIFIED}:
         return TransferFormat.tr("Done, verified")
     if len(grouped) == 1 and grouped[0][0] is ChecksumState.UNVERIFIED and grouped[0][1]:
-        return TransferFormat.tr("Done, unverified: {reason}").format(reason=grouped[0][1])
+        return TransferFormat.tr("Done, unverified: {reason}").format(
+            reason=file_reason(grouped[0][1])
+        )
     return TransferFormat.tr("Done")
+
+
+def job_message(snapshot: JobSnapshot) -> str:
+    """The job's message in the window's language where the engine gave it as a phrase;
+    else as it came (free text, such as a failure's sentence)."""
+    if snapshot.phrase is not None:
+        return phrase_text(snapshot.phrase)
+    if snapshot.status is JobStatus.INTERRUPTED and snapshot.interrupted is not None:
+        record = snapshot.interrupted
+        if record.total_files:
+            return TransferFormat.tr(
+                "Interrupted when BentoSync last closed; {done} of %Ln file(s) were done. "
+                "Retry resumes it from there.",
+                "",
+                record.total_files,
+            ).format(done=number(record.done_files))
+        return TransferFormat.tr(
+            "Interrupted when BentoSync last closed; it had not started moving files. "
+            "Retry resumes it from there."
+        )
+    return snapshot.message
+
+
+def progress_message(snapshot: JobSnapshot) -> str:
+    """What a running job's engine is doing, in the window's language where it can be."""
+    if snapshot.progress.phrase is not None:
+        return phrase_text(snapshot.progress.phrase)
+    return snapshot.progress.message
 
 
 def replace_hint(snapshot: JobSnapshot) -> str:
@@ -199,10 +232,10 @@ def replace_hint(snapshot: JobSnapshot) -> str:
 
 def job_status_tooltip(snapshot: JobSnapshot) -> str:
     if snapshot.record_conflict:
-        return f"{snapshot.error or snapshot.message}\n\n{replace_hint(snapshot)}"
+        return f"{snapshot.error or job_message(snapshot)}\n\n{replace_hint(snapshot)}"
     if snapshot.status.finished:
-        return snapshot.error or snapshot.message
-    return snapshot.progress.message or job_status_text(snapshot)
+        return snapshot.error or job_message(snapshot)
+    return progress_message(snapshot) or job_status_text(snapshot)
 
 
 def file_status_text(file: FileSnapshot, job: JobSnapshot) -> str:
@@ -270,15 +303,15 @@ def describe_outcome(snapshot: JobSnapshot) -> tuple[str, str, bool]:
     """(title, message, is_error) for the notification of a finished job."""
     kind, status, tag = snapshot.kind, snapshot.status, snapshot.tag
     if status is JobStatus.DONE:
-        return _outcome_title(kind, "finished", tag), snapshot.message or tag, False
+        return _outcome_title(kind, "finished", tag), job_message(snapshot) or tag, False
     if status is JobStatus.SKIPPED:
-        message = snapshot.message or tag
+        message = job_message(snapshot) or tag
         if snapshot.record_conflict:
             message = f"{message} {replace_hint(snapshot)}"
         return _outcome_title(kind, "skipped", tag), message, False
     if status in (JobStatus.CANCELLED, JobStatus.INTERRUPTED):
         return _outcome_title(kind, status.value, tag), tag, False
-    message = snapshot.error or snapshot.message
+    message = snapshot.error or job_message(snapshot)
     if snapshot.record_conflict:
         message = f"{message} {replace_hint(snapshot)}"
     return _outcome_title(kind, "failed", tag), message, True

@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
 
 from bentosync.application.formatting import format_labels, format_size
 from bentosync.core.cloud_records import CloudModel
-from bentosync.core.filelist import METADATA_KEY, Checksums, FileEntry, describe_difference
+from bentosync.core.filelist import METADATA_KEY, Checksums, FileEntry
+from bentosync.core.filelist import difference as differ
 from bentosync.core.store import LocalModel
 from bentosync.core.sync_state import SyncEntry
 from bentosync.gui import icons
+from bentosync.gui.engine_words import difference_text
 from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
 from bentosync.gui.models import cloud_describe, files_model
 from bentosync.gui.models.cloud_models import created_of, sync_cell
@@ -403,8 +405,7 @@ class DetailsPanel(QWidget):
                     ).format(count=f"{len(files):,}")
                 )
             else:
-                # ``core.filelist``'s words (sizes and counts), as the CLI prints them.
-                difference = describe_difference(Checksums.of(files), theirs)
+                difference = difference_text(differ(Checksums.of(files), theirs))
                 self.files_status.setText(
                     self.tr("Differs from the cloud copy: {difference}").format(
                         difference=difference

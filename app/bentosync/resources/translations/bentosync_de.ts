@@ -107,7 +107,7 @@
 <context>
     <name>ChecksumWords</name>
     <message>
-        <location filename="../../gui/delegates/checksum_icons.py" line="+44"/>
+        <location filename="../../gui/delegates/checksum_icons.py" line="+45"/>
         <source>pending</source>
         <extracomment>Icon IDs (``resources/icons/{light,dark}/&lt;id&gt;.svg``). What a job row shows when its files disagree: the worst state wins.</extracomment>
         <translation>ausstehend</translation>
@@ -210,7 +210,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location filename="../../gui/models/transfer_cells.py" line="+90"/>
+        <location filename="../../gui/models/transfer_cells.py" line="+91"/>
         <source>{count} {state}</source>
         <translation>{count} {state}</translation>
     </message>
@@ -768,7 +768,7 @@ Zugangsdaten: {source}</translation>
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../gui/widgets/details_panel.py" line="+68"/>
+        <location filename="../../gui/widgets/details_panel.py" line="+70"/>
         <source>Sync</source>
         <extracomment>The rows, by key (``fields``); the keys are the English labels, translated when shown.</extracomment>
         <translation>Sync</translation>
@@ -1002,7 +1002,7 @@ sha256 des ganzen Modells: {digest}</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Differs from the cloud copy: {difference}</source>
         <translation>Weicht von der Cloud-Kopie ab: {difference}</translation>
     </message>
@@ -1082,6 +1082,386 @@ sha256 des ganzen Modells: {digest}</numerusform>
             <numerusform>%n Ordner importieren und hochladen (Ziel: {where})</numerusform>
             <numerusform>%n Ordner importieren und hochladen (Ziel: {where})</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>EngineWords</name>
+    <message>
+        <location filename="../../gui/engine_words.py" line="+44"/>
+        <source>{size} bytes</source>
+        <translation>{size} Bytes</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>%n file(s) differ ({names})</source>
+        <translation>
+            <numerusform>%n Datei weicht ab ({names})</numerusform>
+            <numerusform>%n Dateien weichen ab ({names})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n only here ({names})</source>
+        <translation>
+            <numerusform>%n nur hier ({names})</numerusform>
+            <numerusform>%n nur hier ({names})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n only in the cloud ({names})</source>
+        <translation>
+            <numerusform>%n nur in der Cloud ({names})</numerusform>
+            <numerusform>%n nur in der Cloud ({names})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n file(s) of {size} here</source>
+        <translation>
+            <numerusform>hier %n Datei mit {size}</numerusform>
+            <numerusform>hier %n Dateien mit {size}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n file(s) of {size} in the cloud</source>
+        <translation>
+            <numerusform>in der Cloud %n Datei mit {size}</numerusform>
+            <numerusform>in der Cloud %n Dateien mit {size}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{here}, {there}</source>
+        <comment>two halves of a difference</comment>
+        <translation>{here}, {there}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>the same %n file(s) by count and size, with other contents (the cloud keeps one checksum for the whole model, so the file cannot be named)</source>
+        <translation>
+            <numerusform>dieselbe %n Datei nach Anzahl und Größe, aber mit anderem Inhalt (die Cloud speichert eine Prüfsumme für das ganze Modell, daher lässt sich die Datei nicht benennen)</numerusform>
+            <numerusform>dieselben %n Dateien nach Anzahl und Größe, aber mit anderem Inhalt (die Cloud speichert eine Prüfsumme für das ganze Modell, daher lässt sich die Datei nicht benennen)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Only on this computer; push it to share it.</source>
+        <translation>Nur auf diesem Computer; laden Sie es hoch, um es zu teilen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only in the cloud; pull it to use it here.</source>
+        <translation>Nur in der Cloud; laden Sie es herunter, um es hier zu verwenden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only in the cloud, and its upload is {status}: it cannot be pulled.</source>
+        <translation>Nur in der Cloud, und sein Upload hat den Status {status}: es kann nicht heruntergeladen werden.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The cloud record is a reference to a Hugging Face model, not an archive of these files.</source>
+        <translation>Der Cloud-Eintrag ist ein Verweis auf ein Hugging-Face-Modell, kein Archiv dieser Dateien.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The cloud copy is not usable (upload {status}: {why}); push it again.</source>
+        <translation>Die Cloud-Kopie ist nicht nutzbar (Upload {status}: {why}); laden Sie es erneut hoch.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The cloud copy is not usable (upload {status}); push it again.</source>
+        <translation>Die Cloud-Kopie ist nicht nutzbar (Upload {status}); laden Sie es erneut hoch.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sizes differ: {here} here, {there} in the cloud.</source>
+        <translation>Die Größen weichen ab: hier {here}, in der Cloud {there}.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Same size on both sides; the server keeps no checksums, so the files are unverified.</source>
+        <translation>Auf beiden Seiten gleich groß; der Server speichert keine Prüfsummen, die Dateien sind also nicht verifiziert.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>All %n file(s) have the same sha256 on both sides.</source>
+        <translation>
+            <numerusform>Die einzige Datei hat auf beiden Seiten dieselbe sha256.</numerusform>
+            <numerusform>Alle %n Dateien haben auf beiden Seiten dieselbe sha256.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>All %n file(s) match the cloud&apos;s whole-model sha256 on both sides.</source>
+        <translation>
+            <numerusform>Die einzige Datei stimmt mit der sha256 der Cloud über das ganze Modell überein.</numerusform>
+            <numerusform>Alle %n Dateien stimmen mit der sha256 der Cloud über das ganze Modell überein.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n file(s) here, {cloud} in the cloud.</source>
+        <translation>
+            <numerusform>Hier %n Datei, in der Cloud {cloud}.</numerusform>
+            <numerusform>Hier %n Dateien, in der Cloud {cloud}.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Same size and file count; checksums are compared when the model is verified or its files are shown.</source>
+        <translation>Gleiche Größe und Dateianzahl; die Prüfsummen werden verglichen, wenn das Modell verifiziert oder seine Dateien angezeigt werden.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Looking up {tag}</source>
+        <translation>{tag} wird gesucht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Downloading {tag}</source>
+        <translation>{tag} wird heruntergeladen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Checking model.yaml</source>
+        <translation>model.yaml wird geprüft</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Installing</source>
+        <translation>Wird installiert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reading {tag}</source>
+        <translation>{tag} wird gelesen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Computing sha256 of every file</source>
+        <translation>sha256 jeder Datei wird berechnet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Uploading {tag} ({strategy})</source>
+        <translation>{tag} wird hochgeladen ({strategy})</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Uploading {tag} again from the start</source>
+        <translation>{tag} wird erneut von Anfang an hochgeladen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server is checking every file</source>
+        <translation>Der Server prüft jede Datei</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Fetching the checksums of {tag}</source>
+        <translation>Prüfsummen von {tag} werden abgerufen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reading every file again</source>
+        <translation>Jede Datei wird erneut gelesen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting for a free slot</source>
+        <translation>Wartet auf einen freien Platz</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancelled before it started</source>
+        <translation>Abgebrochen, bevor es begann</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Pushed {tag} (%n file(s), every file verified by the server)</source>
+        <translation>
+            <numerusform>{tag} hochgeladen (%n Datei, vom Server verifiziert)</numerusform>
+            <numerusform>{tag} hochgeladen (%n Dateien, jede vom Server verifiziert)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Pushed {tag} (%n file(s), verified as a whole by the server)</source>
+        <translation>
+            <numerusform>{tag} hochgeladen (%n Datei, vom Server als Ganzes verifiziert)</numerusform>
+            <numerusform>{tag} hochgeladen (%n Dateien, vom Server als Ganzes verifiziert)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Pushed {tag} (%n file(s), checksums recorded for every pull to check; the server does not check uploads)</source>
+        <translation>
+            <numerusform>{tag} hochgeladen (%n Datei, Prüfsumme für jeden Download zur Prüfung erfasst; der Server prüft Uploads nicht)</numerusform>
+            <numerusform>{tag} hochgeladen (%n Dateien, Prüfsummen für jeden Download zur Prüfung erfasst; der Server prüft Uploads nicht)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Pushed {tag} (%n file(s), unverified: the server keeps no checksums of this version)</source>
+        <translation>
+            <numerusform>{tag} hochgeladen (%n Datei, nicht verifiziert: der Server speichert keine Prüfsummen dieser Version)</numerusform>
+            <numerusform>{tag} hochgeladen (%n Dateien, nicht verifiziert: der Server speichert keine Prüfsummen dieser Version)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Pulled {tag} (%n file(s), every file verified)</source>
+        <translation>
+            <numerusform>{tag} heruntergeladen (%n Datei, verifiziert)</numerusform>
+            <numerusform>{tag} heruntergeladen (%n Dateien, jede verifiziert)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Pulled {tag} (%n file(s), verified as a whole)</source>
+        <translation>
+            <numerusform>{tag} heruntergeladen (%n Datei, als Ganzes verifiziert)</numerusform>
+            <numerusform>{tag} heruntergeladen (%n Dateien, als Ganzes verifiziert)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Pulled {tag} (%n file(s), unverified: the server keeps no checksums; their total size was checked)</source>
+        <translation>
+            <numerusform>{tag} heruntergeladen (%n Datei, nicht verifiziert: der Server speichert keine Prüfsummen; ihre Größe wurde geprüft)</numerusform>
+            <numerusform>{tag} heruntergeladen (%n Dateien, nicht verifiziert: der Server speichert keine Prüfsummen; ihre Gesamtgröße wurde geprüft)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>{tag}: all %n file(s) match the cloud.</source>
+        <translation>
+            <numerusform>{tag}: die einzige Datei stimmt mit der Cloud überein.</numerusform>
+            <numerusform>{tag}: alle %n Dateien stimmen mit der Cloud überein.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{tag} is already in the local store; use --force to pull it again.</source>
+        <translation>{tag} ist bereits im lokalen Speicher; mit --force wird es erneut heruntergeladen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{tag} is already on {endpoint}, identical file by file.</source>
+        <translation>{tag} ist bereits auf {endpoint}, Datei für Datei identisch.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{tag} is already on {endpoint}, identical as a whole.</source>
+        <translation>{tag} ist bereits auf {endpoint}, als Ganzes identisch.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{tag} is already on {endpoint}; the server keeps no checksums of it, so its files are unverified. Use --force to upload it again.</source>
+        <translation>{tag} ist bereits auf {endpoint}; der Server speichert keine Prüfsummen davon, seine Dateien sind also nicht verifiziert. Mit --force wird es erneut hochgeladen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{tag} is already on {endpoint} with {cloud} of files, not {local}; run `bentosync push {tag} --recreate` to replace it.</source>
+        <translation>{tag} ist bereits auf {endpoint}, mit {cloud} an Dateien statt {local}; `bentosync push {tag} --recreate` ersetzt es.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{tag} is already on {endpoint} with different files ({difference}); run `bentosync push {tag} --recreate` to replace it.</source>
+        <translation>{tag} ist bereits auf {endpoint}, mit anderen Dateien ({difference}); `bentosync push {tag} --recreate` ersetzt es.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>hashed; the server checks it</source>
+        <translation>berechnet; der Server prüft sie</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the cloud copy differs</source>
+        <translation>die Cloud-Kopie weicht ab</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not in the cloud</source>
+        <translation>nicht in der Cloud</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the cloud lists another sha256</source>
+        <translation>die Cloud führt eine andere sha256</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>same in the cloud</source>
+        <translation>in der Cloud gleich</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the cloud copy has another size</source>
+        <translation>die Cloud-Kopie hat eine andere Größe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the server keeps no checksums</source>
+        <translation>der Server speichert keine Prüfsummen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the server lists other files</source>
+        <translation>der Server führt andere Dateien</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the server checked it</source>
+        <translation>vom Server geprüft</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>recorded in the cloud for pulls to check; this server does not check uploads</source>
+        <translation>in der Cloud erfasst, damit Downloads sie prüfen; dieser Server prüft Uploads nicht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the whole model matches</source>
+        <translation>das ganze Modell stimmt überein</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the whole model differs</source>
+        <translation>das ganze Modell weicht ab</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not in the cloud&apos;s file list</source>
+        <translation>nicht in der Dateiliste der Cloud</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>differs from the cloud&apos;s sha256</source>
+        <translation>weicht von der sha256 der Cloud ab</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the whole model matches its checksum</source>
+        <translation>das ganze Modell stimmt mit seiner Prüfsumme überein</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the files differ from the model&apos;s checksum</source>
+        <translation>die Dateien weichen von der Prüfsumme des Modells ab</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>names another model</source>
+        <translation>nennt ein anderes Modell</translation>
     </message>
 </context>
 <context>
@@ -1212,7 +1592,7 @@ Wenn es wieder passiert, melden Sie es bitte mit den Details (Hilfe ▸ Protokol
 <context>
     <name>FileCount</name>
     <message numerus="yes">
-        <location filename="../../gui/widgets/details_panel.py" line="-361"/>
+        <location filename="../../gui/widgets/details_panel.py" line="-360"/>
         <source>{count} file(s)</source>
         <translation>
             <numerusform>{count} Datei</numerusform>
@@ -1609,7 +1989,7 @@ stage=dev</translation>
 <context>
     <name>ModelOperations</name>
     <message>
-        <location filename="../../gui/operations.py" line="+125"/>
+        <location filename="../../gui/operations.py" line="+126"/>
         <source>Not pulled</source>
         <extracomment>``(kind, tag, force)`` for every transfer handed to the transfer layer. Any dialog just opened (conflict, delete, import), for tests and for focus. The local store changed (import, delete): list it again. The cloud changed (delete): list it again. ``LocalModel`` made by an import.</extracomment>
         <translation>Nicht heruntergeladen</translation>
@@ -1646,7 +2026,12 @@ stage=dev</translation>
         <translation>In der Cloud: {summary}.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+6"/>
+        <source>{state}: {reason}</source>
+        <translation>{state}: {reason}</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Cannot push {tag}</source>
         <translation>{tag} kann nicht hochgeladen werden</translation>
     </message>
@@ -1768,7 +2153,7 @@ stage=dev</translation>
         <translation>Modelle zeigen, deren Name, Version oder Labels jedes Wort enthalten</translation>
     </message>
     <message numerus="yes">
-        <location line="+266"/>
+        <location line="+304"/>
         <source>{count} model(s)</source>
         <translation>
             <numerusform>{count} Modell</numerusform>
@@ -1884,7 +2269,7 @@ stage=dev</translation>
 <context>
     <name>SyncState</name>
     <message>
-        <location filename="../../gui/models/sync_display.py" line="+69"/>
+        <location filename="../../gui/models/sync_display.py" line="+70"/>
         <source>In sync</source>
         <extracomment>Roles the Sync column answers itself; the rest go to the record&apos;s renderer. Sorting by the Sync column groups what needs attention first.</extracomment>
         <translation>Synchron</translation>
@@ -2040,7 +2425,7 @@ stage=dev</translation>
 <context>
     <name>TransferFormat</name>
     <message>
-        <location filename="../../gui/models/transfer_format.py" line="+32"/>
+        <location filename="../../gui/models/transfer_format.py" line="+35"/>
         <source>Delete from Cloud and Push Again…</source>
         <extracomment>The transfers panel&apos;s action for a push refused by ``RecordConflict`` (English source).</extracomment>
         <translation>Aus der Cloud löschen und erneut hochladen…</translation>
@@ -2117,13 +2502,13 @@ stage=dev</translation>
     <message>
         <location line="+1"/>
         <location line="+13"/>
-        <location line="+103"/>
-        <location line="+22"/>
+        <location line="+105"/>
+        <location line="+50"/>
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location line="-137"/>
+        <location line="-167"/>
         <location line="+13"/>
         <source>Skipped</source>
         <translation>Übersprungen</translation>
@@ -2157,12 +2542,12 @@ stage=dev</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+154"/>
+        <location line="+184"/>
         <source>{eta} left</source>
         <translation>noch {eta}</translation>
     </message>
     <message>
-        <location line="-145"/>
+        <location line="-175"/>
         <source>{kind} {tag}</source>
         <translation>{kind} {tag}</translation>
     </message>
@@ -2199,8 +2584,21 @@ stage=dev</translation>
         <source>Done, unverified: {reason}</source>
         <translation>Fertig, nicht verifiziert: {reason}</translation>
     </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>Interrupted when BentoSync last closed; {done} of %Ln file(s) were done. Retry resumes it from there.</source>
+        <translation>
+            <numerusform>Unterbrochen, als BentoSync zuletzt geschlossen wurde; {done} von %Ln Datei war fertig. „Wiederholen“ setzt dort fort.</numerusform>
+            <numerusform>Unterbrochen, als BentoSync zuletzt geschlossen wurde; {done} von %Ln Dateien waren fertig. „Wiederholen“ setzt dort fort.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>Interrupted when BentoSync last closed; it had not started moving files. Retry resumes it from there.</source>
+        <translation>Unterbrochen, als BentoSync zuletzt geschlossen wurde; es hatte noch keine Dateien übertragen. „Wiederholen“ setzt dort fort.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>To replace the cloud version with this computer&apos;s copy, choose “{action}” in this transfer&apos;s context menu or the Transfers toolbar: it asks before deleting {tag} from the cloud.</source>
         <translation>Um die Cloud-Version durch die Kopie dieses Computers zu ersetzen, wählen Sie „{action}“ im Kontextmenü dieser Übertragung oder in der Werkzeugleiste „Übertragungen“: Es fragt nach, bevor {tag} aus der Cloud gelöscht wird.</translation>
     </message>

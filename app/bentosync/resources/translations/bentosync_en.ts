@@ -4,7 +4,7 @@
 <context>
     <name>ChecksumWords</name>
     <message numerus="yes">
-        <location filename="../../gui/delegates/checksum_icons.py" line="+133"/>
+        <location filename="../../gui/delegates/checksum_icons.py" line="+134"/>
         <source>All {count} file(s) {state}: {reason}</source>
         <translation>
             <numerusform>{count} file {state}: {reason}</numerusform>
@@ -139,7 +139,7 @@
 <context>
     <name>DetailsPanel</name>
     <message numerus="yes">
-        <location filename="../../gui/widgets/details_panel.py" line="+337"/>
+        <location filename="../../gui/widgets/details_panel.py" line="+339"/>
         <source>{count} file(s) covered by one checksum</source>
         <translation>
             <numerusform>{count} file covered by one checksum</numerusform>
@@ -209,7 +209,7 @@ sha256 of the whole model: {digest}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+23"/>
+        <location line="+22"/>
         <source>{bad} of {count} file(s) differ from the cloud copy</source>
         <translation>
             <numerusform>{bad} of {count} files differ from the cloud copy</numerusform>
@@ -277,9 +277,148 @@ sha256 of the whole model: {digest}</numerusform>
     </message>
 </context>
 <context>
+    <name>EngineWords</name>
+    <message numerus="yes">
+        <location filename="../../gui/engine_words.py" line="+57"/>
+        <source>%n file(s) differ ({names})</source>
+        <translation>
+            <numerusform>%n file differs ({names})</numerusform>
+            <numerusform>%n files differ ({names})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n only here ({names})</source>
+        <translation>
+            <numerusform>%n only here ({names})</numerusform>
+            <numerusform>%n only here ({names})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n only in the cloud ({names})</source>
+        <translation>
+            <numerusform>%n only in the cloud ({names})</numerusform>
+            <numerusform>%n only in the cloud ({names})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n file(s) of {size} here</source>
+        <translation>
+            <numerusform>%n file of {size} here</numerusform>
+            <numerusform>%n files of {size} here</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n file(s) of {size} in the cloud</source>
+        <translation>
+            <numerusform>%n file of {size} in the cloud</numerusform>
+            <numerusform>%n files of {size} in the cloud</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>the same %n file(s) by count and size, with other contents (the cloud keeps one checksum for the whole model, so the file cannot be named)</source>
+        <translation>
+            <numerusform>the same %n file by count and size, with other contents (the cloud keeps one checksum for the whole model, so the file cannot be named)</numerusform>
+            <numerusform>the same %n files by count and size, with other contents (the cloud keeps one checksum for the whole model, so the file cannot be named)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+45"/>
+        <source>All %n file(s) have the same sha256 on both sides.</source>
+        <translation>
+            <numerusform>The only file has the same sha256 on both sides.</numerusform>
+            <numerusform>All %n files have the same sha256 on both sides.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>All %n file(s) match the cloud&apos;s whole-model sha256 on both sides.</source>
+        <translation>
+            <numerusform>The only file matches the cloud&apos;s whole-model sha256 on both sides.</numerusform>
+            <numerusform>All %n files match the cloud&apos;s whole-model sha256 on both sides.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n file(s) here, {cloud} in the cloud.</source>
+        <translation>
+            <numerusform>%n file here, {cloud} in the cloud.</numerusform>
+            <numerusform>%n files here, {cloud} in the cloud.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+51"/>
+        <source>Pushed {tag} (%n file(s), every file verified by the server)</source>
+        <translation>
+            <numerusform>Pushed {tag} (%n file, every file verified by the server)</numerusform>
+            <numerusform>Pushed {tag} (%n files, every file verified by the server)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Pushed {tag} (%n file(s), verified as a whole by the server)</source>
+        <translation>
+            <numerusform>Pushed {tag} (%n file, verified as a whole by the server)</numerusform>
+            <numerusform>Pushed {tag} (%n files, verified as a whole by the server)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Pushed {tag} (%n file(s), checksums recorded for every pull to check; the server does not check uploads)</source>
+        <translation>
+            <numerusform>Pushed {tag} (%n file, checksums recorded for every pull to check; the server does not check uploads)</numerusform>
+            <numerusform>Pushed {tag} (%n files, checksums recorded for every pull to check; the server does not check uploads)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>Pushed {tag} (%n file(s), unverified: the server keeps no checksums of this version)</source>
+        <translation>
+            <numerusform>Pushed {tag} (%n file, unverified: the server keeps no checksums of this version)</numerusform>
+            <numerusform>Pushed {tag} (%n files, unverified: the server keeps no checksums of this version)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Pulled {tag} (%n file(s), every file verified)</source>
+        <translation>
+            <numerusform>Pulled {tag} (%n file, every file verified)</numerusform>
+            <numerusform>Pulled {tag} (%n files, every file verified)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Pulled {tag} (%n file(s), verified as a whole)</source>
+        <translation>
+            <numerusform>Pulled {tag} (%n file, verified as a whole)</numerusform>
+            <numerusform>Pulled {tag} (%n files, verified as a whole)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Pulled {tag} (%n file(s), unverified: the server keeps no checksums; their total size was checked)</source>
+        <translation>
+            <numerusform>Pulled {tag} (%n file, unverified: the server keeps no checksums; their total size was checked)</numerusform>
+            <numerusform>Pulled {tag} (%n files, unverified: the server keeps no checksums; their total size was checked)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>{tag}: all %n file(s) match the cloud.</source>
+        <translation>
+            <numerusform>{tag}: the only file matches the cloud.</numerusform>
+            <numerusform>{tag}: all %n files match the cloud.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FileCount</name>
     <message numerus="yes">
-        <location filename="../../gui/widgets/details_panel.py" line="-348"/>
+        <location filename="../../gui/widgets/details_panel.py" line="-347"/>
         <source>{count} file(s)</source>
         <translation>
             <numerusform>{count} file</numerusform>
@@ -358,7 +497,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>ModelOperations</name>
     <message numerus="yes">
-        <location filename="../../gui/operations.py" line="+152"/>
+        <location filename="../../gui/operations.py" line="+153"/>
         <source>%n version(s) left as it was.</source>
         <translation>
             <numerusform>%n version left as it was.</numerusform>
@@ -374,7 +513,7 @@ sha256 of the whole model: {digest}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+48"/>
+        <location line="+52"/>
         <source>{tags} being transferred; cancel the transfer first.</source>
         <translation>
             <numerusform>{tags} is being transferred; cancel the transfer first.</numerusform>
@@ -393,7 +532,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>ModelPane</name>
     <message numerus="yes">
-        <location filename="../../gui/widgets/model_pane.py" line="+361"/>
+        <location filename="../../gui/widgets/model_pane.py" line="+399"/>
         <source>{count} model(s)</source>
         <translation>
             <numerusform>{count} model</numerusform>
@@ -431,7 +570,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>TransferCells</name>
     <message numerus="yes">
-        <location filename="../../gui/models/transfer_cells.py" line="+84"/>
+        <location filename="../../gui/models/transfer_cells.py" line="+85"/>
         <source>{count} file(s)</source>
         <translation>
             <numerusform>{count} file</numerusform>
@@ -450,7 +589,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>TransferFormat</name>
     <message numerus="yes">
-        <location filename="../../gui/models/transfer_format.py" line="+135"/>
+        <location filename="../../gui/models/transfer_format.py" line="+138"/>
         <source>Interrupted · {done} of {total} file(s) done</source>
         <translation>
             <numerusform>Interrupted · {done} of {total} files done</numerusform>
@@ -458,7 +597,15 @@ sha256 of the whole model: {digest}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+101"/>
+        <location line="+67"/>
+        <source>Interrupted when BentoSync last closed; {done} of %Ln file(s) were done. Retry resumes it from there.</source>
+        <translation>
+            <numerusform>Interrupted when BentoSync last closed; {done} of %Ln file was done. Retry resumes it from there.</numerusform>
+            <numerusform>Interrupted when BentoSync last closed; {done} of %Ln files were done. Retry resumes it from there.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+64"/>
         <source>%n transfer(s) finished</source>
         <translation>
             <numerusform>%n transfer finished</numerusform>
