@@ -24,7 +24,7 @@ from PySide6.QtCore import QLocale
 from bentosync.core.filelist import Difference, DifferenceKind
 from bentosync.core.sync_state import ReasonArgs, SyncEntry, SyncReason
 from bentosync.core.transfer.phrases import FileReason, Phrase, PhraseKey
-from bentosync.gui.i18n import TranslationContext
+from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
 
 logger = logging.getLogger(__name__)
 
@@ -153,42 +153,59 @@ def sync_reason(entry: SyncEntry) -> str:
     return reason_text(entry.reason_key, entry.reason_args, entry.difference)
 
 
+# Phrases without a count, marked for lupdate and translated when shown; those with
+# one need their own ``tr(..., n)`` call (lupdate marks plurals only there).
+_PLAIN_PHRASES: dict[PhraseKey, str] = {
+    PhraseKey.LOOKING_UP: QT_TRANSLATE_NOOP("EngineWords", "Looking up {tag}"),
+    PhraseKey.DOWNLOADING: QT_TRANSLATE_NOOP("EngineWords", "Downloading {tag}"),
+    PhraseKey.CHECKING_MODEL_YAML: QT_TRANSLATE_NOOP("EngineWords", "Checking model.yaml"),
+    PhraseKey.INSTALLING: QT_TRANSLATE_NOOP("EngineWords", "Installing"),
+    PhraseKey.READING: QT_TRANSLATE_NOOP("EngineWords", "Reading {tag}"),
+    PhraseKey.HASHING: QT_TRANSLATE_NOOP("EngineWords", "Computing sha256 of every file"),
+    PhraseKey.UPLOADING: QT_TRANSLATE_NOOP("EngineWords", "Uploading {tag} ({strategy})"),
+    PhraseKey.UPLOADING_AGAIN: QT_TRANSLATE_NOOP(
+        "EngineWords", "Uploading {tag} again from the start"
+    ),
+    PhraseKey.SERVER_CHECKING: QT_TRANSLATE_NOOP(
+        "EngineWords", "The server is checking every file"
+    ),
+    PhraseKey.FETCHING_CHECKSUMS: QT_TRANSLATE_NOOP(
+        "EngineWords", "Fetching the checksums of {tag}"
+    ),
+    PhraseKey.READING_AGAIN: QT_TRANSLATE_NOOP("EngineWords", "Reading every file again"),
+    PhraseKey.CANCELLED: QT_TRANSLATE_NOOP("EngineWords", "Cancelled"),
+    PhraseKey.WAITING: QT_TRANSLATE_NOOP("EngineWords", "Waiting for a free slot"),
+    PhraseKey.CANCELLED_BEFORE_START: QT_TRANSLATE_NOOP(
+        "EngineWords", "Cancelled before it started"
+    ),
+    PhraseKey.ALREADY_LOCAL: QT_TRANSLATE_NOOP(
+        "EngineWords", "{tag} is already in the local store; use --force to pull it again."
+    ),
+    PhraseKey.ALREADY_THERE_IDENTICAL: QT_TRANSLATE_NOOP(
+        "EngineWords", "{tag} is already on {endpoint}, identical file by file."
+    ),
+    PhraseKey.ALREADY_THERE_IDENTICAL_WHOLE: QT_TRANSLATE_NOOP(
+        "EngineWords", "{tag} is already on {endpoint}, identical as a whole."
+    ),
+    PhraseKey.ALREADY_THERE_UNVERIFIED: QT_TRANSLATE_NOOP(
+        "EngineWords",
+        "{tag} is already on {endpoint}; the server keeps no checksums of it, so its files "
+        "are unverified. Use --force to upload it again.",
+    ),
+}
+
+
 def phrase_text(phrase: Phrase) -> str:
     """``Phrase.english`` in the window's language."""
     key, args = phrase.key, phrase.args
     tag = str(args.get("tag", ""))
     count = int(args.get("count", 0))
     endpoint = str(args.get("endpoint", ""))
-    if key is PhraseKey.LOOKING_UP:
-        return EngineWords.tr("Looking up {tag}").format(tag=tag)
-    if key is PhraseKey.DOWNLOADING:
-        return EngineWords.tr("Downloading {tag}").format(tag=tag)
-    if key is PhraseKey.CHECKING_MODEL_YAML:
-        return EngineWords.tr("Checking model.yaml")
-    if key is PhraseKey.INSTALLING:
-        return EngineWords.tr("Installing")
-    if key is PhraseKey.READING:
-        return EngineWords.tr("Reading {tag}").format(tag=tag)
-    if key is PhraseKey.HASHING:
-        return EngineWords.tr("Computing sha256 of every file")
-    if key is PhraseKey.UPLOADING:
-        return EngineWords.tr("Uploading {tag} ({strategy})").format(
-            tag=tag, strategy=args.get("strategy", "")
+    plain = _PLAIN_PHRASES.get(key)
+    if plain is not None:
+        return EngineWords.tr(plain).format(
+            tag=tag, endpoint=endpoint, strategy=args.get("strategy", "")
         )
-    if key is PhraseKey.UPLOADING_AGAIN:
-        return EngineWords.tr("Uploading {tag} again from the start").format(tag=tag)
-    if key is PhraseKey.SERVER_CHECKING:
-        return EngineWords.tr("The server is checking every file")
-    if key is PhraseKey.FETCHING_CHECKSUMS:
-        return EngineWords.tr("Fetching the checksums of {tag}").format(tag=tag)
-    if key is PhraseKey.READING_AGAIN:
-        return EngineWords.tr("Reading every file again")
-    if key is PhraseKey.CANCELLED:
-        return EngineWords.tr("Cancelled")
-    if key is PhraseKey.WAITING:
-        return EngineWords.tr("Waiting for a free slot")
-    if key is PhraseKey.CANCELLED_BEFORE_START:
-        return EngineWords.tr("Cancelled before it started")
     if key is PhraseKey.PUSHED_VERIFIED:
         text = EngineWords.tr(
             "Pushed {tag} (%n file(s), every file verified by the server)", "", count
@@ -223,17 +240,6 @@ def phrase_text(phrase: Phrase) -> str:
         )
     elif key is PhraseKey.VERIFY_MATCHES:
         text = EngineWords.tr("{tag}: all %n file(s) match the cloud.", "", count)
-    elif key is PhraseKey.ALREADY_LOCAL:
-        text = EngineWords.tr("{tag} is already in the local store; use --force to pull it again.")
-    elif key is PhraseKey.ALREADY_THERE_IDENTICAL:
-        text = EngineWords.tr("{tag} is already on {endpoint}, identical file by file.")
-    elif key is PhraseKey.ALREADY_THERE_IDENTICAL_WHOLE:
-        text = EngineWords.tr("{tag} is already on {endpoint}, identical as a whole.")
-    elif key is PhraseKey.ALREADY_THERE_UNVERIFIED:
-        text = EngineWords.tr(
-            "{tag} is already on {endpoint}; the server keeps no checksums of it, so its files "
-            "are unverified. Use --force to upload it again."
-        )
     elif key is PhraseKey.ALREADY_THERE_OTHER_SIZE:
         return EngineWords.tr(
             "{tag} is already on {endpoint} with {cloud} of files, not {local}; "
@@ -256,6 +262,42 @@ def phrase_text(phrase: Phrase) -> str:
     return text.format(tag=tag, endpoint=endpoint)
 
 
+# The engine's fixed per-file reasons, marked for lupdate and translated when shown:
+# one look-up per checksum cell painted, not every reason translated each time.
+_FILE_REASONS: dict[FileReason, str] = {
+    FileReason.HASHED_SERVER_CHECKS: QT_TRANSLATE_NOOP(
+        "EngineWords", "hashed; the server checks it"
+    ),
+    FileReason.CLOUD_COPY_DIFFERS: QT_TRANSLATE_NOOP("EngineWords", "the cloud copy differs"),
+    FileReason.NOT_IN_CLOUD: QT_TRANSLATE_NOOP("EngineWords", "not in the cloud"),
+    FileReason.OTHER_SHA256: QT_TRANSLATE_NOOP("EngineWords", "the cloud lists another sha256"),
+    FileReason.SAME_IN_CLOUD: QT_TRANSLATE_NOOP("EngineWords", "same in the cloud"),
+    FileReason.OTHER_SIZE: QT_TRANSLATE_NOOP("EngineWords", "the cloud copy has another size"),
+    FileReason.NO_CHECKSUMS: QT_TRANSLATE_NOOP("EngineWords", "the server keeps no checksums"),
+    FileReason.SERVER_LISTS_OTHER_FILES: QT_TRANSLATE_NOOP(
+        "EngineWords", "the server lists other files"
+    ),
+    FileReason.SERVER_CHECKED: QT_TRANSLATE_NOOP("EngineWords", "the server checked it"),
+    FileReason.RECORDED_FOR_PULLS: QT_TRANSLATE_NOOP(
+        "EngineWords",
+        "recorded in the cloud for pulls to check; this server does not check uploads",
+    ),
+    FileReason.WHOLE_MATCHES: QT_TRANSLATE_NOOP("EngineWords", "the whole model matches"),
+    FileReason.WHOLE_DIFFERS: QT_TRANSLATE_NOOP("EngineWords", "the whole model differs"),
+    FileReason.NOT_IN_FILE_LIST: QT_TRANSLATE_NOOP("EngineWords", "not in the cloud's file list"),
+    FileReason.DIFFERS_FROM_SHA256: QT_TRANSLATE_NOOP(
+        "EngineWords", "differs from the cloud's sha256"
+    ),
+    FileReason.WHOLE_MATCHES_CHECKSUM: QT_TRANSLATE_NOOP(
+        "EngineWords", "the whole model matches its checksum"
+    ),
+    FileReason.DIFFER_FROM_CHECKSUM: QT_TRANSLATE_NOOP(
+        "EngineWords", "the files differ from the model's checksum"
+    ),
+    FileReason.NAMES_ANOTHER_MODEL: QT_TRANSLATE_NOOP("EngineWords", "names another model"),
+}
+
+
 def file_reason(reason: str) -> str:
     """A file's checksum reason in the window's language when it is one of the engine's
     fixed ones (:class:`FileReason`); a reason quoting the server stays as it came."""
@@ -263,27 +305,4 @@ def file_reason(reason: str) -> str:
         fixed = FileReason(reason)
     except ValueError:
         return reason
-    words = {
-        FileReason.HASHED_SERVER_CHECKS: EngineWords.tr("hashed; the server checks it"),
-        FileReason.CLOUD_COPY_DIFFERS: EngineWords.tr("the cloud copy differs"),
-        FileReason.NOT_IN_CLOUD: EngineWords.tr("not in the cloud"),
-        FileReason.OTHER_SHA256: EngineWords.tr("the cloud lists another sha256"),
-        FileReason.SAME_IN_CLOUD: EngineWords.tr("same in the cloud"),
-        FileReason.OTHER_SIZE: EngineWords.tr("the cloud copy has another size"),
-        FileReason.NO_CHECKSUMS: EngineWords.tr("the server keeps no checksums"),
-        FileReason.SERVER_LISTS_OTHER_FILES: EngineWords.tr("the server lists other files"),
-        FileReason.SERVER_CHECKED: EngineWords.tr("the server checked it"),
-        FileReason.RECORDED_FOR_PULLS: EngineWords.tr(
-            "recorded in the cloud for pulls to check; this server does not check uploads"
-        ),
-        FileReason.WHOLE_MATCHES: EngineWords.tr("the whole model matches"),
-        FileReason.WHOLE_DIFFERS: EngineWords.tr("the whole model differs"),
-        FileReason.NOT_IN_FILE_LIST: EngineWords.tr("not in the cloud's file list"),
-        FileReason.DIFFERS_FROM_SHA256: EngineWords.tr("differs from the cloud's sha256"),
-        FileReason.WHOLE_MATCHES_CHECKSUM: EngineWords.tr("the whole model matches its checksum"),
-        FileReason.DIFFER_FROM_CHECKSUM: EngineWords.tr(
-            "the files differ from the model's checksum"
-        ),
-        FileReason.NAMES_ANOTHER_MODEL: EngineWords.tr("names another model"),
-    }
-    return words[fixed]
+    return EngineWords.tr(_FILE_REASONS[fixed])

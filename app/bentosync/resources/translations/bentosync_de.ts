@@ -1215,77 +1215,77 @@ sha256 des ganzen Modells: {digest}</numerusform>
         <translation>Gleiche Größe und Dateianzahl; die Prüfsummen werden verglichen, wenn das Modell verifiziert oder seine Dateien angezeigt werden.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
         <source>Looking up {tag}</source>
         <translation>{tag} wird gesucht</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Downloading {tag}</source>
         <translation>{tag} wird heruntergeladen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Checking model.yaml</source>
         <translation>model.yaml wird geprüft</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Installing</source>
         <translation>Wird installiert</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Reading {tag}</source>
         <translation>{tag} wird gelesen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Computing sha256 of every file</source>
         <translation>sha256 jeder Datei wird berechnet</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Uploading {tag} ({strategy})</source>
         <translation>{tag} wird hochgeladen ({strategy})</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Uploading {tag} again from the start</source>
         <translation>{tag} wird erneut von Anfang an hochgeladen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>The server is checking every file</source>
         <translation>Der Server prüft jede Datei</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Fetching the checksums of {tag}</source>
         <translation>Prüfsummen von {tag} werden abgerufen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Reading every file again</source>
         <translation>Jede Datei wird erneut gelesen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Waiting for a free slot</source>
         <translation>Wartet auf einen freien Platz</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Cancelled before it started</source>
         <translation>Abgebrochen, bevor es begann</translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+33"/>
         <source>Pushed {tag} (%n file(s), every file verified by the server)</source>
         <translation>
             <numerusform>{tag} hochgeladen (%n Datei, vom Server verifiziert)</numerusform>
@@ -1349,17 +1349,17 @@ sha256 des ganzen Modells: {digest}</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-61"/>
         <source>{tag} is already in the local store; use --force to pull it again.</source>
         <translation>{tag} ist bereits im lokalen Speicher; mit --force wird es erneut heruntergeladen.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>{tag} is already on {endpoint}, identical file by file.</source>
         <translation>{tag} ist bereits auf {endpoint}, Datei für Datei identisch.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>{tag} is already on {endpoint}, identical as a whole.</source>
         <translation>{tag} ist bereits auf {endpoint}, als Ganzes identisch.</translation>
     </message>
@@ -1369,7 +1369,7 @@ sha256 des ganzen Modells: {digest}</numerusform>
         <translation>{tag} ist bereits auf {endpoint}; der Server speichert keine Prüfsummen davon, seine Dateien sind also nicht verifiziert. Mit --force wird es erneut hochgeladen.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+55"/>
         <source>{tag} is already on {endpoint} with {cloud} of files, not {local}; run `bentosync push {tag} --recreate` to replace it.</source>
         <translation>{tag} ist bereits auf {endpoint}, mit {cloud} an Dateien statt {local}; `bentosync push {tag} --recreate` ersetzt es.</translation>
     </message>
@@ -1379,12 +1379,12 @@ sha256 des ganzen Modells: {digest}</numerusform>
         <translation>{tag} ist bereits auf {endpoint}, mit anderen Dateien ({difference}); `bentosync push {tag} --recreate` ersetzt es.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+12"/>
         <source>hashed; the server checks it</source>
         <translation>berechnet; der Server prüft sie</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>the cloud copy differs</source>
         <translation>die Cloud-Kopie weicht ab</translation>
     </message>
@@ -1419,17 +1419,17 @@ sha256 des ganzen Modells: {digest}</numerusform>
         <translation>der Server führt andere Dateien</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>the server checked it</source>
         <translation>vom Server geprüft</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>recorded in the cloud for pulls to check; this server does not check uploads</source>
         <translation>in der Cloud erfasst, damit Downloads sie prüfen; dieser Server prüft Uploads nicht</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>the whole model matches</source>
         <translation>das ganze Modell stimmt überein</translation>
     </message>
@@ -1449,17 +1449,17 @@ sha256 des ganzen Modells: {digest}</numerusform>
         <translation>weicht von der sha256 der Cloud ab</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>the whole model matches its checksum</source>
         <translation>das ganze Modell stimmt mit seiner Prüfsumme überein</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>the files differ from the model&apos;s checksum</source>
         <translation>die Dateien weichen von der Prüfsumme des Modells ab</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>names another model</source>
         <translation>nennt ein anderes Modell</translation>
     </message>
@@ -1740,7 +1740,7 @@ stage=dev</translation>
         <translation>Modelle aus {path} werden geladen…</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+70"/>
         <source>Cannot read {path}</source>
         <translation>{path} lässt sich nicht lesen</translation>
     </message>
@@ -2258,7 +2258,7 @@ stage=dev</translation>
 <context>
     <name>StoreProblems</name>
     <message numerus="yes">
-        <location filename="../../gui/local_listing.py" line="-184"/>
+        <location filename="../../gui/local_listing.py" line="-187"/>
         <source>…and %n more</source>
         <translation>
             <numerusform>…und %n weiterer</numerusform>

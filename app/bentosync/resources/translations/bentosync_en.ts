@@ -351,7 +351,7 @@ sha256 of the whole model: {digest}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+51"/>
+        <location line="+71"/>
         <source>Pushed {tag} (%n file(s), every file verified by the server)</source>
         <translation>
             <numerusform>Pushed {tag} (%n file, every file verified by the server)</numerusform>
@@ -440,7 +440,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>LocalListing</name>
     <message numerus="yes">
-        <location filename="../../gui/local_listing.py" line="+209"/>
+        <location filename="../../gui/local_listing.py" line="+212"/>
         <source>{count} model(s) · {size} in {path}</source>
         <translation>
             <numerusform>{count} model · {size} in {path}</numerusform>
@@ -559,7 +559,7 @@ sha256 of the whole model: {digest}</numerusform>
 <context>
     <name>StoreProblems</name>
     <message numerus="yes">
-        <location filename="../../gui/local_listing.py" line="-178"/>
+        <location filename="../../gui/local_listing.py" line="-181"/>
         <source>…and %n more</source>
         <translation>
             <numerusform>…and %n more</numerusform>
