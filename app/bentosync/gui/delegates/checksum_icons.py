@@ -15,7 +15,7 @@ from PySide6.QtGui import QIcon
 from bentosync.core.transfer.progress import ChecksumState, FileSnapshot
 from bentosync.gui import icons
 from bentosync.gui.engine_words import file_reason
-from bentosync.gui.i18n import TranslationContext
+from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
 
 logger = logging.getLogger(__name__)
 
@@ -39,43 +39,49 @@ SEVERITY: dict[ChecksumState, int] = {
 }
 
 
+# The words of each state, marked for lupdate and translated when looked up.
+_WORDS: dict[ChecksumState, str] = {
+    ChecksumState.PENDING: QT_TRANSLATE_NOOP("ChecksumWords", "pending"),
+    ChecksumState.HASHING: QT_TRANSLATE_NOOP("ChecksumWords", "hashing"),
+    ChecksumState.VERIFIED: QT_TRANSLATE_NOOP("ChecksumWords", "verified"),
+    ChecksumState.MISMATCH: QT_TRANSLATE_NOOP("ChecksumWords", "mismatch"),
+    ChecksumState.UNVERIFIED: QT_TRANSLATE_NOOP("ChecksumWords", "unverified"),
+}
+_LABELS: dict[ChecksumState, str] = {
+    ChecksumState.PENDING: QT_TRANSLATE_NOOP("ChecksumWords", "Pending"),
+    ChecksumState.HASHING: QT_TRANSLATE_NOOP("ChecksumWords", "Hashing"),
+    ChecksumState.VERIFIED: QT_TRANSLATE_NOOP("ChecksumWords", "Verified"),
+    ChecksumState.MISMATCH: QT_TRANSLATE_NOOP("ChecksumWords", "Mismatch"),
+    ChecksumState.UNVERIFIED: QT_TRANSLATE_NOOP("ChecksumWords", "Unverified"),
+}
+_DEFAULT_REASONS: dict[ChecksumState, str] = {
+    ChecksumState.PENDING: QT_TRANSLATE_NOOP("ChecksumWords", "Pending: not checked yet"),
+    ChecksumState.HASHING: QT_TRANSLATE_NOOP("ChecksumWords", "Hashing: computing its sha256…"),
+    ChecksumState.VERIFIED: QT_TRANSLATE_NOOP(
+        "ChecksumWords", "Verified: its sha256 matches the server's file list"
+    ),
+    ChecksumState.MISMATCH: QT_TRANSLATE_NOOP(
+        "ChecksumWords", "Mismatch: its sha256 differs from the server's file list"
+    ),
+    ChecksumState.UNVERIFIED: QT_TRANSLATE_NOOP(
+        "ChecksumWords", "Unverified: the server keeps no checksum to compare with"
+    ),
+}
+
+
 def state_word(state: ChecksumState) -> str:
     """A checksum state in a sentence ("3 files verified"), translated: ``core`` has no Qt."""
-    if state is ChecksumState.PENDING:
-        return ChecksumWords.tr("pending")
-    if state is ChecksumState.HASHING:
-        return ChecksumWords.tr("hashing")
-    if state is ChecksumState.VERIFIED:
-        return ChecksumWords.tr("verified")
-    if state is ChecksumState.MISMATCH:
-        return ChecksumWords.tr("mismatch")
-    return ChecksumWords.tr("unverified")
+    return ChecksumWords.tr(_WORDS[state])
 
 
 def state_label(state: ChecksumState) -> str:
     """A checksum state on its own, capitalised ("Verified")."""
-    if state is ChecksumState.PENDING:
-        return ChecksumWords.tr("Pending")
-    if state is ChecksumState.HASHING:
-        return ChecksumWords.tr("Hashing")
-    if state is ChecksumState.VERIFIED:
-        return ChecksumWords.tr("Verified")
-    if state is ChecksumState.MISMATCH:
-        return ChecksumWords.tr("Mismatch")
-    return ChecksumWords.tr("Unverified")
+    return ChecksumWords.tr(_LABELS[state])
 
 
 def default_reason(state: ChecksumState) -> str:
     """Why a file has its icon when the engine gave no reason of its own."""
-    if state is ChecksumState.PENDING:
-        return ChecksumWords.tr("Pending: not checked yet")
-    if state is ChecksumState.HASHING:
-        return ChecksumWords.tr("Hashing: computing its sha256…")
-    if state is ChecksumState.VERIFIED:
-        return ChecksumWords.tr("Verified: its sha256 matches the server's file list")
-    if state is ChecksumState.MISMATCH:
-        return ChecksumWords.tr("Mismatch: its sha256 differs from the server's file list")
-    return ChecksumWords.tr("Unverified: the server keeps no checksum to compare with")
+    return ChecksumWords.tr(_DEFAULT_REASONS[state])
 
 
 def file_tooltip(file: FileSnapshot) -> str:

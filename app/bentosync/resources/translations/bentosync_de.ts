@@ -107,23 +107,23 @@
 <context>
     <name>ChecksumWords</name>
     <message>
-        <location filename="../../gui/delegates/checksum_icons.py" line="+45"/>
+        <location filename="../../gui/delegates/checksum_icons.py" line="+44"/>
         <source>pending</source>
         <extracomment>Icon IDs (``resources/icons/{light,dark}/&lt;id&gt;.svg``). What a job row shows when its files disagree: the worst state wins.</extracomment>
         <translation>ausstehend</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>hashing</source>
         <translation>wird berechnet</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>verified</source>
         <translation>verifiziert</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>mismatch</source>
         <translation>abweichend</translation>
     </message>
@@ -133,22 +133,22 @@
         <translation>nicht verifiziert</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>Pending</source>
         <translation>Ausstehend</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Hashing</source>
         <translation>Prüfsumme wird berechnet</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Verified</source>
         <translation>Verifiziert</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Mismatch</source>
         <translation>Abweichung</translation>
     </message>
@@ -158,32 +158,32 @@
         <translation>Nicht verifiziert</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>Pending: not checked yet</source>
         <translation>Ausstehend: noch nicht geprüft</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Hashing: computing its sha256…</source>
         <translation>Wird berechnet: sha256 wird ermittelt…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Verified: its sha256 matches the server&apos;s file list</source>
         <translation>Verifiziert: die sha256 stimmt mit der Dateiliste des Servers überein</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Mismatch: its sha256 differs from the server&apos;s file list</source>
         <translation>Abweichung: die sha256 weicht von der Dateiliste des Servers ab</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Unverified: the server keeps no checksum to compare with</source>
         <translation>Nicht verifiziert: der Server speichert keine Prüfsumme zum Vergleich</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+28"/>
         <source>{state}: {reason}</source>
         <translation>{state}: {reason}</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>ChecksumWords</name>
     <message numerus="yes">
-        <location filename="../../gui/delegates/checksum_icons.py" line="+134"/>
+        <location filename="../../gui/delegates/checksum_icons.py" line="+140"/>
         <source>All {count} file(s) {state}: {reason}</source>
         <translation>
             <numerusform>{count} file {state}: {reason}</numerusform>
