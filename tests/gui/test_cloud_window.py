@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from window_support import (
     TIMEOUT_MS,
@@ -247,3 +249,25 @@ def test_a_server_that_cannot_say_who_we_are_keeps_the_saved_label(
     load_both(qtbot, window)
     assert window.cloud_pane.subtitle_label.text() == "work on https://yatai.example"
     assert window.cloud_pane.message_title.text().startswith("No models on ")
+
+
+def test_a_refresh_whose_cloud_side_lands_first_still_finishes(qtbot, window, monkeypatch):
+    """The cloud page and its look-ups are in before the local listing ends, and the
+    store has no new names to look up: the cloud refresh must still be reported done
+    (a race that stalled window tests now and then)."""
+    load_both(qtbot, window)
+    cloud_landed = threading.Event()
+    window.connection.listing_loaded.connect(lambda *_: cloud_landed.set())
+    store = window.listing._store
+    real_list = store.list
+
+    def list_after_the_cloud(*args, **kwargs):
+        assert cloud_landed.wait(20), "the cloud page never landed"
+        return real_list(*args, **kwargs)
+
+    monkeypatch.setattr(store, "list", list_after_the_cloud)
+    with qtbot.waitSignals(
+        [window.refresh_finished, window.cloud_refresh_finished], timeout=20_000
+    ):
+        window.refresh()
+    assert cloud_landed.is_set()

@@ -293,6 +293,9 @@ class MainWindow(QMainWindow):
 
         self.listing.loaded.connect(self._on_local_listed)
         self.listing.finished.connect(self.refresh_finished)
+        # Not from _on_local_listed: the listing still counts as loading there, and a
+        # cloud refresh that landed first would wait for a call that never came.
+        self.listing.finished.connect(self._finish_cloud_refresh)
         self.connection.target_changed.connect(self._on_target)
         self.connection.account_named.connect(self.cloud_pane.show_account)
         self.connection.listing_loaded.connect(self._on_cloud_listed)
@@ -363,7 +366,6 @@ class MainWindow(QMainWindow):
         if self.catalog.cloud_loaded:  # names new to the store need their cloud versions
             self.connection.lookup_names(self.catalog.names_to_look_up())
         self._on_selection(self._active_side)
-        self._finish_cloud_refresh()
 
     def _on_target(self, target: CloudTarget) -> None:
         self.cloud_pane.show_target(target)
