@@ -104,9 +104,9 @@ def main(out: Path) -> int:
         pulled = tag_of(window.cloud_pane, PULLED)
         window.local_pane.select_tags({pushed}, lambda m: str(m.tag))
         window.local_pane.view.setFocus()
-        window.actions.push.trigger()
+        window.window_actions.push.trigger()
         window.cloud_pane.select_tags({pulled}, lambda m: m.tag)
-        window.actions.pull.trigger()
+        window.window_actions.pull.trigger()
         window.local_pane.select_tags({pushed}, lambda m: str(m.tag))
         window.local_pane.view.setFocus()
 
