@@ -82,6 +82,18 @@ def test_the_budget_is_what_the_encoding_takes():
     assert "files" in Checksums.of(files).to_metadata_value(budget=len(encode_files(files)))
 
 
+def test_the_shortest_possible_files_fit_exactly_at_the_budget():
+    """The quick "cannot fit" check must never drop a list that fits: one-letter
+    paths of empty files are as short as a triple gets."""
+    for count in (1, 2, 7, 50):
+        files = [
+            FileEntry(chr(ord("a") + i % 26) * (1 + i // 26), 0, "0" * 64) for i in range(count)
+        ]
+        exact = len(encode_files(files))
+        assert "files" in Checksums.of(files).to_metadata_value(budget=exact)
+        assert "files" not in Checksums.of(files).to_metadata_value(budget=exact - 1)
+
+
 def test_a_model_pushed_before_the_change_still_verifies():
     manifest = {"size_bytes": 18, "metadata": {}, "bentosync": legacy_manifest_value(FILES)}
     read = checksums_from_manifest(manifest)

@@ -40,8 +40,9 @@ import tarfile
 import threading
 from bisect import bisect_right
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from bentosync.core.errors import BentoSyncError, Cancelled
 from bentosync.core.manifest import (
@@ -70,9 +71,11 @@ def _padded(size: int) -> int:
     return -(-size // BLOCKSIZE) * BLOCKSIZE
 
 
-@dataclass(frozen=True)
-class TarMember:
-    """One archive member and where its header and data sit in the archive."""
+class TarMember(NamedTuple):
+    """One archive member and where its header and data sit in the archive.
+
+    A named tuple (see ``LocalFile``): a layout makes one per file.
+    """
 
     name: str  # the arcname tar.add uses: "./", "./model.yaml", "./sub" (read back as ".")
     path: str  # POSIX, relative to the folder; "" for the folder itself
@@ -82,12 +85,15 @@ class TarMember:
     data_offset: int
     size: int  # data bytes: 0 for folders and symlinks
     file: LocalFile | None = None  # regular files: the identity checked when read
-    header: bytes = field(default=b"", repr=False)
+    header: bytes = b""
 
     @property
     def end(self) -> int:
         """Offset just past this member's data padding."""
         return self.data_offset + _padded(self.size)
+
+    def __repr__(self) -> str:  # without the 512 header bytes
+        return f"TarMember(name={self.name!r}, kind={self.kind}, size={self.size})"
 
 
 @dataclass(frozen=True)
@@ -172,8 +178,15 @@ def _ustar_header(
     size_field = b"%011o\x00" % size
     mtime_field = b"%011o\x00" % mtime
     # The checksum counts its own field as spaces; only these parts vary per member.
-    varying = (name_field, link_field, mode_field, size_field, mtime_field, kind)
-    checksum = _FIXED_SUM + sum(sum(part) for part in varying)
+    checksum = (
+        _FIXED_SUM
+        + sum(name_field)
+        + sum(link_field)
+        + sum(mode_field)
+        + sum(size_field)
+        + sum(mtime_field)
+        + kind[0]
+    )
     return b"".join(
         (
             name_field.ljust(100, b"\x00"),
@@ -234,11 +247,13 @@ class TarLayout:
         # Segments: (start, end, kind, member index); bisect over their starts.
         segs: list[tuple[int, int, int, int]] = []
         for i, m in enumerate(self.members):
-            segs.append((m.header_offset, m.data_offset, _HEADER, i))
+            data_offset, data_end = m.data_offset, m.data_offset + m.size
+            segs.append((m.header_offset, data_offset, _HEADER, i))
             if m.size:
-                segs.append((m.data_offset, m.data_offset + m.size, _DATA, i))
-            if m.end > m.data_offset + m.size:
-                segs.append((m.data_offset + m.size, m.end, _ZERO, i))
+                segs.append((data_offset, data_end, _DATA, i))
+            end = data_offset + _padded(m.size)
+            if end > data_end:
+                segs.append((data_end, end, _ZERO, i))
         segs.append((self.data_end, self.total_size, _ZERO, -1))
         self._segs = segs
         self._seg_starts = [s[0] for s in segs]
@@ -265,7 +280,7 @@ class TarLayout:
                 header=header,
             )
             members.append(member)
-            offset = member.end
+            offset = data_offset + _padded(size)
         layout = cls(Path(entries[0].abspath), members)
         logger.debug("Laid out %s: %d members, %d bytes", folder, len(members), layout.total_size)
         return layout
