@@ -29,7 +29,7 @@ def test_the_push_takes_the_early_hashes_and_hashes_nothing_again(registry, tmp_
     monkeypatch.setenv("BENTOML_HOME", str(tmp_path / "home"))
     with HashCache(tmp_path / "cache.db") as cache:
         early = start_prehash(str(model.tag), cache)
-        assert early is not None and early.model.path == model.path
+        assert early is not None and early.folder == model.path
         while not early.done():  # past its own call of hash_files
             threading.Event().wait(0.01)
 

@@ -182,9 +182,13 @@ class LocalStore:
 
     # ---- reading -------------------------------------------------------------------
 
-    def load(self, folder: Path) -> LocalModel:
-        """Load one version folder, insisting its model.yaml names that folder."""
-        return self._load(folder, folder.parent.name, folder.name)
+    def load(self, folder: Path, *, size: tuple[int, int] | None = None) -> LocalModel:
+        """Load one version folder, insisting its model.yaml names that folder.
+
+        ``size`` is its ``folder_size`` when the caller has walked the folder already
+        (a push's archive layout): the walk here would stat every file once more.
+        """
+        return self._load(folder, folder.parent.name, folder.name, size)
 
     def _load(
         self,
@@ -301,18 +305,25 @@ class LocalStore:
 
     def get(self, tag: Tag | str) -> LocalModel:
         """Resolve ``name``, ``name:latest``, ``name:version`` or a unique version prefix."""
+        return self.load(self.locate(tag))
+
+    def locate(self, tag: Tag | str) -> Path:
+        """The version folder ``get`` would load, found without loading it (no walk)."""
         tag = Tag.parse(tag) if isinstance(tag, str) else tag
         name_dir = self.models_dir / tag.name
         if tag.version is None:
-            return self._latest(tag.name)
+            version = self.read_latest(tag.name)
+            if version and (name_dir / version).is_dir():
+                return name_dir / version
+            return self._heal_latest(tag.name).path
         exact = name_dir / tag.version
         if exact.is_dir():
-            return self.load(exact)
+            return exact
         matches = [
             d for d in self._children(name_dir) if d.is_dir() and d.name.startswith(tag.version)
         ]
         if len(matches) == 1:
-            return self.load(matches[0])
+            return matches[0]
         if len(matches) > 1:
             versions = ", ".join(sorted(d.name for d in matches))
             raise InvalidTag(
@@ -334,11 +345,9 @@ class LocalStore:
         except FileNotFoundError:
             return None
 
-    def _latest(self, name: str) -> LocalModel:
-        version = self.read_latest(name)
-        if version and (self.models_dir / name / version).is_dir():
-            return self.load(self.models_dir / name / version)
-        # Missing or stale: heal it from the greatest creation_time, as bentoml does.
+    def _heal_latest(self, name: str) -> LocalModel:
+        """``<name>/latest`` is missing or stale: heal it from the greatest creation_time,
+        as bentoml does."""
         versions = self.versions(name)
         if not versions:
             raise ModelNotFound(f"There is no local model named {name!r} in {self.models_dir}.")

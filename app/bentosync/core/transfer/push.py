@@ -149,25 +149,31 @@ class Pusher:
             self._checksummed = files
         return self._checksums
 
-    def _prehashed_model(self) -> LocalModel | None:
-        """The model the early hashing loaded already: loading it again walks every file."""
+    def _hashing(self) -> Prehash:
+        """The CLI's early hashing when it is of this job's model, else hashing started
+        now from the version's folder (loaded on the hashing thread, sized by its walk)."""
         early = self.prehash
-        if early is None or early.requested is None:
-            return None
-        if Tag.parse(early.requested) != self.requested:
-            return None
-        if early.model.path.parent.parent != self.store.models_dir:
-            return None  # another store than this job's
-        return early.model
+        if (
+            early is not None
+            and early.requested is not None
+            and early.folder.parent.parent == self.store.models_dir
+            and Tag.parse(early.requested) == self.requested
+        ):
+            return early
+        folder = self.store.locate(self.requested)
+        if early is not None and early.folder == folder:
+            return early
+        return Prehash(folder, self.hash_cache, store=self.store)
 
     def _run(self) -> PushResult:
         progress = self.progress
         progress.set_phase(Phase.PREPARING, Phrase(PhraseKey.READING, {"tag": str(self.requested)}))
-        model = self._prehashed_model() or self.store.get(self.requested)
-        self.tag = model.tag
-        progress.tag = str(self.tag)
-        hashing = self._start_hashing(model)
+        hashing = self._hashing()
         try:
+            model = hashing.model(self.cancel)
+            self.tag = model.tag
+            progress.tag = str(self.tag)
+            self._listen(hashing)
             # The record lookups go out while the files hash: they cost the
             # push no time, and a server that is down or a token that is bad
             # shows at once instead of after the hashing of a 10 GB model.
@@ -237,12 +243,8 @@ class Pusher:
 
     # ---- steps ---------------------------------------------------------------------
 
-    def _start_hashing(self, model: LocalModel) -> Prehash:
-        """Hashing under way, shown in the progress: the CLI's early one if of this model."""
-        if self.prehash is not None and self.prehash.model.path == model.path:
-            hashing = self.prehash
-        else:
-            hashing = Prehash(model, self.hash_cache)
+    def _listen(self, hashing: Prehash) -> None:
+        """Show the hashing in the progress: the files once laid out, then each one hashed."""
         progress = self.progress
         progress.set_phase(Phase.HASHING, Phrase(PhraseKey.HASHING))
 
@@ -255,7 +257,6 @@ class Pusher:
                 progress.set_checksum(path, ChecksumState.PENDING, FileReason.HASHED_SERVER_CHECKS)
 
         hashing.listen(hashed, laid_out)
-        return hashing
 
     def _await_hashes(self, hashing: Prehash) -> tuple[list[FileEntry], TarLayout]:
         # Hashed exactly the files the archive will carry, so list and archive agree.
