@@ -209,20 +209,23 @@ class LocalStore:
         name: str,
         version: str,
         size: tuple[int, int] | None = None,
+        yaml_path: str | None = None,
     ) -> LocalModel:
         """``load`` with the folder as text and its names given (a listing has them from
         its scan: a Path made per version, 10,000 times in a big store, is wasted), and
-        its ``folder_size`` when the caller knows it (a pull that wrote every file)."""
+        its ``folder_size`` when the caller knows it (a pull that wrote every file);
+        ``yaml_path`` is its model.yaml when the listing has joined it already."""
         yaml_stat: os.stat_result | None = None
         if size is None:
             size_bytes, count, top = _sized_scan(folder_text)
             yaml_stat = top.get(MODEL_YAML)
         else:
             size_bytes, count = size
-        info = self._read_info(folder_text, yaml_stat)
+        info = self._read_info(folder_text, yaml_stat, yaml_path)
         if info.name != name or info.version != version:
             raise InvalidModel(
-                f"{os.path.join(folder_text, MODEL_YAML)} says {info.tag} but the folder is "
+                f"{yaml_path or os.path.join(folder_text, MODEL_YAML)} says {info.tag} but the "
+                f"folder is "
                 f"{name}:{version}."
             )
         return LocalModel(info=info, folder=folder_text, size_bytes=size_bytes, file_count=count)
@@ -264,10 +267,14 @@ class LocalStore:
             for version_entry in _scan(name_dir):
                 if not version_entry.is_dir():
                     continue
-                seen.add(os.path.join(version_entry.path, MODEL_YAML))
+                folder_text = version_entry.path
+                yaml_path = folder_text + os.sep + MODEL_YAML  # the scan's path: one join
+                seen.add(yaml_path)
                 try:
                     models.append(
-                        self._load(version_entry.path, name_entry.name, version_entry.name)
+                        self._load(
+                            folder_text, name_entry.name, version_entry.name, yaml_path=yaml_path
+                        )
                     )
                 except (InvalidModel, OSError) as exc:
                     problems.append(StoreProblem(Path(version_entry.path), str(exc)))
@@ -463,12 +470,14 @@ class LocalStore:
 
     # ---- helpers -------------------------------------------------------------------
 
-    def _read_info(self, folder_text: str, st: os.stat_result | None = None) -> ModelInfo:
+    def _read_info(
+        self, folder_text: str, st: os.stat_result | None = None, yaml_path: str | None = None
+    ) -> ModelInfo:
         """``read_model_info``, remembered while the file's identity stays the same.
 
         ``st`` is model.yaml's stat when the caller's scan has it (one stat less
-        per version in a listing of thousands)."""
-        yaml_path = os.path.join(folder_text, MODEL_YAML)
+        per version in a listing of thousands), ``yaml_path`` its path when joined."""
+        yaml_path = yaml_path or os.path.join(folder_text, MODEL_YAML)
         if st is None:
             try:
                 st = os.stat(yaml_path)
