@@ -119,6 +119,18 @@ def test_prefix_resolution(store):
         store.get("other")
 
 
+def test_listed_model_path_is_made_from_its_folder_text(store):
+    store.install(stage(store, "m", "v1", T0))
+    (listed,) = store.list().models
+    assert listed.folder == os.fspath(store.models_dir / "m" / "v1")
+    assert listed.path == store.models_dir / "m" / "v1"
+    assert listed.path is listed.path  # made once
+    # The Path made on first use is not a field: a model asked for it equals one not asked.
+    again = store.get("m:v1")
+    assert again == listed and "path" not in vars(again)
+    assert listed.to_json()["path"] == str(store.models_dir / "m" / "v1")
+
+
 def test_broken_entries_are_reported_not_fatal(store):
     store.install(stage(store, "good", "v1", T0))
     (store.models_dir / ".partial").mkdir()

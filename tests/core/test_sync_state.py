@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
@@ -34,7 +33,7 @@ def local(name: str, version: str = "v1", size: int = 1000, files: int = 2) -> L
         creation_time=WHEN,
         raw={},
     )
-    return LocalModel(info, Path("/store") / name / version, size, files)
+    return LocalModel(info, f"/store/{name}/{version}", size, files)
 
 
 def cloud(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from bentosync.core.modelinfo import ModelInfo
 from bentosync.core.store import LocalModel
@@ -35,5 +35,8 @@ def make_model(
         raw={},
     )
     return LocalModel(
-        info=info, path=Path("/store/models") / name / version, size_bytes=size, file_count=2
+        info=info,
+        folder=os.path.join("/store/models", name, version),
+        size_bytes=size,
+        file_count=2,
     )

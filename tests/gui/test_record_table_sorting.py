@@ -130,3 +130,51 @@ def test_rows_without_a_verdict_tie_and_keep_their_order(table):
     model.set_models(rows)
     proxy.sort(COL_SYNC)  # no verdicts yet: every value ties, order is stable
     assert sorted(shown(proxy)) == ["a", "b"]
+
+
+def test_batches_compute_each_row_sort_key_once(table, monkeypatch):
+    """A first listing lands in batches, each re-sorting the rows so far: the rows
+    already in place keep the sort keys they had."""
+    model, proxy = table
+    proxy.sort(COL_SIZE, Qt.SortOrder.DescendingOrder)
+    asked: list[str] = []
+    sort_value = LocalModelTableModel._sort_value
+
+    def counting(self, item, column):
+        asked.append(str(item.tag))
+        return sort_value(self, item, column)
+
+    monkeypatch.setattr(LocalModelTableModel, "_sort_value", counting)
+    rows = [make_model(f"m{i:03d}", size=(i * 37) % 101) for i in range(300)]
+    for start in range(0, 300, 100):
+        model.add_records({str(m.tag): m for m in rows[start : start + 100]})
+    assert sorted(asked) == sorted(str(m.tag) for m in rows)
+    sizes = [proxy.index(r, 0).data(ItemRole).size_bytes for r in range(proxy.rowCount())]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_remembered_sort_keys_follow_changes(table):
+    """A row that changes, goes and comes back, or gets a new verdict sorts by its new value."""
+    model, proxy = table
+    proxy.sort(COL_SIZE)
+    a, b, c = (make_model(name, size=size) for name, size in (("a", 1), ("b", 2), ("c", 3)))
+    model.set_models([a, b, c])
+    model.set_models([b, c])
+    model.set_models([replace(a, size_bytes=9), b, c])
+    assert shown(proxy) == ["b", "c", "a"]
+    model.set_models([replace(a, size_bytes=9), replace(b, size_bytes=10), c])
+    assert shown(proxy) == ["c", "a", "b"]
+
+    proxy.sort(COL_SYNC)
+
+    def verdicts(**states: SyncState) -> dict[str, SyncEntry]:
+        return {f"{n}:v1": SyncEntry(f"{n}:v1", s, None, None, "") for n, s in states.items()}
+
+    model.set_sync_states(
+        verdicts(a=SyncState.IN_SYNC, b=SyncState.DIFFERS, c=SyncState.LOCAL_ONLY)
+    )
+    assert shown(proxy) == ["b", "c", "a"]
+    model.set_sync_states(
+        verdicts(a=SyncState.DIFFERS, b=SyncState.IN_SYNC, c=SyncState.LOCAL_ONLY), ["a:v1", "b:v1"]
+    )
+    assert shown(proxy) == ["a", "c", "b"]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -46,7 +46,6 @@ from bentosync.gui.models.row_runs import ranges
 logger = logging.getLogger(__name__)
 
 Record = TypeVar("Record")
-T = TypeVar("T")
 _Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -55,10 +54,6 @@ MAX_CHANGE_RUNS = 16
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _same(row: Any) -> Any:
-    return row
 
 
 class RecordTableModel(QAbstractTableModel, Generic[Record]):
@@ -92,6 +87,8 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         self._transfer_refusal: Callable[[str], str] | None = None
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # Tag -> sort key in the current column, so a re-sort computes only new ones.
+        self._sort_keys: dict[str, tuple[Any, ...]] = {}
 
     # ---- subclass hooks ------------------------------------------------------------
 
@@ -202,6 +199,9 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
             incoming = {self.row_key(m): m for m in records}
         keys = self._keys
         doomed = [row for row, key in enumerate(keys) if key not in incoming]
+        sort_keys = self._sort_keys
+        for row in doomed:
+            sort_keys.pop(keys[row], None)
         for first, last in reversed(ranges(doomed)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._rows[first : last + 1]
@@ -215,6 +215,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
             new = incoming[key]
             if new is not rows[row] and new != rows[row]:
                 rows[row] = new
+                sort_keys.pop(key, None)
                 changed.append(row)
         self._emit_rows_changed(changed)
 
@@ -252,12 +253,15 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
 
     def _append(self, added: list[tuple[str, Record]]) -> None:
         """Insert new (key, record) rows in one go: sorted into place when the table
-        was empty, else at the end, then the order restored with one layout change."""
+        was empty, else at the end, then the order restored with one layout change
+        (one ``sorted`` over the rows already in order and the batch: with the keys
+        cached, that is a merge of two sorted runs, not a key per row again)."""
         if not added:
             return
         empty = not self._rows
         if empty:
-            added = self._sorted(added, lambda pair: pair[1])
+            order = self._order([key for key, _item in added], [item for _key, item in added])
+            added = [added[index] for index in order]
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
         self._rows.extend(item for _key, item in added)
@@ -271,6 +275,8 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows by ``column``'s SortRole value (-1: keep the order they came in)."""
+        if column != self._sort_column:
+            self._sort_keys.clear()
         self._sort_column, self._sort_order = column, order
         self._resort()
 
@@ -282,27 +288,39 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         value = self._sort_value(item, self._sort_column)
         return (0,) if value is None else (1, value)
 
-    def _sorted(self, rows: list[T], record: Callable[[T], Record] | None = None) -> list[T]:
-        """``rows`` in the current order; stable, so equal keys keep their order.
+    def _order(self, keys: list[str], records: list[Record]) -> list[int]:
+        """Positions of ``records`` (tagged ``keys``) in the current order; stable, so
+        equal sort keys keep their order.
 
-        ``record`` gets the record out of a row when rows are (key, record) pairs.
+        Sort keys are remembered by tag for the current column (``_sort_keys``): a
+        first listing arrives in batches and every batch re-sorts the rows so far,
+        which computed a key (a tuple, a datetime, a casefold) for each of 10,000
+        rows each time. A key is dropped when its row changes or goes, or, in the
+        Sync column, when its verdict changes.
         """
-        if self._sort_column < 0 or len(rows) < 2:
-            return list(rows)
+        if self._sort_column < 0 or len(records) < 2:
+            return list(range(len(records)))
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        # Without ``record`` the rows are the records themselves (T is Record).
-        get: Callable[[T], Record] = record or cast("Callable[[T], Record]", _same)
+        cache = self._sort_keys
+        sort_keys: list[tuple[Any, ...]] = []
+        for key, item in zip(keys, records, strict=True):
+            sort_key = cache.get(key)
+            if sort_key is None:
+                sort_key = cache[key] = self._sort_key(item)
+            sort_keys.append(sort_key)
+        positions = range(len(records))
         try:
-            return sorted(rows, key=lambda row: self._sort_key(get(row)), reverse=descending)
+            return sorted(positions, key=sort_keys.__getitem__, reverse=descending)
         except TypeError:  # values of different types in one column: compare as text
-            return sorted(rows, key=lambda row: str(self._sort_key(get(row))), reverse=descending)
+            texts = [str(sort_key) for sort_key in sort_keys]
+            return sorted(positions, key=texts.__getitem__, reverse=descending)
 
     def _resort(self) -> None:
         """Restore the sort order with one layout change, moving persistent indexes along
         (the views' selection and current row follow their records). Rows and their
         keys move together: a key is never computed again for a row that only moved."""
         rows, keys = self._rows, self._keys
-        order = self._sorted(list(range(len(rows))), rows.__getitem__)
+        order = self._order(keys, rows)
         if all(position == index for position, index in enumerate(order)):
             return
         self.layoutAboutToBeChanged.emit()
@@ -347,6 +365,9 @@ class RecordTableModel(QAbstractTableModel, Generic[Record]):
         # The whole row: the filter text and tooltips mention the state too.
         self._emit_rows_changed(changed)
         if changed and self._sort_column == self.SYNC_COLUMN:
+            keys = self._keys
+            for row in changed:
+                self._sort_keys.pop(keys[row], None)
             self._resort()
 
     def refresh_relative_times(self) -> None:
