@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
@@ -28,6 +30,7 @@ def test_run_shows_the_window_lists_and_returns_zero(qapp, bentoml_home, monkeyp
             window = windows[-1]
             seen["title"] = window.local_pane.message_title.text()
             seen["summary"] = window.summary_label.text()
+            seen["switch_interval"] = sys.getswitchinterval()
             poller.stop()
             QCoreApplication.quit()
 
@@ -38,6 +41,7 @@ def test_run_shows_the_window_lists_and_returns_zero(qapp, bentoml_home, monkeyp
     watchdog.setSingleShot(True)
     watchdog.timeout.connect(lambda: QCoreApplication.exit(3))
     watchdog.start(10_000)
+    before = sys.getswitchinterval()
     try:
         status = gui_app.run()
     finally:
@@ -53,6 +57,10 @@ def test_run_shows_the_window_lists_and_returns_zero(qapp, bentoml_home, monkeyp
     assert not qapp.windowIcon().isNull()
     assert pools[0].maxThreadCount() == 1
     assert pools[0].activeThreadCount() == 0
+    # The GUI thread waited a whole 5 ms for the GIL per Python call while a pool
+    # thread ran Python; the window runs with a short interval and gives it back.
+    assert seen["switch_interval"] == pytest.approx(gui_app.GUI_SWITCH_INTERVAL_S)
+    assert sys.getswitchinterval() == pytest.approx(before)
 
 
 def test_run_leaves_no_quit_behind(qtbot, qapp, bentoml_home):

@@ -1,0 +1,24 @@
+"""Benchmark-wide settings: the window's benchmarks run the interpreter as the app does."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def interpreter_as_the_window_runs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A benchmark that drives a window (``qtbot``) gets ``gui.app.run``'s switch interval:
+    without it, the GUI frame gaps it reports are not the ones a user sees."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from bentosync.gui.app import favour_the_gui_thread  # PySide6: GUI benchmarks only
+
+    previous = favour_the_gui_thread()
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
