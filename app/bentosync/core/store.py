@@ -224,9 +224,8 @@ class LocalStore:
         info = self._read_info(folder_text, yaml_stat, yaml_path)
         if info.name != name or info.version != version:
             raise InvalidModel(
-                f"{yaml_path or os.path.join(folder_text, MODEL_YAML)} says {info.tag} but the "
-                f"folder is "
-                f"{name}:{version}."
+                f"{yaml_path or os.path.join(folder_text, MODEL_YAML)} says {info.tag} "
+                f"but the folder is {name}:{version}."
             )
         return LocalModel(info=info, folder=folder_text, size_bytes=size_bytes, file_count=count)
 
