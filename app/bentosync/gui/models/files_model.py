@@ -28,6 +28,7 @@ from bentosync.core.filelist import Checksums, FileEntry
 from bentosync.core.transfer.progress import ChecksumState
 from bentosync.gui import icons
 from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
+from bentosync.gui.models.role_batch import RolesInOneCall
 from bentosync.gui.models.roles import ItemRole, SortRole, header_text
 
 logger = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def compare_lists(
     return rows
 
 
-class FileListModel(QAbstractTableModel):
+class FileListModel(RolesInOneCall, QAbstractTableModel):
     """Files of the selected model; replaced whole on each selection (a reset is right)."""
 
     def __init__(self, parent: Any = None) -> None:

@@ -40,6 +40,7 @@ from PySide6.QtCore import (
 
 from bentosync.core.sync_state import SyncEntry
 from bentosync.gui.models import mime, sync_display
+from bentosync.gui.models.role_batch import RolesInOneCall
 from bentosync.gui.models.roles import FilterRole, ItemRole, SortRole, SyncRole, header_text
 from bentosync.gui.models.row_runs import ranges
 
@@ -56,7 +57,7 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class RecordTableModel(QAbstractTableModel, Generic[Record]):
+class RecordTableModel(RolesInOneCall, QAbstractTableModel, Generic[Record]):
     """A table of model-version records keyed by tag, with a Sync column and DnD.
 
     Subclasses set ``HEADERS``, ``SIZE_COLUMN``, ``CREATED_COLUMN``,

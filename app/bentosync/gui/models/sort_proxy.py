@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
     QRegularExpression,
     QSortFilterProxyModel,
@@ -14,6 +16,7 @@ from PySide6.QtCore import (
 )
 
 from bentosync.gui.models.record_table import RecordTableModel
+from bentosync.gui.models.role_batch import RolesInOneCall
 from bentosync.gui.models.roles import FilterRole, SortRole
 
 logger = logging.getLogger(__name__)
@@ -67,6 +70,18 @@ class ModelSortFilterProxy(QSortFilterProxyModel):
                 | QRegularExpression.PatternOption.DotMatchesEverythingOption,
             )
         )
+
+    def multiData(
+        self, index: _Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData, /
+    ) -> None:
+        """A cell's roles in one call into Python, as ``RolesInOneCall`` explains: Qt's
+        proxy would ask its source one role at a time. A Python source is called
+        directly, so the GIL is taken once for the cell."""
+        source = self.sourceModel()
+        if isinstance(source, RolesInOneCall) and index.isValid():
+            source.multiData(self.mapToSource(index), roleDataSpan)
+        else:
+            super().multiData(index, roleDataSpan)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()

@@ -44,6 +44,7 @@ from bentosync.application.jobs import JobId, JobSnapshot
 from bentosync.core.transfer.progress import FileSnapshot
 from bentosync.gui.models import transfer_cells as cells
 from bentosync.gui.models.file_tree import PAGE, FileTree, Node
+from bentosync.gui.models.role_batch import RolesInOneCall
 from bentosync.gui.models.roles import header_text
 from bentosync.gui.models.row_runs import ranges
 
@@ -74,7 +75,7 @@ class _JobRow:
     tree: FileTree
 
 
-class TransfersModel(QAbstractItemModel):
+class TransfersModel(RolesInOneCall, QAbstractItemModel):
     """Jobs, folders and files for the transfers panel; DisplayRole is text, SortRole raw values.
 
     Args:
