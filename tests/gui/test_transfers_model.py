@@ -123,6 +123,23 @@ def test_model_tester_through_a_jobs_life(qapp, qtmodeltester, force_py):
     model.remove_jobs([JobId(2), JobId(99)])
     assert [model.job_id_of(model.index(r, 0)) for r in range(model.rowCount())] == [1, 3]
     assert model.rowCount(model.job_index(JobId(3))) == 4
+
+
+def test_indexes_stop_at_the_rows_and_columns_and_every_row_is_selectable(qapp):
+    """``index()`` checks its bounds in Python (not with ``hasIndex``), and Qt's default
+    ``flags`` serve every row: neither may let a row, a column or a flag slip."""
+    model = TransfersModel()
+    model.add_job(job(1, many_files(3)))
+    job_row = model.index(0, 0)
+    assert job_row.isValid() and not model.index(1, 0).isValid()
+    assert not model.index(0, len(HEADERS)).isValid() and not model.index(-1, 0).isValid()
+    assert model.index(2, len(HEADERS) - 1, job_row).isValid()
+    assert not model.index(3, 0, job_row).isValid()
+    assert not model.index(0, 0, model.index(0, 0, job_row)).isValid()  # a file has no rows
+    selectable = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    assert model.flags(job_row) == selectable
+    assert model.flags(model.index(1, 3, job_row)) == selectable
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
     model.remove_jobs([JobId(1), JobId(3)])
     assert model.rowCount() == 0
 

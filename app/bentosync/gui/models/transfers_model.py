@@ -343,12 +343,15 @@ class TransfersModel(RolesInOneCall, QAbstractItemModel):
     # ---- QAbstractItemModel --------------------------------------------------------
 
     def index(self, row: int, column: int, parent: _Index = _ROOT) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        # hasIndex's check, in Python: PySide lets go of the GIL around the C++ call and
+        # takes it back for its rowCount() and columnCount() calls into Python, one wait
+        # each while a transfer runs Python on a pool thread, for every row painted.
+        if row < 0 or not 0 <= column < len(HEADERS) or row >= self.rowCount(parent):
             return QModelIndex()
         if not parent.isValid():
             return self.createIndex(row, column, 0)
         node = self._item(parent)
-        assert isinstance(node, Node)  # hasIndex: only folders have rows
+        assert isinstance(node, Node)  # rowCount: only folders have rows
         return self.createIndex(row, column, node.key)
 
     def parent(self, child: _Index = _ROOT) -> QModelIndex:  # type: ignore[override]
@@ -398,10 +401,8 @@ class TransfersModel(RolesInOneCall, QAbstractItemModel):
             return cells.RIGHT
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # No ``flags`` override: Qt's default (enabled and selectable when valid) is what
+    # this tree needs, and a Python one cost a call into Python per painted row.
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
