@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QUrl
 from PySide6.QtGui import QFileOpenEvent
 
-from bentosync.gui.file_open import FolderOpenFilter
+from bentosync.gui import file_open
+from bentosync.gui.file_open import FolderOpenFilter, install_folder_open
 
 
 def test_a_file_open_event_offers_the_folder_for_import(qapp, tmp_path):
@@ -31,3 +32,25 @@ def test_other_events_and_remote_urls_are_not_imported(qapp):
     QCoreApplication.sendEvent(target, QEvent(QEvent.Type.User))
     QCoreApplication.sendEvent(target, QFileOpenEvent(QUrl("https://example.com/model")))
     assert asked == []
+
+
+def test_the_application_filter_is_installed_only_where_qt_sends_file_open(
+    qapp, tmp_path, monkeypatch
+):
+    """Elsewhere it would only cost a call into Python for every event in the app."""
+    asked: list[list[Path]] = []
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+
+    monkeypatch.setattr(file_open, "DELIVERS_FILE_OPEN", False)
+    assert install_folder_open(qapp, lambda folders: asked.append(list(folders))) is None
+
+    monkeypatch.setattr(file_open, "DELIVERS_FILE_OPEN", True)
+    installed = install_folder_open(qapp, lambda folders: asked.append(list(folders)))
+    assert installed is not None
+    try:
+        assert QCoreApplication.sendEvent(qapp, QFileOpenEvent(str(folder)))
+    finally:
+        qapp.removeEventFilter(installed)
+        installed.deleteLater()
+    assert asked == [[folder]]

@@ -21,7 +21,7 @@ from bentosync.application.diagnostics import Diagnostics
 from bentosync.core.version import __version__
 from bentosync.gui import i18n, icons
 from bentosync.gui.exception_dialog import ExceptionReporter
-from bentosync.gui.file_open import FolderOpenFilter
+from bentosync.gui.file_open import install_folder_open
 from bentosync.gui.main_window import MainWindow
 from bentosync.gui.single_instance import SingleInstance
 from bentosync.gui.window_state import bring_to_front
@@ -139,8 +139,7 @@ def run(
     window = MainWindow(lookup_pool, resolver=resolver)
     instance.activated.connect(lambda: bring_to_front(window))
     reporter = ExceptionReporter(diagnostics, lambda: window).install()
-    folder_open = FolderOpenFilter(window.operations.import_folders, app)
-    app.installEventFilter(folder_open)
+    folder_open = install_folder_open(app, window.operations.import_folders)
     switch_interval = favour_the_gui_thread()
     window.show()
     window.refresh()
@@ -154,8 +153,9 @@ def run(
         signal.signal(signal.SIGINT, signal.default_int_handler)
         if hasattr(signal, "SIGTERM"):
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        app.removeEventFilter(folder_open)
-        folder_open.deleteLater()
+        if folder_open is not None:
+            app.removeEventFilter(folder_open)
+            folder_open.deleteLater()
         window.shutdown()  # closing already did, unless the loop ended another way
         shutdown_pool(lookup_pool)
         sys.setswitchinterval(switch_interval)
