@@ -23,11 +23,10 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -64,6 +63,21 @@ NAME_DEFAULT, NAME_MIN = 280, 200  # the Name column's width, and how far it giv
 _WIDTHS = {COL_PROGRESS: 130, COL_SIZE: 80, COL_SPEED: 90, COL_ETA: 90, COL_CHECKSUM: 70}
 
 
+class TransfersTree(QTreeView):
+    """The Transfers tree, saying when its viewport changed size (the Name column follows).
+
+    A scroll area's ``resizeEvent`` is the viewport's (a scroll bar coming or going
+    resizes it too). An event filter on the viewport did this before, and was a call
+    into Python for every event the viewport got: each paint, each mouse move.
+    """
+
+    viewport_resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.viewport_resized.emit()
+
+
 class TransfersPanel(QWidget):
     """Jobs and their files, with actions on the selected jobs.
 
@@ -89,7 +103,7 @@ class TransfersPanel(QWidget):
         self._overall = ""
         self._expanded: set[int] = set()
 
-        self.view = QTreeView(self)
+        self.view = TransfersTree(self)
         self.view.setAccessibleName(self.tr("Transfers"))
         self.view.setAccessibleDescription(
             self.tr(
@@ -123,7 +137,7 @@ class TransfersPanel(QWidget):
         self._name_auto = True
         self._sizing_name = False
         header.sectionResized.connect(self._on_section_resized)
-        self.view.viewport().installEventFilter(self)
+        self.view.viewport_resized.connect(self._fit_name_column)
 
         self._make_actions()
         self.toolbar = QToolBar(self.tr("Transfers"), self)
@@ -360,11 +374,6 @@ class TransfersPanel(QWidget):
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
         if column == COL_NAME and not self._sizing_name:
             self._name_auto = False  # the user's choice from now on
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_name_column()
-        return super().eventFilter(watched, event)
 
     # ---- events --------------------------------------------------------------------
 
