@@ -135,3 +135,39 @@ def test_a_paint_asks_each_cell_in_one_call(qtbot, make) -> None:
     view.viewport().grab()
     assert counts["data"] >= 30 * 5  # every visible cell's roles, through the proxy too
     assert counts["from_cpp"] == 0
+
+
+@pytest.mark.parametrize("make", [local_models, file_list])
+def test_a_table_paint_makes_its_indexes_in_python(qtbot, make) -> None:
+    """``FlatTableModel.index``: without it, each painted cell's index cost a
+    ``rowCount()`` and a ``columnCount()`` call from C++ (``hasIndex``)."""
+    base = LocalModelTableModel if make is local_models else FileListModel
+    counts = {"cells": 0, "sizes_from_cpp": 0}
+
+    class Counting(base):  # type: ignore[valid-type,misc]
+        def rowCount(self, parent=QModelIndex()):  # noqa: B008
+            if sys._getframe(1).f_code.co_name != "index":
+                counts["sizes_from_cpp"] += 1
+            return super().rowCount(parent)
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            if role == Qt.ItemDataRole.DisplayRole:
+                counts["cells"] += 1
+            return super().data(index, role)
+
+    model = make(Counting)
+    view = QTableView()
+    if isinstance(model, LocalModelTableModel):
+        proxy = ModelSortFilterProxy(view)
+        proxy.setSourceModel(model)
+        view.setModel(proxy)
+    else:
+        view.setModel(model)
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    counts.update(cells=0, sizes_from_cpp=0)
+    view.viewport().grab()
+    assert counts["cells"] >= 30
+    assert counts["sizes_from_cpp"] < counts["cells"] // 4  # a few per paint, not per cell

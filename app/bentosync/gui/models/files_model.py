@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -30,6 +29,7 @@ from bentosync.gui import icons
 from bentosync.gui.i18n import QT_TRANSLATE_NOOP, TranslationContext
 from bentosync.gui.models.role_batch import RolesInOneCall
 from bentosync.gui.models.roles import ItemRole, SortRole, header_text
+from bentosync.gui.models.table_index import FlatTableModel
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def compare_lists(
     return rows
 
 
-class FileListModel(RolesInOneCall, QAbstractTableModel):
+class FileListModel(RolesInOneCall, FlatTableModel):
     """Files of the selected model; replaced whole on each selection (a reset is right)."""
 
     def __init__(self, parent: Any = None) -> None:

@@ -30,7 +30,6 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -43,6 +42,7 @@ from bentosync.gui.models import mime, sync_display
 from bentosync.gui.models.role_batch import RolesInOneCall
 from bentosync.gui.models.roles import FilterRole, ItemRole, SortRole, SyncRole, header_text
 from bentosync.gui.models.row_runs import ranges
+from bentosync.gui.models.table_index import FlatTableModel
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class RecordTableModel(RolesInOneCall, QAbstractTableModel, Generic[Record]):
+class RecordTableModel(RolesInOneCall, FlatTableModel, Generic[Record]):
     """A table of model-version records keyed by tag, with a Sync column and DnD.
 
     Subclasses set ``HEADERS``, ``SIZE_COLUMN``, ``CREATED_COLUMN``,
