@@ -215,18 +215,16 @@ class LocalStore:
         its scan: a Path made per version, 10,000 times in a big store, is wasted), and
         its ``folder_size`` when the caller knows it (a pull that wrote every file);
         ``yaml_path`` is its model.yaml when the listing has joined it already."""
+        yaml_path = yaml_path or os.path.join(folder_text, MODEL_YAML)
         yaml_stat: os.stat_result | None = None
         if size is None:
             size_bytes, count, top = _sized_scan(folder_text)
             yaml_stat = top.get(MODEL_YAML)
         else:
             size_bytes, count = size
-        info = self._read_info(folder_text, yaml_stat, yaml_path)
+        info = self._read_info(folder_text, yaml_path, yaml_stat)
         if info.name != name or info.version != version:
-            raise InvalidModel(
-                f"{yaml_path or os.path.join(folder_text, MODEL_YAML)} says {info.tag} "
-                f"but the folder is {name}:{version}."
-            )
+            raise InvalidModel(f"{yaml_path} says {info.tag} but the folder is {name}:{version}.")
         return LocalModel(info=info, folder=folder_text, size_bytes=size_bytes, file_count=count)
 
     def list(
@@ -470,13 +468,13 @@ class LocalStore:
     # ---- helpers -------------------------------------------------------------------
 
     def _read_info(
-        self, folder_text: str, st: os.stat_result | None = None, yaml_path: str | None = None
+        self, folder_text: str, yaml_path: str, st: os.stat_result | None = None
     ) -> ModelInfo:
-        """``read_model_info``, remembered while the file's identity stays the same.
+        """``read_model_info``, remembered while the file's identity (``yaml_path``'s)
+        stays the same.
 
         ``st`` is model.yaml's stat when the caller's scan has it (one stat less
-        per version in a listing of thousands), ``yaml_path`` its path when joined."""
-        yaml_path = yaml_path or os.path.join(folder_text, MODEL_YAML)
+        per version in a listing of thousands)."""
         if st is None:
             try:
                 st = os.stat(yaml_path)
