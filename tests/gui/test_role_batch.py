@@ -1,4 +1,5 @@
-"""A painted cell enters Python once (``multiData``), and gets exactly ``data()``'s answers."""
+"""A painted cell enters Python once (``multiData``, ``FlatTableModel.index``), and gets
+exactly ``data()``'s answers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from datetime import timedelta
 
 import pytest
 from gui_records import NOW, make_model
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QObject,
+    Qt,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView
 from test_transfers_model import files, job
@@ -51,6 +59,36 @@ def transfers(cls: type[TransfersModel] = TransfersModel) -> TransfersModel:
     return model
 
 
+BUILDERS = {LocalModelTableModel: local_models, FileListModel: file_list, TransfersModel: transfers}
+
+
+def as_shown(model: QAbstractItemModel, parent: QObject | None = None) -> QAbstractItemModel:
+    """The model as the window shows it: the Local table behind the sort proxy."""
+    if not isinstance(model, LocalModelTableModel):
+        return model
+    proxy = ModelSortFilterProxy(parent)
+    proxy.setSourceModel(model)
+    return proxy
+
+
+def shown_in_view(qtbot, model: QAbstractItemModel) -> QAbstractItemView:
+    """A view of ``model`` as the window has one, shown and painted once."""
+    view: QAbstractItemView
+    if isinstance(model, TransfersModel):
+        view = QTreeView()
+        view.setUniformRowHeights(True)  # as the Transfers panel: no per-row SizeHintRole
+        view.setModel(model)
+        view.expandAll()
+    else:
+        view = QTableView()
+        view.setModel(as_shown(model, view))
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
 def one_role(model: QAbstractItemModel, index: QModelIndex, role: int) -> object:
     answer = QModelRoleData(role)
     model.multiData(index, QModelRoleDataSpan(answer))
@@ -74,13 +112,10 @@ def cells(model: QAbstractItemModel, parent: QModelIndex | None = None) -> Itera
                 yield from cells(model, index)
 
 
-@pytest.mark.parametrize("make", [local_models, file_list, transfers])
-def test_multi_data_answers_what_data_answers(qapp, make) -> None:
-    model = make()
-    proxy = ModelSortFilterProxy() if isinstance(model, LocalModelTableModel) else None
-    if proxy is not None:
-        proxy.setSourceModel(model)
-    shown: QAbstractItemModel = proxy or model
+@pytest.mark.parametrize("model_type", list(BUILDERS))
+def test_multi_data_answers_what_data_answers(qapp, model_type) -> None:
+    model = BUILDERS[model_type]()
+    shown = as_shown(model)
     checked = 0
     for index in cells(shown):
         for role in ROLES:
@@ -107,29 +142,10 @@ def counting(model_type: type[RolesInOneCall]) -> type:
     return Counting
 
 
-@pytest.mark.parametrize("make", [local_models, file_list, transfers])
-def test_a_paint_asks_each_cell_in_one_call(qtbot, make) -> None:
-    model_type = {local_models: LocalModelTableModel, file_list: FileListModel}.get(
-        make, TransfersModel
-    )
-    model = make(counting(model_type))
-    view: QAbstractItemView
-    if isinstance(model, TransfersModel):
-        view = QTreeView()
-        view.setUniformRowHeights(True)  # as the Transfers panel: no per-row SizeHintRole
-        view.setModel(model)
-        view.expandAll()
-    elif isinstance(model, LocalModelTableModel):
-        proxy = ModelSortFilterProxy(view := QTableView())
-        proxy.setSourceModel(model)
-        view.setModel(proxy)
-    else:
-        view = QTableView()
-        view.setModel(model)
-    qtbot.addWidget(view)
-    view.resize(900, 500)
-    view.show()
-    qtbot.waitExposed(view)
+@pytest.mark.parametrize("model_type", list(BUILDERS))
+def test_a_paint_asks_each_cell_in_one_call(qtbot, model_type) -> None:
+    model = BUILDERS[model_type](counting(model_type))
+    view = shown_in_view(qtbot, model)
     counts = type(model).counts
     counts.update(data=0, from_cpp=0)
     view.viewport().grab()
@@ -137,14 +153,13 @@ def test_a_paint_asks_each_cell_in_one_call(qtbot, make) -> None:
     assert counts["from_cpp"] == 0
 
 
-@pytest.mark.parametrize("make", [local_models, file_list])
-def test_a_table_paint_makes_its_indexes_in_python(qtbot, make) -> None:
+@pytest.mark.parametrize("model_type", [LocalModelTableModel, FileListModel])
+def test_a_table_paint_makes_its_indexes_in_python(qtbot, model_type) -> None:
     """``FlatTableModel.index``: without it, each painted cell's index cost a
     ``rowCount()`` and a ``columnCount()`` call from C++ (``hasIndex``)."""
-    base = LocalModelTableModel if make is local_models else FileListModel
     counts = {"cells": 0, "sizes_from_cpp": 0}
 
-    class Counting(base):  # type: ignore[valid-type,misc]
+    class Counting(model_type):  # type: ignore[valid-type,misc]
         def rowCount(self, parent=QModelIndex()):  # noqa: B008
             if sys._getframe(1).f_code.co_name != "index":
                 counts["sizes_from_cpp"] += 1
@@ -155,18 +170,7 @@ def test_a_table_paint_makes_its_indexes_in_python(qtbot, make) -> None:
                 counts["cells"] += 1
             return super().data(index, role)
 
-    model = make(Counting)
-    view = QTableView()
-    if isinstance(model, LocalModelTableModel):
-        proxy = ModelSortFilterProxy(view)
-        proxy.setSourceModel(model)
-        view.setModel(proxy)
-    else:
-        view.setModel(model)
-    qtbot.addWidget(view)
-    view.resize(900, 500)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_in_view(qtbot, BUILDERS[model_type](Counting))
     counts.update(cells=0, sizes_from_cpp=0)
     view.viewport().grab()
     assert counts["cells"] >= 30
