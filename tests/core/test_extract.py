@@ -15,7 +15,7 @@ from bentosync.core.errors import Cancelled, UnsafeArchive
 from bentosync.core.filelist import Checksums, FileEntry
 from bentosync.core.transfer import extract as extract_module
 from bentosync.core.transfer.expectations import ChecksumMismatch, IncompleteArchive
-from bentosync.core.transfer.extract import StreamingExtractor
+from bentosync.core.transfer.extract import CheckpointUpdate, StreamingExtractor
 from bentosync.core.transfer.progress import ChecksumState, TransferProgress
 
 
@@ -256,18 +256,19 @@ def test_checkpoints_from_a_killed_run_resume_cleanly(staging, killed):
     before it was killed; the resumed run overwrites them.
     """
     data = good_archive()
-    saved: list[dict] = []
+    saved: list[CheckpointUpdate] = []
     first = StreamingExtractor(
         staging,
         checksums=Checksums.of(expected_list()),
-        on_checkpoint=lambda c: saved.append(c),
+        on_checkpoint=saved.append,
         checkpoint_every=1 << 20,
         checkpoint_interval=0,  # at every member: every resume point gets tried
         checkpoint_share=0,
     )
     first.run(opener_for(data))
     assert len(saved) >= 5
-    for index, checkpoint in enumerate(saved):
+    states = replayed(saved)  # what a keeper of the updates (the journal) has after each
+    for index, checkpoint in enumerate(states):
         folder = staging.parent / f"again-{killed.replace(' ', '-')}-{index}"
         folder.mkdir()
         # Reproduce what was on disk at that checkpoint, then resume from it.
@@ -289,14 +290,65 @@ def test_checkpoints_from_a_killed_run_resume_cleanly(staging, killed):
             assert (folder / path).read_bytes() == content
 
 
+def replayed(updates: list[CheckpointUpdate]) -> list[dict]:
+    states: list[dict] = []
+    for update in updates:
+        states.append(update.applied_to(states[-1] if states else None))
+    return states
+
+
+def test_a_checkpoint_hands_over_only_what_finished_since_the_last(staging):
+    """Each update carries the files since the one before, never the whole list again:
+    encoding every finished file per checkpoint cost the square of the file count."""
+    members = [reg(f"./shards/{n:05d}.txt", str(n).encode()) for n in range(3000)]
+    saved: list[CheckpointUpdate] = []
+    extractor = StreamingExtractor(
+        staging, checksums=None, on_checkpoint=saved.append, checkpoint_every=2000
+    )
+    extractor.run(opener_for(build_tar(members)))
+    assert len(saved) >= 5
+    handed = 0
+    for update in saved:
+        assert update.done_from == handed  # appended right after what was handed before
+        handed += len(update.done)
+    assert handed <= 3000 and sum(len(u.seen) for u in saved) <= 3001
+    assert max(len(update.done) for update in saved) < 1000
+    extractor.save_checkpoint()  # what a stopped pull does last
+    final = replayed(saved)[-1]
+    assert final == extractor.checkpoint()
+    assert len(final["done"]) == 3000
+
+
+def test_a_resumed_run_hands_over_what_it_restored_first(staging):
+    """A resumed extractor's first update starts the lists over, so whoever keeps them
+    (the journal, perhaps written by an older version) ends up with the whole list."""
+    data = good_archive()
+    cut = data.index(FILES["weights/big.bin"][:64]) + (1 << 20) + 5
+    first = StreamingExtractor(staging, checksums=Checksums.of(expected_list()))
+    with pytest.raises(IncompleteArchive):
+        first.run(opener_for(data, cut_at=cut))
+    restored = first.checkpoint()
+    assert restored["done"]
+    saved: list[CheckpointUpdate] = []
+    second = StreamingExtractor(
+        staging,
+        checksums=Checksums.of(expected_list()),
+        checkpoint=restored,
+        on_checkpoint=saved.append,
+    )
+    second.save_checkpoint()
+    assert (saved[0].done_from, saved[0].seen_from) == (0, 0)
+    assert saved[0].applied_to(None) == restored
+
+
 def test_checkpoints_are_bounded_by_time_and_bytes_not_one_per_file(staging):
     """A checkpoint holds every finished file: one per file would cost n squared."""
     members = [reg(f"./shards/{n:05d}.txt", str(n).encode()) for n in range(3000)]
     data = build_tar(members)
-    saved: list[dict] = []
+    saved: list[CheckpointUpdate] = []
     StreamingExtractor(staging, checksums=None, on_checkpoint=saved.append).run(opener_for(data))
     assert len(saved) < 30  # 3,000 files, one checkpoint a second at most
-    by_bytes: list[dict] = []
+    by_bytes: list[CheckpointUpdate] = []
     (staging.parent / "by-bytes").mkdir()
     StreamingExtractor(
         staging.parent / "by-bytes",
@@ -327,9 +379,9 @@ def test_folders_are_resolved_once_not_once_per_file(staging, monkeypatch):
 def test_slow_checkpoints_are_spaced_by_what_they_cost(staging):
     """Writing 100,000 finished files takes time: checkpoints never take over the pull."""
     members = [reg(f"./shards/{n:05d}.txt", str(n).encode()) for n in range(3000)]
-    saved: list[dict] = []
+    saved: list[CheckpointUpdate] = []
 
-    def slow_save(checkpoint: dict) -> None:
+    def slow_save(checkpoint: CheckpointUpdate) -> None:
         time.sleep(0.02)
         saved.append(checkpoint)
 

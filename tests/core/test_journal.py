@@ -50,6 +50,42 @@ def test_download_checkpoint_round_trip(tmp_path):
     assert journal.download(E, "m", "v") is None
 
 
+def test_download_lists_are_appended_to_not_rewritten(tmp_path):
+    """A checkpoint adds the files finished since the last one; a reopened journal
+    gives every list back whole, in order."""
+    path = tmp_path / "j.sqlite"
+    journal = Journal(path)
+
+    def save(start: int, items: list[str], offset: int) -> None:
+        journal.save_download(
+            E,
+            "m",
+            "v",
+            staging=tmp_path / "s",
+            archive_size=0,
+            checkpoint={"next_offset": offset},
+            appended={"done": (start, [{"path": p} for p in items]), "seen": (start, items)},
+        )
+
+    save(0, ["a", "b"], 10)
+    save(2, ["c"], 20)
+    save(3, [], 30)
+    journal.close()
+    journal = Journal(path)
+    record = journal.download(E, "m", "v")
+    assert record.checkpoint == {"next_offset": 30}
+    assert record.lists == {"done": [{"path": p} for p in "abc"], "seen": ["a", "b", "c"]}
+    save(1, ["x"], 40)  # from position 1 on: what followed is replaced
+    assert journal.download(E, "m", "v").lists["seen"] == ["a", "x"]
+    save(0, [], 0)  # a new download of the same version starts its lists over
+    assert journal.download(E, "m", "v").lists == {}
+    save(0, ["a"], 1)
+    journal.forget_download(E, "m", "v")
+    assert journal.download(E, "m", "v") is None
+    save(0, [], 0)
+    assert journal.download(E, "m", "v").lists == {}
+
+
 def test_corrupt_journal_is_replaced(tmp_path):
     path = tmp_path / "j.sqlite"
     path.write_bytes(b"this is not a database" * 100)

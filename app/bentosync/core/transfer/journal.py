@@ -5,6 +5,10 @@ journal keeps, per endpoint and model version: the multipart upload id with the
 parts already accepted (and their ETags), and for pulls the staging folder and
 how far into the archive it got. SQLite in WAL mode, so a SIGKILL between two
 writes leaves the last committed state, never a torn one.
+
+A pull's checkpoint has lists that grow with the archive (every finished file).
+They are rows of their own, appended to as files finish, so that a checkpoint
+writes only what changed since the last one, whatever the file count.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bentosync.core import appdirs
@@ -41,6 +45,11 @@ CREATE TABLE IF NOT EXISTS downloads (
     started REAL NOT NULL,
     PRIMARY KEY (endpoint, name, version)
 );
+CREATE TABLE IF NOT EXISTS download_items (
+    endpoint TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,
+    list TEXT NOT NULL, position INTEGER NOT NULL, item TEXT NOT NULL,
+    PRIMARY KEY (endpoint, name, version, list, position)
+);
 """
 
 
@@ -59,9 +68,13 @@ class UploadRecord:
 
 @dataclass(frozen=True)
 class DownloadRecord:
+    """``lists``: the items appended to each named list (``save_download(appended=)``),
+    in order; a list nothing was appended to is absent."""
+
     staging: Path
     archive_size: int
     checkpoint: dict[str, object]
+    lists: dict[str, list[object]] = field(default_factory=dict)
 
 
 class Journal:
@@ -175,13 +188,21 @@ class Journal:
                 "WHERE endpoint=? AND name=? AND version=?",
                 (endpoint, name, version),
             ).fetchone()
+            items = db.execute(
+                "SELECT list, item FROM download_items WHERE endpoint=? AND name=? AND version=? "
+                "ORDER BY list, position",
+                (endpoint, name, version),
+            ).fetchall()
         if row is None:
             return None
+        lists: dict[str, list[object]] = {}
         try:
             checkpoint = json.loads(row[2])
+            for key, item in items:
+                lists.setdefault(key, []).append(json.loads(item))
         except ValueError:
             return None
-        return DownloadRecord(Path(row[0]), int(row[1]), checkpoint)
+        return DownloadRecord(Path(row[0]), int(row[1]), checkpoint, lists)
 
     def save_download(
         self,
@@ -192,24 +213,38 @@ class Journal:
         staging: Path,
         archive_size: int,
         checkpoint: dict[str, object],
+        appended: Mapping[str, tuple[int, Sequence[object]]] | None = None,
     ) -> None:
+        """Replace the checkpoint, and for each ``appended`` list, ``(start, items)``:
+        its items from position ``start`` on are replaced by ``items`` (0 starts it over).
+        One transaction: a kill leaves the previous checkpoint or this one whole."""
+        key = (endpoint, name, version)
         with self._tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO downloads VALUES (?,?,?,?,?,?,?)",
-                (
-                    endpoint,
-                    name,
-                    version,
-                    str(staging),
-                    archive_size,
-                    json.dumps(checkpoint),
-                    time.time(),
-                ),
+                (*key, str(staging), archive_size, json.dumps(checkpoint), time.time()),
             )
+            for list_name, (start, items) in (appended or {}).items():
+                db.execute(
+                    "DELETE FROM download_items WHERE endpoint=? AND name=? AND version=? "
+                    "AND list=? AND position>=?",
+                    (*key, list_name, start),
+                )
+                db.executemany(
+                    "INSERT INTO download_items VALUES (?,?,?,?,?,?)",
+                    (
+                        (*key, list_name, start + offset, json.dumps(item))
+                        for offset, item in enumerate(items)
+                    ),
+                )
 
     def forget_download(self, endpoint: str, name: str, version: str) -> None:
         with self._tx() as db:
             db.execute(
                 "DELETE FROM downloads WHERE endpoint=? AND name=? AND version=?",
+                (endpoint, name, version),
+            )
+            db.execute(
+                "DELETE FROM download_items WHERE endpoint=? AND name=? AND version=?",
                 (endpoint, name, version),
             )

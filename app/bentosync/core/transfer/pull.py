@@ -37,7 +37,7 @@ from bentosync.core.hashcache import FileIdentity, HashCache, file_identity
 from bentosync.core.modelinfo import read_model_info
 from bentosync.core.store import LocalModel, LocalStore
 from bentosync.core.tags import Tag
-from bentosync.core.transfer.extract import StreamingExtractor
+from bentosync.core.transfer.extract import CheckpointUpdate, StreamingExtractor
 from bentosync.core.transfer.journal import Journal
 from bentosync.core.transfer.phrases import FileReason, Phrase, PhraseKey
 from bentosync.core.transfer.progress import ChecksumState, Phase, TransferProgress
@@ -199,7 +199,7 @@ class Puller:
             cancel=self.cancel,
             announced_size=remote.size_bytes,
             checkpoint=checkpoint,
-            on_checkpoint=lambda state: self._save_checkpoint(staging, state),
+            on_checkpoint=lambda update: self._save_checkpoint(staging, update),
         )
         try:
             self.progress.set_phase(
@@ -266,8 +266,7 @@ class Puller:
                 return
             except (ConnectionFailed, ServerError) as exc:
                 attempt += 1
-                if self.journal is not None:
-                    self._save_checkpoint(extractor.staging, extractor.checkpoint())
+                extractor.save_checkpoint()
                 if attempt >= RESUME_ATTEMPTS:
                     raise type(exc)(
                         f"{exc}. The download stopped at {extractor.bytes_on_disk} bytes; "
@@ -347,14 +346,16 @@ class Puller:
                 and record.checkpoint.get("identity") == self._identity
             ):
                 logger.info("Resuming the pull of %s from %s", self.tag, record.staging)
-                return record.staging, cast("dict[str, Any] | None", record.checkpoint["extractor"])
+                # The lists are rows of their own; a journal from before kept them inline.
+                state = cast("dict[str, Any]", record.checkpoint["extractor"])
+                return record.staging, {"done": [], "seen": [], **state, **record.lists}
             if record is not None:
                 # Another archive now (re-pushed with --force), or staging is gone: start over.
                 self._discard(record.staging)
                 self.journal.forget_download(self.client.endpoint, self.tag.name, self.tag.version)
         return self.store.new_staging_dir(), None
 
-    def _save_checkpoint(self, staging: Path, state: dict[str, Any]) -> None:
+    def _save_checkpoint(self, staging: Path, update: CheckpointUpdate) -> None:
         if self.journal is None or self.tag.version is None:
             return
         self.journal.save_download(
@@ -363,7 +364,11 @@ class Puller:
             self.tag.version,
             staging=staging,
             archive_size=0,
-            checkpoint={"identity": self._identity, "extractor": state},
+            checkpoint={"identity": self._identity, "extractor": update.state},
+            appended={
+                "done": (update.done_from, update.done),
+                "seen": (update.seen_from, update.seen),
+            },
         )
 
     def _keep_for_resume(self, staging: Path, extractor: StreamingExtractor) -> None:
@@ -371,7 +376,7 @@ class Puller:
         there: checkpoints are spaced by time and volume, and the last one may be far
         behind, or missing, which would leave the staging folder to nobody."""
         if extractor.resumable and not extractor.finished:
-            self._save_checkpoint(staging, extractor.checkpoint())
+            extractor.save_checkpoint()
         logger.info("Keeping the partial pull of %s in %s for a resume", self.tag, staging)
 
     def _discard(self, staging: Path) -> None:
