@@ -8,6 +8,7 @@ import os
 import tarfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -197,14 +198,19 @@ def test_truncated_inside_a_file(staging):
         )
 
 
-def test_resume_mid_file_asks_for_the_rest_only(staging):
+def interrupted_in_big_file(staging: Path, into: int) -> dict:
+    """The checkpoint of a run whose stream broke ``into`` bytes into weights/big.bin."""
     data = good_archive()
-    big_at = data.index(FILES["weights/big.bin"][:64])
-    cut = big_at + 2 * (1 << 20) + 17
+    cut = data.index(FILES["weights/big.bin"][:64]) + into
     first = StreamingExtractor(staging, checksums=Checksums.of(expected_list()))
     with pytest.raises(IncompleteArchive):
         first.run(opener_for(data, cut_at=cut))
-    checkpoint = first.checkpoint()
+    return first.checkpoint()
+
+
+def test_resume_mid_file_asks_for_the_rest_only(staging):
+    data = good_archive()
+    checkpoint = interrupted_in_big_file(staging, 2 * (1 << 20) + 17)
     assert checkpoint["current"]["path"] == "weights/big.bin"
     assert checkpoint["current"]["written"] > 0
     # A new process: only the checkpoint survives.
@@ -225,11 +231,7 @@ def test_resume_mid_file_asks_for_the_rest_only(staging):
 
 def test_resume_with_a_damaged_partial_file_refetches_that_member(staging):
     data = good_archive()
-    cut = data.index(FILES["weights/big.bin"][:64]) + (1 << 20) + 5
-    first = StreamingExtractor(staging, checksums=Checksums.of(expected_list()))
-    with pytest.raises(IncompleteArchive):
-        first.run(opener_for(data, cut_at=cut))
-    checkpoint = first.checkpoint()
+    checkpoint = interrupted_in_big_file(staging, (1 << 20) + 5)
     (staging / "weights/big.bin").write_bytes(b"short")
     log: list[tuple[int, int | None]] = []
     second = StreamingExtractor(
@@ -322,12 +324,7 @@ def test_a_checkpoint_hands_over_only_what_finished_since_the_last(staging):
 def test_a_resumed_run_hands_over_what_it_restored_first(staging):
     """A resumed extractor's first update starts the lists over, so whoever keeps them
     (the journal, perhaps written by an older version) ends up with the whole list."""
-    data = good_archive()
-    cut = data.index(FILES["weights/big.bin"][:64]) + (1 << 20) + 5
-    first = StreamingExtractor(staging, checksums=Checksums.of(expected_list()))
-    with pytest.raises(IncompleteArchive):
-        first.run(opener_for(data, cut_at=cut))
-    restored = first.checkpoint()
+    restored = interrupted_in_big_file(staging, (1 << 20) + 5)
     assert restored["done"]
     saved: list[CheckpointUpdate] = []
     second = StreamingExtractor(
