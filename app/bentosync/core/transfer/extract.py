@@ -109,14 +109,11 @@ class CheckpointUpdate:
     seen: list[str]
 
     def applied_to(self, previous: dict[str, Any] | None) -> dict[str, Any]:
-        """The whole state after this update, given the whole state before it."""
-        done = list(previous["done"]) if previous else []
-        seen = list(previous["seen"]) if previous else []
-        return {
-            **self.state,
-            "done": done[: self.done_from] + self.done,
-            "seen": seen[: self.seen_from] + self.seen,
-        }
+        """The whole state after this update, given the whole state before it: what
+        ``StreamingExtractor(checkpoint=...)`` resumes from."""
+        done = previous["done"][: self.done_from] if previous else []
+        seen = previous["seen"][: self.seen_from] if previous else []
+        return {**self.state, "done": done + self.done, "seen": seen + self.seen}
 
 
 @dataclass
@@ -219,26 +216,16 @@ class StreamingExtractor:
 
     # ---- checkpoints ---------------------------------------------------------------
 
-    def checkpoint(self) -> dict[str, Any]:
-        """JSON-able state; ``StreamingExtractor(..., checkpoint=...)`` resumes from it."""
-        return {
-            **self._position(),
-            "done": [e.to_json() for e in self.done.values()],
-            "seen": list(self.seen),
-        }
-
-    def _position(self) -> dict[str, Any]:
-        return {
-            "next_offset": self.next_offset,
-            "current": asdict(self.current) if self.current else None,
-        }
-
     def save_checkpoint(self) -> None:
-        """Hand ``on_checkpoint`` what changed since the last checkpoint it got."""
+        """Hand ``on_checkpoint`` what changed since the last checkpoint it got (JSON-able;
+        ``CheckpointUpdate.applied_to`` makes the whole state a new run resumes from)."""
         if self.on_checkpoint is None:
             return
         update = CheckpointUpdate(
-            self._position(),
+            {
+                "next_offset": self.next_offset,
+                "current": asdict(self.current) if self.current else None,
+            },
             self._handed_done,
             [e.to_json() for e in itertools.islice(self.done.values(), self._handed_done, None)],
             self._handed_seen,

@@ -188,13 +188,13 @@ class Journal:
                 "WHERE endpoint=? AND name=? AND version=?",
                 (endpoint, name, version),
             ).fetchone()
+            if row is None:
+                return None
             items = db.execute(
                 "SELECT list, item FROM download_items WHERE endpoint=? AND name=? AND version=? "
                 "ORDER BY list, position",
                 (endpoint, name, version),
             ).fetchall()
-        if row is None:
-            return None
         lists: dict[str, list[object]] = {}
         try:
             checkpoint = json.loads(row[2])
