@@ -29,6 +29,7 @@ from typing import NewType
 from bentosync.application.errors import Remedy, failure_message, present
 from bentosync.application.interrupted import InterruptedTransfer
 from bentosync.core.errors import BentoSyncError, Cancelled, StopRequest, after_cancel
+from bentosync.core.gc_pause import bulk_work
 from bentosync.core.session import Session
 from bentosync.core.tags import Tag
 from bentosync.core.transfer.parts import DEFAULT_PART_SIZE, DEFAULT_THREADS
@@ -353,6 +354,17 @@ def perform(
     """
     progress = progress if progress is not None else TransferProgress(spec.kind, spec.tag)
     cancel = cancel if cancel is not None else threading.Event()
+    with bulk_work():  # per-file objects by the ten thousand (core.gc_pause)
+        return _run_engine(session, spec, progress, cancel, prehash)
+
+
+def _run_engine(
+    session: Session,
+    spec: JobSpec,
+    progress: TransferProgress,
+    cancel: threading.Event,
+    prehash: Prehash | None,
+) -> JobOutcome:
     if spec.kind == KIND_PUSH:
         pushed = session.pusher(
             spec.tag,

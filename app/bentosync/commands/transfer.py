@@ -151,6 +151,13 @@ def _report(args: argparse.Namespace, message: str, result: dict[str, Any]) -> N
 
 
 def _run_push(args: argparse.Namespace) -> int:
+    from bentosync.core.gc_pause import bulk_work
+
+    with bulk_work():  # from the first hash on, not only from ``perform``'s start
+        return _push(args)
+
+
+def _push(args: argparse.Namespace) -> int:
     # Hashing first, before the cloud client loads: see core.transfer.prehash.
     from bentosync.core.hashcache import HashCache
     from bentosync.core.transfer.prehash import start_prehash

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bentosync.core.errors import InvalidModel, InvalidTag, ModelExists, ModelNotFound
+from bentosync.core.gc_pause import bulk_work
 from bentosync.core.modelinfo import (
     MODEL_YAML,
     ModelInfo,
@@ -247,7 +248,16 @@ class LocalStore:
                 The returned listing still holds every model. The wait doubles
                 after each batch, since each one costs the window a re-sort.
         """
-        models: list[LocalModel] = []
+        with bulk_work():  # 10,000 versions make ten times as many objects (core.gc_pause)
+            return self._list(save_cache, on_batch, batch_seconds)
+
+    def _list(
+        self,
+        save_cache: bool,
+        on_batch: Callable[[builtins.list[LocalModel]], None] | None,
+        batch_seconds: float,
+    ) -> StoreListing:
+        models: builtins.list[LocalModel] = []
         problems: list[StoreProblem] = []
         seen: set[str] = set()
         handed_over = 0

@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from bentosync.application.diagnostics import Diagnostics
+from bentosync.core import gc_pause
 from bentosync.core.version import __version__
 from bentosync.gui import i18n, icons
 from bentosync.gui.exception_dialog import ExceptionReporter
@@ -141,6 +142,7 @@ def run(
     reporter = ExceptionReporter(diagnostics, lambda: window).install()
     folder_open = install_folder_open(app, window.operations.import_folders)
     switch_interval = favour_the_gui_thread()
+    gc_pause.freeze_startup()  # imports and widgets: never traversed again (core.gc_pause)
     window.show()
     window.refresh()
     window.restore_interrupted_transfers()
@@ -159,6 +161,7 @@ def run(
         window.shutdown()  # closing already did, unless the loop ended another way
         shutdown_pool(lookup_pool)
         sys.setswitchinterval(switch_interval)
+        gc_pause.thaw()
         window.deleteLater()
         # Quitting closes the window, and closing the last window posts a second
         # Quit. Left queued, it would end the next event loop the moment it
