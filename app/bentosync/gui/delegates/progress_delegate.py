@@ -62,12 +62,24 @@ class ProgressBarDelegate(QStyledItemDelegate):
             self._fusion = QStyleFactory.create("Fusion")
             if self._fusion is not None:
                 self._bar.setStyle(self._fusion)
+        # What every bar shares, set once: a bar is a copy of this plus its own
+        # rect, value, text and palette (a dozen calls into Qt less per bar painted).
+        self._template = QStyleOptionProgressBar()
+        self._template.initFrom(self._bar)
+        self._template.minimum = 0
+        self._template.maximum = PERMILLE
+        self._template.textVisible = True
+        self._template.textAlignment = Qt.AlignmentFlag.AlignCenter
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         if index.column() != self.column:
             super().paint(painter, option, index)
             return
-        fraction = index.data(ProgressRole)
+        # The model's own data(), called from here: ``index.data`` would go through
+        # C++ and back into Python, one more wait for the GIL per bar while a
+        # transfer runs Python on a pool thread.
+        model = index.model()
+        fraction = model.data(index, ProgressRole)
         if not isinstance(fraction, float | int):
             super().paint(painter, option, index)
             return
@@ -79,7 +91,7 @@ class ProgressBarDelegate(QStyledItemDelegate):
         cell_style = widget.style() if widget is not None else self._bar.style()
         cell_style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
 
-        greyed = index.data(StatusRole) in GREYED
+        greyed = model.data(index, StatusRole) in GREYED
         bar = self.bar_option(option, float(fraction), greyed)
         painter.save()
         painter.setClipRect(option.rect)
@@ -91,24 +103,18 @@ class ProgressBarDelegate(QStyledItemDelegate):
     ) -> QStyleOptionProgressBar:
         """The style option for one bar (public so tests can check what is drawn)."""
         fraction = max(0.0, min(1.0, fraction))
-        bar = QStyleOptionProgressBar()
-        bar.initFrom(self._bar)
-        rect = option.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
-        bar.rect = rect
+        bar = QStyleOptionProgressBar(self._template)
+        bar.rect = option.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
         bar.direction = option.direction
         bar.fontMetrics = option.fontMetrics
-        bar.minimum = 0
-        bar.maximum = PERMILLE
         bar.progress = int(fraction * PERMILLE)
         bar.text = f"{int(fraction * 100)}%"
-        bar.textVisible = True
-        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
-        state = QStyle.StateFlag.State_Horizontal
-        if not greyed:
-            state |= QStyle.StateFlag.State_Enabled
-        palette = QPalette(option.palette)
         if greyed:
+            palette = QPalette(option.palette)
             palette.setCurrentColorGroup(QPalette.ColorGroup.Disabled)
-        bar.palette = palette
-        bar.state = state
+            bar.palette = palette
+            bar.state = QStyle.StateFlag.State_Horizontal
+        else:
+            bar.palette = option.palette
+            bar.state = QStyle.StateFlag.State_Horizontal | QStyle.StateFlag.State_Enabled
         return bar
